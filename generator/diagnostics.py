@@ -1,0 +1,80 @@
+"""The one error model: every stage returns Diagnostics; exceptions mean "cannot run"."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "note": 2}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    rule: str
+    severity: Severity
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    # Optional facts for reports (tool id, owner, due date, days left); never used for sorting.
+    subject: str | None = None  # the tool or vendor id the finding is about
+    step: str | None = None  # the procedure step it concerns, e.g. "output-audit"
+    owner: str | None = None
+    due: str | None = None
+    days: int | None = None
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        return replace(self, severity=severity)
+
+    @property
+    def location(self) -> str:
+        if self.path is None:
+            return "<handbook>"
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
+    return (d.path or "", d.line or 0, d.column or 0, d.rule, d.message)
+
+
+def sorted_diagnostics(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diags, key=sort_key)
+
+
+def count(diags: Iterable[Diagnostic]) -> dict[Severity, int]:
+    out = dict.fromkeys(Severity, 0)
+    for d in diags:
+        out[d.severity] += 1
+    return out
+
+
+def exit_code(diags: Iterable[Diagnostic], *, strict: bool = False) -> int:
+    """0 clean; 1 when an error is present (or a warning, under strict)."""
+    for d in diags:
+        if d.severity is Severity.ERROR or (strict and d.severity is Severity.WARNING):
+            return 1
+    return 0
+
+
+class HandbookError(Exception):
+    """The run cannot continue (missing tree, unreadable config). Caught once, in cli.py."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint

@@ -1,0 +1,400 @@
+"""Frozen dataclasses built from Documents that passed validation. No second validation layer.
+
+Every entry keeps its ``path`` and its loaded ``raw`` mapping (with the loader's marks), so later
+stages can point a finding at the exact line of the field to update: ``tool.at("evidence",
+"pilot", "end")``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from generator.load import Mark, Page, Tree, locate
+
+CERT_NAMES = {
+    "soc2-type1": "SOC 2 Type I",
+    "soc2-type2": "SOC 2 Type II",
+    "iso27001": "ISO/IEC 27001",
+    "iso27701": "ISO/IEC 27701",
+    "iso42001": "ISO/IEC 42001",
+}
+STATUSES = (
+    "proposed",
+    "sandbox",
+    "pilot",
+    "approved",
+    "restricted",
+    "deprecated",
+    "offboarded",
+    "rejected",
+)
+CLASSIFICATIONS = ("public", "internal", "confidential", "personal", "restricted")
+
+
+def day(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Where an entry came from, for positions."""
+
+    path: str
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    def at(self, *where: str | int, key: bool = False) -> Mark:
+        return locate(self.raw, list(where), key=key)
+
+
+@dataclass(frozen=True, slots=True)
+class Certification:
+    id: str
+    type: str
+    name: str
+    scope: str | None
+    issuer: str
+    issued: date
+    expires: date | None
+    period_start: date | None
+    period_end: date | None
+    bridge_until: date | None
+    evidence: str
+    verified_by: str
+    verified_on: date
+    index: int
+
+    @property
+    def is_soc2(self) -> bool:
+        return self.type.startswith("soc2")
+
+
+@dataclass(frozen=True, slots=True)
+class Vendor(Entry):
+    id: str = ""
+    name: str = ""
+    website: str = ""
+    trust_page: str = ""
+    privacy_policy: str = ""
+    terms: str | None = None
+    contact: str | None = None
+    notes: str | None = None
+    certifications: tuple[Certification, ...] = ()
+
+    def certification(self, cert_id: str) -> Certification | None:
+        return next((c for c in self.certifications if c.id == cert_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Exception_:
+    rule: str
+    reason: str
+    approver: str | None
+    until: date
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Tool(Entry):
+    id: str = ""
+    name: str = ""
+    vendor: str = ""
+    description: str | None = None
+    team: str = ""
+    contact: str = ""
+    github: str | None = None
+    status: str = "proposed"
+    since: date = date.min
+    problem: str = ""
+    approved_uses: tuple[str, ...] = ()
+    prohibited_uses: tuple[str, ...] = ()
+    license_tier: str = "enterprise"
+    data_allowed: tuple[str, ...] = ()
+    evidence: Mapping[str, Any] = field(default_factory=dict, compare=False)
+    exceptions: tuple[Exception_, ...] = ()
+
+    def record(self, section: str) -> Mapping[str, Any] | None:
+        value = self.evidence.get(section)
+        return value if isinstance(value, Mapping) else None
+
+    def date_of(self, section: str, key: str) -> date | None:
+        rec = self.record(section)
+        return day(rec.get(key)) if rec else None
+
+    def records(self, section: str) -> list[Mapping[str, Any]]:
+        value = self.evidence.get(section)
+        return list(value) if isinstance(value, list) else []
+
+    @property
+    def last_output_audit(self) -> tuple[date, int] | None:
+        """The newest output audit's date and its index in the list."""
+        audits = [(day(a["date"]), i) for i, a in enumerate(self.records("output_audits"))]
+        dated = [(d, i) for d, i in audits if d is not None]
+        return max(dated) if dated else None
+
+    @property
+    def relied_certifications(self) -> tuple[str, ...]:
+        rec = self.record("vendor_due_diligence")
+        return tuple(rec.get("certifications", ())) if rec else ()
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    title: str
+    purpose: str
+    owner_role: str
+    evidence: tuple[str, ...]
+    checklist: tuple[str, ...]
+    phase: str
+    cadence: str | None = None  # the policy cadence key, e.g. "output_audit"
+    cadence_label: str | None = None
+    details: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Phase(Entry):
+    id: str = ""
+    number: int = 0
+    title: str = ""
+    summary: str = ""
+    intro: str | None = None
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    id: str
+    title: str
+    text: str
+    steps: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Guidance:
+    tips: tuple[Advice, ...] = ()
+    pitfalls: tuple[Advice, ...] = ()
+    faq: tuple[Advice, ...] = ()
+
+
+DEFAULT_WARNING_DAYS = {
+    "certification": 60,
+    "output_audit": 7,
+    "access_review": 14,
+    "vendor_review": 14,
+    "compliance_review": 30,
+    "pilot": 7,
+    "stage": 14,
+    "offboarding": 7,
+    "exception": 14,
+}
+DEFAULT_CADENCE_DAYS = {
+    "output_audit": 31,
+    "access_review": 90,
+    "vendor_review": 90,
+    "compliance_review": 365,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Policy(Entry):
+    as_of: date | None = None
+    warning_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_WARNING_DAYS))
+    cadence_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_CADENCE_DAYS))
+    soc2_freshness_months: int = 12
+    pilot_min_days: int = 14
+    benchmark_min: int = 20
+    benchmark_max: int = 50
+    max_days_in_status: Mapping[str, int] = field(
+        default_factory=lambda: {"sandbox": 90, "pilot": 60}
+    )
+    offboarding_deadline_days: int = 30
+    exception_max_days: int = 90
+    required_certifications: tuple[str, ...] = ("soc2-type2", "iso27001")
+    requirements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    repository_url: str | None = None
+    repository_branch: str = "main"
+    mention_owners: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Handbook:
+    policy: Policy
+    phases: tuple[Phase, ...]
+    guidance: Guidance
+    vendors: Mapping[str, Vendor]
+    tools: Mapping[str, Tool]
+    pages: tuple[Page, ...] = ()
+
+    @property
+    def steps(self) -> dict[str, Step]:
+        return {s.id: s for p in self.phases for s in p.steps}
+
+    def tools_of(self, vendor_id: str) -> list[Tool]:
+        return [t for t in self.tools.values() if t.vendor == vendor_id]
+
+
+# -- building -----------------------------------------------------------------------------------
+
+
+def _certification(raw: Mapping[str, Any], index: int) -> Certification:
+    period = raw.get("period") or {}
+    bridge = raw.get("bridge_letter") or {}
+    return Certification(
+        id=raw["id"],
+        type=raw["type"],
+        name=raw.get("name") or CERT_NAMES.get(raw["type"], raw["type"]),
+        scope=raw.get("scope"),
+        issuer=raw["issuer"],
+        issued=date.fromisoformat(raw["issued"]),
+        expires=day(raw.get("expires")),
+        period_start=day(period.get("start")),
+        period_end=day(period.get("end")),
+        bridge_until=day(bridge.get("covers_until")),
+        evidence=raw["evidence"],
+        verified_by=raw["verified"]["by"],
+        verified_on=date.fromisoformat(raw["verified"]["on"]),
+        index=index,
+    )
+
+
+def build_vendor(path: str, raw: Mapping[str, Any]) -> Vendor:
+    return Vendor(
+        path=path,
+        raw=raw,
+        id=raw["id"],
+        name=raw["name"],
+        website=raw["website"],
+        trust_page=raw["trust_page"],
+        privacy_policy=raw["privacy_policy"],
+        terms=raw.get("terms"),
+        contact=raw.get("contact"),
+        notes=raw.get("notes"),
+        certifications=tuple(
+            _certification(c, i) for i, c in enumerate(raw.get("certifications", []))
+        ),
+    )
+
+
+def build_tool(path: str, raw: Mapping[str, Any]) -> Tool:
+    owner, status, uses = raw["owner"], raw["status"], raw.get("uses", {})
+    return Tool(
+        path=path,
+        raw=raw,
+        id=raw["id"],
+        name=raw["name"],
+        vendor=raw["vendor"],
+        description=raw.get("description"),
+        team=owner["team"],
+        contact=owner["contact"],
+        github=owner.get("github"),
+        status=status["value"],
+        since=date.fromisoformat(status["since"]),
+        problem=raw["problem"],
+        approved_uses=tuple(uses.get("approved", ())),
+        prohibited_uses=tuple(uses.get("prohibited", ())),
+        license_tier=raw["license"]["tier"],
+        data_allowed=tuple(raw["data"]["allowed"]),
+        evidence=raw.get("evidence", {}),
+        exceptions=tuple(
+            Exception_(e["rule"], e["reason"], e.get("approver"), date.fromisoformat(e["until"]), i)
+            for i, e in enumerate(raw.get("exceptions", []))
+        ),
+    )
+
+
+def build_policy(path: str, raw: Mapping[str, Any]) -> Policy:
+    tasks = raw.get("benchmark_tasks", {})
+    repo = raw.get("repository", {})
+    return Policy(
+        path=path,
+        raw=raw,
+        as_of=day(raw.get("as_of")),
+        warning_days={**DEFAULT_WARNING_DAYS, **raw.get("warning_days", {})},
+        cadence_days={**DEFAULT_CADENCE_DAYS, **raw.get("cadence_days", {})},
+        soc2_freshness_months=raw.get("soc2_freshness_months", 12),
+        pilot_min_days=raw.get("pilot_min_days", 14),
+        benchmark_min=tasks.get("min", 20),
+        benchmark_max=tasks.get("max", 50),
+        max_days_in_status={"sandbox": 90, "pilot": 60, **raw.get("max_days_in_status", {})},
+        offboarding_deadline_days=raw.get("offboarding_deadline_days", 30),
+        exception_max_days=raw.get("exception_max_days", 90),
+        required_certifications=tuple(
+            raw.get("required_certifications", ("soc2-type2", "iso27001"))
+        ),
+        requirements={k: tuple(v) for k, v in raw.get("requirements", {}).items()},
+        repository_url=repo.get("url"),
+        repository_branch=repo.get("branch", "main"),
+        mention_owners=bool(raw.get("report", {}).get("mention_owners", False)),
+    )
+
+
+def build_phase(path: str, raw: Mapping[str, Any]) -> Phase:
+    steps = tuple(
+        Step(
+            id=s["id"],
+            title=s["title"],
+            purpose=s["purpose"],
+            owner_role=s["owner_role"],
+            evidence=tuple(s["evidence"]),
+            checklist=tuple(s["checklist"]),
+            phase=raw["id"],
+            cadence=(s.get("cadence") or {}).get("policy"),
+            cadence_label=(s.get("cadence") or {}).get("label"),
+            details=s.get("details"),
+        )
+        for s in raw["steps"]
+    )
+    return Phase(
+        path=path,
+        raw=raw,
+        id=raw["id"],
+        number=raw["number"],
+        title=raw["title"],
+        summary=raw["summary"],
+        intro=raw.get("intro"),
+        steps=steps,
+    )
+
+
+def build_guidance(raw: Mapping[str, Any]) -> Guidance:
+    def advice(entries: list[Mapping[str, Any]], title: str, text: str) -> tuple[Advice, ...]:
+        return tuple(Advice(e["id"], e[title], e[text], tuple(e.get("steps", ()))) for e in entries)
+
+    return Guidance(
+        tips=advice(raw.get("tips", []), "title", "text"),
+        pitfalls=advice(raw.get("pitfalls", []), "title", "text"),
+        faq=advice(raw.get("faq", []), "question", "answer"),
+    )
+
+
+def build(tree: Tree) -> Handbook:
+    """The Handbook of a tree that validated without errors."""
+    policy = Policy(path="registry/policy.yaml", raw={})
+    phases: list[Phase] = []
+    guidance = Guidance()
+    vendors: dict[str, Vendor] = {}
+    tools: dict[str, Tool] = {}
+    for doc in tree.documents:
+        if not isinstance(doc.data, Mapping):
+            continue
+        if doc.kind == "policy":
+            policy = build_policy(doc.path, doc.data)
+        elif doc.kind == "phase":
+            phases.append(build_phase(doc.path, doc.data))
+        elif doc.kind == "guidance":
+            guidance = build_guidance(doc.data)
+        elif doc.kind == "vendor":
+            vendors[doc.data["id"]] = build_vendor(doc.path, doc.data)
+        elif doc.kind == "tool":
+            tools[doc.data["id"]] = build_tool(doc.path, doc.data)
+    return Handbook(
+        policy=policy,
+        phases=tuple(sorted(phases, key=lambda p: p.number)),
+        guidance=guidance,
+        vendors=dict(sorted(vendors.items())),
+        tools=dict(sorted(tools.items())),
+        pages=tuple(tree.pages),
+    )

@@ -1,0 +1,210 @@
+"""Documents x JSON Schema -> Diagnostics with file:line:column and plain-language messages.
+
+jsonschema-rs does the checking (formats on); this module turns its errors into messages that
+name the key, quote the value and say what to do, positioned by the loader's marks.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+
+from generator.diagnostics import Diagnostic, HandbookError, Severity
+from generator.load import SCHEMA_FILES, Document, locate
+
+# What a value of each shared type should look like, for messages.
+EXPECTED = {
+    "id": "an id: lower-case letters, digits and hyphens, e.g. 'acme-chat'",
+    "date": "a date written YYYY-MM-DD, e.g. 2026-03-31",
+    "url": "a web address starting with https://",
+    "link": "a web address (https://...) or an e-mail link (mailto:...)",
+    "email": "an e-mail address, e.g. team@example.com",
+    "text": "text",
+    "person": "a person's name or role",
+    "ratio": "a fraction between 0 and 1, e.g. 0.93",
+}
+TYPE_WORDS = {
+    "object": "a mapping (key: value lines)",
+    "array": "a list (lines starting with '- ')",
+    "string": "text",
+    "boolean": "true or false",
+    "integer": "a whole number",
+    "number": "a number",
+    "null": "nothing",
+}
+
+
+def dotted(where: Sequence[str | int]) -> str:
+    out = ""
+    for step in where:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "(top level)"
+
+
+def value_at(data: Any, where: Sequence[str | int]) -> Any:
+    for step in where:
+        data = data[step]
+    return data
+
+
+class Schemas:
+    """The JSON Schemas of schemas/, compiled once."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder.resolve()
+        self.raw: dict[str, dict[str, Any]] = {}
+        for f in sorted(self.folder.glob("*.schema.json")):
+            try:
+                self.raw[f.name] = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise HandbookError(
+                    f"cannot read schema {f.name}: {exc}", "restore it from git"
+                ) from exc
+        missing = sorted(set(SCHEMA_FILES.values()) - set(self.raw))
+        if missing:
+            raise HandbookError(
+                f"schemas missing from {folder}: {', '.join(missing)}",
+                "run the handbook from its repository root, or pass --root",
+            )
+        registry = jsonschema_rs.Registry(
+            [(self.uri(name), schema) for name, schema in self.raw.items()]
+        )
+        self.validators = {
+            kind: jsonschema_rs.validator_for(
+                {**self.raw[name], "$id": self.uri(name)},
+                registry=registry,
+                validate_formats=True,
+            )
+            for kind, name in SCHEMA_FILES.items()
+        }
+
+    def uri(self, name: str) -> str:
+        return (self.folder / name).as_uri()
+
+    # -- walking a schema along an instance path, for hints ----------------------------------
+
+    def _deref(self, node: dict[str, Any], file: str) -> tuple[dict[str, Any], str, str | None]:
+        name = None
+        while isinstance(node, dict) and "$ref" in node:
+            target, _, pointer = node["$ref"].partition("#")
+            file = target or file
+            node = self.raw[file]
+            for part in pointer.strip("/").split("/"):
+                if part:
+                    node = node[part]
+            name = pointer.rsplit("/", 1)[-1]
+        return node, file, name
+
+    def at(self, kind: str, where: Sequence[str | int]) -> tuple[dict[str, Any], str | None]:
+        """The subschema describing the value at ``where`` and the name of its shared type."""
+        file = SCHEMA_FILES[kind]
+        node, file, name = self._deref(self.raw[file], file)
+        for step in where:
+            if isinstance(step, int):
+                nxt = node.get("items", {})
+            else:
+                props = node.get("properties", {})
+                extra = node.get("additionalProperties")
+                nxt = props.get(step, extra if isinstance(extra, dict) else {})
+            node, file, name = self._deref(nxt, file)
+        return node, name
+
+    # -- validation -------------------------------------------------------------------------
+
+    def check(self, doc: Document) -> list[Diagnostic]:
+        validator = self.validators[doc.kind]
+        if validator.is_valid(doc.data):
+            return []
+        return [d for err in validator.iter_errors(doc.data) for d in self._explain(doc, err)]
+
+    def _explain(self, doc: Document, err: Any) -> Iterable[Diagnostic]:
+        where = list(err.instance_path)
+        kind = type(err.kind).__name__
+        sub, name = self.at(doc.kind, where)
+        path = dotted(where)
+        value = value_at(doc.data, where)
+
+        def diag(
+            message: str, hint: str | None, rule: str = "schema", at: Any = None
+        ) -> Diagnostic:
+            line, col = at or locate(doc.data, where)
+            return Diagnostic(rule, Severity.ERROR, message, doc.path, line, col, hint=hint)
+
+        if kind == "AdditionalProperties":
+            allowed = sorted(sub.get("properties", {}))
+            for key in err.kind.unexpected:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]!r}?" if close else None
+                if hint is None:
+                    hint = "allowed here: " + ", ".join(allowed)
+                yield diag(
+                    f"unknown key {key!r} in {path}",
+                    hint,
+                    "schema-unknown-key",
+                    locate(doc.data, [*where, key], key=True),
+                )
+        elif kind == "Required":
+            prop = err.kind.property
+            desc = sub.get("properties", {}).get(prop, {})
+            desc, _ = self._described(desc)
+            where_key = locate(doc.data, where, key=True)
+            yield diag(
+                f"{path} is missing required key {prop!r}",
+                f"add '{prop}:'" + (f" ({desc})" if desc else ""),
+                "schema-required",
+                where_key,
+            )
+        elif kind == "Type":
+            expected = sub.get("type") or (name and EXPECTED.get(name)) or "another type"
+            words = TYPE_WORDS.get(expected, expected) if isinstance(expected, str) else expected
+            hint = None
+            if isinstance(value, str) and value.lower() in {"yes", "no", "on", "off", "y", "n"}:
+                hint = "write true or false (yes/no/on/off are read as text)"
+            elif isinstance(value, str) and expected in {"integer", "number"}:
+                hint = "write the number without quotes or leading zeros"
+            elif expected == "string" and isinstance(value, (int, float, bool)):
+                hint = "put the value in quotes"
+            yield diag(f"{path} should be {words}, not {value!r}", hint)
+        elif kind == "Enum":
+            options = [str(o) for o in sub.get("enum", [])]
+            close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+            yield diag(
+                f"{path} is {value!r}, which is not one of: {', '.join(options)}",
+                f"did you mean {close[0]!r}?" if close else None,
+            )
+        elif kind in {"Format", "Pattern"}:
+            expected = (name and EXPECTED.get(name)) or sub.get("description") or "another form"
+            hint = None
+            if name in {"url", "link"} and isinstance(value, str) and ":" in value:
+                scheme = value.split(":", 1)[0].lower()
+                if scheme not in {"http", "https", "mailto"}:
+                    hint = f"{scheme}: links are not allowed; only https:// (or mailto:) links are"
+            if name == "date" and isinstance(value, str):
+                hint = "check that the month and day exist, and write YYYY-MM-DD"
+            yield diag(
+                f"{path} is {value!r}, which is not {expected}", hint or sub.get("description")
+            )
+        elif kind == "Not" and "certifications" in where:
+            cert_type = value.get("type", "") if isinstance(value, dict) else ""
+            if str(cert_type).startswith("soc2"):
+                key = "expires"
+                msg = f"{path} is a SOC 2 report, which has no expiry date"
+                hint = "remove 'expires'; a SOC 2 report is judged by period.end"
+            else:
+                key = "bridge_letter"
+                msg = f"{path} has a bridge letter, which only a SOC 2 report can have"
+                hint = "remove 'bridge_letter', or correct the type"
+            yield diag(msg, hint, at=locate(doc.data, [*where, key], key=True))
+        else:
+            yield diag(f"{path}: {err.message}", self._described(sub)[0] or None)
+
+    def _described(self, node: dict[str, Any]) -> tuple[str, str | None]:
+        node, _, name = (
+            self._deref(node, SCHEMA_FILES["tool"]) if "$ref" in node else (node, "", None)
+        )
+        return str(node.get("description", "")), name
