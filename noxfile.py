@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+from pathlib import Path
 
 import nox
 
@@ -49,6 +49,5 @@ def build(session: nox.Session) -> None:
 def benchmarks(session: nox.Session) -> None:
     """Print the benchmark figures (not part of CI; slow)."""
     session.install("-e", ".[test]")
-    for script in sorted(os.listdir("benchmarks")):
-        if script.startswith("bench_") and script.endswith(".py"):
-            session.run("python", f"benchmarks/{script}", *session.posargs)
+    for script in sorted(Path("benchmarks").glob("bench_*.py")):
+        session.run("python", str(script), *session.posargs)
