@@ -78,7 +78,90 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_common(p, ["text", "json", "github"])
     p.set_defaults(run=run_validate)
+
+    # -- build / serve (the site) ------------------------------------------------------------
+    p = command(sub, "build", "validate, check, generate the pages and build the site into site/")
+    add_common(p, ["text", "json", "github"])
+    p.add_argument("--site-dir", type=Path, default=None, help="output folder (default: site/)")
+    p.set_defaults(run=run_build)
+
+    p = command(
+        sub, "serve", "live preview on 127.0.0.1, rebuilt when content, registry or schemas change"
+    )
+    add_common(p, ["text"])
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    p.set_defaults(run=run_serve)
+
+    # -- staleness ---------------------------------------------------------------------------
+    p = command(sub, "check-expiry", "report expired certifications, overdue reviews and audits")
+    add_common(p, ["text", "json", "markdown", "junit", "github"])
+    p.set_defaults(run=run_check_expiry)
+
+    p = command(
+        sub,
+        "report",
+        "the nightly job: all checks, a Markdown/JSON/JUnit report, optionally a GitHub issue",
+    )
+    add_common(p, ["text", "json", "markdown", "junit", "github"])
+    p.add_argument("--out", type=Path, default=Path("report"), help="folder for the report files")
+    p.add_argument(
+        "--github-issue", action="store_true", help="keep one GitHub tracking issue up to date"
+    )
+    p.set_defaults(run=run_report)
+
+    # -- links -------------------------------------------------------------------------------
+    p = command(sub, "check-links", "check internal links and anchors, and external URLs")
+    add_common(p, ["text", "json", "markdown", "junit", "github"])
+    p.add_argument("--internal-only", action="store_true", help="only the built site's own links")
+    p.add_argument(
+        "--site", type=Path, default=None, metavar="DIR", help="check this folder of built HTML"
+    )
+    p.add_argument(
+        "--allow-private", action="store_true", help="allow loopback and private addresses"
+    )
+    p.set_defaults(run=run_check_links)
+
+    # -- pull requests -------------------------------------------------------------------------
+    p = command(sub, "new-tool", "scaffold registry/tools/ID.yaml")
+    p.add_argument("--root", type=Path, default=Path())
+    p.add_argument("id")
+    p.add_argument("--vendor", required=True)
+    p.add_argument("--name")
+    p.add_argument("--owner", help="the owning team's contact address")
+    p.set_defaults(run=run_new_tool)
+
+    p = command(sub, "new-vendor", "scaffold registry/vendors/ID.yaml")
+    p.add_argument("--root", type=Path, default=Path())
+    p.add_argument("id")
+    p.add_argument("--name")
+    p.set_defaults(run=run_new_vendor)
+
+    p = command(sub, "diff", "what a change means for governance, between two git revisions")
+    p.add_argument("--root", type=Path, default=Path())
+    p.add_argument("base")
+    p.add_argument("head", nargs="?", default=None, help="default: the working tree")
+    p.add_argument("--format", choices=["markdown", "json", "text"], default="text")
+    p.set_defaults(run=run_diff)
+
+    p = command(sub, "codeowners", "generate .github/CODEOWNERS from the registry's owners")
+    p.add_argument("--root", type=Path, default=Path())
+    p.add_argument(
+        "--check", action="store_true", help="fail when the committed file is out of date"
+    )
+    p.set_defaults(run=run_codeowners)
     return parser
+
+
+def command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str
+) -> argparse.ArgumentParser:
+    return sub.add_parser(
+        name,
+        help=summary,
+        description=summary[0].upper() + summary[1:] + ".",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 # -- wiring ------------------------------------------------------------------------------------
@@ -126,6 +209,46 @@ def run_validate(args: argparse.Namespace) -> int:
     _, diags, _ = load_and_validate(args.root, args.as_of)
     emit(diags, args.format)
     return exit_code(diags, strict=args.strict)
+
+
+def not_ready(name: str) -> int:
+    raise HandbookError(f"'handbook {name}' is not available in this version")
+
+
+def run_build(args: argparse.Namespace) -> int:
+    return not_ready("build")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    return not_ready("serve")
+
+
+def run_check_expiry(args: argparse.Namespace) -> int:
+    return not_ready("check-expiry")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    return not_ready("report")
+
+
+def run_check_links(args: argparse.Namespace) -> int:
+    return not_ready("check-links")
+
+
+def run_new_tool(args: argparse.Namespace) -> int:
+    return not_ready("new-tool")
+
+
+def run_new_vendor(args: argparse.Namespace) -> int:
+    return not_ready("new-vendor")
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    return not_ready("diff")
+
+
+def run_codeowners(args: argparse.Namespace) -> int:
+    return not_ready("codeowners")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
