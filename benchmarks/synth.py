@@ -1,0 +1,178 @@
+"""Synthetic handbooks for benchmarks: the shipped procedure and policy, N generated tools.
+
+Every generated tool is valid and current as of the policy's pinned date, so a benchmark measures
+the normal path (a clean nightly run), not error reporting.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+STATUSES = ["approved"] * 6 + ["restricted", "pilot", "sandbox", "proposed", "rejected"]
+
+VENDOR = """\
+# yaml-language-server: $schema=../../schemas/vendor.schema.json
+id: {vid}
+name: Synthetic Vendor {n}
+website: https://vendor-{n}.example/
+trust_page: https://trust.vendor-{n}.example/
+privacy_policy: https://vendor-{n}.example/privacy
+certifications:
+  - id: soc2
+    type: soc2-type2
+    scope: All hosted products
+    issuer: Example Assurance LLP
+    issued: 2026-07-15
+    period: {{start: 2025-07-01, end: 2026-06-30}}
+    evidence: https://docs.example.com/vendors/{vid}/soc2.pdf
+    verified: {{by: Dana Ruiz (Security), on: 2026-07-20}}
+  - id: iso27001
+    type: iso27001
+    issuer: Example Certification Body
+    issued: 2025-03-01
+    expires: 2028-02-28
+    evidence: https://docs.example.com/vendors/{vid}/iso27001.pdf
+    verified: {{by: Dana Ruiz (Security), on: 2025-03-10}}
+"""
+
+TOOL_HEAD = """\
+# yaml-language-server: $schema=../../schemas/tool.schema.json
+id: {tid}
+name: Synthetic Tool {n}
+vendor: {vid}
+description: >-
+  Generated tool number {n}, a drafting and summarising assistant used by the
+  {team} team for routine documents.
+owner:
+  team: {team}
+  contact: team-{t}@example.com
+status:
+  value: {status}
+  since: {since}
+problem: >-
+  The {team} team spends about forty minutes on each routine summary and wants
+  to halve that without lowering quality.
+uses:
+  approved:
+    - First drafts of internal summaries
+    - Rewording text the user wrote
+  prohibited:
+    - Final decisions on financial transactions or HR matters without human review
+license:
+  tier: enterprise
+data:
+  allowed: [public, internal]
+"""
+
+EVIDENCE = """\
+evidence:
+  privacy_audit:
+    date: 2026-01-10
+    reviewer: Tomas Ferreira (Privacy)
+    result: pass
+    personal_data: false
+    proprietary_ip: true
+    enterprise_instance: true
+    trains_on_our_data: false
+  vendor_due_diligence:
+    date: 2026-07-21
+    reviewer: Dana Ruiz (Security)
+    certifications: [soc2, iso27001]
+  compliance_review:
+    date: 2026-02-01
+    reviewer: Hannah Okafor (Legal)
+    regulations: [GDPR, EU AI Act]
+    outcome: pass
+"""
+
+EVIDENCE_TEST = """\
+  sandbox:
+    environment: ai-sandbox-{t}
+    isolated_from_production: true
+    start: 2026-02-10
+    end: 2026-03-10
+  benchmark:
+    date: 2026-03-01
+    tasks: 30
+    expert: Rachel Kim (Analyst)
+    accuracy: {{ai: 0.9, human: 0.95}}
+    hallucination_rate: 0.03
+    report: https://docs.example.com/benchmarks/{tid}.xlsx
+  integration:
+    architecture: Internal AI gateway to the vendor REST API
+    authentication: OAuth client credentials
+    secrets_ref: vault://kv/ai/{tid}
+  access_control:
+    administrators: [Marcus Lee (IT/Ops)]
+    roles: [grp-ai-{tid}]
+    last_review: 2026-09-20
+  security_review:
+    date: 2026-03-05
+    reviewer: Dana Ruiz (Security)
+    result: pass
+"""
+
+EVIDENCE_DEPLOY = """\
+  pilot:
+    power_users: [Omar Haddad, Mei Tanaka]
+    start: 2026-03-15
+    end: 2026-04-10
+    outcome: adopt
+  human_review:
+    verifiers: [The author]
+    checks: Every fact and figure is checked against its source.
+    applies_to: [Content]
+  metrics:
+    measured: 2026-10-01
+    error_rate: 0.04
+    latency_ms: 1800
+    time_saved_minutes: 22
+  feedback:
+    channel: https://tickets.example.com/ai-feedback/{tid}
+  output_audits:
+    - date: 2026-10-20
+      reviewer: Ben Carter
+      drift: false
+  vendor_review:
+    date: 2026-09-01
+    reviewer: Hannah Okafor (Legal)
+    changes: none
+"""
+
+
+def make_handbook(root: Path, tools: int, vendors: int | None = None) -> Path:
+    """Write a complete handbook tree with ``tools`` generated tools under ``root``."""
+    vendors = vendors or max(1, tools // 25)
+    if root.exists():
+        shutil.rmtree(root)
+    for folder in ("schemas", "content"):
+        shutil.copytree(REPO / folder, root / folder)
+    (root / "registry" / "tools").mkdir(parents=True)
+    (root / "registry" / "vendors").mkdir(parents=True)
+    shutil.copy(REPO / "registry" / "policy.yaml", root / "registry" / "policy.yaml")
+    if (REPO / "mkdocs.yml").exists():
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for v in range(vendors):
+        vid = f"vendor-{v:04d}"
+        (root / "registry" / "vendors" / f"{vid}.yaml").write_text(VENDOR.format(vid=vid, n=v))
+    for t in range(tools):
+        tid = f"tool-{t:05d}"
+        status = STATUSES[t % len(STATUSES)]
+        since = {"pilot": "2026-10-01", "sandbox": "2026-10-05"}.get(status, "2026-04-15")
+        fields = {"tid": tid, "n": t, "t": t, "vid": f"vendor-{t % vendors:04d}"}
+        text = TOOL_HEAD.format(**fields, team=f"Team {t % 40}", status=status, since=since)
+        if status in {"sandbox", "pilot", "approved", "restricted"}:
+            text += EVIDENCE
+        if status in {"pilot", "approved", "restricted"}:
+            text += EVIDENCE_TEST.format(**fields)
+        if status in {"approved", "restricted"}:
+            text += EVIDENCE_DEPLOY.format(**fields)
+        if status == "pilot":
+            text += (
+                "  pilot:\n    power_users: [Omar Haddad]\n    start: 2026-10-01\n"
+                "    end: 2026-11-20\n    outcome: pending\n"
+            )
+        (root / "registry" / "tools" / f"{tid}.yaml").write_text(text)
+    return root
