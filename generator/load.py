@@ -12,8 +12,8 @@ Decisions taken here, once, so users never meet YAML 1.1 surprises:
   ``"2026-01-31"``; the schemas check the format and ``model.py`` turns them into ``date``.
 * Duplicate keys are errors (PyYAML would keep the last one silently).
 * One document per file; UTF-8 only (a BOM is accepted); files above ``MAX_BYTES`` are refused;
-  aliases may not expand to more than ``MAX_NODES`` nodes (the "billion laughs" bomb); nesting
-  deeper than libyaml's limit is refused by the parser.
+  aliases may not expand to more than ``MAX_NODES`` nodes (the "billion laughs" bomb), nor refer
+  to the value that contains them; nesting deeper than ``MAX_DEPTH`` levels is refused.
 
 Mappings load as :class:`MarkedDict` and sequences as :class:`MarkedList`: plain ``dict``/``list``
 subclasses that carry the 1-based line and column of each of their keys and values.
@@ -38,6 +38,7 @@ from generator.diagnostics import Diagnostic, Severity
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 100_000
+MAX_DEPTH = 100
 
 Mark = tuple[int, int]
 
@@ -61,6 +62,20 @@ class MarkedList(list[Any]):
         super().__init__()
         self.start: Mark = (1, 1)
         self.items_at: list[Mark] = []
+
+
+_KEY_TYPES: dict[type, str] = {
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+    MarkedDict: "a mapping",
+    MarkedList: "a list",
+}
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def _mark(node: Node) -> Mark:
@@ -101,16 +116,25 @@ class MarkingConstructor(SafeConstructor):
 
     problems: list[_Problem]
 
+    def _expect(self, node: Node, kind: type[Node], what: str) -> None:
+        if not isinstance(node, kind):
+            raise ConstructorError(
+                None, None, f"the tag {_short(node.tag)!r} needs {what} here", node.start_mark
+            )
+
     def construct_yaml_map(self, node: MappingNode) -> Any:
+        self._expect(node, MappingNode, "a mapping")
         data = MarkedDict()
         data.start = _mark(node)
         yield data
-        seen: dict[Any, Mark] = {}
+        seen: dict[str, Mark] = {}
         for key_node, _ in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 continue
             key = self.construct_object(key_node, deep=True)
-            if isinstance(key, str) and key in seen:
+            if not isinstance(key, str):
+                continue  # reported below as yaml-key-type; may be unhashable (a list)
+            if key in seen:
                 line, _ = seen[key]
                 self.problems.append(
                     _Problem(
@@ -125,20 +149,26 @@ class MarkingConstructor(SafeConstructor):
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
+                # Carry on with the key as written, so later messages quote what the user typed.
+                written = key_node.value if isinstance(key_node, ScalarNode) else str(key)
                 self.problems.append(
                     _Problem(
                         "yaml-key-type",
-                        f"key {key!r} is a {type(key).__name__}, not text",
+                        f"key {written!r} is read as {_KEY_TYPES.get(type(key), 'a value')}, "
+                        "not as text",
                         _mark(key_node),
-                        "quote the key",
+                        f'put the key in quotes: "{written}":'
+                        if isinstance(key_node, ScalarNode)
+                        else "use a plain word as the key",
                     )
                 )
-                key = str(key)
+                key = written
             data[key] = self.construct_object(value_node, deep=True)
             data.keys_at[key] = _mark(key_node)
             data.values_at[key] = _mark(value_node)
 
     def construct_yaml_seq(self, node: SequenceNode) -> Any:
+        self._expect(node, SequenceNode, "a list")
         data = MarkedList()
         data.start = _mark(node)
         yield data
@@ -148,11 +178,14 @@ class MarkingConstructor(SafeConstructor):
 
     def construct_yaml_int(self, node: ScalarNode) -> int:
         value = str(self.construct_scalar(node)).replace("_", "")
-        if value.startswith("0o"):
-            return int(value[2:], 8)
-        if value.startswith("0x"):
-            return int(value[2:], 16)
-        return int(value, 10)
+        try:
+            if value.startswith("0o"):
+                return int(value[2:], 8)
+            if value.startswith("0x"):
+                return int(value[2:], 16)
+            return int(value, 10)
+        except ValueError:
+            raise self._misfit(node, "a whole number") from None
 
     def construct_yaml_float(self, node: ScalarNode) -> float:
         value = str(self.construct_scalar(node)).lower()
@@ -160,7 +193,23 @@ class MarkingConstructor(SafeConstructor):
             return float("-inf") if value.startswith("-") else float("inf")
         if value == ".nan":
             return float("nan")
-        return float(value)
+        try:
+            return float(value)
+        except ValueError:
+            raise self._misfit(node, "a number") from None
+
+    def construct_yaml_bool(self, node: ScalarNode) -> bool:
+        value = str(self.construct_scalar(node)).lower()
+        if value not in self.bool_values:
+            raise self._misfit(node, "true or false")
+        return bool(self.bool_values[value])
+
+    def _misfit(self, node: ScalarNode, what: str) -> ConstructorError:
+        value = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+        message = f"{value!r} is tagged {_short(node.tag)!r} but is not {what}"
+        if len(node.value) > 4000:  # past Python's int() limit, tagged or not
+            message = f"the number {value!r} has more than 4,000 digits"
+        return ConstructorError(None, None, message, node.start_mark)
 
     def construct_as_text(self, node: ScalarNode) -> str:
         return str(self.construct_scalar(node))
@@ -179,6 +228,7 @@ for _tag, _make in {
     "seq": MarkingConstructor.construct_yaml_seq,
     "int": MarkingConstructor.construct_yaml_int,
     "float": MarkingConstructor.construct_yaml_float,
+    "bool": MarkingConstructor.construct_yaml_bool,
     "timestamp": MarkingConstructor.construct_as_text,
     "binary": MarkingConstructor.construct_as_text,
     "set": MarkingConstructor.refuse,
@@ -187,7 +237,8 @@ for _tag, _make in {
 }.items():
     MarkingConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _make)  # type: ignore[arg-type]
 
-_CParser = getattr(yaml, "CParser", None)
+# libyaml's parser lives in yaml.cyaml (``yaml.CParser`` does not exist: cyaml's __all__ omits it).
+_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 if _CParser is not None:
 
     class _Loader(_CParser, MarkingConstructor, CoreResolver):  # type: ignore[misc, valid-type]
@@ -247,29 +298,72 @@ def locate(data: Any, where: Sequence[str | int], *, key: bool = False) -> Mark:
     return best
 
 
-def _expanded_size(root: Node, limit: int) -> int:
-    """Number of nodes once aliases are expanded; stops counting past ``limit``."""
-    sizes: dict[int, int] = {}
+class _TooLarge(Exception):
+    def __init__(self, message: str, node: Node, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.node, self.hint = message, node, hint
 
-    def size(node: Node, depth: int) -> int:
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        total = 1
-        if isinstance(node, MappingNode):
-            for k, v in node.value:
-                total += size(k, depth + 1) + size(v, depth + 1)
-                if total > limit:
-                    break
-        elif isinstance(node, SequenceNode):
-            for child in node.value:
-                total += size(child, depth + 1)
-                if total > limit:
-                    break
-        sizes[id(node)] = total
-        return total
 
-    return size(root, 0)
+_DEEP = f"nesting is too deep: lists and mappings may be nested at most {MAX_DEPTH} levels"
+_FLATTEN = "flatten the structure: fewer levels of lists and mappings"
+
+
+def _check_size(root: Node) -> None:
+    """Refuse, before building anything, alias bombs, self-referencing aliases and deep nesting.
+
+    Walks the node graph once; an aliased node is measured once and its (size, height) reused,
+    so a "billion laughs" file costs as many steps as it has distinct nodes.
+    """
+    known: dict[int, tuple[int, int]] = {}  # id(node) -> (values once expanded, height)
+    open_: set[int] = set()
+    total = 0
+
+    def walk(node: Node, depth: int) -> tuple[int, int]:
+        nonlocal total
+        key = id(node)
+        if key in open_:
+            raise _TooLarge(
+                "an alias refers to the list or mapping that contains it, so it never ends",
+                node,
+                "point the alias (*name) at a value defined before it, outside it",
+            )
+        if key in known:
+            size, height = known[key]
+            total += size
+        else:
+            if depth > MAX_DEPTH:
+                raise _TooLarge(_DEEP, node, _FLATTEN)
+            open_.add(key)
+            size, height = 1, 1
+            total += 1
+            children: list[Node] = []
+            if isinstance(node, MappingNode):
+                children = [n for pair in node.value for n in pair]
+            elif isinstance(node, SequenceNode):
+                children = node.value
+            for child in children:
+                child_size, child_height = walk(child, depth + 1)
+                size += child_size
+                height = max(height, child_height + 1)
+            open_.discard(key)
+            known[key] = (size, height)
+        if total > MAX_NODES:
+            if len(known) + len(open_) > MAX_NODES:
+                raise _TooLarge(
+                    f"file holds more than {MAX_NODES:,} values",
+                    root,
+                    "split it or remove what does not belong in a registry entry",
+                )
+            raise _TooLarge(
+                f"aliases expand to more than {MAX_NODES:,} values",
+                root,
+                "write the values out instead of nesting aliases (&anchor / *alias)",
+            )
+        if depth + height - 1 > MAX_DEPTH:
+            raise _TooLarge(_DEEP, node, _FLATTEN)
+        return size, height
+
+    walk(root, 1)
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
@@ -289,10 +383,11 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
             )
         ]
     try:
-        return raw.decode("utf-8"), []
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[start : exc.start].decode("utf-8")) + 1  # characters, as editors count
         return None, [
             Diagnostic(
                 "file-encoding",
@@ -304,14 +399,29 @@ def decode(raw: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
                 hint="save the file as UTF-8 (it may have been written as Latin-1 or Windows-1252)",
             )
         ]
+    if "\x00" in text:  # UTF-16 without a byte-order mark decodes as UTF-8 full of NULs
+        at = text.index("\x00")
+        return None, [
+            Diagnostic(
+                "file-encoding",
+                Severity.ERROR,
+                "file holds NUL bytes: it is UTF-16 without a byte-order mark, or not text",
+                path,
+                text.count("\n", 0, at) + 1,
+                at - (text.rfind("\n", 0, at) + 1) + 1,
+                hint="save the file as UTF-8",
+            )
+        ]
+    return text, []
 
 
 def parse_yaml(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
     """Text to marked data. Problems come back as diagnostics; data is None when unusable."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the pure-Python reader already checks characters here
         node = loader.get_single_node()
-        if node is None:
+        if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
             return None, [
                 Diagnostic(
                     "yaml-empty",
@@ -323,57 +433,92 @@ def parse_yaml(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
                     hint="fill it in, starting from an example in the same folder, or delete it",
                 )
             ]
-        if _expanded_size(node, MAX_NODES) > MAX_NODES:
-            return None, [
-                Diagnostic(
-                    "yaml-too-large",
-                    Severity.ERROR,
-                    f"aliases expand to more than {MAX_NODES:,} values",
-                    path,
-                    *_mark(node),
-                    hint="write the values out instead of nesting aliases (&anchor / *alias)",
-                )
-            ]
+        _check_size(node)
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = str(exc.problem or exc.context or "invalid YAML")
-        rule = "yaml-syntax"
-        if "another document" in problem or "single document" in str(exc.context):
-            rule = "yaml-multiple-documents"
-            problem = "file holds more than one YAML document"
-        if "could not determine a constructor" in problem:
-            rule = "yaml-unsafe-tag"
-            tag = problem.rsplit(" ", 1)[-1].strip("'")
-            tag = tag.replace("tag:yaml.org,2002:", "!!")
-            problem = f"tag {tag!r} is not allowed (only plain values are)"
-        hint = {
-            "yaml-multiple-documents": "keep one document per file: remove the extra '---'",
-            "yaml-unsafe-tag": "remove the '!!' tag; write plain values",
-        }.get(rule, "check indentation, colons and quotes on this line and the one above")
-        return None, [Diagnostic(rule, Severity.ERROR, problem, path, line, col, hint=hint)]
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        return None, [Diagnostic("yaml-syntax", Severity.ERROR, str(exc), path, 1, 1)]
-    except RecursionError:
+    except _TooLarge as exc:
         return None, [
             Diagnostic(
-                "yaml-too-large",
-                Severity.ERROR,
-                "nesting is too deep",
-                path,
-                1,
-                1,
-                hint="flatten the structure",
+                "yaml-too-large", Severity.ERROR, exc.message, path, *_mark(exc.node), hint=exc.hint
             )
         ]
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_error(exc, path)]
+    except yaml.reader.ReaderError as exc:  # a control character, or a lone surrogate
+        return None, [_reader_error(exc, text, path)]
+    except RecursionError:  # the pure-Python parser recurses once per level: a guard only
+        return None, [
+            Diagnostic("yaml-too-large", Severity.ERROR, _DEEP, path, 1, 1, hint=_FLATTEN)
+        ]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     problems = [
         Diagnostic(p.rule, Severity.ERROR, p.message, path, *(p.mark or (1, 1)), hint=p.hint)
         for p in loader.problems
     ]
     return data, problems
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = str(exc.problem or exc.context or "invalid YAML")
+    rule = "yaml-syntax"
+    hint = "check indentation, colons and quotes on this line and the one above"
+    if "another document" in problem or "single document" in str(exc.context):
+        rule = "yaml-multiple-documents"
+        problem = "file holds more than one YAML document"
+        hint = "keep one document per file: remove the extra '---'"
+    elif "could not determine a constructor" in problem:
+        rule = "yaml-unsafe-tag"
+        tag = _short(problem.rsplit(" ", 1)[-1].strip("'"))
+        problem = f"tag {tag!r} is not allowed (only plain values are)"
+        hint = "remove the tag; write plain values"
+    elif "maximum nesting depth" in problem:
+        rule = "yaml-too-large"
+        problem, hint = _DEEP, _FLATTEN
+    elif "for merging" in problem:
+        hint = "'<<' merges mappings: write '<<: *name' where &name marks a mapping"
+    elif "digits" in problem:
+        hint = "quote it to keep it as text"
+    elif isinstance(exc, ConstructorError):
+        hint = "remove the tag, or write a value that fits it"
+    elif "undefined alias" in problem:
+        hint = "an alias (*name) must come after its anchor (&name), in the same file"
+    elif "cannot start any token" in problem:
+        hint = "indent with spaces, not tabs; quote a value that starts with @ or `"
+    if (
+        rule == "yaml-syntax"
+        and not isinstance(exc, ConstructorError)
+        and exc.context
+        and exc.context_mark
+        and exc.problem_mark
+        and (exc.context_mark.line, exc.context_mark.column)
+        != (exc.problem_mark.line, exc.problem_mark.column)
+    ):
+        c = exc.context_mark
+        problem += f" ({exc.context} started at line {c.line + 1}, column {c.column + 1})"
+    return Diagnostic(rule, Severity.ERROR, problem, path, line, col, hint=hint)
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> Diagnostic:
+    # libyaml counts UTF-8 bytes; the pure-Python reader counts characters.
+    if _CParser is not None:
+        before = text.encode("utf-8", "surrogatepass")[: exc.position].decode("utf-8", "ignore")
+    else:  # pragma: no cover
+        before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+    return Diagnostic(
+        "yaml-syntax",
+        Severity.ERROR,
+        f"character {char!r} (U+{ord(char):04X}) is not allowed in YAML",
+        path,
+        line,
+        column,
+        hint="delete it: control characters are not allowed, even inside quotes",
+    )
 
 
 def load_yaml(file: Path, root: Path, kind: str) -> tuple[Document, list[Diagnostic]]:
@@ -382,7 +527,13 @@ def load_yaml(file: Path, root: Path, kind: str) -> tuple[Document, list[Diagnos
         raw = file.read_bytes()
     except OSError as exc:
         return Document(rel, kind, None), [
-            Diagnostic("file-unreadable", Severity.ERROR, f"cannot read file: {exc.strerror}", rel)
+            Diagnostic(
+                "file-unreadable",
+                Severity.ERROR,
+                f"cannot read file: {exc.strerror}",
+                rel,
+                hint="check that it exists and that you may read it",
+            )
         ]
     if len(raw) > MAX_BYTES:
         return Document(rel, kind, None), [
@@ -446,7 +597,7 @@ def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
     found: dict[Path, str] = {}
     for pattern, kind in KINDS.items():
         for f in sorted(root.glob(pattern)):
-            if f.is_file():
+            if f.is_file() and not f.name.startswith("."):  # editor and macOS ._ files
                 found[f] = kind
     diags: list[Diagnostic] = []
     for top in ("registry", "content"):
@@ -473,6 +624,8 @@ def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
                     Severity.WARNING,
                     "file is not read by the handbook",
                     rel,
+                    1,
+                    1,
                     hint=hint,
                 )
             )
@@ -526,7 +679,20 @@ def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagno
     if pages_dir.is_dir():
         for f in sorted(pages_dir.glob("*.md")):
             rel = f.relative_to(root).as_posix()
-            text, problems = decode(f.read_bytes(), rel)
+            try:
+                raw = f.read_bytes()
+            except OSError as exc:  # a broken symlink, a permission problem
+                diags.append(
+                    Diagnostic(
+                        "file-unreadable",
+                        Severity.ERROR,
+                        f"cannot read file: {exc.strerror}",
+                        rel,
+                        hint="check that it exists and that you may read it",
+                    )
+                )
+                continue
+            text, problems = decode(raw, rel)
             diags += problems
             if text is not None:
                 pages.append(Page(rel, f.stem, text))

@@ -39,11 +39,24 @@ TYPE_WORDS = {
 }
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().split("\n", 1)[0]
+
+
 def dotted(where: Sequence[str | int]) -> str:
     out = ""
     for step in where:
         out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
     return out or "(top level)"
+
+
+def shown(value: Any) -> str:
+    """A value for a message: scalars quoted with repr, containers named (they can be huge)."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
 
 
 def value_at(data: Any, where: Sequence[str | int]) -> Any:
@@ -65,23 +78,35 @@ class Schemas:
                 raise HandbookError(
                     f"cannot read schema {f.name}: {exc}", "restore it from git"
                 ) from exc
+            if not isinstance(self.raw[f.name], dict):
+                raise HandbookError(f"schema {f.name} is not a JSON object", "restore it from git")
         missing = sorted(set(SCHEMA_FILES.values()) - set(self.raw))
         if missing:
             raise HandbookError(
                 f"schemas missing from {folder}: {', '.join(missing)}",
                 "run the handbook from its repository root, or pass --root",
             )
-        registry = jsonschema_rs.Registry(
-            [(self.uri(name), schema) for name, schema in self.raw.items()]
-        )
-        self.validators = {
-            kind: jsonschema_rs.validator_for(
-                {**self.raw[name], "$id": self.uri(name)},
-                registry=registry,
-                validate_formats=True,
+        try:
+            registry = jsonschema_rs.Registry(
+                [(self.uri(name), schema) for name, schema in self.raw.items()]
             )
-            for kind, name in SCHEMA_FILES.items()
-        }
+        except ValueError as exc:
+            raise HandbookError(
+                f"the schemas cannot be loaded: {_first_line(exc)}", "restore schemas/ from git"
+            ) from exc
+        self.validators = {}
+        for kind, name in SCHEMA_FILES.items():
+            try:
+                self.validators[kind] = jsonschema_rs.validator_for(
+                    {**self.raw[name], "$id": self.uri(name)},
+                    registry=registry,
+                    validate_formats=True,
+                )
+            except ValueError as exc:  # jsonschema_rs.ValidationError is a ValueError
+                raise HandbookError(
+                    f"schema {name} is not a valid JSON Schema: {_first_line(exc)}",
+                    "restore it from git, or check it against the draft 2020-12 metaschema",
+                ) from exc
 
     def uri(self, name: str) -> str:
         return (self.folder / name).as_uri()
@@ -114,13 +139,28 @@ class Schemas:
             node, file, name = self._deref(nxt, file)
         return node, name
 
+    def describe(self, kind: str, where: Sequence[str | int]) -> str:
+        """The description of the value at ``where``: the property's own, else its type's."""
+        node, _ = self.at(kind, where)
+        if not where:
+            return str(node.get("description", ""))
+        parent, _ = self.at(kind, where[:-1])
+        step = where[-1]
+        if isinstance(step, int):
+            raw = parent.get("items", {})
+        else:
+            extra = parent.get("additionalProperties")
+            raw = parent.get("properties", {}).get(step, extra if isinstance(extra, dict) else {})
+        return str(raw.get("description") or node.get("description", ""))
+
     # -- validation -------------------------------------------------------------------------
 
     def check(self, doc: Document) -> list[Diagnostic]:
         validator = self.validators[doc.kind]
         if validator.is_valid(doc.data):
             return []
-        return [d for err in validator.iter_errors(doc.data) for d in self._explain(doc, err)]
+        found = [d for err in validator.iter_errors(doc.data) for d in self._explain(doc, err)]
+        return list(dict.fromkeys(found))  # a date failing both its format and its pattern
 
     def _explain(self, doc: Document, err: Any) -> Iterable[Diagnostic]:
         where = list(err.instance_path)
@@ -128,6 +168,7 @@ class Schemas:
         sub, name = self.at(doc.kind, where)
         path = dotted(where)
         value = value_at(doc.data, where)
+        about = self.describe(doc.kind, where) or None
 
         def diag(
             message: str, hint: str | None, rule: str = "schema", at: Any = None
@@ -151,7 +192,7 @@ class Schemas:
         elif kind == "Required":
             prop = err.kind.property
             desc = sub.get("properties", {}).get(prop, {})
-            desc, _ = self._described(desc)
+            desc, _ = self._described(desc, SCHEMA_FILES[doc.kind])
             where_key = locate(doc.data, where, key=True)
             yield diag(
                 f"{path} is missing required key {prop!r}",
@@ -169,12 +210,18 @@ class Schemas:
                 hint = "write the number without quotes or leading zeros"
             elif expected == "string" and isinstance(value, (int, float, bool)):
                 hint = "put the value in quotes"
-            yield diag(f"{path} should be {words}, not {value!r}", hint)
+            elif expected == "object" and isinstance(value, list):
+                hint = "remove the '- ' before each key: a mapping's lines are 'key: value'"
+            if value is None:
+                hint = "write its entries on the lines below, indented, or remove the key"
+                yield diag(f"{path} is empty; it should be {words}", hint)
+            else:
+                yield diag(f"{path} should be {words}, not {shown(value)}", hint)
         elif kind == "Enum":
             options = [str(o) for o in sub.get("enum", [])]
             close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
             yield diag(
-                f"{path} is {value!r}, which is not one of: {', '.join(options)}",
+                f"{path} is {shown(value)}, which is not one of: {', '.join(options)}",
                 f"did you mean {close[0]!r}?" if close else None,
             )
         elif kind in {"Format", "Pattern"}:
@@ -185,10 +232,8 @@ class Schemas:
                 if scheme not in {"http", "https", "mailto"}:
                     hint = f"{scheme}: links are not allowed; only https:// (or mailto:) links are"
             if name == "date" and isinstance(value, str):
-                hint = "check that the month and day exist, and write YYYY-MM-DD"
-            yield diag(
-                f"{path} is {value!r}, which is not {expected}", hint or sub.get("description")
-            )
+                hint = "check that the date exists (years 1900-2999), and write YYYY-MM-DD"
+            yield diag(f"{path} is {value!r}, which is not {expected}", hint or about)
         elif kind == "Not" and "certifications" in where:
             cert_type = value.get("type", "") if isinstance(value, dict) else ""
             if str(cert_type).startswith("soc2"):
@@ -200,11 +245,48 @@ class Schemas:
                 msg = f"{path} has a bridge letter, which only a SOC 2 report can have"
                 hint = "remove 'bridge_letter', or correct the type"
             yield diag(msg, hint, at=locate(doc.data, [*where, key], key=True))
+        elif kind in {"Minimum", "Maximum"}:
+            word = "smallest" if kind == "Minimum" else "largest"
+            yield diag(f"{path} is {value!r}; the {word} allowed is {err.kind.limit}", about)
+        elif kind == "MinLength":
+            yield diag(f"{path} is {value!r}, shorter than {err.kind.limit} characters", about)
+        elif kind == "MaxLength":
+            yield diag(f"{path} is longer than {err.kind.limit:,} characters", about)
+        elif kind == "MinItems" and isinstance(value, list):
+            need = err.kind.limit
+            yield diag(
+                f"{path} is an empty list" if not value else f"{path} has fewer than {need} items",
+                about or f"list at least {need}",
+            )
+        elif kind == "UniqueItems" and isinstance(value, list):
+            seen: list[Any] = []
+            for j, item in enumerate(value):
+                if item in seen:
+                    yield diag(
+                        f"{path} lists {shown(item)} more than once",
+                        "remove the repeated entry",
+                        at=locate(doc.data, [*where, j]),
+                    )
+                    break
+                seen.append(item)
+        elif kind == "PropertyNames" and isinstance(value, dict):
+            names, _, _ = self._deref(sub.get("propertyNames", {}), SCHEMA_FILES[doc.kind])
+            options = [str(o) for o in names.get("enum", [])]
+            for key in value:
+                if options and key not in options:
+                    close = difflib.get_close_matches(key, options, n=1, cutoff=0.5)
+                    yield diag(
+                        f"unknown key {key!r} in {path}",
+                        f"did you mean {close[0]!r}?"
+                        if close
+                        else "allowed: " + ", ".join(options),
+                        "schema-unknown-key",
+                        locate(doc.data, [*where, key], key=True),
+                    )
         else:
-            yield diag(f"{path}: {err.message}", self._described(sub)[0] or None)
+            yield diag(f"{path}: {err.message}", about)
 
-    def _described(self, node: dict[str, Any]) -> tuple[str, str | None]:
-        node, _, name = (
-            self._deref(node, SCHEMA_FILES["tool"]) if "$ref" in node else (node, "", None)
-        )
-        return str(node.get("description", "")), name
+    def _described(self, node: dict[str, Any], file: str) -> tuple[str, str | None]:
+        own = node.get("description")  # a property's own description beats its type's
+        node, _, name = self._deref(node, file) if "$ref" in node else (node, "", None)
+        return str(own or node.get("description", "")), name

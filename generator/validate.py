@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from generator import codeowners
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import Document, Tree, locate
 from generator.rules import RULES
@@ -25,7 +26,8 @@ _CONFUSABLES = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l", "5": "s", 
 _SECRET = re.compile(
     r"\b(?:sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{30,}"
     r"|github_pat_[A-Za-z0-9_]{30,}|AKIA[0-9A-Z]{16}|xox[abprs]-[A-Za-z0-9-]{10,}"
-    r"|AIza[0-9A-Za-z_-]{35}|-----BEGIN [A-Z ]*PRIVATE KEY-----)"
+    r"|AIza[0-9A-Za-z_-]{35})"
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----"  # no \b: a dash is not a word character
 )
 
 
@@ -33,6 +35,13 @@ def skeleton(text: str) -> str:
     """A comparison key: NFKC, case-folded, look-alikes folded, punctuation and spaces dropped."""
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_CONFUSABLES)
     return "".join(ch for ch in folded if ch.isalnum())
+
+
+def _plus(day: date, days: int) -> date:
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:  # --as-of 9999-12-31
+        return date.max
 
 
 def _d(iso: str | None) -> date | None:
@@ -51,6 +60,7 @@ class Checker:
             if isinstance(doc.data, dict):
                 self.policy = doc.data
         self.steps = self.step_ids()
+        self.unknown_fields: set[str] = set()  # step evidence the tool schema lacks
 
     def emit(
         self,
@@ -118,7 +128,7 @@ class Checker:
             if isinstance(doc.data, dict):
                 for step in doc.data.get("steps") or []:
                     if isinstance(step, dict) and isinstance(step.get("id"), str):
-                        steps[step["id"]] = step
+                        steps.setdefault(step["id"], step)  # a duplicate is reported; first wins
         return steps
 
     def procedure(self, schemas: Schemas, valid: set[str]) -> None:
@@ -128,18 +138,21 @@ class Checker:
             if doc.path not in valid:
                 continue
             for i, step in enumerate(doc.data["steps"]):
-                if step["id"] in seen_steps and seen_steps[step["id"]] != doc.path:
+                if step["id"] in seen_steps:
+                    other = seen_steps[step["id"]]
                     self.emit(
                         "id-duplicate",
                         doc,
                         ["steps", i, "id"],
-                        f"step id {step['id']!r} is also used in {seen_steps[step['id']]}",
+                        f"step id {step['id']!r} is also used "
+                        + ("earlier in this phase" if other == doc.path else f"in {other}"),
                         "step ids are unique across the whole procedure",
                     )
                 seen_steps.setdefault(step["id"], doc.path)
                 for j, field in enumerate(step["evidence"]):
                     sub, _ = schemas.at("tool", field.split("."))
                     if not sub:
+                        self.unknown_fields.add(field)
                         self.emit(
                             "ref-unknown-field",
                             doc,
@@ -147,6 +160,8 @@ class Checker:
                             f"step {step['id']!r} names {field!r}, which tools do not have",
                             "use a dotted path from schemas/tool.schema.json",
                         )
+        if not steps:
+            return  # no procedure at all: reported once, not once per reference
         for doc in self.tree.of_kind("guidance"):
             if doc.path not in valid:
                 continue
@@ -216,14 +231,15 @@ class Checker:
 
     # -- tools ---------------------------------------------------------------------------------
 
-    def tool(self, doc: Document, vendors: dict[str, dict[str, Any]]) -> None:
+    def tool(self, doc: Document, vendors: dict[str, dict[str, Any] | None]) -> None:
+        """``vendors`` maps every vendor id to its data, or to None when its file is invalid."""
         data = doc.data
         ev = data.get("evidence", {})
         status = data["status"]["value"]
         vendor = vendors.get(data["vendor"])
         self.not_future(doc, ["status", "since"], data["status"]["since"])
         # vendor and certification references
-        if vendor is None:
+        if data["vendor"] not in vendors:
             close = difflib.get_close_matches(data["vendor"], list(vendors), n=1)
             self.emit(
                 "ref-unknown-vendor",
@@ -234,7 +250,7 @@ class Checker:
                 if close
                 else f"add registry/vendors/{data['vendor']}.yaml",
             )
-        elif "vendor_due_diligence" in ev:
+        elif vendor is not None and "vendor_due_diligence" in ev:
             known = {c["id"] for c in vendor.get("certifications", [])}
             for j, cid in enumerate(ev["vendor_due_diligence"]["certifications"]):
                 if cid not in known:
@@ -356,6 +372,8 @@ class Checker:
             if step is None:
                 continue  # reported against the policy file
             for field in step.get("evidence", []):
+                if field in self.unknown_fields:
+                    continue  # reported against the procedure
                 if not has_path(data, field.split(".")):
                     self.emit(
                         "evidence-missing",
@@ -371,7 +389,7 @@ class Checker:
                     "personal-license",
                     doc,
                     ["license", "tier"],
-                    f"a {tier} licence is recorded for a tool in {status}",
+                    f"a {tier} licence is recorded, yet the tool's status is {status!r}",
                     "company work needs an enterprise or team licence (no personal accounts)",
                 )
             for section in ("privacy_audit", "compliance_review", "security_review"):
@@ -382,7 +400,8 @@ class Checker:
                         "review-failed",
                         doc,
                         ["evidence", section, key],
-                        f"{section.replace('_', ' ')} failed, yet the tool is in {status}",
+                        f"the {section.replace('_', ' ')} failed, "
+                        f"yet the tool's status is {status!r}",
                         "repeat the review after the fixes, or reject the tool",
                     )
         if "personal" in data["data"]["allowed"]:
@@ -446,14 +465,14 @@ class Checker:
                     "add 'approver:' with the person who accepted the risk",
                 )
             until = _d(exc["until"])
-            if until and until > self.today + timedelta(days=longest):
+            if until and until > _plus(self.today, longest):
                 self.emit(
                     "exception-invalid",
                     doc,
                     [*where, "until"],
                     f"the exception for {exc['rule']!r} runs until {exc['until']}, "
                     f"more than {longest} days from {self.today}",
-                    f"set 'until' on or before {self.today + timedelta(days=longest)}",
+                    f"set 'until' on or before {_plus(self.today, longest)}",
                 )
 
     # -- helpers -------------------------------------------------------------------------------
@@ -532,15 +551,17 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> list[Diagnostic]:
     checker = Checker(tree, today)
     checker.identities(loaded)
     checker.procedure(schemas, valid)
-    vendors = {
-        d.data["id"]: d.data
-        for d in tree.of_kind("vendor")
-        if isinstance(d.data, dict) and isinstance(d.data.get("id"), str)
-    }
+    # Every vendor file counts as existing; an invalid one's certifications are unknown.
+    vendors: dict[str, dict[str, Any] | None] = {}
+    for d in tree.of_kind("vendor"):
+        ident = d.data.get("id") if isinstance(d.data, dict) else None
+        if not isinstance(ident, str):
+            ident = d.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        vendors[ident] = d.data if d.path in valid else None
     for doc in tree.of_kind("vendor"):
         if doc.path in valid:
             checker.vendor(doc)
     for doc in tree.of_kind("tool"):
         if doc.path in valid:
             checker.tool(doc, vendors)
-    return found + checker.found
+    return found + checker.found + codeowners.stale(tree)
