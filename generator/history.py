@@ -1,0 +1,326 @@
+"""The registry's git history: files at a revision, and each tool's status timeline.
+
+Git is run as a subprocess with list arguments (never a shell); its failures become
+``HandbookError``s with a hint. History is reported only when it is complete: outside a git
+repository, or in a shallow clone, the timeline functions return ``None`` ("history
+unavailable") rather than a timeline that silently starts at the clone's cut-off.
+
+For speed, the whole registry's history comes from one ``git log --raw`` over registry/tools
+(blob ids of every change), and the blobs whose status is needed are read by one
+``git cat-file --batch``: two processes whatever the number of tools.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.diagnostics import HandbookError
+from generator.load import decode, parse_yaml
+
+TOOLS_DIR = "registry/tools"
+_ZERO = "0" * 40
+SHORT = 7  # digits of a commit id shown to people, as GitHub shows them
+_RAW = re.compile(r"^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$")
+
+
+class GitFailed(HandbookError):
+    """A git command exited non-zero; ``stderr`` keeps git's own words."""
+
+    def __init__(self, message: str, stderr: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
+        self.stderr = stderr
+
+
+def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
+    """Run ``git ARGS`` in ``cwd`` and return its standard output."""
+    # settings a user's git config could change that would alter the output we parse
+    settings = (
+        "core.quotepath=off",
+        "color.ui=false",
+        "log.follow=false",
+        "log.showSignature=false",
+    )
+    command = ["git", *(x for kv in settings for x in ("-c", kv)), *args]
+    try:
+        proc = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise HandbookError(
+            "git is not installed (or not on PATH)", "install git to compare revisions"
+        ) from None
+    except OSError as exc:
+        raise HandbookError(f"cannot run git in {cwd}: {exc.strerror}") from None
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace").strip()
+        first = stderr.splitlines()[0] if stderr else f"exit status {proc.returncode}"
+        raise GitFailed(f"git {args[0]} failed: {first}", stderr)
+    return proc.stdout
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    """A handbook inside a git work tree; ``prefix`` is the handbook's folder from the top."""
+
+    top: Path
+    prefix: str
+
+    def git(self, *args: str, stdin: bytes | None = None) -> bytes:
+        return run_git(self.top, args, stdin)
+
+    def full(self, rel: str) -> str:
+        return self.prefix + rel
+
+    def rel(self, full: str) -> str | None:
+        return full[len(self.prefix) :] if full.startswith(self.prefix) else None
+
+    @property
+    def shallow(self) -> bool:
+        return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    def resolve(self, rev: str) -> str:
+        """The commit ``rev`` names, as a full sha; a clear error when it does not exist."""
+        if not rev or rev.startswith("-"):
+            raise HandbookError(f"{rev!r} is not a revision", "name a commit, branch or tag")
+        try:
+            out = self.git(
+                "rev-parse", "--verify", "--quiet", "--end-of-options", rev + "^{commit}"
+            )
+        except GitFailed:
+            hint = "check the name with `git log --oneline`; fetch the branch if it is remote"
+            if self.shallow:
+                hint = (
+                    "this is a shallow clone, so older commits are missing: fetch them with "
+                    "`git fetch --unshallow` (in GitHub Actions: actions/checkout with "
+                    "fetch-depth: 0)"
+                )
+            raise HandbookError(f"revision {rev!r} is not in this repository", hint) from None
+        return out.decode().strip()
+
+    def short(self, sha: str) -> str:
+        return self.git("rev-parse", "--short", sha).decode().strip()
+
+    def files(self, rev: str, folders: Iterable[str]) -> list[str]:
+        """Handbook-relative paths of the files under ``folders`` at ``rev``."""
+        out = self.git("ls-tree", "-r", "-z", "--name-only", rev, "--", *map(self.full, folders))
+        rels = (self.rel(p) for p in out.decode("utf-8", "replace").split("\0") if p)
+        return sorted(r for r in rels if r is not None and "\n" not in r)
+
+    def read(self, rev: str, paths: Sequence[str]) -> dict[str, bytes]:
+        """The content of each path at ``rev``, read by one ``git cat-file --batch``."""
+        return self.blobs([f"{rev}:{self.full(p)}" for p in paths], keys=paths)
+
+    def blobs(self, specs: Sequence[str], keys: Sequence[str] | None = None) -> dict[str, bytes]:
+        """Objects by name (``sha`` or ``rev:path``), keyed by ``keys``; missing ones left out."""
+        if not specs:
+            return {}
+        out = self.git("cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode())
+        found: dict[str, bytes] = {}
+        pos = 0
+        for key in keys or specs:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) != 3 or header[1] == b"missing":
+                continue
+            size = int(header[2])
+            if header[1] == b"blob":
+                found[key] = out[pos : pos + size]
+            pos += size + 1
+        return found
+
+    def renames(self, base: str, head: str | None, folders: Iterable[str]) -> dict[str, str]:
+        """Old path -> new path for the files git's rename detection pairs between revisions."""
+        revs = [base] if head is None else [base, head]
+        out = self.git(
+            "diff",
+            "-M",
+            "--name-status",
+            "-z",
+            "--no-ext-diff",
+            *revs,
+            "--",
+            *map(self.full, folders),
+        )
+        parts = out.decode("utf-8", "replace").split("\0")
+        pairs: dict[str, str] = {}
+        i = 0
+        while i < len(parts) - 1:
+            code = parts[i]
+            if code.startswith(("R", "C")):
+                old, new = self.rel(parts[i + 1]), self.rel(parts[i + 2])
+                if code.startswith("R") and old is not None and new is not None:
+                    pairs[old] = new
+                i += 3
+            else:
+                i += 2
+        return pairs
+
+
+def open_repo(root: Path) -> Repo:
+    """The git work tree holding ``root``; a HandbookError when there is none."""
+    if not root.is_dir():
+        raise HandbookError(f"{root} is not a folder", "pass the handbook's folder with --root")
+    try:
+        out = run_git(root, ["rev-parse", "--show-toplevel", "--show-prefix"])
+    except GitFailed as exc:
+        raise HandbookError(
+            f"{root.resolve()} is not inside a git repository",
+            "run the command in a clone of the handbook repository",
+        ) from exc
+    top, prefix = [*out.decode().split("\n"), ""][:2]
+    return Repo(Path(top), prefix)
+
+
+# -- status timelines --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One commit that changed a tool's status.value (``old`` is None where the file began)."""
+
+    date: date
+    old: str | None
+    new: str
+    sha: str  # abbreviated, for display
+    subject: str
+    commit: str  # the full sha, for links
+
+
+@dataclass(frozen=True, slots=True)
+class _Commit:
+    sha: str
+    date: date
+    subject: str
+    changes: tuple[
+        tuple[str, str, str, str, str | None], ...
+    ]  # old blob, new blob, code, path, new
+
+
+_FORMAT = "%x1e%H%x1f%cs%x1f%s"
+
+
+def _parse_log(out: bytes) -> list[_Commit]:
+    commits = []
+    for record in out.decode("utf-8", "replace").split("\x1e")[1:]:
+        head, _, body = record.partition("\n")
+        sha, day, subject = ([*head.rstrip("\x00").split("\x1f"), "", ""])[:3]
+        fields = body.strip("\n\0").split("\0")
+        changes: list[tuple[str, str, str, str, str | None]] = []
+        i = 0
+        while i < len(fields):
+            m = _RAW.match(fields[i].strip("\n"))
+            if m is None:
+                i += 1
+                continue
+            old_blob, new_blob, code = m.groups()
+            if code in "RC":
+                changes.append((old_blob, new_blob, code, fields[i + 1], fields[i + 2]))
+                i += 3
+            else:
+                changes.append((old_blob, new_blob, code, fields[i + 1], None))
+                i += 2
+        commits.append(_Commit(sha, date.fromisoformat(day), subject, tuple(changes)))
+    return commits
+
+
+def _status(raw: bytes | None, path: str) -> str | None:
+    if raw is None:
+        return None
+    text, _ = decode(raw, path)
+    if text is None:
+        return None
+    data, _ = parse_yaml(text, path)
+    status = data.get("status") if isinstance(data, dict) else None
+    value = status.get("value") if isinstance(status, dict) else None
+    return value if isinstance(value, str) else None
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Every tool file's status changes (oldest first) and the date it last changed."""
+
+    timelines: dict[str, list[StatusChange]]
+    last_changed: dict[str, date]
+
+
+def _history(repo: Repo, log_args: Sequence[str]) -> History:
+    out = repo.git(
+        "log", "--no-merges", "--topo-order", "-M", "--raw", "-z", "--no-abbrev",
+        "--no-ext-diff", f"--format={_FORMAT}", *log_args,
+    )  # fmt: skip
+    commits = _parse_log(out)[::-1]  # oldest first (git's --reverse breaks --follow)
+    wanted = sorted({new for c in commits for _, new, *_ in c.changes if new != _ZERO})
+    blobs = repo.blobs(wanted)
+    status = {sha: _status(raw, sha) for sha, raw in blobs.items()}
+    timelines: dict[str, list[StatusChange]] = {}
+    last: dict[str, date] = {}
+    for c in commits:
+        for _, new_blob, code, path, renamed_to in c.changes:
+            rel_old = repo.rel(path)
+            if rel_old is None:
+                continue
+            if code == "D":
+                timelines.pop(rel_old, None)
+                last.pop(rel_old, None)
+                continue
+            rel = repo.rel(renamed_to) if renamed_to else rel_old
+            if rel is None:
+                continue
+            line = timelines.pop(rel_old, []) if code == "R" else timelines.get(rel, [])
+            if code == "R":
+                last.pop(rel_old, None)
+            # compared with the last status read, so a commit that broke the YAML and the one
+            # that fixed it do not show up as changes to and from "no status"
+            before = line[-1].new if line else None
+            after = status.get(new_blob)
+            if after is not None and after != before:
+                line.append(StatusChange(c.date, before, after, c.sha[:SHORT], c.subject, c.sha))
+            timelines[rel] = line
+            last[rel] = c.date
+    return History(timelines, last)
+
+
+def scan(root: Path) -> History | None:
+    """The history of every file in registry/tools/, or None when history is unavailable."""
+    try:
+        repo = open_repo(root)
+        if repo.shallow:
+            return None
+        return _history(repo, ["--", repo.full(TOOLS_DIR)])
+    except HandbookError:
+        return None
+
+
+def timelines(root: Path) -> dict[str, list[StatusChange]] | None:
+    """Status timeline of every tool file (handbook-relative path), or None if unavailable."""
+    found = scan(root)
+    return None if found is None else found.timelines
+
+
+def status_timeline(root: Path, rel_path: str) -> list[StatusChange] | None:
+    """One file's status changes, following renames; None when history is unavailable."""
+    try:
+        repo = open_repo(root)
+        if repo.shallow:
+            return None
+        found = _history(repo, ["--follow", "--", repo.full(rel_path)])
+    except HandbookError:
+        return None
+    return found.timelines.get(rel_path, [])
+
+
+def last_changed(root: Path, rel_path: str) -> date | None:
+    """The date of the last commit that changed the file; None if unknown or unavailable."""
+    try:
+        repo = open_repo(root)
+        if repo.shallow:
+            return None
+        out = repo.git("log", "-1", "--format=%cs", "--", repo.full(rel_path))
+    except HandbookError:
+        return None
+    text = out.decode().strip()
+    return date.fromisoformat(text) if text else None

@@ -1,0 +1,558 @@
+"""`handbook diff`: the governance meaning of a change, between revisions of small git repos."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import MakeTree
+from gitrepo import GitRepo
+
+from generator import diff_render
+from generator.cli import main
+from generator.diff import Snapshot, compare, pair
+
+TOOL = "registry/tools/acme-chat.yaml"
+VENDOR = "registry/vendors/acme-ai.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def repo(handbook_tree: MakeTree) -> GitRepo:
+    """The base test tree, committed once."""
+    g = GitRepo.init(handbook_tree())
+    g.commit("Add the registry", "2026-01-05")
+    return g
+
+
+def pilot_then_approval(g: GitRepo) -> tuple[str, str]:
+    """The realistic change: acme-chat leaves its pilot for approval, widens its data classes
+    (personal data, now that the privacy audit allows it), and the vendor's SOC 2 report is
+    renewed. Returns (base, head) shas."""
+    g.edit(TOOL, "  value: approved\n  since: 2026-03-02", "  value: pilot\n  since: 2026-01-12")
+    g.edit(TOOL, "    - internal\n    - personal\n", "    - internal\n")
+    g.edit(
+        TOOL,
+        "    outcome: adopt\n  feedback:\n    channel: mailto:ai-feedback@example.com\n",
+        "    outcome: pending\n",
+    )
+    g.edit(VENDOR, "    issued: 2026-08-14\n", "    issued: 2025-08-11\n")
+    g.edit(
+        VENDOR,
+        "start: 2025-07-01\n      end: 2026-06-30",
+        "start: 2024-07-01\n      end: 2025-06-30",
+    )
+    base = g.commit("Start the Acme Chat pilot", "2026-01-12")
+    g.edit(TOOL, "  value: pilot\n  since: 2026-01-12", "  value: approved\n  since: 2026-10-20")
+    g.edit(TOOL, "    - internal\n", "    - internal\n    - personal\n")
+    g.edit(
+        TOOL,
+        "    outcome: pending\n",
+        "    outcome: adopt\n  feedback:\n    channel: mailto:ai-feedback@example.com\n",
+    )
+    g.edit(VENDOR, "    issued: 2025-08-11\n", "    issued: 2026-08-14\n")
+    g.edit(
+        VENDOR,
+        "start: 2024-07-01\n      end: 2025-06-30",
+        "start: 2025-07-01\n      end: 2026-06-30",
+    )
+    head = g.commit("Approve Acme Chat after its pilot", "2026-10-20")
+    return base, head
+
+
+MARKDOWN = """\
+<!-- handbook:governance-diff -->
+### Governance changes
+
+Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 2 other changes.
+
+#### Needs a reviewer's attention
+
+- ⚠️ **Tool `acme-chat`**: data classifications widened: `personal` newly allowed (now `internal`, `personal`)
+
+#### Tools
+
+**Tool `acme-chat`** Acme Chat · `registry/tools/acme-chat.yaml`
+
+- status `pilot` → `approved` since `2026-10-20`; evidence added alongside: `feedback`; evidence updated alongside: `pilot`
+- ⚠️ data classifications widened: `personal` newly allowed (now `internal`, `personal`)
+
+#### Vendors
+
+**Vendor `acme-ai`** Acme AI · `registry/vendors/acme-ai.yaml`
+
+- certification `soc2-2026` (`soc2-type2`) renewed: issued `2025-08-11` → `2026-08-14`, valid until `2025-06-30` → `2026-06-30`
+
+<sub>Posted by <code>handbook diff</code>. It states what changed; <code>handbook validate</code> checks the rules.</sub>
+"""  # noqa: E501 - the comment, line for line
+
+
+def test_status_transition_widened_data_and_renewed_certification_markdown(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, head = pilot_then_approval(repo)
+    code, out, err = run(
+        capsys, "diff", base, head, "--root", str(repo.root), "--format", "markdown"
+    )
+    assert (code, err) == (0, "")
+    assert out == MARKDOWN.format(base=base, head=head)
+
+
+def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    base, head = pilot_then_approval(repo)
+    code, out, err = run(capsys, "diff", "HEAD~1", "HEAD", "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"governance changes from {base} to {head}: "
+        "0 warnings, 1 needs attention, 2 other changes\n"
+        "\n"
+        "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
+        "  info       status pilot → approved since 2026-10-20; evidence added alongside: feedback;"
+        " evidence updated alongside: pilot\n"
+        "  attention  data classifications widened: personal newly allowed "
+        "(now internal, personal)\n"
+        "\n"
+        "vendor acme-ai (Acme AI)  registry/vendors/acme-ai.yaml\n"
+        "  info       certification soc2-2026 (soc2-type2) renewed: issued 2025-08-11 → 2026-08-14,"
+        " valid until 2025-06-30 → 2026-06-30\n"
+    )
+
+
+def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    pilot_then_approval(repo)
+    code, out, _ = run(
+        capsys, "diff", "HEAD~1", "HEAD", "--root", str(repo.root), "--format", "json"
+    )
+    doc = json.loads(out)
+    full = {rev: repo.git("rev-parse", rev).strip() for rev in ("HEAD~1", "HEAD")}
+    assert code == 0
+    assert doc == {
+        "version": 1,
+        "base": {"rev": full["HEAD~1"], "label": repo.short("HEAD~1")},
+        "head": {"rev": full["HEAD"], "label": repo.short("HEAD")},
+        "summary": {"warning": 0, "attention": 1, "info": 2},
+        "changes": [
+            {
+                "level": "info",
+                "kind": "status",
+                "area": "tool",
+                "subject": "acme-chat",
+                "name": "Acme Chat",
+                "path": TOOL,
+                "message": "status pilot → approved since 2026-10-20; evidence added alongside: "
+                "feedback; evidence updated alongside: pilot",
+                "values": {
+                    "old": "pilot",
+                    "new": "approved",
+                    "since": "2026-10-20",
+                    "added": ["feedback"],
+                    "updated": ["pilot"],
+                },
+            },
+            {
+                "level": "attention",
+                "kind": "data-widened",
+                "area": "tool",
+                "subject": "acme-chat",
+                "name": "Acme Chat",
+                "path": TOOL,
+                "message": "data classifications widened: personal newly allowed "
+                "(now internal, personal)",
+                "values": {"added": ["personal"], "now": ["internal", "personal"]},
+            },
+            {
+                "level": "info",
+                "kind": "certification-renewed",
+                "area": "vendor",
+                "subject": "acme-ai",
+                "name": "Acme AI",
+                "path": VENDOR,
+                "message": "certification soc2-2026 (soc2-type2) renewed: issued 2025-08-11 → "
+                "2026-08-14, valid until 2025-06-30 → 2026-06-30",
+                "values": {
+                    "id": "soc2-2026",
+                    "type": "soc2-type2",
+                    "issued_old": "2025-08-11",
+                    "issued_new": "2026-08-14",
+                    "old": "2025-06-30",
+                    "new": "2026-06-30",
+                },
+            },
+        ],
+        "problems": [],
+    }
+
+
+def test_approval_without_the_required_evidence_warns(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.edit(
+        "registry/tools/acme-code.yaml",
+        "  value: sandbox\n  since: 2026-10-01",
+        "  value: approved\n  since: 2026-10-20",
+    )
+    head = repo.commit("Approve Acme Code", "2026-10-20")
+    code, out, _ = run(capsys, "diff", "HEAD~1", "HEAD", "--root", str(repo.root))
+    assert code == 0
+    assert out == (
+        f"governance changes from {repo.short('HEAD~1')} to {head}: "
+        "1 warning, 0 need attention, 1 other change\n"
+        "\n"
+        "tool acme-code (Acme Code)  registry/tools/acme-code.yaml\n"
+        "  info       status sandbox → approved since 2026-10-20; no evidence changed alongside\n"
+        "  warning    status approved lacks evidence the policy requires: evidence.benchmark "
+        "(step benchmark), evidence.pilot (step pilot), evidence.feedback (step feedback)\n"
+    )
+
+
+def test_tool_deleted_in_head(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo.root / "registry/tools/globex-notes.yaml").unlink()
+    head = repo.commit("Remove Globex Notes", "2026-10-20")
+    code, out, _ = run(capsys, "diff", "HEAD~1", "HEAD", "--root", str(repo.root))
+    assert code == 0
+    assert out == (
+        f"governance changes from {repo.short('HEAD~1')} to {head}: "
+        "0 warnings, 1 needs attention, 0 other changes\n"
+        "\n"
+        "tool globex-notes (Globex Notes)  registry/tools/globex-notes.yaml\n"
+        "  attention  removed from the registry (status was proposed); the procedure deprecates "
+        "and offboards a tool rather than deleting its record\n"
+    )
+
+
+def test_renamed_file_is_one_tool_not_a_removal_and_an_addition(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = "registry/tools/acme-code.yaml", "registry/tools/acme-coder.yaml"
+    repo.git("mv", old, new)
+    repo.edit(new, "id: acme-code\nname: Acme Code\n", "id: acme-coder\nname: Acme Coder\n")
+    head = repo.commit("Rename acme-code to acme-coder", "2026-10-20")
+    code, out, _ = run(capsys, "diff", "HEAD~1", "HEAD", "--root", str(repo.root))
+    assert code == 0
+    assert out == (
+        f"governance changes from {repo.short('HEAD~1')} to {head}: "
+        "0 warnings, 0 need attention, 2 other changes\n"
+        "\n"
+        "tool acme-coder (Acme Coder)  registry/tools/acme-coder.yaml\n"
+        "  info       file renamed from registry/tools/acme-code.yaml to "
+        "registry/tools/acme-coder.yaml\n"
+        "  info       name Acme Code → Acme Coder\n"
+    )
+
+
+def test_working_tree_is_the_default_head(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Uncommitted edits and an untracked new tool (from `handbook new-tool`) both count."""
+    base = repo.short("HEAD")
+    repo.edit(TOOL, "    - internal\n    - personal\n", "    - internal\n")
+    root = str(repo.root)
+    assert run(capsys, "new-tool", "globex-draft", "--vendor", "globex", "--root", root)[0] == 0
+    code, out, err = run(capsys, "diff", "HEAD", "--root", root)
+    assert (code, err) == (0, "")
+    assert out == (
+        f"governance changes from {base} to working tree: "
+        "0 warnings, 0 need attention, 2 other changes\n"
+        "\n"
+        "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
+        "  info       data classifications narrowed: personal no longer allowed\n"
+        "\n"
+        "tool globex-draft (Globex Draft)  registry/tools/globex-draft.yaml\n"
+        "  info       added with status proposed, vendor globex, data allowed: public\n"
+    )
+
+
+def test_shallow_clone_without_the_base_revision(
+    repo: GitRepo, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pilot_then_approval(repo)
+    clone = repo.shallow_clone(tmp_path / "clone")
+    code, out, err = run(capsys, "diff", "HEAD~1", "--root", str(clone.root))
+    assert (code, out) == (2, "")
+    assert err == (
+        "handbook: error: revision 'HEAD~1' is not in this repository\n"
+        "  hint: this is a shallow clone, so older commits are missing: fetch them with "
+        "`git fetch --unshallow` (in GitHub Actions: actions/checkout with fetch-depth: 0)\n"
+    )
+
+
+def test_unknown_revision(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "diff", "no-such-branch", "--root", str(repo.root))
+    assert (code, out) == (2, "")
+    assert err == (
+        "handbook: error: revision 'no-such-branch' is not in this repository\n"
+        "  hint: check the name with `git log --oneline`; fetch the branch if it is remote\n"
+    )
+
+
+def test_option_like_revision_is_refused(repo: GitRepo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "diff", "--root", str(repo.root), "--", "--output=/tmp/x")
+    assert code == 2
+    assert err == (
+        "handbook: error: '--output=/tmp/x' is not a revision\n"
+        "  hint: name a commit, branch or tag\n"
+    )
+
+
+def test_not_a_git_repository(handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]) -> None:
+    root = handbook_tree()
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(root))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"handbook: error: {root.resolve()} is not inside a git repository\n"
+        "  hint: run the command in a clone of the handbook repository\n"
+    )
+
+
+def test_prohibited_uses_policy_numbers_and_procedure_steps(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo.edit(
+        TOOL,
+        "problem: Research briefs take an hour each to write.\n",
+        "problem: Research briefs take an hour each to write.\n"
+        "uses:\n  prohibited:\n    - HR decisions without human review\n"
+        "    - Legal advice\n",
+    )
+    base = repo.commit("Record prohibited uses", "2026-02-01")
+    repo.edit(TOOL, "    - HR decisions without human review\n", "")
+    repo.edit(TOOL, "    - Legal advice\n", "    - Legal advice\n    - Medical advice\n")
+    repo.edit("registry/policy.yaml", "pilot_min_days: 14\n", "pilot_min_days: 21\n")
+    repo.edit(
+        "registry/policy.yaml",
+        "    - pilot\n    - feedback\n  restricted:",
+        "    - pilot\n  restricted:",
+    )
+    repo.edit(
+        "content/procedure/2-run.yaml",
+        "  - id: offboarding\n",
+        "  - id: red-team\n    title: Red-team exercise\n    purpose: Try to make it misbehave.\n"
+        "    owner_role: Security\n    evidence: []\n    checklist:\n      - Done.\n"
+        "  - id: offboarding\n",
+    )
+    head = repo.commit("Loosen the approval rules", "2026-10-20")
+    code, out, err = run(capsys, "diff", base, head, "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"governance changes from {base} to {head}: 0 warnings, 2 need attention, 3 other changes\n"
+        "\n"
+        "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
+        "  attention  removed from the prohibited uses: HR decisions without human review\n"
+        "  info       added to the prohibited uses: Medical advice\n"
+        "\n"
+        "policy policy  registry/policy.yaml\n"
+        "  attention  status approved no longer requires: feedback\n"
+        "  info       pilot_min_days: 14 → 21\n"
+        "\n"
+        "procedure red-team (Red-team exercise)  content/procedure/2-run.yaml\n"
+        "  info       step added to content/procedure/2-run.yaml\n"
+    )
+
+
+# -- comparing snapshots directly ----------------------------------------------------------------
+
+
+def tool(tid: str, name: str, **extra: object) -> dict[str, object]:
+    return {"id": tid, "name": name, "vendor": "v", "status": {"value": "proposed"}, **extra}
+
+
+def test_same_name_in_a_different_file_is_a_rename() -> None:
+    old = {"registry/tools/a.yaml": tool("a", "Acme Chat")}
+    new = {"registry/tools/b.yaml": tool("b", "ACME chat", problem="entirely rewritten")}
+    assert pair(old, new, {}) == [("registry/tools/a.yaml", "registry/tools/b.yaml")]
+    assert pair(old, {"registry/tools/b.yaml": tool("b", "Other")}, {}) == [
+        ("registry/tools/a.yaml", None),
+        (None, "registry/tools/b.yaml"),
+    ]
+
+
+def test_certifications_added_replaced_and_removed() -> None:
+    def cert(cid: str, ctype: str, **dates: object) -> dict[str, object]:
+        return {"id": cid, "type": ctype, **dates}
+
+    old = {
+        "registry/vendors/v.yaml": {
+            "id": "v",
+            "name": "V",
+            "certifications": [
+                cert(
+                    "soc2-2025", "soc2-type2", period={"start": "2024-01-01", "end": "2024-12-31"}
+                ),
+                cert("iso27001", "iso27001", expires="2027-01-01"),
+            ],
+        }
+    }
+    new = {
+        "registry/vendors/v.yaml": {
+            "id": "v",
+            "name": "V",
+            "certifications": [
+                cert(
+                    "soc2-2026", "soc2-type2", period={"start": "2025-01-01", "end": "2025-12-31"}
+                ),
+                cert("iso42001", "iso42001", expires="2029-01-31"),
+            ],
+        }
+    }
+    d = compare(Snapshot("a", None, old), Snapshot("b", None, new))
+    assert [(c.level, c.text()) for c in d.changes] == [
+        (
+            "info",
+            "certification soc2-2025 replaced by soc2-2026 (soc2-type2): "
+            "valid until 2024-12-31 → 2025-12-31",
+        ),
+        ("info", "certification iso42001 (iso42001) added, valid until 2029-01-31"),
+        ("attention", "certification iso27001 (iso27001) removed"),
+    ]
+
+
+def test_unreadable_file_is_a_problem_not_a_removal() -> None:
+    base = Snapshot("a", None, {"registry/tools/a.yaml": tool("a", "A")})
+    head = Snapshot("b", None, {"registry/tools/a.yaml": None})
+    assert compare(base, head).changes == ()
+
+
+def test_markdown_escapes_user_data() -> None:
+    hostile = "@admins <img src=x onerror=alert(1)> ![x](https://evil.example/x.png) #1"
+    new = {
+        "registry/tools/x.yaml": tool(
+            "x", hostile, uses={"prohibited": ["Nothing"]}, data={"allowed": ["@everyone"]}
+        )
+    }
+    out = diff_render.render_markdown(
+        compare(Snapshot("a", "1" * 40, {}), Snapshot("b", None, new))
+    )
+    assert out.splitlines()[7:10] == [
+        "**Tool `x`** @&#8203;admins &lt;img src=x onerror=alert(1)&gt; \\!\\[x\\](https:&#8203;//"
+        "evil.example/x.png) #&#8203;1 · `registry/tools/x.yaml`",
+        "",
+        "- added with status `proposed`, vendor `v`, data allowed: `@everyone`",
+    ]
+
+
+def test_markdown_without_changes() -> None:
+    snap = Snapshot("abc1234", "a" * 40, {})
+    assert diff_render.render_markdown(compare(snap, snap)) == (
+        "<!-- handbook:governance-diff -->\n"
+        "### Governance changes\n"
+        "\n"
+        "Comparing `abc1234` with `abc1234`: 0 warnings, 0 need attention, 0 other changes.\n"
+        "\n"
+        "No change to tools, vendors, the policy or the procedure.\n"
+        "\n"
+        "<sub>Posted by <code>handbook diff</code>. It states what changed; "
+        "<code>handbook validate</code> checks the rules.</sub>\n"
+    )
+
+
+def test_markdown_stays_under_githubs_comment_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diff_render, "MAX_MARKDOWN", 900)
+    new = {f"registry/tools/t{i:02}.yaml": tool(f"t{i:02}", f"Tool {i}") for i in range(20)}
+    out = diff_render.render_markdown(
+        compare(Snapshot("a", "f" * 40, {}), Snapshot("b", "e" * 40, new))
+    )
+    assert len(out) < 1200
+    assert out.count("**Tool `t") == 6
+    assert "\n… and 14 more entries changed; run `handbook diff a b` for the full list.\n" in out
+
+
+def test_code_spans_survive_backticks() -> None:
+    assert diff_render.md_code("a`b") == "``a`b``"
+    assert diff_render.md_code("`x`") == "`` `x` ``"
+    assert diff_render.md_code("a\u202eb\nc") == "`a b c`"
+
+
+def test_owner_licence_exceptions_evidence_and_other_fields() -> None:
+    old = tool(
+        "a",
+        "A",
+        owner={"team": "Research", "contact": "r@example.com", "github": "@org/research"},
+        license={"tier": "enterprise", "seats": 10},
+        description="Old words.",
+        evidence={
+            "privacy_audit": {"result": "pass"},
+            "output_audits": [{"date": "2026-08-01"}, {"date": "2026-09-01"}],
+        },
+    )
+    new = tool(
+        "a",
+        "A",
+        owner={"team": "Knowledge", "contact": "r@example.com", "github": "@org/knowledge"},
+        license={"tier": "personal", "seats": 12},
+        description="New words.",
+        exceptions=[{"rule": "output-audit-overdue"}],
+        evidence={"output_audits": [{"date": "2026-09-01"}]},
+    )
+    vendors_old = {"registry/vendors/gone.yaml": {"id": "gone", "name": "Gone"}}
+    vendors_new = {"registry/vendors/new.yaml": {"id": "new", "name": "New", "certifications": []}}
+    d = compare(
+        Snapshot("a", None, {"registry/tools/a.yaml": old, **vendors_old}),
+        Snapshot("b", None, {"registry/tools/a.yaml": new, **vendors_new}),
+    )
+    assert [(c.area, c.subject, c.level, c.text()) for c in d.changes] == [
+        ("tool", "a", "info", "evidence updated: output_audits"),
+        (
+            "tool",
+            "a",
+            "attention",
+            "evidence removed: privacy_audit, output_audits (1 of 2 entries)",
+        ),
+        ("tool", "a", "info", "owner team: Research → Knowledge"),
+        ("tool", "a", "info", "owner github: @org/research → @org/knowledge"),
+        ("tool", "a", "attention", "licence tier enterprise → personal"),
+        ("tool", "a", "attention", "exceptions added for rules: output-audit-overdue"),
+        ("tool", "a", "info", "also changed: description, license.seats"),
+        ("vendor", "gone", "attention", "removed from the registry"),
+        ("vendor", "new", "info", "added, with certifications: (none)"),
+    ]
+
+
+def test_data_that_is_not_valid_yet_is_still_described() -> None:
+    """The diff runs before validation: odd shapes become text, never a crash."""
+    old = tool("a", "A", vendor=["x", 1], data={"allowed": "everything"})
+    new = tool("a", "A", vendor={"id": "y"}, status={"value": ["approved"]})
+    d = compare(
+        Snapshot("a", None, {"registry/tools/a.yaml": old}),
+        Snapshot("b", None, {"registry/tools/a.yaml": new}),
+    )
+    assert [c.text() for c in d.changes] == [
+        "status proposed → approved; no evidence changed alongside",
+        "vendor x, 1 → {'id': 'y'}",
+    ]
+    assert json.loads(diff_render.render_json(d))["summary"] == {
+        "warning": 0,
+        "attention": 0,
+        "info": 2,
+    }
+
+
+def test_handbook_in_a_subfolder(
+    handbook_tree: MakeTree, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outer = tmp_path / "outer"
+    (outer / "docs").mkdir(parents=True)
+    root = handbook_tree().rename(outer / "docs" / "handbook")
+    g = GitRepo.init(outer)
+    base = g.commit("Add the handbook", "2026-01-05")
+    g.git(
+        "mv", "docs/handbook/registry/tools/acme-code.yaml", "docs/handbook/registry/tools/x.yaml"
+    )
+    g.edit(
+        "docs/handbook/registry/tools/x.yaml", "id: acme-code\nname: Acme Code", "id: x\nname: X"
+    )
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(root))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"governance changes from {base} to working tree: "
+        "0 warnings, 0 need attention, 2 other changes\n"
+        "\n"
+        "tool x (X)  registry/tools/x.yaml\n"
+        "  info       file renamed from registry/tools/acme-code.yaml to registry/tools/x.yaml\n"
+        "  info       name Acme Code → X\n"
+    )

@@ -1,0 +1,146 @@
+"""Status timelines from git history: renames followed, deletions dropped, shallow = unknown."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import MakeTree
+from gitrepo import GitRepo
+
+from generator import history
+from generator.history import StatusChange
+
+CODE = "registry/tools/acme-code.yaml"
+CODER = "registry/tools/acme-coder.yaml"
+
+
+def set_status(g: GitRepo, rel: str, old: str, new: str) -> None:
+    g.edit(rel, f"  value: {old}\n", f"  value: {new}\n")
+
+
+@pytest.fixture
+def repo(handbook_tree: MakeTree) -> GitRepo:
+    """acme-code: proposed, then sandbox, a rewording, a rename to acme-coder, then pilot;
+    globex-notes: added, then deleted."""
+    g = GitRepo.init(handbook_tree())
+    set_status(g, CODE, "sandbox", "proposed")
+    g.commit("Propose the first tools", "2026-01-05")
+    set_status(g, CODE, "proposed", "sandbox")
+    g.commit("Move Acme Code to the sandbox", "2026-02-01")
+    g.edit(CODE, "code takes too long", "code takes far too long")
+    g.commit("Reword the problem", "2026-02-10")
+    g.git("mv", CODE, CODER)
+    g.commit("Rename acme-code to acme-coder", "2026-03-01")
+    set_status(g, CODER, "sandbox", "pilot")
+    g.commit("Start the Acme Code pilot", "2026-04-01")
+    (g.root / "registry/tools/globex-notes.yaml").unlink()
+    g.commit("Drop the Globex Notes proposal", "2026-05-01")
+    return g
+
+
+def changes(g: GitRepo, *rows: tuple[str, str | None, str, str]) -> list[StatusChange]:
+    """StatusChange rows from (date, old, new, subject), looking each commit up by subject."""
+    out = []
+    for day, old, new, subject in rows:
+        sha = g.git("log", "--format=%H", f"--grep=^{subject}$").strip()
+        out.append(StatusChange(date.fromisoformat(day), old, new, sha[:7], subject, sha))
+    return out
+
+
+def test_timelines_follow_renames_and_drop_deleted_files(repo: GitRepo) -> None:
+    first = ("2026-01-05", None, "proposed", "Propose the first tools")
+    assert history.timelines(repo.root) == {
+        "registry/tools/acme-chat.yaml": changes(
+            repo, ("2026-01-05", None, "approved", "Propose the first tools")
+        ),
+        CODER: changes(
+            repo,
+            first,
+            ("2026-02-01", "proposed", "sandbox", "Move Acme Code to the sandbox"),
+            ("2026-04-01", "sandbox", "pilot", "Start the Acme Code pilot"),
+        ),
+    }
+
+
+def test_one_file_timeline_follows_its_renames(repo: GitRepo) -> None:
+    assert history.status_timeline(repo.root, CODER) == changes(
+        repo,
+        ("2026-01-05", None, "proposed", "Propose the first tools"),
+        ("2026-02-01", "proposed", "sandbox", "Move Acme Code to the sandbox"),
+        ("2026-04-01", "sandbox", "pilot", "Start the Acme Code pilot"),
+    )
+    assert history.status_timeline(repo.root, "registry/tools/nope.yaml") == []
+
+
+def test_last_changed(repo: GitRepo) -> None:
+    assert history.last_changed(repo.root, CODER) == date(2026, 4, 1)
+    assert history.last_changed(repo.root, "registry/tools/acme-chat.yaml") == date(2026, 1, 5)
+    assert history.last_changed(repo.root, "registry/tools/nope.yaml") is None
+    found = history.scan(repo.root)
+    assert found is not None
+    assert found.last_changed == {
+        "registry/tools/acme-chat.yaml": date(2026, 1, 5),
+        CODER: date(2026, 4, 1),
+    }
+
+
+def test_status_changes_on_a_merged_branch_keep_their_own_commit(repo: GitRepo) -> None:
+    repo.git("checkout", "-q", "-b", "approve")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-06-01")
+    repo.git("checkout", "-q", "main")
+    repo.edit("registry/tools/acme-chat.yaml", "an hour each", "an hour or more each")
+    repo.commit("Reword the Acme Chat problem", "2026-06-02")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge the approval", "approve")
+    timeline = history.status_timeline(repo.root, CODER)
+    assert timeline is not None
+    assert [(c.old, c.new, c.subject) for c in timeline][-1:] == [
+        ("pilot", "approved", "Approve Acme Code")
+    ]
+
+
+def test_handbook_in_a_subfolder_of_the_repository(handbook_tree: MakeTree, tmp_path: Path) -> None:
+    outer = tmp_path / "outer"
+    shutil.copytree(handbook_tree(), outer / "handbook")
+    g = GitRepo.init(outer)
+    g.commit("Add the handbook", "2026-01-05")
+    found = history.timelines(outer / "handbook")
+    assert found is not None
+    assert sorted(found) == [
+        "registry/tools/acme-chat.yaml",
+        "registry/tools/acme-code.yaml",
+        "registry/tools/globex-notes.yaml",
+    ]
+
+
+def test_shallow_clone_has_no_history(repo: GitRepo, tmp_path: Path) -> None:
+    clone = repo.shallow_clone(tmp_path / "clone").root
+    assert history.timelines(clone) is None
+    assert history.scan(clone) is None
+    assert history.status_timeline(clone, CODER) is None
+    assert history.last_changed(clone, CODER) is None
+
+
+def test_outside_a_repository_there_is_no_history(handbook_tree: MakeTree) -> None:
+    root = handbook_tree()
+    assert history.timelines(root) is None
+    assert history.status_timeline(root, CODE) is None
+    assert history.last_changed(root, CODE) is None
+
+
+def test_unparsable_revision_has_no_status(repo: GitRepo) -> None:
+    """A commit that broke the YAML shows neither a change to nor from 'no status'."""
+    (repo.root / CODER).write_text("status: [unclosed\n", encoding="utf-8")
+    repo.commit("Break the file", "2026-07-01")
+    repo.git("checkout", "HEAD~1", "--", CODER)
+    repo.commit("Restore the file", "2026-07-02")
+    timeline = history.status_timeline(repo.root, CODER)
+    assert timeline is not None
+    assert [(c.old, c.new) for c in timeline] == [
+        (None, "proposed"),
+        ("proposed", "sandbox"),
+        ("sandbox", "pilot"),
+    ]

@@ -1,0 +1,252 @@
+"""`handbook new-tool` and `handbook new-vendor`: the new file validates, mistakes are refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REPO, MakeTree
+
+from generator.cli import main
+from generator.scaffold import describe
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def data_lines(text: str) -> list[str]:
+    """The file without its comment lines."""
+    return [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+
+
+def comment_above(text: str, key_line: str) -> str:
+    """The comment block right above a line, joined back into one sentence."""
+    lines = text.splitlines()
+    i = lines.index(key_line) - 1
+    block: list[str] = []
+    while i >= 0 and lines[i].lstrip().startswith("# "):
+        block.insert(0, lines[i].lstrip()[2:])
+        i -= 1
+    return " ".join(block)
+
+
+SCHEMAS = {
+    f.name: json.loads(f.read_text(encoding="utf-8"))
+    for f in (REPO / "schemas").glob("*.schema.json")
+}
+
+
+def test_new_tool_validates_clean(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = handbook_tree()
+    code, out, err = run(
+        capsys,
+        "new-tool",
+        "globex-draft",
+        "--vendor",
+        "globex",
+        "--owner",
+        "@example/research",
+        "--root",
+        str(root),
+    )
+    assert (code, err) == (0, "")
+    assert out == (
+        "created registry/tools/globex-draft.yaml\n"
+        "next: replace the TODOs and placeholders, then run `handbook validate`\n"
+    )
+    assert run(capsys, "validate", "--strict", "--root", str(root)) == (
+        0,
+        "no problems found\n",
+        "",
+    )
+    text = (root / "registry/tools/globex-draft.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schemas/tool.schema.json"
+    assert data_lines(text) == [
+        "",
+        "id: globex-draft",
+        'name: "Globex Draft"',
+        "vendor: globex",
+        "owner:",
+        '  team: "TODO: the accountable team"',
+        '  contact: "replace-me@example.com"',
+        '  github: "@example/research"',
+        "status:",
+        "  value: proposed",
+        "  since: 2026-11-01",  # the policy's as_of: the day validation checks dates against
+        "problem: >-",
+        "  TODO: the pain point in two to five sentences, without naming a product: who is",
+        "  affected, how much work (tasks per week, hours), today's workaround and its cost.",
+        "uses:",
+        "  approved:",
+        '    - "TODO: a task the tool would be used for"',
+        "  prohibited:",
+        "    - Final decisions on financial transactions or HR matters without human oversight",
+        "license:",
+        "  tier: enterprise",
+        "data:",
+        "  allowed:",
+        "    - public",
+    ]
+    # each section's comment is the schema's description
+    tool = "tool.schema.json"
+    assert comment_above(text, "problem: >-") == describe(SCHEMAS, tool, "problem")
+    assert comment_above(text, "  since: 2026-11-01") == describe(SCHEMAS, tool, "status", "since")
+    assert comment_above(text, "license:") == ""
+    assert comment_above(text, "  tier: enterprise") == describe(SCHEMAS, tool, "license", "tier")
+    # and the evidence the next status needs, from the policy's requirements
+    assert text.endswith(
+        "# Before the tool can move to sandbox, the policy asks for:\n"
+        f"#   problem: {describe(SCHEMAS, tool, 'problem')}\n"
+        f"#   evidence.privacy_audit: {describe(SCHEMAS, tool, 'evidence', 'privacy_audit')}\n"
+        "#   evidence.vendor_due_diligence: "
+        f"{describe(SCHEMAS, tool, 'evidence', 'vendor_due_diligence')}\n"
+        "# schemas/tool.schema.json lists every field; editors complete them as you type.\n"
+    )
+
+
+def test_new_tool_owner_address_and_name(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = handbook_tree()
+    args = ["--name", 'Globex "Draft" Pro', "--owner", "research@example.com"]
+    code, _, _ = run(
+        capsys, "new-tool", "globex-draft", "--vendor", "globex", *args, "--root", str(root)
+    )
+    assert code == 0
+    text = (root / "registry/tools/globex-draft.yaml").read_text(encoding="utf-8")
+    assert 'name: "Globex \\"Draft\\" Pro"' in data_lines(text)
+    assert '  contact: "research@example.com"' in data_lines(text)
+    assert '  # github: "@your-org/your-team"' in text.splitlines()
+    assert run(capsys, "validate", "--strict", "--root", str(root))[:2] == (
+        0,
+        "no problems found\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message", "hint"),
+    [
+        (
+            ["acme-chat", "--vendor", "acme-ai"],
+            "registry/tools/acme-chat.yaml already exists",
+            "choose another id, or edit the existing file",
+        ),
+        (
+            ["Acme_Chat 2", "--vendor", "acme-ai"],
+            "'Acme_Chat 2' is not a valid tool id",
+            "ids use lower-case ASCII letters, digits and hyphens, 1-64 characters, starting and "
+            "ending with a letter or digit, e.g. 'acme-chat'; try 'acme-chat-2'",
+        ),
+        (
+            ["g1obex-notes", "--vendor", "globex"],
+            "id 'g1obex-notes' looks the same as the existing tool 'globex-notes'",
+            "ids must differ by more than case or look-alike characters",
+        ),
+        (
+            ["acme-chat-2", "--vendor", "acme-ai", "--name", "ACME  chat"],
+            "the tool 'acme-chat' already has the name 'Acme Chat'",
+            "edit registry/tools/acme-chat.yaml, or pass a distinct --name",
+        ),
+        (
+            ["acme-draft", "--vendor", "acme"],
+            "vendor 'acme' has no file in registry/vendors/",
+            "did you mean 'acme-ai'? to add the vendor first, run: handbook new-vendor acme",
+        ),
+        (
+            ["acme-draft", "--vendor", "initech"],
+            "vendor 'initech' has no file in registry/vendors/",
+            "to add the vendor first, run: handbook new-vendor initech",
+        ),
+        (
+            ["acme-draft", "--vendor", "acme-ai", "--owner", "research team"],
+            "--owner 'research team' is neither an e-mail address nor a GitHub handle",
+            "pass the owning team's address (team@example.com) or its handle (@org/team)",
+        ),
+    ],
+    ids=["exists", "bad-id", "look-alike", "same-name", "did-you-mean", "unknown-vendor", "owner"],
+)
+def test_new_tool_refuses(
+    args: list[str],
+    message: str,
+    hint: str,
+    handbook_tree: MakeTree,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = handbook_tree()
+    before = sorted(p.name for p in (root / "registry/tools").iterdir())
+    code, out, err = run(capsys, "new-tool", *args, "--root", str(root))
+    assert (code, out) == (2, "")
+    assert err == f"handbook: error: {message}\n  hint: {hint}\n"
+    assert sorted(p.name for p in (root / "registry/tools").iterdir()) == before
+
+
+def test_new_tool_outside_a_handbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "new-tool", "x", "--vendor", "y", "--root", str(tmp_path))
+    assert code == 2
+    assert err == (
+        f"handbook: error: {tmp_path.resolve()} has no registry/ or content/ folder\n"
+        "  hint: run the command from the handbook repository, or pass --root\n"
+    )
+
+
+def test_new_vendor_validates_clean(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = handbook_tree()
+    code, out, err = run(capsys, "new-vendor", "initech", "--name", "Initech", "--root", str(root))
+    assert (code, err) == (0, "")
+    assert out == (
+        "created registry/vendors/initech.yaml\n"
+        "next: replace the TODOs and placeholders, then run `handbook validate`\n"
+    )
+    assert run(capsys, "validate", "--strict", "--root", str(root)) == (
+        0,
+        "no problems found\n",
+        "",
+    )
+    text = (root / "registry/vendors/initech.yaml").read_text(encoding="utf-8")
+    assert text.splitlines()[:4] == [
+        "# yaml-language-server: $schema=../../schemas/vendor.schema.json",
+        "# A vendor, scaffolded by `handbook new-vendor` on 2026-11-01.",
+        "# The three links below are placeholders under https://example.com/: replace each",
+        "# with the vendor's real page before the pull request is merged.",
+    ]
+    assert data_lines(text) == [
+        "",
+        "id: initech",
+        'name: "Initech"',
+        "website: https://example.com/replace-me/initech/website",
+        "trust_page: https://example.com/replace-me/initech/trust",
+        "privacy_policy: https://example.com/replace-me/initech/privacy",
+    ]
+    vendor = "vendor.schema.json"
+    assert comment_above(text, "trust_page: https://example.com/replace-me/initech/trust") == (
+        describe(SCHEMAS, vendor, "trust_page")
+    )
+
+
+def test_new_vendor_then_a_tool_for_it(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = str(handbook_tree())
+    assert run(capsys, "new-vendor", "initech", "--root", root)[0] == 0
+    assert run(capsys, "new-tool", "initech-tps", "--vendor", "initech", "--root", root)[0] == 0
+    assert run(capsys, "validate", "--strict", "--root", root) == (0, "no problems found\n", "")
+
+
+def test_new_vendor_refuses_an_existing_vendor(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = handbook_tree()
+    code, _, err = run(capsys, "new-vendor", "globex", "--root", str(root))
+    assert code == 2
+    assert err == (
+        "handbook: error: registry/vendors/globex.yaml already exists\n"
+        "  hint: choose another id, or edit the existing file\n"
+    )
