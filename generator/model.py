@@ -8,11 +8,11 @@ stages can point a finding at the exact line of the field to update: ``tool.at("
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from generator.load import Mark, Page, Tree, locate
+from generator.load import Document, Mark, Page, Tree, locate
 
 CERT_NAMES = {
     "soc2-type1": "SOC 2 Type I",
@@ -44,8 +44,12 @@ class Entry:
 
     path: str
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+    source: Document | None = field(default=None, repr=False, compare=False)
 
     def at(self, *where: str | int, key: bool = False) -> Mark:
+        """Line and column of a field, for findings: ``tool.at("evidence", "pilot", "end")``."""
+        if self.source is not None:
+            return self.source.locate(list(where), key=key)
         return locate(self.raw, list(where), key=key)
 
 
@@ -199,6 +203,19 @@ DEFAULT_CADENCE_DAYS = {
 
 
 @dataclass(frozen=True, slots=True)
+class LinkPolicy:
+    """The link checker's settings (``links:`` in the policy)."""
+
+    cache_max_age_hours: float = 24.0
+    exclude: tuple[str, ...] = ()  # regular expressions, searched in each URL
+    accept_status: tuple[int, ...] = ()  # statuses that count as working, e.g. 999
+    timeout_seconds: float = 10.0  # the whole of one request, not each read
+    max_concurrency: int = 16
+    per_host: int = 4
+    allow_private: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Policy(Entry):
     as_of: date | None = None
     warning_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_WARNING_DAYS))
@@ -217,6 +234,7 @@ class Policy(Entry):
     repository_url: str | None = None
     repository_branch: str = "main"
     mention_owners: bool = False
+    links: LinkPolicy = field(default_factory=LinkPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +346,20 @@ def build_policy(path: str, raw: Mapping[str, Any]) -> Policy:
         repository_url=repo.get("url"),
         repository_branch=repo.get("branch", "main"),
         mention_owners=bool(raw.get("report", {}).get("mention_owners", False)),
+        links=build_link_policy(raw.get("links", {})),
+    )
+
+
+def build_link_policy(raw: Mapping[str, Any]) -> LinkPolicy:
+    d = LinkPolicy()
+    return LinkPolicy(
+        cache_max_age_hours=raw.get("cache_max_age_hours", d.cache_max_age_hours),
+        exclude=tuple(raw.get("exclude", ())),
+        accept_status=tuple(raw.get("accept_status", ())),
+        timeout_seconds=raw.get("timeout_seconds", d.timeout_seconds),
+        max_concurrency=raw.get("max_concurrency", d.max_concurrency),
+        per_host=raw.get("per_host", d.per_host),
+        allow_private=bool(raw.get("allow_private", d.allow_private)),
     )
 
 
@@ -381,15 +413,15 @@ def build(tree: Tree) -> Handbook:
         if not isinstance(doc.data, Mapping):
             continue
         if doc.kind == "policy":
-            policy = build_policy(doc.path, doc.data)
+            policy = replace(build_policy(doc.path, doc.data), source=doc)
         elif doc.kind == "phase":
-            phases.append(build_phase(doc.path, doc.data))
+            phases.append(replace(build_phase(doc.path, doc.data), source=doc))
         elif doc.kind == "guidance":
             guidance = build_guidance(doc.data)
         elif doc.kind == "vendor":
-            vendors[doc.data["id"]] = build_vendor(doc.path, doc.data)
+            vendors[doc.data["id"]] = replace(build_vendor(doc.path, doc.data), source=doc)
         elif doc.kind == "tool":
-            tools[doc.data["id"]] = build_tool(doc.path, doc.data)
+            tools[doc.data["id"]] = replace(build_tool(doc.path, doc.data), source=doc)
     return Handbook(
         policy=policy,
         phases=tuple(sorted(phases, key=lambda p: p.number)),

@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema_rs
 
 from generator.diagnostics import Diagnostic, HandbookError, Severity
-from generator.load import SCHEMA_FILES, Document, locate
+from generator.load import SCHEMA_FILES, Document
 
 # What a value of each shared type should look like, for messages.
 EXPECTED = {
@@ -173,7 +173,7 @@ class Schemas:
         def diag(
             message: str, hint: str | None, rule: str = "schema", at: Any = None
         ) -> Diagnostic:
-            line, col = at or locate(doc.data, where)
+            line, col = at or doc.locate(where)
             return Diagnostic(rule, Severity.ERROR, message, doc.path, line, col, hint=hint)
 
         if kind == "AdditionalProperties":
@@ -187,13 +187,13 @@ class Schemas:
                     f"unknown key {key!r} in {path}",
                     hint,
                     "schema-unknown-key",
-                    locate(doc.data, [*where, key], key=True),
+                    doc.locate([*where, key], key=True),
                 )
         elif kind == "Required":
             prop = err.kind.property
             desc = sub.get("properties", {}).get(prop, {})
             desc, _ = self._described(desc, SCHEMA_FILES[doc.kind])
-            where_key = locate(doc.data, where, key=True)
+            where_key = doc.locate(where, key=True)
             yield diag(
                 f"{path} is missing required key {prop!r}",
                 f"add '{prop}:'" + (f" ({desc})" if desc else ""),
@@ -244,7 +244,7 @@ class Schemas:
                 key = "bridge_letter"
                 msg = f"{path} has a bridge letter, which only a SOC 2 report can have"
                 hint = "remove 'bridge_letter', or correct the type"
-            yield diag(msg, hint, at=locate(doc.data, [*where, key], key=True))
+            yield diag(msg, hint, at=doc.locate([*where, key], key=True))
         elif kind in {"Minimum", "Maximum"}:
             word = "smallest" if kind == "Minimum" else "largest"
             yield diag(f"{path} is {value!r}; the {word} allowed is {err.kind.limit}", about)
@@ -265,7 +265,7 @@ class Schemas:
                     yield diag(
                         f"{path} lists {shown(item)} more than once",
                         "remove the repeated entry",
-                        at=locate(doc.data, [*where, j]),
+                        at=doc.locate([*where, j]),
                     )
                     break
                 seen.append(item)
@@ -281,7 +281,7 @@ class Schemas:
                         if close
                         else "allowed: " + ", ".join(options),
                         "schema-unknown-key",
-                        locate(doc.data, [*where, key], key=True),
+                        doc.locate([*where, key], key=True),
                     )
         else:
             yield diag(f"{path}: {err.message}", about)

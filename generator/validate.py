@@ -15,7 +15,7 @@ from typing import Any
 
 from generator import codeowners
 from generator.diagnostics import Diagnostic, Severity
-from generator.load import Document, Tree, locate
+from generator.load import Document, Tree
 from generator.rules import RULES
 from generator.schema import Schemas, dotted
 
@@ -31,10 +31,29 @@ _SECRET = re.compile(
 )
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+# Literal prefixes of _SECRET: a file containing none of them cannot match (a cheap first pass).
+_SECRET_PREFIXES = (
+    "sk-",
+    "gho_",
+    "ghp_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "AKIA",
+    "xox",
+    "AIza",
+    "-----BEGIN",
+)
+
+
 def skeleton(text: str) -> str:
     """A comparison key: NFKC, case-folded, look-alikes folded, punctuation and spaces dropped."""
-    folded = unicodedata.normalize("NFKC", text).casefold().translate(_CONFUSABLES)
-    return "".join(ch for ch in folded if ch.isalnum())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold().translate(_CONFUSABLES)
+    return _NOT_ALNUM.sub("", folded)
 
 
 def _plus(day: date, days: int) -> date:
@@ -70,7 +89,7 @@ class Checker:
         message: str,
         hint: str | None = None,
     ) -> None:
-        line, col = locate(doc.data, where)
+        line, col = doc.locate(where)
         self.found.append(
             Diagnostic(rule, RULES[rule].severity, message, doc.path, line, col, hint=hint)
         )
@@ -265,15 +284,41 @@ class Checker:
         self.tool_dates(doc, ev)
         self.tool_status(doc, data, ev, status)
         self.tool_exceptions(doc, data)
-        for where, text in strings(data, []):
+        self.secrets(doc)
+
+    def secrets(self, doc: Document) -> None:
+        """Credentials pasted into a file: in a value (named by its key) or in a comment."""
+        hint = "remove it, revoke the key at the vendor, and store a reference such as vault://..."
+        if not any(prefix in doc.text for prefix in _SECRET_PREFIXES):
+            return
+        found = _SECRET.search(doc.text)
+        if found is None:
+            return
+        in_values = False
+        for where, text in strings(doc.data, []):
             if _SECRET.search(text):
+                in_values = True
                 self.emit(
                     "secret-in-data",
                     doc,
                     where,
                     f"{dotted(where)} looks like it contains a credential",
-                    "remove it, revoke the key at the vendor, and store a reference such as vault://...",
+                    hint,
                 )
+        if not in_values:
+            line = doc.text.count("\n", 0, found.start()) + 1
+            column = found.start() - (doc.text.rfind("\n", 0, found.start()) + 1) + 1
+            self.found.append(
+                Diagnostic(
+                    "secret-in-data",
+                    RULES["secret-in-data"].severity,
+                    "a comment looks like it contains a credential",
+                    doc.path,
+                    line,
+                    column,
+                    hint=hint,
+                )
+            )
 
     def tool_dates(self, doc: Document, ev: dict[str, Any]) -> None:
         policy = self.policy

@@ -316,7 +316,7 @@ def test_unsafe_tags(value: str, tag: str) -> None:
         ("!!bool maybe", "'maybe' is tagged '!!bool' but is not true or false"),
         ("!!map [1]", "the tag '!!map' needs a mapping here"),
         ("!!seq {a: 1}", "the tag '!!seq' needs a list here"),
-        ("!!str {a: 1}", "expected a scalar node, but found mapping"),
+        ("!!str {a: 1}", "the tag '!!str' needs text here"),
     ],
 )
 def test_values_that_do_not_fit_their_tag(value: str, message: str) -> None:
