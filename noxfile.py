@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nox
@@ -43,6 +44,48 @@ def build(session: nox.Session) -> None:
     """Validate, then build the handbook site into site/."""
     session.install("-e", ".")
     session.run("handbook", "build", *session.posargs)
+
+
+@nox.session
+def links_internal(session: nox.Session) -> None:
+    """The built site's own links and anchors (no network); run `nox -s build` first."""
+    session.install("-e", ".")
+    session.run("handbook", "check-links", "--internal-only", "--site", "site", *session.posargs)
+
+
+@nox.session
+def links(session: nox.Session) -> None:
+    """Every external URL of registry and content, and the built site's links (network)."""
+    session.install("-e", ".")
+    session.run("handbook", "check-links", *session.posargs)
+
+
+@nox.session
+def expiry(session: nox.Session) -> None:
+    """Expired certifications, overdue reviews and audits."""
+    session.install("-e", ".")
+    session.run("handbook", "check-expiry", *session.posargs)
+
+
+@nox.session
+def report(session: nox.Session) -> None:
+    """The nightly report into report/; `-- --github-issue` also syncs the tracking issue
+    (GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_API_URL come from the environment)."""
+    session.install("-e", ".")
+    session.run("handbook", "report", *session.posargs)
+
+
+@nox.session
+def governance_diff(session: nox.Session) -> None:
+    """The pull request's governance diff, posted as its one comment: `BASE_SHA` (or
+    `-- BASE [--pr N]`) against HEAD; GITHUB_TOKEN, GITHUB_REPOSITORY and GITHUB_EVENT_PATH come
+    from the environment."""
+    args = list(session.posargs)
+    base = args.pop(0) if args else session.env.get("BASE_SHA") or os.environ.get("BASE_SHA")
+    if not base:
+        session.error("no base revision: set BASE_SHA, or run `nox -s governance_diff -- BASE`")
+    session.install("-e", ".")
+    session.run("handbook", "diff", base, "HEAD", "--format", "markdown", "--github-comment", *args)
 
 
 @nox.session

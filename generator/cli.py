@@ -9,15 +9,19 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 from generator import __version__
-from generator.diagnostics import Diagnostic, HandbookError, exit_code
+from generator.checks import expiry, links
+from generator.diagnostics import Diagnostic, HandbookError, Severity, exit_code
 from generator.load import Tree, load_tree
-from generator.report import RENDERERS, choose
+from generator.model import build
+from generator.report import RENDERERS, choose, markdown
+from generator.report.text import summary
 from generator.schema import Schemas
 from generator.validate import validate
 
@@ -119,34 +123,76 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--allow-private", action="store_true", help="allow loopback and private addresses"
     )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=links.DEFAULT_CACHE,
+        metavar="FILE",
+        help="remember working links here (default: .handbook-cache/links.json under --root)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="check every link afresh")
     p.set_defaults(run=run_check_links)
 
     # -- pull requests -------------------------------------------------------------------------
     p = command(sub, "new-tool", "scaffold registry/tools/ID.yaml")
     p.add_argument("--root", type=Path, default=Path())
-    p.add_argument("id")
-    p.add_argument("--vendor", required=True)
-    p.add_argument("--name")
-    p.add_argument("--owner", help="the owning team's contact address")
+    p.add_argument("id", help="the new tool's id: lower-case letters, digits and hyphens")
+    p.add_argument("--vendor", required=True, help="the vendor's id (registry/vendors/VENDOR.yaml)")
+    p.add_argument("--name", help="the tool's name (default: from the id)")
+    p.add_argument(
+        "--owner",
+        help="the owning team's contact address, or its GitHub handle (@org/team)",
+    )
     p.set_defaults(run=run_new_tool)
 
     p = command(sub, "new-vendor", "scaffold registry/vendors/ID.yaml")
     p.add_argument("--root", type=Path, default=Path())
-    p.add_argument("id")
-    p.add_argument("--name")
+    p.add_argument("id", help="the new vendor's id: lower-case letters, digits and hyphens")
+    p.add_argument("--name", help="the vendor's name (default: from the id)")
     p.set_defaults(run=run_new_vendor)
 
     p = command(sub, "diff", "what a change means for governance, between two git revisions")
     p.add_argument("--root", type=Path, default=Path())
-    p.add_argument("base")
+    p.add_argument("base", help="the revision to compare from, e.g. origin/main")
     p.add_argument("head", nargs="?", default=None, help="default: the working tree")
-    p.add_argument("--format", choices=["markdown", "json", "text"], default="text")
+    p.add_argument(
+        "--format",
+        choices=["markdown", "json", "text"],
+        default="text",
+        help="markdown is the pull-request comment; json is versioned",
+    )
+    p.add_argument(
+        "--github-comment",
+        action="store_true",
+        help="also post the Markdown as the pull request's one governance-diff comment, edited "
+        "on later runs (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL from the environment)",
+    )
+    p.add_argument(
+        "--pr",
+        type=int,
+        metavar="N",
+        help="the pull request to comment on (default: from GITHUB_EVENT_PATH's pull_request)",
+    )
+    p.epilog = (
+        "exit codes:\n"
+        "  0  compared (the diff informs; it never fails a build); with --github-comment, also\n"
+        "     when GitHub refuses the token write access (a fork's pull request): a warning\n"
+        "  2  cannot run: not a git repository, a revision is missing (shallow clone?), or\n"
+        "     the comment could not be posted\n"
+        "  3  internal error: a bug in the handbook tool; please report it\n"
+    )
     p.set_defaults(run=run_diff)
 
     p = command(sub, "codeowners", "generate .github/CODEOWNERS from the registry's owners")
     p.add_argument("--root", type=Path, default=Path())
     p.add_argument(
         "--check", action="store_true", help="fail when the committed file is out of date"
+    )
+    p.epilog = (
+        "exit codes:\n"
+        "  0  written, or already up to date\n"
+        "  1  with --check: the file is missing or out of date (the diff is printed)\n"
+        "  2  cannot run: the handbook's files are missing\n"
     )
     p.set_defaults(run=run_codeowners)
     return parser
@@ -215,40 +261,329 @@ def not_ready(name: str) -> int:
     raise HandbookError(f"'handbook {name}' is not available in this version")
 
 
+def banner_text(given: date | None, pinned: date | None, today: date) -> str | None:
+    """The as-of banner shown on every page while the date is not today's."""
+    if given is not None:
+        return f"Dates are checked as of {today.isoformat()} (set with --as-of)"
+    if pinned is not None:
+        return f"Dates are checked as of {today.isoformat()} (pinned in registry/policy.yaml)"
+    return None
+
+
 def run_build(args: argparse.Namespace) -> int:
-    return not_ready("build")
+    from generator import build as site  # imports MkDocs: only for the commands that need it
+
+    tree, diags, today = load_and_validate(args.root, args.as_of)
+    if exit_code(diags):
+        emit(diags, args.format)
+        print("handbook: the site was not built: fix the validation errors", file=sys.stderr)
+        return 1
+    handbook = build(tree)
+    stale = expiry.check(handbook, today)
+    diags += stale
+    if exit_code(diags, strict=args.strict):
+        emit(diags, args.format)
+        why = "stale entries" if exit_code(stale) else "warnings (--strict)"
+        print(
+            f"handbook: the site was not built: {why} as of {today.isoformat()}; "
+            "a stale approval must not be published as current",
+            file=sys.stderr,
+        )
+        return 1
+    layout = site.Layout.at(args.root, args.site_dir)
+    inputs = site.inputs_for(layout.root, handbook, today, stale)
+    banner = banner_text(args.as_of, handbook.policy.as_of, today)
+    result = site.build_site(layout, handbook, inputs, banner=banner)
+    emit(diags + result.problems, args.format)
+    t = result.timings
+    if result.problems:
+        print("handbook: MkDocs reported problems (strict): site not built", file=sys.stderr)
+        return 1
+    print(
+        f"handbook: built {layout.site_dir} from {t.files} generated files "
+        f"({t.written} changed) as of {today.isoformat()}: generate {t.generate:.2f} s, "
+        f"write {t.write:.2f} s, MkDocs {t.mkdocs:.2f} s",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    return not_ready("serve")
+    from generator import serve  # imports MkDocs: only for the commands that need it
+
+    host, _, port = args.dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise HandbookError(f"--dev-addr {args.dev_addr!r} is not HOST:PORT", "e.g. 127.0.0.1:8000")
+    return serve.serve(
+        args.root,
+        host,
+        int(port),
+        today_of=lambda tree: resolve_as_of(args.as_of, tree),
+        banner=lambda today, handbook: banner_text(args.as_of, handbook.policy.as_of, today),
+    )
 
 
 def run_check_expiry(args: argparse.Namespace) -> int:
-    return not_ready("check-expiry")
+    tree, diags, today = load_and_validate(args.root, args.as_of)
+    if exit_code(diags):
+        emit([d for d in diags if d.severity is Severity.ERROR], args.format)
+        print(
+            "handbook: cannot check dates while the registry has validation errors; "
+            "fix them first (see `handbook validate`)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"handbook: dates checked as of {today.isoformat()}", file=sys.stderr)
+    found = expiry.check(build(tree), today)
+    emit(found, args.format)
+    return exit_code(found, strict=args.strict)
+
+
+REPORT_FILES = {
+    "report.md": "markdown",
+    "report.json": "json",
+    "report.junit.xml": "junit",
+}
 
 
 def run_report(args: argparse.Namespace) -> int:
-    return not_ready("report")
+    github = github_target(os.environ) if args.github_issue else None
+    tree, found, today = load_and_validate(args.root, args.as_of)
+    handbook = None
+    if exit_code(found):
+        print(
+            "handbook: dates were not checked: the registry has validation errors",
+            file=sys.stderr,
+        )
+    else:
+        handbook = build(tree)
+        found += expiry.check(handbook, today)
+    # -- link check: the link checker's findings are added to `found` here --------------------
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, fmt in REPORT_FILES.items():
+        text = (
+            markdown.render(found, title=f"Governance report, {today.isoformat()}")
+            if fmt == "markdown"
+            else RENDERERS[fmt](found)
+        )
+        (args.out / name).write_text(text, encoding="utf-8")
+    fmt = choose(args.format, os.environ)
+    brief = report_summary(found, today, args.out)
+    if fmt in ("text", "github"):
+        if fmt == "github" or args.format != "auto":
+            sys.stdout.write(RENDERERS[fmt](found))
+        sys.stdout.write(brief)
+    else:
+        sys.stdout.write(RENDERERS[fmt](found))
+        sys.stderr.write(brief)
+    if github is not None:
+        # imported here: only this path needs requests
+        from generator import publish
+        from generator.report.issue import owner_handles, render_issue, resolved_comment
+
+        api_url, repo, token = github
+        mention = handbook.policy.mention_owners if handbook else False
+        handles = (
+            owner_handles((t.contact, t.github) for t in handbook.tools.values())
+            if handbook
+            else None
+        )
+        result = publish.sync_issue(
+            api_url=api_url,
+            repo=repo,
+            token=token,
+            body=render_issue(found, today=today, mention_owners=mention, handles=handles),
+            comment=resolved_comment(today),
+        )
+        print(result.describe())
+    return exit_code(found, strict=args.strict)
+
+
+def github_target(env: Mapping[str, str]) -> tuple[str, str, str]:
+    """(API URL, owner/name, token) for the tracking issue, from GitHub Actions' environment."""
+    missing = [k for k in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not env.get(k)]
+    if missing:
+        raise HandbookError(
+            f"--github-issue needs {' and '.join(missing)} in the environment",
+            "in GitHub Actions: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }} "
+            "(GITHUB_REPOSITORY is set for you); elsewhere set GITHUB_REPOSITORY=owner/name",
+        )
+    api_url = env.get("GITHUB_API_URL") or "https://api.github.com"
+    return api_url, env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"]
+
+
+def report_summary(found: Sequence[Diagnostic], today: date, out: Path) -> str:
+    """The few lines `handbook report` prints: totals, then one line per owner with findings."""
+    lines = [f"as of {today.isoformat()}: {summary(found)}"]
+    per_owner: dict[str, list[Diagnostic]] = {}
+    for d in found:
+        for owner in markdown.owners_of(d):
+            per_owner.setdefault(owner, []).append(d)
+    lines += [f"  {owner}: {summary(per_owner[owner])}" for owner in sorted(per_owner)]
+    names = ", ".join(REPORT_FILES)
+    lines.append(f"report written to {out.as_posix()}/ ({names})")
+    return "\n".join(lines) + "\n"
 
 
 def run_check_links(args: argparse.Namespace) -> int:
-    return not_ready("check-links")
+    """External URLs of registry and content, then the built site's links (or --site DIR's)."""
+    cache = None if args.no_cache else args.cache
+    if cache is not None:
+        cache = (args.root / cache).resolve()
+    progress = links.ProgressLine(sys.stderr)
+    now = time.time()
+    if args.site is not None:
+        if not args.site.is_dir():
+            raise HandbookError(f"{args.site} is not a folder", "build the site first")
+        options = links.Options.from_policy(links.LinkPolicy(), allow_private=args.allow_private)
+        diags = links.check_site_all(
+            args.site,
+            options,
+            cache_path=cache,
+            now=now,
+            progress=progress,
+            external=not args.internal_only,
+        )
+        emit(diags, args.format)
+        return exit_code(diags, strict=args.strict)
+    tree, diags, _ = load_and_validate(args.root, args.as_of)
+    if exit_code(diags) != 0:
+        emit(diags, args.format)
+        return 1
+    if not args.internal_only:
+        diags += links.check_external(
+            tree,
+            build(tree).policy,
+            allow_private=args.allow_private,
+            cache_path=cache,
+            now=now,
+            progress=progress,
+        )
+    site = args.root / "site"
+    if site.is_dir():
+        diags += links.check_site(site, label="site")
+    else:
+        print(
+            "handbook: site/ is not built; internal links were not checked "
+            "(run 'handbook build' first)",
+            file=sys.stderr,
+        )
+    emit(diags, args.format)
+    return exit_code(diags, strict=args.strict)
 
 
 def run_new_tool(args: argparse.Namespace) -> int:
-    return not_ready("new-tool")
+    from generator import scaffold
+
+    check_root(args.root)
+    ctx = scaffold.context(args.root, Schemas(args.root / "schemas").raw)
+    name = args.name or scaffold.default_name(args.id)
+    scaffold.check_new_id(ctx, "tool", args.id, name)
+    scaffold.check_vendor(ctx, args.vendor)
+    contact, github = scaffold.split_owner(args.owner)
+    today = resolve_as_of(None, ctx.tree)
+    text = scaffold.tool_text(ctx, args.id, args.vendor, name, today, contact, github)
+    return created(args.root, f"registry/tools/{args.id}.yaml", text)
 
 
 def run_new_vendor(args: argparse.Namespace) -> int:
-    return not_ready("new-vendor")
+    from generator import scaffold
+
+    check_root(args.root)
+    ctx = scaffold.context(args.root, Schemas(args.root / "schemas").raw)
+    name = args.name or scaffold.default_name(args.id)
+    scaffold.check_new_id(ctx, "vendor", args.id, name)
+    text = scaffold.vendor_text(ctx, args.id, name, resolve_as_of(None, ctx.tree))
+    return created(args.root, f"registry/vendors/{args.id}.yaml", text)
+
+
+def created(root: Path, rel: str, text: str) -> int:
+    """Write a scaffold, then validate the tree and show any finding about the new file."""
+    from generator import scaffold
+
+    scaffold.create(root, rel, text)
+    _, diags, _ = load_and_validate(root, None)
+    mine = [d for d in diags if d.path == rel]
+    print(f"created {rel}")
+    if mine:
+        emit(mine, "text")
+    print("next: replace the TODOs and placeholders, then run `handbook validate`")
+    return exit_code(mine)
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    return not_ready("diff")
+    from generator import diff, diff_render
+
+    if not args.github_comment:
+        if args.pr is not None:
+            raise HandbookError(
+                "--pr only makes sense with --github-comment", "add --github-comment"
+            )
+        result = diff.diff(args.root, args.base, args.head)
+        sys.stdout.write(diff_render.RENDERERS[args.format](result))
+        return 0
+
+    from generator import publish  # only this path needs requests
+
+    missing = [k for k in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not os.environ.get(k)]
+    if missing:
+        raise HandbookError(
+            f"--github-comment needs {' and '.join(missing)} in the environment",
+            "in GitHub Actions: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }} "
+            "(GITHUB_REPOSITORY is set for you); elsewhere set GITHUB_REPOSITORY=owner/name",
+        )
+    api_url, repo, token = github_target(os.environ)
+    event = os.environ.get("GITHUB_EVENT_PATH")
+    if args.pr is not None:
+        number = args.pr
+    elif event:
+        number = publish.event_pr_number(Path(event))
+    else:
+        raise HandbookError(
+            "--github-comment needs the pull request's number",
+            "pass --pr N, or run in a pull_request workflow (GitHub sets GITHUB_EVENT_PATH)",
+        )
+    publish.check_comment_target(api_url=api_url, repo=repo, token=token, number=number)
+    result = diff.diff(args.root, args.base, args.head)
+    sys.stdout.write(diff_render.RENDERERS[args.format](result))
+    sys.stdout.flush()
+    try:
+        posted = publish.upsert_comment(
+            api_url=api_url,
+            repo=repo,
+            token=token,
+            number=number,
+            body=diff_render.render_markdown(result),
+            marker=diff_render.MARKER,
+        )
+    except publish.GitHubError as exc:
+        if exc.status != 403 or exc.method == "GET":
+            raise
+        print(f"handbook: warning: the comment was not posted: {exc.message}", file=sys.stderr)
+        print(f"  hint: {exc.hint}", file=sys.stderr)
+        return 0
+    print(posted.describe(), file=sys.stderr)
+    return 0
 
 
 def run_codeowners(args: argparse.Namespace) -> int:
-    return not_ready("codeowners")
+    from generator import codeowners
+
+    check_root(args.root)
+    tree, _ = load_tree(args.root)
+    wanted = codeowners.generate(tree)
+    current = codeowners.read(args.root)
+    if current == wanted:
+        print(f"{codeowners.PATH} is up to date")
+        return 0
+    if args.check:
+        state = "does not exist" if current is None else "is out of date"
+        print(f"{codeowners.PATH} {state}; run `handbook codeowners` and commit the result")
+        sys.stdout.write(codeowners.unified(current, wanted))
+        return 1
+    codeowners.write(args.root, wanted)
+    print(f"wrote {codeowners.PATH}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

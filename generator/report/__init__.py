@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from generator.diagnostics import Diagnostic
-from generator.report import github, json_format, text
+from generator.report import github, json_format, junit, markdown, text
 
 Renderer = Callable[[Sequence[Diagnostic]], str]
 
@@ -13,6 +13,8 @@ RENDERERS: dict[str, Renderer] = {
     "text": text.render,
     "json": json_format.render,
     "github": github.render,
+    "markdown": markdown.render,
+    "junit": junit.render,
 }
 
 

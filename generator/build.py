@@ -1,0 +1,335 @@
+"""The only stage that writes the site: pages into build/docs/, build/mkdocs.yml, then MkDocs.
+
+Layout (all under the handbook's root)::
+
+    mkdocs.yml            hand-written: name, colours, logo, extensions (INHERITed)
+    build/mkdocs.yml      generated: INHERIT ../mkdocs.yml, docs folder, nav, banner override
+    build/docs/           generated pages, registry.json/.csv, due-dates.ics, assets/
+    build/overrides/      generated theme override (the as-of banner)
+    site/                 the built static site
+
+The generated configuration holds no registry data: its navigation lists fixed pages only
+(tool and vendor pages are reached from their index pages and search), so the page count does
+not make every page's navigation heavier. Files are rewritten only when their text changed,
+which keeps MkDocs' dirty rebuilds (the preview) small.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.checks import expiry
+from generator.diagnostics import Diagnostic, HandbookError, Severity
+from generator.exports import exports
+from generator.model import Handbook, Tool
+from generator.render import FIXED_PAGES, Inputs, Site, field_docs, pages
+
+ToolPage = Callable[[Site, Tool], str]
+BUILD_DIR = "build"
+ASSETS = ("handbook.css", "which-tools.js")
+_PAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: Used when the repository has no top-level mkdocs.yml.
+DEFAULT_BASE: dict[str, Any] = {
+    "site_name": "AI tool handbook",
+    "theme": {"name": "material", "font": False},
+    "plugins": ["search"],
+    "markdown_extensions": [
+        "tables",
+        "attr_list",
+        "admonition",
+        {"toc": {"permalink": True}},
+        "pymdownx.details",
+    ],
+    "extra_css": ["assets/handbook.css"],
+    "extra_javascript": ["assets/which-tools.js"],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    root: Path
+    site_dir: Path
+
+    @classmethod
+    def at(cls, root: Path, site_dir: Path | None = None) -> Layout:
+        root = root.resolve()
+        return cls(root, (site_dir or root / "site").resolve())
+
+    @property
+    def build(self) -> Path:
+        return self.root / BUILD_DIR
+
+    @property
+    def docs(self) -> Path:
+        return self.build / "docs"
+
+    @property
+    def config(self) -> Path:
+        return self.build / "mkdocs.yml"
+
+    @property
+    def overrides(self) -> Path:
+        return self.build / "overrides"
+
+
+@dataclass(slots=True)
+class Timings:
+    """Seconds per stage, for the summary line and the benchmark."""
+
+    generate: float = 0.0
+    write: float = 0.0
+    mkdocs: float = 0.0
+    written: int = 0
+    removed: int = 0
+    files: int = 0
+
+
+@dataclass(slots=True)
+class Result:
+    problems: list[Diagnostic] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+
+
+# -- generating -----------------------------------------------------------------------------
+
+
+def inputs_for(root: Path, handbook: Handbook, today: date, findings: list[Diagnostic]) -> Inputs:
+    """What the pages show besides the handbook: findings, exceptions, history, field labels."""
+    try:
+        from generator import history
+    except ImportError:  # pragma: no cover - history is optional; pages then say "unknown"
+        found = None
+    else:
+        found = history.scan(root)
+    try:
+        schema = json.loads((root / "schemas" / "tool.schema.json").read_text(encoding="utf-8"))
+        docs = field_docs(schema)
+    except (OSError, ValueError):
+        docs = {}
+    return Inputs(
+        today=today,
+        findings=findings,
+        exceptions=expiry.open_exceptions(handbook, today),
+        last_changed=None if found is None else found.last_changed,
+        field_docs=docs,
+    )
+
+
+def asset_files(root: Path) -> dict[str, bytes]:
+    """The handbook's own CSS/JS, plus the team's content/assets/ (logo, extra styles)."""
+    out = {
+        f"assets/{name}": resources.files("generator").joinpath("assets", name).read_bytes()
+        for name in ASSETS
+    }
+    extra = root / "content" / "assets"
+    if extra.is_dir():
+        for f in sorted(extra.rglob("*")):
+            if f.is_file() and not f.name.startswith("."):
+                out[f"assets/{f.relative_to(extra).as_posix()}"] = f.read_bytes()
+    return out
+
+
+def generate(site: Site, tool_page: ToolPage | None = None) -> dict[str, str]:
+    """Every file of the docs folder that comes from the handbook (pages and exports)."""
+    out = pages(site, tool_page)
+    out.update(exports(site))
+    return out
+
+
+def write_tree(folder: Path, files: Mapping[str, str | bytes]) -> tuple[int, int]:
+    """Make ``folder`` hold exactly ``files``; rewrite only what changed. (written, removed)"""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for rel, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target = folder / rel
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written += 1
+    removed = 0
+    wanted = {Path(rel) for rel in files}
+    for f in sorted(folder.rglob("*"), reverse=True):
+        if f.is_file() and f.relative_to(folder) not in wanted:
+            f.unlink()
+            removed += 1
+        elif f.is_dir() and not any(f.iterdir()):
+            f.rmdir()
+    return written, removed
+
+
+# -- configuration --------------------------------------------------------------------------
+
+
+def nav(site: Site, page_names: list[str]) -> list[Any]:
+    """Fixed index pages only; tool and vendor pages stay out of the navigation."""
+    names = set(page_names)
+    procedure: list[Any] = ["procedure/index.md"]
+    procedure += [f"procedure/{site.phase_files[p.id]}.md" for p in site.phases]
+    procedure.append("procedure/guidance.md")
+    items: list[Any] = [
+        {"Home": "index.md"},
+        {"Which tools may I use?": "which-tools.md"},
+        {"Procedure": procedure},
+        {"Tool registry": "tools/index.md"},
+        {"Vendors": "vendors/index.md"},
+        {"Compliance dashboard": "dashboard.md"},
+        {"Rules reference": "rules.md"},
+        {"Exports": "exports.md"},
+    ]
+    if "propose" in names:
+        items.append({"Propose a tool": "propose.md"})
+    items.append({"Report an inaccuracy": "report-inaccuracy.md"})  # generated when missing
+    more = [f"{n}.md" for n in sorted(names - set(FIXED_PAGES)) if _PAGE_NAME.match(n)]
+    if more:
+        items.append({"More": more})
+    return items
+
+
+def config_text(layout: Layout, site: Site, page_names: list[str]) -> str:
+    base = layout.root / "mkdocs.yml"
+    conf: dict[str, Any] = {"INHERIT": "../mkdocs.yml"} if base.is_file() else dict(DEFAULT_BASE)
+    theme = dict(conf.get("theme", {}))
+    theme.update(custom_dir="overrides", font=False)
+    conf.update(
+        docs_dir="docs",
+        site_dir=str(layout.site_dir),
+        use_directory_urls=True,
+        theme=theme,
+        nav=nav(site, page_names),
+        not_in_nav="/tools/\n/vendors/\n",
+    )
+    head = "# Generated by `handbook build`: do not edit. Edit ../mkdocs.yml instead.\n"
+    return head + yaml.safe_dump(conf, sort_keys=False, allow_unicode=False)
+
+
+def override_text(banner: str | None) -> str:
+    """Material's template override: the as-of banner in its announcement bar."""
+    if banner is None:
+        return '{% extends "base.html" %}\n'
+    from generator.escape import html
+
+    return (
+        '{% extends "base.html" %}\n'
+        "{% block announce %}"
+        f'<p class="hb-asof" role="note">{braces(html(banner))}</p>'
+        "{% endblock %}\n"
+    )
+
+
+def braces(text: str) -> str:
+    """The override is a Jinja template: braces must not open a Jinja tag."""
+    return text.replace("{", "&#123;").replace("}", "&#125;")
+
+
+# -- MkDocs -----------------------------------------------------------------------------------
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _mkdocs_log() -> Iterator[_Collect]:
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    old_level, old_propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # warnings come back as diagnostics, not as stray log lines
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+        logger.propagate = old_propagate
+
+
+def run_mkdocs(layout: Layout, *, strict: bool = True, dirty: bool = False) -> list[Diagnostic]:
+    """Build the site with MkDocs; its warnings (and errors) come back as diagnostics."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    with _mkdocs_log() as log:
+        try:
+            config = load_config(str(layout.config), strict=strict)
+            mkdocs_build(config, dirty=dirty)
+            failed = None
+        except (Abort, MkDocsException) as exc:
+            failed = str(exc)
+    problems = [
+        Diagnostic("site-build", Severity.ERROR, r.getMessage().strip(), "build/mkdocs.yml")
+        for r in log.records
+    ]
+    if failed and not problems:
+        problems.append(Diagnostic("site-build", Severity.ERROR, failed, "build/mkdocs.yml"))
+    return problems
+
+
+# -- the whole build ------------------------------------------------------------------------
+
+
+def prepare(
+    layout: Layout,
+    site: Site,
+    banner: str | None,
+    timings: Timings,
+    tool_page: ToolPage | None = None,
+) -> None:
+    """Write the docs folder, the override and the generated configuration."""
+    start = time.perf_counter()
+    files: dict[str, str | bytes] = dict(generate(site, tool_page))
+    files.update(asset_files(layout.root))
+    timings.generate = time.perf_counter() - start
+    start = time.perf_counter()
+    timings.written, timings.removed = write_tree(layout.docs, files)
+    timings.files = len(files)
+    write_tree(layout.overrides, {"main.html": override_text(banner)})
+    text = config_text(layout, site, [p.name for p in site.hb.pages])
+    if not layout.config.is_file() or layout.config.read_text(encoding="utf-8") != text:
+        layout.config.write_text(text, encoding="utf-8")
+    timings.write = time.perf_counter() - start
+
+
+def build_site(
+    layout: Layout,
+    handbook: Handbook,
+    inputs: Inputs,
+    *,
+    banner: str | None = None,
+    strict: bool = True,
+    dirty: bool = False,
+) -> Result:
+    """Generate the docs folder and build the site into ``layout.site_dir``."""
+    # MkDocs empties the site folder first: never let that be the repository or above it.
+    if layout.site_dir == layout.root or layout.site_dir in layout.root.parents:
+        raise HandbookError(
+            f"refusing to build the site into {layout.site_dir}", "choose an empty folder"
+        )
+    result = Result()
+    prepare(layout, Site(handbook, inputs), banner, result.timings)
+    start = time.perf_counter()
+    result.problems = run_mkdocs(layout, strict=strict, dirty=dirty)
+    result.timings.mkdocs = time.perf_counter() - start
+    return result

@@ -1,0 +1,206 @@
+"""The registry as files published with the site: registry.json, registry.csv, due-dates.ics.
+
+Pure: a :class:`~generator.render.Site` in, ``{relative path: text}`` out. The JSON shape is
+versioned and documented on the site's Exports page (templates/exports.md.j2).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from generator.checks.expiry import current_until
+from generator.model import Tool, Vendor
+from generator.render import Site
+from generator.status import Due
+
+JSON_VERSION = 1
+CSV_COLUMNS = (
+    "id",
+    "name",
+    "vendor",
+    "vendor_name",
+    "status",
+    "status_since",
+    "team",
+    "contact",
+    "data_allowed",
+    "license",
+    "next_due",
+    "page",
+)
+PRODID = "-//ai-tool-handbook//due dates//EN"
+UID_DOMAIN = "ai-tool-handbook"
+
+
+def exports(site: Site) -> dict[str, str]:
+    return {
+        "registry.json": registry_json(site),
+        "registry.csv": registry_csv(site),
+        "due-dates.ics": due_dates_ics(site.dues, site.today),
+    }
+
+
+# -- JSON -------------------------------------------------------------------------------------
+
+
+def tool_record(site: Site, tool: Tool) -> dict[str, Any]:
+    nd = site.next_due(tool)
+    raw = tool.raw
+    return {
+        "id": tool.id,
+        "name": tool.name,
+        "vendor": tool.vendor,
+        "description": tool.description,
+        "status": tool.status,
+        "status_since": tool.since.isoformat(),
+        "owner": {"team": tool.team, "contact": tool.contact, "github": tool.github},
+        "problem": tool.problem,
+        "uses": {"approved": list(tool.approved_uses), "prohibited": list(tool.prohibited_uses)},
+        "license": tool.license_tier,
+        "data_allowed": list(tool.data_allowed),
+        "data_notes": (raw.get("data") or {}).get("notes"),
+        "next_due": {"date": nd.day.isoformat(), "what": nd.summary} if nd else None,
+        "steps": {s.step.id: s.state for s in site.states[tool.id]},
+        "evidence": tool.evidence,  # plain dicts and lists (the loader's subclasses)
+        "page": f"tools/{tool.id}/",
+        "source": tool.path,
+    }
+
+
+def vendor_record(site: Site, vendor: Vendor) -> dict[str, Any]:
+    policy = site.hb.policy
+    return {
+        "id": vendor.id,
+        "name": vendor.name,
+        "website": vendor.website,
+        "trust_page": vendor.trust_page,
+        "privacy_policy": vendor.privacy_policy,
+        "certifications": [
+            {
+                "id": c.id,
+                "type": c.type,
+                "name": c.name,
+                "issuer": c.issuer,
+                "issued": c.issued.isoformat(),
+                "current_until": current_until(c, policy).isoformat(),
+                "evidence": c.evidence,
+            }
+            for c in vendor.certifications
+        ],
+        "tools": [t.id for t in site.hb.tools_of(vendor.id)],
+        "page": f"vendors/{vendor.id}/",
+        "source": vendor.path,
+    }
+
+
+def registry_json(site: Site) -> str:
+    doc = {
+        "version": JSON_VERSION,
+        "generated": site.today.isoformat(),
+        "tools": [tool_record(site, t) for t in site.hb.tools.values()],
+        "vendors": [vendor_record(site, v) for v in site.hb.vendors.values()],
+    }
+    # Compact: the C encoder is ~10x faster than the indenting one at thousands of tools.
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# -- CSV --------------------------------------------------------------------------------------
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def registry_csv(site: Site) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for tool in site.hb.tools.values():
+        nd = site.next_due(tool)
+        writer.writerow(
+            csv_cell(v)
+            for v in (
+                tool.id,
+                tool.name,
+                tool.vendor,
+                site.vendor_name(tool.vendor),
+                tool.status,
+                tool.since.isoformat(),
+                tool.team,
+                tool.contact,
+                ";".join(tool.data_allowed),
+                tool.license_tier,
+                nd.day.isoformat() if nd else "",
+                f"tools/{tool.id}/",
+            )
+        )
+    return out.getvalue()
+
+
+# -- iCalendar (RFC 5545) -----------------------------------------------------------------------
+
+
+def ics_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line into chunks of at most 75 octets (RFC 5545 3.1), never inside a
+    UTF-8 character; continuation lines start with one space, which counts toward the 75."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts: list[str] = []
+    start, limit = 0, 75
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # a continuation byte: back up
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74
+    return "\r\n ".join(parts)
+
+
+def due_dates_ics(dues: Iterable[Due], today: date) -> str:
+    stamp = today.strftime("%Y%m%d") + "T000000Z"
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:AI tool due dates",
+    ]
+    for d in dues:
+        description = f"Owner: {d.owner or 'unknown'}."
+        if d.step:
+            description += f" Procedure step: {d.step}."
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{ics_text(d.uid)}@{UID_DOMAIN}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{d.day.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(d.day + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"SUMMARY:{ics_text(d.summary)}",
+            f"DESCRIPTION:{ics_text(description)}",
+            f"CATEGORIES:{ics_text(d.kind)}",
+            "TRANSP:TRANSPARENT",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)

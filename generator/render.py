@@ -1,0 +1,393 @@
+"""Handbook -> {relative path: Markdown text}. Pure: no files, no clock, no network.
+
+Every value from the registry reaches a page through :mod:`generator.escape` (the templates
+never print a raw value), so a ``<script>`` in a description shows as text. The procedure's own
+Markdown fields (intro, details, guidance) keep their formatting, minus raw HTML.
+
+Page paths are fixed or derived from ids (``tools/<id>.md``), which the schema restricts to
+lower-case letters, digits and hyphens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import jinja2
+
+from generator import escape
+from generator.checks.expiry import OpenException, current_until
+from generator.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from generator.model import CLASSIFICATIONS, Handbook, Phase, Tool, Vendor
+from generator.rules import RULES
+from generator.status import (
+    LABELS,
+    STATES,
+    SYMBOLS,
+    Due,
+    StepState,
+    dues,
+    findings_by_tool,
+    step_states,
+)
+
+#: Hand-written pages that keep their place in the navigation.
+FIXED_PAGES = ("index", "propose", "report-inaccuracy")
+IN_USE = ("approved", "restricted")
+STATUS_WORDS = {
+    "proposed": "proposed",
+    "sandbox": "in sandbox",
+    "pilot": "in pilot",
+    "approved": "approved",
+    "restricted": "approved with restrictions",
+    "deprecated": "deprecated",
+    "offboarded": "offboarded",
+    "rejected": "rejected",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything a page may show besides the handbook itself, computed by the caller."""
+
+    today: date
+    findings: Sequence[Diagnostic] = ()  # staleness findings (generator.checks.expiry.check)
+    exceptions: Sequence[OpenException] = ()
+    last_changed: Mapping[str, date] | None = None  # repo-relative path -> date; None: no git
+    field_docs: Mapping[str, str] = field(default_factory=dict)  # "evidence.pilot" -> description
+
+
+# -- small formatters, available to templates as filters ----------------------------------------
+
+
+def badge(status: str) -> str:
+    word = STATUS_WORDS.get(status, status)
+    return f'<span class="hb-badge hb-status-{escape.attr(status)}">{escape.html(word)}</span>'
+
+
+def state_badge(state: str) -> str:
+    return f'<span class="hb-state hb-state-{state}">{SYMBOLS[state]} {LABELS[state]}</span>'
+
+
+def severity_badge(severity: Severity) -> str:
+    return f'<span class="hb-sev hb-sev-{severity.value}">{severity.value}</span>'
+
+
+def humanize(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def value_md(value: Any) -> str:
+    """A scalar or a small structure as one line of escaped Markdown (links for URLs)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        safe = escape.url(value)
+        if safe is not None:
+            host = value.split("//", 1)[-1].split("/", 1)[0] if "//" in value else value[7:]
+            return f"[{escape.text(host)}]({safe})"
+        return escape.text(value)
+    if isinstance(value, Mapping):
+        return ", ".join(
+            f"{escape.text(humanize(k).lower())} {value_md(v)}" for k, v in value.items()
+        )
+    if isinstance(value, list):
+        return ", ".join(value_md(v) for v in value) if value else "none"
+    return escape.text(value)
+
+
+def record_md(value: Any, indent: str = "") -> str:
+    """An evidence record as one line of "Field: value" pairs; a list of records, one item each."""
+    if isinstance(value, Mapping):
+        return " · ".join(f"{escape.text(humanize(k))}: {value_md(v)}" for k, v in value.items())
+    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+        return "\n".join(f"{indent}- {record_md(v)}" for v in value)
+    return value_md(value)
+
+
+def at(data: Any, dotted: str) -> Any:
+    """The value at a dotted path of a mapping, or None."""
+    for part in dotted.split("."):
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data
+
+
+def field_docs(tool_schema: Mapping[str, Any]) -> dict[str, str]:
+    """Dotted tool-field path -> its schema description (the schemas make good labels)."""
+    out: dict[str, str] = {}
+
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
+        for key, sub in (node.get("properties") or {}).items():
+            path = f"{prefix}{key}"
+            if isinstance(sub, Mapping):
+                if isinstance(sub.get("description"), str):
+                    out[path] = sub["description"]
+                walk(sub, path + ".")
+
+    walk(tool_schema, "")
+    return out
+
+
+def edit_url(handbook: Handbook, path: str) -> str | None:
+    base = handbook.policy.repository_url
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/edit/{handbook.policy.repository_branch}/{path}"
+
+
+# -- the environment ------------------------------------------------------------------------------
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("generator", "templates"),
+        # Markdown, not HTML: every value goes through an explicit filter for its context.
+        autoescape=False,  # noqa: S701
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        t=escape.text,
+        p=escape.paragraphs,
+        h=escape.html,
+        u=escape.url,
+        prose=escape.prose,
+        badge=badge,
+        state=state_badge,
+        sev=severity_badge,
+        value=value_md,
+        record=record_md,
+        human=humanize,
+    )
+    env.globals.update(link=escape.link, at=at, LABELS=LABELS, SYMBOLS=SYMBOLS, RULES=RULES)
+    return env
+
+
+_ENV: jinja2.Environment | None = None
+
+
+def env() -> jinja2.Environment:
+    global _ENV
+    if _ENV is None:
+        _ENV = environment()
+    return _ENV
+
+
+# -- the pages ------------------------------------------------------------------------------------
+
+
+class Site:
+    """The shared, precomputed facts every page draws on (computed once per render)."""
+
+    def __init__(self, handbook: Handbook, inputs: Inputs) -> None:
+        self.hb = handbook
+        self.inputs = inputs
+        self.today = inputs.today
+        self.phases = handbook.phases
+        self.findings = sorted_diagnostics(inputs.findings)
+        self.by_tool = findings_by_tool(handbook, self.findings)
+        self.by_vendor: dict[str, list[Diagnostic]] = {}
+        for d in self.findings:
+            if d.subject is not None and d.subject in handbook.vendors:
+                self.by_vendor.setdefault(d.subject, []).append(d)
+        self.states = {
+            t.id: step_states(handbook, t, self.by_tool.get(t.id, ()))
+            for t in handbook.tools.values()
+        }
+        self.dues = dues(handbook)
+        by_key: dict[str, list[Due]] = {}
+        for due in self.dues:
+            by_key.setdefault(due.uid if due.kind == "vendor" else due.subject, []).append(due)
+        self.due_by_key = by_key
+        self.phase_files = {p.id: f"phase-{i}" for i, p in enumerate(self.phases, 1)}
+        self.step_phase = {s.id: p for p in self.phases for s in p.steps}
+        self._links: dict[tuple[str, str], str] = {}
+
+    def next_due(self, tool: Tool) -> Due | None:
+        """The tool's earliest due date (its own, or a certificate it relies on); may be past."""
+        mine = list(self.due_by_key.get(tool.id, ()))
+        for cid in tool.relied_certifications:
+            mine += self.due_by_key.get(f"cert.{tool.vendor}.{cid}", ())
+        return min(mine, key=lambda d: (d.day, d.uid), default=None)
+
+    def vendor_name(self, vendor_id: str) -> str:
+        vendor = self.hb.vendors.get(vendor_id)
+        return vendor.name if vendor else vendor_id
+
+    def step_link(self, step_id: str, prefix: str) -> str:
+        """A link to a step's section; ``prefix`` leads from the page to procedure/."""
+        key = (step_id, prefix)
+        if key not in self._links:
+            self._links[key] = self._step_link(step_id, prefix)
+        return self._links[key]
+
+    def _step_link(self, step_id: str, prefix: str) -> str:
+        phase = self.step_phase.get(step_id)
+        if phase is None:
+            return escape.text(step_id)
+        step = next(s for s in phase.steps if s.id == step_id)
+        target = f"{prefix}{self.phase_files[phase.id]}.md#{step_id}"
+        return f"[{escape.text(step.title)}]({target})"
+
+    def grouped(self, states: Iterable[StepState]) -> list[tuple[Phase, list[StepState]]]:
+        by_phase: dict[str, list[StepState]] = {}
+        for s in states:
+            by_phase.setdefault(s.step.phase, []).append(s)
+        return [(p, by_phase.get(p.id, [])) for p in self.phases]
+
+    def needed(self, step_id: str) -> str:
+        """The statuses whose requirements include the step, in lifecycle order."""
+        reqs = self.hb.policy.requirements
+        statuses = [s for s in STATUS_WORDS if step_id in reqs.get(s, ())]
+        return ", ".join(statuses) if statuses else "not required by any status"
+
+    def page(self, template: str, **context: Any) -> str:
+        return (
+            env()
+            .get_template(template)
+            .render(site=self, hb=self.hb, needed=self.needed, states=STATES, **context)
+        )
+
+
+def render(handbook: Handbook, inputs: Inputs) -> dict[str, str]:
+    """Every generated page, by path relative to the docs folder."""
+    return pages(Site(handbook, inputs))
+
+
+def pages(site: Site, tool_page: Callable[[Site, Tool], str] | None = None) -> dict[str, str]:
+    """Every page of ``site``, by path relative to the docs folder.
+
+    ``tool_page`` renders one tool's page (the preview passes a caching one)."""
+    tool_page = tool_page or render_tool
+    handbook = site.hb
+    pages: dict[str, str] = {}
+    for page in handbook.pages:
+        pages[f"{page.name}.md"] = page.text
+    if "index.md" not in pages:
+        pages["index.md"] = site.page("home.md.j2")
+    if "report-inaccuracy.md" not in pages:  # tool pages link to it
+        pages["report-inaccuracy.md"] = site.page("report-inaccuracy.md.j2")
+    pages["procedure/index.md"] = site.page("procedure.md.j2")
+    for phase in site.phases:
+        pages[f"procedure/{site.phase_files[phase.id]}.md"] = render_phase(site, phase)
+    pages["procedure/guidance.md"] = site.page("guidance.md.j2")
+    pages["tools/index.md"] = site.page("tools.md.j2", tools=list(handbook.tools.values()))
+    for tool in handbook.tools.values():
+        pages[f"tools/{tool.id}.md"] = tool_page(site, tool)
+    pages["vendors/index.md"] = site.page("vendors.md.j2")
+    for vendor in handbook.vendors.values():
+        pages[f"vendors/{vendor.id}.md"] = render_vendor(site, vendor)
+    pages["dashboard.md"] = render_dashboard(site)
+    pages["which-tools.md"] = site.page("which-tools.md.j2", classes=CLASSIFICATIONS)
+    pages["rules.md"] = site.page("rules.md.j2", rules=list(RULES.values()))
+    pages["exports.md"] = site.page("exports.md.j2")
+    return pages
+
+
+def render_phase(site: Site, phase: Phase) -> str:
+    guidance = site.hb.guidance
+    ids = {s.id for s in phase.steps}
+
+    def about(items: Iterable[Any]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {}
+        for item in items:
+            for sid in item.steps:
+                if sid in ids:
+                    out.setdefault(sid, []).append(item)
+        return out
+
+    faq = [f for f in guidance.faq if ids & set(f.steps)]
+    return site.page(
+        "phase.md.j2",
+        phase=phase,
+        tips=about(guidance.tips),
+        pitfalls=about(guidance.pitfalls),
+        faq=faq,
+        docs=site.inputs.field_docs,
+    )
+
+
+def render_tool(site: Site, tool: Tool) -> str:
+    states = site.states[tool.id]
+    covered = {
+        f.split(".")[1] for s in states for f in s.step.evidence if f.startswith("evidence.")
+    }
+    other = {k: v for k, v in tool.evidence.items() if k not in covered}
+    changed = None if site.inputs.last_changed is None else site.inputs.last_changed.get(tool.path)
+    feedback = tool.record("feedback")
+    vendor = site.hb.vendors.get(tool.vendor)
+    certs = [
+        (c, current_until(c, site.hb.policy))
+        for c in (vendor.certifications if vendor else ())
+        if c.id in tool.relied_certifications
+    ]
+    return site.page(
+        "tool.md.j2",
+        tool=tool,
+        vendor=vendor,
+        certs=certs,
+        grouped=site.grouped(states),
+        findings=site.by_tool.get(tool.id, []),
+        exceptions=[e for e in site.inputs.exceptions if e.tool == tool.id],
+        other=other,
+        next_due=site.next_due(tool),
+        changed=changed,
+        history_known=site.inputs.last_changed is not None,
+        edit=edit_url(site.hb, tool.path),
+        feedback=feedback.get("channel") if feedback else None,
+        raw=tool.raw,
+    )
+
+
+def render_vendor(site: Site, vendor: Vendor) -> str:
+    tools = site.hb.tools_of(vendor.id)
+    certs = [
+        (c, current_until(c, site.hb.policy), [t for t in tools if c.id in t.relied_certifications])
+        for c in vendor.certifications
+    ]
+    return site.page(
+        "vendor.md.j2",
+        vendor=vendor,
+        tools=tools,
+        certs=certs,
+        findings=site.by_vendor.get(vendor.id, []),
+        edit=edit_url(site.hb, vendor.path),
+    )
+
+
+def render_dashboard(site: Site) -> str:
+    counts = []
+    for phase in site.phases:
+        c = dict.fromkeys(STATES, 0)
+        for states in site.states.values():
+            for s in states:
+                if s.step.phase == phase.id:
+                    c[s.state] += 1
+        counts.append((phase, c))
+    by_status: dict[str, int] = {}
+    for tool in site.hb.tools.values():
+        by_status[tool.status] = by_status.get(tool.status, 0) + 1
+    cell = {st: f'<td class="hb-{st}">{SYMBOLS[st]} {LABELS[st]}</td>' for st in STATES}
+    rows = [
+        f'<tr><th><a href="../tools/{tool.id}/">{escape.html(tool.name)}</a></th>'
+        f"<td>{escape.html(tool.status)}</td>"
+        + "".join(cell[s.state] for s in site.states[tool.id])
+        + "</tr>"
+        for tool in site.hb.tools.values()
+    ]
+    return site.page(
+        "dashboard.md.j2",
+        counts=counts,
+        by_status=sorted(by_status.items()),
+        rows="\n".join(rows),
+        steps=[s for p in site.phases for s in p.steps],
+        open_exceptions=site.inputs.exceptions,
+    )

@@ -1,0 +1,107 @@
+"""Registry values go through generator.escape into Markdown: they must read back as text."""
+
+from __future__ import annotations
+
+import html
+
+import markdown
+import pytest
+
+from generator import escape
+
+# The extensions the shipped mkdocs.yml enables (the ones that add syntax).
+EXTENSIONS = ["tables", "attr_list", "admonition", "toc", "pymdownx.details"]
+
+NASTY = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "*bold* _it_ **x** __y__ `code` ``two``",
+    "[link](javascript:alert(1)) ![img](https://evil.example/x.png)",
+    "# heading",
+    "- item",
+    "+ item",
+    "1. numbered",
+    "12) numbered",
+    "> quote",
+    "a | b | c",
+    "{#id .class} {: .x}",
+    "back\\slash \\*",
+    "&amp; &lt; & <",
+    "!!! note",
+    "??? question",
+    "???+ note open",
+    "https://plain.example/url_with_underscores_",
+    "tab\tand\nnew line  \n\ntwo paragraphs",
+]
+
+
+def convert(text: str) -> str:
+    # '&#63;' is how a leading '?' is kept from starting a collapsible block; it shows as '?'.
+    return markdown.markdown(text, extensions=EXTENSIONS).replace("&#63;", "?")
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_text_reads_back_as_the_value(value: str) -> None:
+    shown = " ".join(value.split())
+    assert convert(escape.text(value)) == f"<p>{html.escape(shown, quote=False)}</p>"
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_text_in_a_list_item_and_a_table_cell(value: str) -> None:
+    shown = html.escape(" ".join(value.split()), quote=False)
+    assert convert("- " + escape.text(value)) == f"<ul>\n<li>{shown}</li>\n</ul>"
+    table = convert(f"| a | b |\n|---|---|\n| {escape.cell(value)} | z |")
+    assert f"<td>{shown}</td>\n<td>z</td>" in table
+
+
+def test_paragraphs_keep_blank_lines_only() -> None:
+    assert convert(escape.paragraphs("one *a*\n\n two\n  three")) == (
+        "<p>one *a*</p>\n<p>two three</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://example.com/a b(c)", "https://example.com/a%20b%28c%29"),
+        ("http://example.com/x?y=1&z='2'", "http://example.com/x?y=1&z=%272%27"),
+        ("mailto:team@example.com", "mailto:team@example.com"),
+        ("javascript:alert(1)", None),
+        ("JAVASCRIPT:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("//evil.example/x", None),
+        ("ftp://example.com/", None),
+        (None, None),
+    ],
+)
+def test_url_allows_web_and_mail_links_only(value: str | None, expected: str | None) -> None:
+    assert escape.url(value) == expected
+
+
+def test_link_falls_back_to_text() -> None:
+    assert escape.link("a_b", "https://x.example/") == "[a\\_b](https://x.example/)"
+    assert escape.link("a_b", "javascript:alert(1)") == "a\\_b"
+
+
+def test_html_escapes_quotes() -> None:
+    assert escape.html("\"'<&>") == "&quot;&#x27;&lt;&amp;&gt;"
+
+
+def test_prose_keeps_markdown_but_not_html_or_script_links() -> None:
+    source = (
+        "Fill `registry/tools/<id>.yaml` and **bold**.\n\n"
+        "<script>alert(1)</script> [x](javascript:alert(1)) [ok](https://ok.example/)\n\n"
+        "[ref]: vbscript:msgbox(1)\n"
+    )
+    out = convert(escape.prose(source))
+    assert "<code>registry/tools/&lt;id&gt;.yaml</code>" in out
+    assert "<strong>bold</strong>" in out
+    assert "<script>" not in out
+    assert "&lt;script&gt;" in out
+    assert 'href="#javascript:alert(1)"' in out
+    assert 'href="https://ok.example/"' in out
+    assert "vbscript:" not in out.replace("#vbscript:", "")
+
+
+def test_attr_makes_safe_ids() -> None:
+    assert escape.attr('a b"<c>') == "a-b--c-"
