@@ -68,14 +68,18 @@ def test_every_action_is_pinned_to_a_commit(name: str) -> None:
         assert re.search(re.escape(u) + r" # v\d+\.\d+\.\d+$", text, re.MULTILINE), u
 
 
-def test_only_the_nightly_job_writes_issues() -> None:
+def test_only_the_nightly_job_writes_issues_and_the_diff_job_comments() -> None:
     grants = {
         (name, job_id): job.get("permissions")
         for name in NAMES
         for job_id, job in load(name)["jobs"].items()
     }
     assert grants.pop(("nightly.yml", "report")) == {"contents": "read", "issues": "write"}
-    assert grants  # the pull-request jobs
+    assert grants.pop(("pull-request.yml", "governance-diff")) == {
+        "contents": "read",
+        "pull-requests": "write",
+    }
+    assert grants  # the other pull-request jobs
     assert set(map(str, grants.values())) == {str({"contents": "read"})}
 
 
@@ -97,6 +101,7 @@ def test_the_pull_request_workflow_runs_every_check() -> None:
     assert sorted(runs) == [
         "nox -s build",
         "nox -s expiry -- --format github",
+        "nox -s governance_diff",
         "nox -s links_internal -- --format github",
         "nox -s lint typecheck",
         "nox -s tests",
@@ -105,6 +110,20 @@ def test_the_pull_request_workflow_runs_every_check() -> None:
     # The internal link check runs on the site the build step just made, in the same job.
     site = [s.get("run") for s in doc["jobs"]["site"]["steps"]]
     assert site.index("nox -s build") < site.index("nox -s links_internal -- --format github")
+
+
+def test_the_governance_diff_job_compares_with_the_base_and_comments() -> None:
+    job = load("pull-request.yml")["jobs"]["governance-diff"]
+    checkout = job["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    assert job["steps"][-1] == {
+        "run": "nox -s governance_diff",
+        "env": {
+            "GITHUB_TOKEN": "${{ secrets.GITHUB_TOKEN }}",
+            "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+        },
+    }
 
 
 def test_the_nightly_workflow_reports_and_uploads() -> None:
