@@ -1,0 +1,666 @@
+"""The external link checker against real HTTP servers on 127.0.0.1, started here.
+
+Each ``Host`` is a ThreadingHTTPServer on its own port (so several act as several hosts). Routes
+are small functions; every request is recorded with its method, path and time, and the server
+tracks how many requests it was serving at once.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import socket
+import ssl
+import struct
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.checks.links import Options, check_urls
+from generator.checks.links.collect import Occurrence
+from generator.checks.links.fetch import Settings, retry_after
+from generator.checks.links.probe import probe
+from generator.cli import main
+from generator.diagnostics import Diagnostic
+
+Route = Callable[["Handler"], None]
+FAST = Settings(timeout=1.0, backoff=0.05, retry_after_max=5.0, allow_private=True)
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    at: float
+
+
+@dataclass
+class Host:
+    routes: dict[str, Route] = field(default_factory=dict)
+    seen: list[Seen] = field(default_factory=list)
+    active: int = 0
+    max_active: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+    thread: threading.Thread | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def base(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def count(self, path: str | None = None, method: str | None = None) -> int:
+        return sum(
+            1
+            for s in self.seen
+            if (path is None or s.path == path) and (method is None or s.method == method)
+        )
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.0"
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def handle_one(self) -> None:
+        host = self.server.host
+        with host.lock:
+            host.seen.append(Seen(self.command, self.path, time.monotonic()))
+            host.active += 1
+            host.max_active = max(host.max_active, host.active)
+        try:
+            route = host.routes.get(self.path.split("?", 1)[0])
+            if route is None:
+                self.reply(404, b"<html>not found</html>")
+            else:
+                route(self)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            with host.lock:
+                host.active -= 1
+
+    do_GET = do_HEAD = handle_one
+
+    def reply(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        headers = {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = False
+    block_on_close = True
+    host: Host
+
+
+@pytest.fixture
+def hosts() -> Iterator[Callable[[], Host]]:
+    made: list[Host] = []
+
+    def make() -> Host:
+        host = Host()
+        server = _Server(("127.0.0.1", 0), Handler)
+        server.host = host
+        host.server = server
+        host.thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        host.thread.start()
+        made.append(host)
+        return host
+
+    yield make
+    for host in made:
+        host.stop.set()
+        assert host.server is not None and host.thread is not None
+        host.server.shutdown()
+        host.server.server_close()
+        host.thread.join()
+
+
+# -- routes ---------------------------------------------------------------------------------
+
+
+def page(
+    status: int = 200, body: bytes = b"<html><h1 id='top-id'>hi</h1></html>", **headers: str
+) -> Route:
+    def route(h: Handler) -> None:
+        h.reply(status, body, {k.replace("_", "-"): v for k, v in headers.items()})
+
+    return route
+
+
+def redirect(status: int, location: str) -> Route:
+    return page(status, b"", Location=location)
+
+
+def sequence(*routes: Route) -> Route:
+    """The n-th request gets the n-th route (the last one repeats)."""
+    calls = [0]
+
+    def route(h: Handler) -> None:
+        i = min(calls[0], len(routes) - 1)
+        calls[0] += 1
+        routes[i](h)
+
+    return route
+
+
+def head_refused(h: Handler) -> None:
+    if h.command == "HEAD":
+        h.reply(405)
+    else:
+        h.reply(200, b"<html>ok</html>")
+
+
+def slow(delay: float) -> Route:
+    def route(h: Handler) -> None:
+        time.sleep(delay)
+        h.reply(200, b"<html>slow</html>")
+
+    return route
+
+
+def drip_headers(h: Handler) -> None:
+    """Start an answer, then send one byte at a time, forever (until the client leaves)."""
+    h.wfile.write(b"HTTP/1.0 200 OK\r\n")
+    h.wfile.flush()
+    host = h.server.host
+    for _ in range(200):
+        if host.stop.is_set():
+            return
+        time.sleep(0.05)
+        h.wfile.write(b"X")
+        h.wfile.flush()
+
+
+def drip_body(h: Handler) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", "100000")
+    h.end_headers()
+    if h.command == "HEAD":
+        return
+    h.wfile.write(b"<html><p id='early'>")
+    host = h.server.host
+    for _ in range(200):
+        if host.stop.is_set():
+            return
+        time.sleep(0.05)
+        h.wfile.write(b"x")
+        h.wfile.flush()
+
+
+def reset(h: Handler) -> None:
+    """Close the connection with a TCP reset instead of answering."""
+    h.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    h.close_connection = True
+    h.connection.close()
+
+
+def run(
+    urls: list[str] | dict[str, int], settings: Settings = FAST, **kw: object
+) -> list[Diagnostic]:
+    occ = [Occurrence(u, "source.md", i + 1, 1) for i, u in enumerate(urls)]
+    return check_urls(occ, Options(settings=settings), **kw)  # type: ignore[arg-type]
+
+
+def rules(diags: list[Diagnostic]) -> list[tuple[str, str, int | None]]:
+    return sorted((d.rule, d.severity.value, d.line) for d in diags)
+
+
+# -- tests ----------------------------------------------------------------------------------
+
+
+def test_ok_uses_head_only(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/ok"] = page()
+    assert run([h.url("/ok")]) == []
+    assert [(s.method, s.path) for s in h.seen] == [("HEAD", "/ok")]
+
+
+def test_redirect_chain_reports_final_target(hosts: Callable[[], Host]) -> None:
+    a, b = hosts(), hosts()
+    a.routes["/old"] = redirect(301, "/older")
+    a.routes["/older"] = redirect(302, b.url("/new"))
+    b.routes["/new"] = redirect(308, "/final")
+    b.routes["/final"] = page()
+    a.routes["/temp"] = redirect(302, "/ok")
+    a.routes["/ok"] = page()
+    diags = run([a.url("/old"), a.url("/temp")])
+    assert [(d.rule, d.severity.value) for d in diags] == [("link-redirected", "note")]
+    assert diags[0].message == (f"{a.url('/old')!r} redirects permanently to {b.url('/final')!r}")
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_gone_is_broken(hosts: Callable[[], Host], status: int) -> None:
+    h = hosts()
+    h.routes["/gone"] = page(status)
+    diags = run([h.url("/gone")])
+    assert rules(diags) == [("link-broken", "error", 1)]
+    assert f"is broken: {status} " in diags[0].message
+    assert diags[0].path == "source.md"
+
+
+def test_head_refused_falls_back_to_get(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/nohead"] = head_refused
+    assert run([h.url("/nohead")]) == []
+    assert [s.method for s in h.seen] == ["HEAD", "GET"]
+
+
+def test_blocked_is_a_warning(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/bot"] = page(403)
+    assert rules(run([h.url("/bot")])) == [("link-blocked", "warning", 1)]
+    assert [s.method for s in h.seen] == ["HEAD", "GET"]
+
+
+def test_accepted_status(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/bot"] = page(403)
+    occ = [Occurrence(h.url("/bot"), "x.md", 1, 1)]
+    opts = Options(settings=FAST, accept_status=frozenset({403}))
+    assert check_urls(occ, opts) == []
+
+
+def test_retry_after_pauses_the_host(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    limited = sequence(page(429, b"", Retry_After="1"), page())
+    h.routes["/a"] = limited
+    for p in ("/b", "/c", "/d"):
+        h.routes[p] = page()
+    settings = Settings(timeout=1.0, backoff=0.05, per_host=1, allow_private=True)
+    started = time.monotonic()
+    diags = run([h.url(p) for p in ("/a", "/b", "/c", "/d")], settings)
+    assert diags == []
+    first_429 = h.seen[0]
+    assert first_429.path == "/a"
+    later = h.seen[1:]
+    assert len(later) == 4  # /a again, then the three others
+    assert all(s.at >= first_429.at + 0.95 for s in later), [s.at - first_429.at for s in later]
+    assert time.monotonic() - started < 3
+
+
+def test_retry_after_as_http_date() -> None:
+    assert retry_after("Wed, 21 Oct 2015 07:28:30 GMT", "Wed, 21 Oct 2015 07:28:00 GMT") == 30.0
+    assert retry_after("120", None) == 120.0
+    assert retry_after("soon", None) is None
+
+
+def test_still_rate_limited_is_a_warning(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/a"] = page(429, b"", Retry_After="3600")
+    h.routes["/b"] = page(429, b"", Retry_After="3600")
+    settings = Settings(timeout=1.0, per_host=1, allow_private=True, retry_after_max=5)
+    started = time.monotonic()
+    diags = run([h.url("/a"), h.url("/b")], settings)
+    assert rules(diags) == [
+        ("link-rate-limited", "warning", 1),
+        ("link-rate-limited", "warning", 2),
+    ]
+    assert len(h.seen) == 1  # the host asked for an hour: the second URL is not sent at all
+    assert time.monotonic() - started < 1
+
+
+def test_server_error_then_success_is_retried(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/flaky"] = sequence(page(500), page(503), page())
+    assert run([h.url("/flaky")]) == []
+    assert h.count("/flaky") == 3
+
+
+def test_persistent_server_error_is_broken(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/down"] = page(502)
+    diags = run([h.url("/down")])
+    assert rules(diags) == [("link-broken", "error", 1)]
+    assert "(3 attempts)" in diags[0].message
+    assert h.count("/down") == 3
+
+
+def test_slow_drip_headers_stop_at_the_deadline(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/drip"] = drip_headers
+    settings = Settings(timeout=0.4, backoff=0.05, retries=1, allow_private=True)
+    started = time.monotonic()
+    diags = run([h.url("/drip")], settings)
+    elapsed = time.monotonic() - started
+    assert rules(diags) == [("link-timeout", "warning", 1)]
+    assert elapsed < 1.5, elapsed  # two attempts of 0.4 s, not 200 x 0.05 s each
+
+
+def test_slow_drip_body_stops_at_the_deadline(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/drip"] = drip_body
+    settings = Settings(timeout=0.4, backoff=0.05, allow_private=True)
+    started = time.monotonic()
+    diags = run([h.url("/drip#late"), h.url("/drip#early")], settings)
+    assert time.monotonic() - started < 1.5  # not 10 s of dripping
+    assert rules(diags) == [("link-timeout", "warning", 1)]  # #early was seen before the deadline
+    assert h.count("/drip") == 1
+
+
+def test_connection_reset(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/reset"] = reset
+    h.routes["/once"] = sequence(reset, page())
+    diags = run([h.url("/reset"), h.url("/once")])
+    assert rules(diags) == [("link-broken", "error", 1)]
+    assert "unreachable" in diags[0].message
+    assert h.count("/reset") == 3
+    assert h.count("/once") == 2
+
+
+def test_refused_connection(hosts: Callable[[], Host]) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    diags = run([f"http://127.0.0.1:{port}/"])
+    assert rules(diags) == [("link-broken", "error", 1)]
+    assert "refused" in diags[0].message
+
+
+def test_large_body_is_capped(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    big = b"<html><h2 id='start'>x</h2>" + b"a" * (5 * 1024 * 1024) + b"<p id='end'></p></html>"
+    h.routes["/big"] = page(200, big)
+    settings = Settings(timeout=2.0, allow_private=True, body_cap=256 * 1024)
+    results = probe({h.url("/big"): True}, settings)
+    r = results[h.url("/big")]
+    assert r.status == 200 and r.truncated
+    assert r.body_bytes == 256 * 1024
+    assert "start" in (r.anchors or ())
+    diags = run([h.url("/big#start"), h.url("/big#end")], settings)
+    assert rules(diags) == [("anchor-unchecked", "note", 2)]  # beyond the cap: not "missing"
+
+
+def test_gzip_bomb_is_capped(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    bomb = gzip.compress(b"<html>" + b"\0" * (64 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 200_000
+    h.routes["/bomb"] = page(200, bomb, Content_Encoding="gzip")
+    settings = Settings(timeout=2.0, allow_private=True, body_cap=1024 * 1024)
+    started = time.monotonic()
+    r = probe({h.url("/bomb"): True}, settings)[h.url("/bomb")]
+    assert r.body_bytes == 1024 * 1024 and r.truncated
+    assert time.monotonic() - started < 1.5
+
+
+def test_gzip_body_anchor_found(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/gz"] = page(
+        200, gzip.compress(b"<html><a name='here'></a></html>"), Content_Encoding="gzip"
+    )
+    assert run([h.url("/gz#here"), h.url("/gz#there")]) != []
+    assert rules(run([h.url("/gz#here")])) == []
+
+
+def test_redirect_loop(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/a"] = redirect(302, "/b")
+    h.routes["/b"] = redirect(302, "/a")
+    h.routes["/far"] = redirect(302, "/far2")
+    for i in range(2, 15):
+        h.routes[f"/far{i}"] = redirect(302, f"/far{i + 1}")
+    diags = run([h.url("/a"), h.url("/far")])
+    assert rules(diags) == [("link-broken", "error", 1), ("link-broken", "error", 2)]
+    assert "redirect loop" in diags[0].message
+    assert "more than 10 redirects" in diags[1].message
+
+
+def test_external_anchors(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/doc"] = page(200, b"<html><h2 id='install'>I</h2><a name='old-name'></a></html>")
+    h.routes["/file.pdf"] = page(200, b"%PDF", Content_Type="application/pdf")
+    diags = run(
+        [
+            h.url("/doc#install"),
+            h.url("/doc#old-name"),
+            h.url("/doc#missing"),
+            h.url("/doc#top"),
+            h.url("/file.pdf#page=2"),
+        ]
+    )
+    assert rules(diags) == [("anchor-missing", "error", 3)]
+    assert diags[0].message == f"{h.url('/doc#missing')!r}: the page has no anchor 'missing'"
+    assert h.count("/doc") == 1 and h.count("/doc", "GET") == 1
+
+
+def test_coalescing_one_request_per_url(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/popular"] = page(200, b"<html><p id='a'></p><p id='b'></p></html>")
+    urls = [h.url("/popular")] * 30 + [h.url("/popular#a")] * 10 + [h.url("/popular#b")] * 10
+    assert run(urls) == []
+    assert h.count("/popular") == 1
+
+
+def test_per_host_limit(hosts: Callable[[], Host]) -> None:
+    a, b = hosts(), hosts()
+    for h in (a, b):
+        for i in range(8):
+            h.routes[f"/p{i}"] = slow(0.1)
+    settings = Settings(timeout=2.0, per_host=2, max_concurrency=8, allow_private=True)
+    started = time.monotonic()
+    urls = [h.url(f"/p{i}") for i in range(8) for h in (a, b)]
+    assert run(urls, settings) == []
+    assert a.max_active == 2 and b.max_active == 2
+    assert time.monotonic() - started < 1.2  # in parallel: 4 rounds of 0.1 s (serial: 1.6 s)
+
+
+def test_cache_skips_successes_and_rechecks_failures(
+    hosts: Callable[[], Host], tmp_path: Path
+) -> None:
+    h = hosts()
+    h.routes["/ok"] = page()
+    h.routes["/doc"] = page(200, b"<p id='x'></p>")
+    h.routes["/moved"] = redirect(301, "/ok")
+    urls = [h.url("/ok"), h.url("/doc#x"), h.url("/doc#y"), h.url("/gone"), h.url("/moved")]
+    cache = tmp_path / "cache" / "links.json"
+    first = run(urls, cache_path=cache, now=1_000_000.0)
+    assert rules(first) == [
+        ("anchor-missing", "error", 3),
+        ("link-broken", "error", 4),
+        ("link-redirected", "note", 5),
+    ]
+    before = len(h.seen)
+    second = run(urls, cache_path=cache, now=1_000_000.0 + 3600)
+    assert rules(second) == rules(first)
+    again = [(s.method, s.path) for s in h.seen[before:]]
+    assert sorted(again) == [("GET", "/doc"), ("GET", "/gone"), ("HEAD", "/gone")]
+    # past the maximum age (24 h by default) everything is checked again
+    before = len(h.seen)
+    run(urls, cache_path=cache, now=1_000_000.0 + 25 * 3600)
+    assert {s.path for s in h.seen[before:]} == {"/ok", "/doc", "/gone", "/moved"}
+
+
+def test_private_addresses_refused(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/ok"] = page()
+    port = h.url("").rsplit(":", 1)[1]
+    settings = Settings(timeout=1.0)
+    diags = run([h.url("/ok"), f"http://localhost:{port}/ok", "http://[::1]:9/"], settings)
+    assert rules(diags) == [
+        ("link-private", "warning", 1),
+        ("link-private", "warning", 2),
+        ("link-private", "warning", 3),
+    ]
+    assert "127.0.0.1" in diags[1].message  # the name was resolved, and its address refused
+    assert h.seen == []
+
+
+# -- through the command line: positions in the sources --------------------------------------
+
+
+def test_cli_reports_yaml_and_markdown_positions(
+    hosts: Callable[[], Host],
+    handbook_tree: Callable[..., Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    h = hosts()
+    h.routes["/trust"] = page()
+    h.routes["/privacy"] = page(200, b"<h2 id='retention'></h2>")
+    root = handbook_tree()
+    vendor = root / "registry/vendors/globex.yaml"
+    text = vendor.read_text(encoding="utf-8")
+    text = text.replace("https://globex.example/trust", h.url("/trust"))
+    text = text.replace("https://globex.example/privacy", h.url("/privacy#deletion"))
+    vendor.write_text(text, encoding="utf-8")
+    policy = root / "registry/policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8")
+        + "links:\n  exclude:\n    - '\\.example(/|$)'\n    - '//docs\\.example\\.com/'\n",
+        encoding="utf-8",
+    )
+    (root / "content/pages").mkdir(parents=True, exist_ok=True)
+    (root / "content/pages/help.md").write_text(
+        "# Help\n\nSee [the guide](" + h.url("/guide") + ") or `" + h.url("/code") + "`.\n",
+        encoding="utf-8",
+    )
+    code = main(
+        ["check-links", "--root", str(root), "--allow-private", "--no-cache", "--format", "text"]
+    )
+    out, err = capsys.readouterr()
+    line = text.splitlines().index("privacy_policy: " + h.url("/privacy#deletion")) + 1
+    assert out.splitlines()[0::2] == [
+        f"content/pages/help.md:3:17: error[link-broken] {h.url('/guide')!r} is broken: "
+        "404 Not Found",
+        f"registry/vendors/globex.yaml:{line}:17: error[anchor-missing] "
+        f"{h.url('/privacy#deletion')!r}: the page has no anchor 'deletion'",
+        "2 errors",
+    ]
+    assert code == 1
+    assert "site/ is not built" in err
+    assert h.count("/code") == 0  # code spans are not links
+
+
+# -- TLS --------------------------------------------------------------------------------------
+
+
+class _TLSServer(_Server):
+    context: ssl.SSLContext
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, addr = super().get_request()
+        return self.context.wrap_socket(sock, server_side=True), addr
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # the client refusing our self-signed certificate is the point of one test
+
+
+@pytest.fixture
+def tls_host(tmp_path: Path) -> Iterator[tuple[Host, str]]:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make a certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    host = Host()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    server = _TLSServer(("127.0.0.1", 0), Handler)
+    server.context = context
+    server.host = host
+    host.server = server
+    host.thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    host.thread.start()
+    try:
+        yield host, str(cert)
+    finally:
+        host.stop.set()
+        server.shutdown()
+        server.server_close()
+        host.thread.join()
+
+
+def test_tls_untrusted_certificate_is_broken(tls_host: tuple[Host, str]) -> None:
+    host, _ = tls_host
+    host.routes["/ok"] = page()
+    url = host.url("/ok").replace("http://", "https://")
+    diags = run([url])
+    assert rules(diags) == [("link-broken", "error", 1)]
+    assert "TLS certificate is not valid" in diags[0].message
+    assert host.seen == []
+
+
+def test_tls_trusted_ok_and_drip_stopped(tls_host: tuple[Host, str]) -> None:
+    host, ca = tls_host
+    host.routes["/ok"] = page(200, b"<h2 id='here'></h2>")
+    host.routes["/drip"] = drip_headers
+    settings = Settings(timeout=0.5, backoff=0.05, retries=0, allow_private=True, ca_file=ca)
+    base = host.url("").replace("http://", "https://")
+    started = time.monotonic()
+    diags = run([base + "/ok#here", base + "/drip"], settings)
+    assert rules(diags) == [("link-timeout", "warning", 2)]
+    assert time.monotonic() - started < 1.5
+
+
+def test_unknown_host_is_broken() -> None:
+    diags = run(["https://no-such-host.invalid/page", "https://no-such-host.invalid/other"])
+    assert rules(diags) == [("link-broken", "error", 1), ("link-broken", "error", 2)]
+    assert "host 'no-such-host.invalid' not found" in diags[0].message
+
+
+def test_check_external_api(hosts: Callable[[], Host], handbook_tree: Callable[..., Path]) -> None:
+    """The function `handbook report` calls: tree and policy in, diagnostics out."""
+    from generator.checks.links import check_external
+    from generator.load import load_tree
+    from generator.model import build
+
+    h = hosts()
+    h.routes["/trust"] = page(403)
+    root = handbook_tree()
+    vendor = root / "registry/vendors/globex.yaml"
+    vendor.write_text(
+        vendor.read_text(encoding="utf-8").replace("https://globex.example/trust", h.url("/trust")),
+        encoding="utf-8",
+    )
+    tree, _ = load_tree(root)
+    policy = build(tree).policy
+    policy = type(policy)(
+        path=policy.path,
+        raw=policy.raw,
+        links=type(policy.links)(exclude=(r"\.example(/|$)", r"//docs\.example\.com/")),
+    )
+    diags = check_external(tree, policy, allow_private=True, cache_path=None, now=0.0)
+    assert [(d.rule, d.path, d.subject) for d in diags] == [
+        ("link-blocked", "registry/vendors/globex.yaml", "globex")
+    ]
+    assert not (root / ".handbook-cache").exists()

@@ -1,0 +1,141 @@
+"""Internal links of a built site, offline: MkDocs directory URLs, relative paths, anchors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.checks.links import check_site
+from generator.checks.links.collect import from_site, scan_site
+from generator.cli import main
+
+
+def html(body: str, head: str = "") -> str:
+    return f"<!doctype html><html><head>{head}</head><body>\n{body}\n</body></html>\n"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    files = {
+        "index.html": html(
+            '<h1 id="welcome">W</h1>\n'
+            '<a href="guide/">guide</a>\n'  # 3: directory URL
+            '<a href="guide/#install">install</a>\n'  # 4
+            '<a href="guide/index.html#nope">nope</a>\n'  # 5: missing anchor
+            '<a href="missing/">missing</a>\n'  # 6: missing page
+            '<a href="#welcome">self</a> <a href="#absent">absent</a>\n'  # 7: missing self anchor
+            '<a href="caf%C3%A9/">café</a>\n'  # 8: percent-encoded
+            '<a href="https://example.com/x#y">ext</a> <a href="mailto:a@b.example">m</a>\n'
+            '<a href="guide">no slash</a> <a href="/tools/a/#top">root-relative</a>\n'  # 10
+            '<a href="../outside.html">out</a>\n'  # 11: leaves the site
+            '<img src="img/logo.png"> <img src="img/missing.png">\n'  # 12
+            '<a href="guide/?q=1#install">query</a>\n'
+        ),
+        "guide/index.html": html(
+            '<h2 id="install">Install</h2>\n'
+            '<a href="../">home</a> <a href="../index.html#welcome">w</a>\n'
+            '<a href="../tools/a/#legacy">legacy anchor</a>\n'
+            '<a href="../tools/b/">b</a>\n'  # 5: missing
+            '<a href="./#install">dot</a> <a href=".">dot2</a>\n'
+        ),
+        "tools/a/index.html": html('<a name="legacy"></a><a href="../../caf%C3%A9/#h%C3%A9">x</a>'),
+        "café/index.html": html('<h2 id="hé">H</h2>'),
+        "img/logo.png": "PNG",
+        "based/index.html": html(
+            '<a href="guide/#install">from base</a> <a href="nowhere.html">bad</a>',
+            head='<base href="../">',
+        ),
+    }
+    for rel, text in files.items():
+        f = root / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_internal_links(site: Path) -> None:
+    diags = check_site(site, label="site")
+    got = [(f"{d.path}:{d.line}", d.rule, d.message) for d in diags]
+    assert got == [
+        (
+            "site/based/index.html:2",
+            "link-broken",
+            "link 'nowhere.html' points to 'nowhere.html', which does not exist",
+        ),
+        (
+            "site/guide/index.html:5",
+            "link-broken",
+            "link '../tools/b/' points to 'tools/b/', which does not exist",
+        ),
+        (
+            "site/index.html:5",
+            "anchor-missing",
+            "link 'guide/index.html#nope': 'guide/index.html' has no anchor 'nope'",
+        ),
+        (
+            "site/index.html:6",
+            "link-broken",
+            "link 'missing/' points to 'missing/', which does not exist",
+        ),
+        ("site/index.html:7", "anchor-missing", "link '#absent': this page has no anchor 'absent'"),
+        ("site/index.html:11", "link-broken", "link '../outside.html' points outside the site"),
+        (
+            "site/index.html:12",
+            "link-broken",
+            "link 'img/missing.png' points to 'img/missing.png', which does not exist",
+        ),
+    ]
+    assert {d.severity.value for d in diags} == {"error"}
+    assert all(d.column is not None and d.hint for d in diags)
+
+
+def test_external_links_of_a_site(site: Path) -> None:
+    occ = from_site(scan_site(site, "site"))
+    assert [(o.url, o.path, o.line) for o in occ] == [
+        ("https://example.com/x#y", "site/index.html", 9),
+        ("mailto:a@b.example", "site/index.html", 9),
+    ]
+
+
+def test_cli_internal_only(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        [
+            "check-links",
+            "--site",
+            str(site),
+            "--internal-only",
+            "--format",
+            "json",
+            "--root",
+            str(tmp_path),
+        ]
+    )
+    out, _ = capsys.readouterr()
+    assert code == 1
+    assert '"error": 7' in out
+
+
+def test_cli_missing_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check-links", "--site", str(tmp_path / "nope")]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_root_absolute_links_under_the_published_path(tmp_path: Path) -> None:
+    root = tmp_path / "out"
+    (root / "guide").mkdir(parents=True)
+    (root / "index.html").write_text(
+        html(
+            '<a href="/handbook/guide/#install">ok</a> <a href="/handbook">home</a>\n'
+            '<a href="/handbook/nope/">missing</a>',
+            head='<link rel="canonical" href="https://docs.example.com/handbook/">',
+        ),
+        encoding="utf-8",
+    )
+    (root / "guide/index.html").write_text(html('<h2 id="install">I</h2>'), encoding="utf-8")
+    diags = check_site(root, label="out")
+    assert [(d.line, d.message) for d in diags] == [
+        (3, "link '/handbook/nope/' points to 'nope/', which does not exist")
+    ]
+    assert from_site(scan_site(root)) == []  # the canonical link is not an external link
