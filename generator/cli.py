@@ -20,8 +20,7 @@ from generator.checks import expiry, links
 from generator.diagnostics import Diagnostic, HandbookError, Severity, exit_code
 from generator.load import Tree, load_tree
 from generator.model import build
-from generator.report import RENDERERS, choose, markdown
-from generator.report.text import summary
+from generator.report import RENDERERS, choose, nightly
 from generator.schema import Schemas
 from generator.validate import validate
 
@@ -111,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--github-issue", action="store_true", help="keep one GitHub tracking issue up to date"
     )
+    p.add_argument("--no-links", action="store_true", help="skip the external link check")
     p.set_defaults(run=run_report)
 
     # -- links -------------------------------------------------------------------------------
@@ -294,10 +294,14 @@ def run_build(args: argparse.Namespace) -> int:
     inputs = site.inputs_for(layout.root, handbook, today, stale)
     banner = banner_text(args.as_of, handbook.policy.as_of, today)
     result = site.build_site(layout, handbook, inputs, banner=banner)
-    emit(diags + result.problems, args.format)
+    problems = result.problems or links.check_site(layout.site_dir, label=shown(layout.site_dir))
+    emit(diags + problems, args.format)
     t = result.timings
     if result.problems:
         print("handbook: MkDocs reported problems (strict): site not built", file=sys.stderr)
+        return 1
+    if exit_code(problems):
+        print("handbook: the built site has broken internal links or anchors", file=sys.stderr)
         return 1
     print(
         f"handbook: built {layout.site_dir} from {t.files} generated files "
@@ -306,6 +310,14 @@ def run_build(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -339,36 +351,30 @@ def run_check_expiry(args: argparse.Namespace) -> int:
     return exit_code(found, strict=args.strict)
 
 
-REPORT_FILES = {
-    "report.md": "markdown",
-    "report.json": "json",
-    "report.junit.xml": "junit",
-}
-
-
 def run_report(args: argparse.Namespace) -> int:
-    github = github_target(os.environ) if args.github_issue else None
+    """The nightly job: validation, staleness, external links; report files; the GitHub issue."""
+    github = github_target(os.environ, "--github-issue") if args.github_issue else None
     tree, found, today = load_and_validate(args.root, args.as_of)
     handbook = None
     if exit_code(found):
         print(
-            "handbook: dates were not checked: the registry has validation errors",
+            "handbook: dates and links were not checked: the registry has validation errors",
             file=sys.stderr,
         )
     else:
         handbook = build(tree)
         found += expiry.check(handbook, today)
-    # -- link check: the link checker's findings are added to `found` here --------------------
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, fmt in REPORT_FILES.items():
-        text = (
-            markdown.render(found, title=f"Governance report, {today.isoformat()}")
-            if fmt == "markdown"
-            else RENDERERS[fmt](found)
-        )
-        (args.out / name).write_text(text, encoding="utf-8")
+        if not args.no_links:
+            found += links.check_external(
+                tree,
+                handbook.policy,
+                cache_path=links.DEFAULT_CACHE,
+                now=time.time(),
+                progress=links.ProgressLine(sys.stderr),
+            )
+    nightly.write(found, today, args.out)
     fmt = choose(args.format, os.environ)
-    brief = report_summary(found, today, args.out)
+    brief = nightly.brief(found, today, args.out)
     if fmt in ("text", "github"):
         if fmt == "github" or args.format != "auto":
             sys.stdout.write(RENDERERS[fmt](found))
@@ -399,30 +405,17 @@ def run_report(args: argparse.Namespace) -> int:
     return exit_code(found, strict=args.strict)
 
 
-def github_target(env: Mapping[str, str]) -> tuple[str, str, str]:
-    """(API URL, owner/name, token) for the tracking issue, from GitHub Actions' environment."""
+def github_target(env: Mapping[str, str], flag: str) -> tuple[str, str, str]:
+    """(API URL, owner/name, token) from GitHub Actions' environment, for ``flag``."""
     missing = [k for k in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not env.get(k)]
     if missing:
         raise HandbookError(
-            f"--github-issue needs {' and '.join(missing)} in the environment",
+            f"{flag} needs {' and '.join(missing)} in the environment",
             "in GitHub Actions: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }} "
             "(GITHUB_REPOSITORY is set for you); elsewhere set GITHUB_REPOSITORY=owner/name",
         )
     api_url = env.get("GITHUB_API_URL") or "https://api.github.com"
     return api_url, env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"]
-
-
-def report_summary(found: Sequence[Diagnostic], today: date, out: Path) -> str:
-    """The few lines `handbook report` prints: totals, then one line per owner with findings."""
-    lines = [f"as of {today.isoformat()}: {summary(found)}"]
-    per_owner: dict[str, list[Diagnostic]] = {}
-    for d in found:
-        for owner in markdown.owners_of(d):
-            per_owner.setdefault(owner, []).append(d)
-    lines += [f"  {owner}: {summary(per_owner[owner])}" for owner in sorted(per_owner)]
-    names = ", ".join(REPORT_FILES)
-    lines.append(f"report written to {out.as_posix()}/ ({names})")
-    return "\n".join(lines) + "\n"
 
 
 def run_check_links(args: argparse.Namespace) -> int:
@@ -512,7 +505,8 @@ def created(root: Path, rel: str, text: str) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from generator import diff, diff_render
+    from generator import diff
+    from generator.diff import render
 
     if not args.github_comment:
         if args.pr is not None:
@@ -520,19 +514,12 @@ def run_diff(args: argparse.Namespace) -> int:
                 "--pr only makes sense with --github-comment", "add --github-comment"
             )
         result = diff.diff(args.root, args.base, args.head)
-        sys.stdout.write(diff_render.RENDERERS[args.format](result))
+        sys.stdout.write(render.RENDERERS[args.format](result))
         return 0
 
     from generator import publish  # only this path needs requests
 
-    missing = [k for k in ("GITHUB_TOKEN", "GITHUB_REPOSITORY") if not os.environ.get(k)]
-    if missing:
-        raise HandbookError(
-            f"--github-comment needs {' and '.join(missing)} in the environment",
-            "in GitHub Actions: env: GITHUB_TOKEN: ${{ secrets.GITHUB_TOKEN }} "
-            "(GITHUB_REPOSITORY is set for you); elsewhere set GITHUB_REPOSITORY=owner/name",
-        )
-    api_url, repo, token = github_target(os.environ)
+    api_url, repo, token = github_target(os.environ, "--github-comment")
     event = os.environ.get("GITHUB_EVENT_PATH")
     if args.pr is not None:
         number = args.pr
@@ -545,7 +532,7 @@ def run_diff(args: argparse.Namespace) -> int:
         )
     publish.check_comment_target(api_url=api_url, repo=repo, token=token, number=number)
     result = diff.diff(args.root, args.base, args.head)
-    sys.stdout.write(diff_render.RENDERERS[args.format](result))
+    sys.stdout.write(render.RENDERERS[args.format](result))
     sys.stdout.flush()
     try:
         posted = publish.upsert_comment(
@@ -553,8 +540,8 @@ def run_diff(args: argparse.Namespace) -> int:
             repo=repo,
             token=token,
             number=number,
-            body=diff_render.render_markdown(result),
-            marker=diff_render.MARKER,
+            body=render.render_markdown(result),
+            marker=render.MARKER,
         )
     except publish.GitHubError as exc:
         if exc.status != 403 or exc.method == "GET":

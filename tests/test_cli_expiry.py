@@ -215,7 +215,7 @@ def test_report_includes_validation_findings(
     (tree / TOOL).write_text(text, encoding="utf-8")
     code, _, err = run(capsys, "report", "--root", str(tree), "--out", str(tmp_path / "r"))
     assert code == 1
-    assert "dates were not checked" in err
+    assert "dates and links were not checked" in err
     report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert [d["rule"] for d in report["diagnostics"]] == ["ref-unknown-vendor"]
 

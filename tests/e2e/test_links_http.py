@@ -8,6 +8,7 @@ tracks how many requests it was serving at once.
 from __future__ import annotations
 
 import gzip
+import json
 import shutil
 import socket
 import ssl
@@ -523,12 +524,7 @@ def test_cli_reports_yaml_and_markdown_positions(
     text = text.replace("https://globex.example/trust", h.url("/trust"))
     text = text.replace("https://globex.example/privacy", h.url("/privacy#deletion"))
     vendor.write_text(text, encoding="utf-8")
-    policy = root / "registry/policy.yaml"
-    policy.write_text(
-        policy.read_text(encoding="utf-8")
-        + "links:\n  exclude:\n    - '\\.example(/|$)'\n    - '//docs\\.example\\.com/'\n",
-        encoding="utf-8",
-    )
+    # the base tree's policy already excludes its fictional example.com and *.example links
     (root / "content/pages").mkdir(parents=True, exist_ok=True)
     (root / "content/pages/help.md").write_text(
         "# Help\n\nSee [the guide](" + h.url("/guide") + ") or `" + h.url("/code") + "`.\n",
@@ -549,6 +545,45 @@ def test_cli_reports_yaml_and_markdown_positions(
     assert code == 1
     assert "site/ is not built" in err
     assert h.count("/code") == 0  # code spans are not links
+
+
+def test_nightly_report_includes_external_links(
+    hosts: Callable[[], Host],
+    handbook_tree: Callable[..., Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    h = hosts()
+    h.routes["/trust"] = page(410, b"gone")
+    root = handbook_tree()
+    vendor = root / "registry/vendors/globex.yaml"
+    text = vendor.read_text(encoding="utf-8").replace(
+        "https://globex.example/trust", h.url("/trust")
+    )
+    vendor.write_text(text, encoding="utf-8")
+    policy = root / "registry/policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace("links:\n", "links:\n  allow_private: true\n"),
+        encoding="utf-8",
+    )
+    out_dir = tmp_path / "report"
+    code = main(["report", "--root", str(root), "--out", str(out_dir), "--format", "json"])
+    capsys.readouterr()
+    report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
+    line = text.splitlines().index("trust_page: " + h.url("/trust")) + 1
+    found = [
+        (d["rule"], d["path"], d["line"])
+        for d in report["diagnostics"]
+        if d["rule"].startswith("link-")
+    ]
+    assert found == [("link-broken", "registry/vendors/globex.yaml", line)]
+    assert code == 1
+    seen = h.count("/trust")
+    assert seen >= 1
+    # --no-links leaves the network alone
+    main(["report", "--root", str(root), "--out", str(out_dir), "--no-links"])
+    capsys.readouterr()
+    assert h.count("/trust") == seen
 
 
 # -- TLS --------------------------------------------------------------------------------------
