@@ -21,7 +21,7 @@ from unit.gitrepo import GitRepo
 
 from generator.cli import main
 from generator.diagnostics import HandbookError
-from generator.diff_render import MARKER
+from generator.diff.render import MARKER
 from generator.publish import GitHubError, SyncResult, event_pr_number, upsert_comment
 
 LIST = re.compile(rf"(?:/api/v3)?/repos/{REPO}/issues/(\d+)/comments")

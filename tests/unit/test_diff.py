@@ -9,9 +9,8 @@ import pytest
 from conftest import MakeTree
 from gitrepo import GitRepo
 
-from generator import diff_render
 from generator.cli import main
-from generator.diff import Snapshot, compare, pair
+from generator.diff import Snapshot, compare, pair, render
 
 TOOL = "registry/tools/acme-chat.yaml"
 VENDOR = "registry/vendors/acme-ai.yaml"
@@ -425,9 +424,7 @@ def test_markdown_escapes_user_data() -> None:
             "x", hostile, uses={"prohibited": ["Nothing"]}, data={"allowed": ["@everyone"]}
         )
     }
-    out = diff_render.render_markdown(
-        compare(Snapshot("a", "1" * 40, {}), Snapshot("b", None, new))
-    )
+    out = render.render_markdown(compare(Snapshot("a", "1" * 40, {}), Snapshot("b", None, new)))
     assert out.splitlines()[7:10] == [
         "**Tool `x`** @&#8203;admins &lt;img src=x onerror=alert(1)&gt; \\!\\[x\\](https:&#8203;//"
         "evil.example/x.png) #&#8203;1 · `registry/tools/x.yaml`",
@@ -438,7 +435,7 @@ def test_markdown_escapes_user_data() -> None:
 
 def test_markdown_without_changes() -> None:
     snap = Snapshot("abc1234", "a" * 40, {})
-    assert diff_render.render_markdown(compare(snap, snap)) == (
+    assert render.render_markdown(compare(snap, snap)) == (
         "<!-- handbook:governance-diff -->\n"
         "### Governance changes\n"
         "\n"
@@ -452,20 +449,18 @@ def test_markdown_without_changes() -> None:
 
 
 def test_markdown_stays_under_githubs_comment_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(diff_render, "MAX_MARKDOWN", 900)
+    monkeypatch.setattr(render, "MAX_MARKDOWN", 900)
     new = {f"registry/tools/t{i:02}.yaml": tool(f"t{i:02}", f"Tool {i}") for i in range(20)}
-    out = diff_render.render_markdown(
-        compare(Snapshot("a", "f" * 40, {}), Snapshot("b", "e" * 40, new))
-    )
+    out = render.render_markdown(compare(Snapshot("a", "f" * 40, {}), Snapshot("b", "e" * 40, new)))
     assert len(out) < 1200
     assert out.count("**Tool `t") == 6
     assert "\n… and 14 more entries changed; run `handbook diff a b` for the full list.\n" in out
 
 
 def test_code_spans_survive_backticks() -> None:
-    assert diff_render.md_code("a`b") == "``a`b``"
-    assert diff_render.md_code("`x`") == "`` `x` ``"
-    assert diff_render.md_code("a\u202eb\nc") == "`a b c`"
+    assert render.md_code("a`b") == "``a`b``"
+    assert render.md_code("`x`") == "`` `x` ``"
+    assert render.md_code("a\u202eb\nc") == "`a b c`"
 
 
 def test_owner_licence_exceptions_evidence_and_other_fields() -> None:
@@ -525,7 +520,7 @@ def test_data_that_is_not_valid_yet_is_still_described() -> None:
         "status proposed → approved; no evidence changed alongside",
         "vendor x, 1 → {'id': 'y'}",
     ]
-    assert json.loads(diff_render.render_json(d))["summary"] == {
+    assert json.loads(render.render_json(d))["summary"] == {
         "warning": 0,
         "attention": 0,
         "info": 2,

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable
 
-from generator.diff import AREAS, ATTENTION, INFO, LEVELS, WARNING, Change, GovDiff, Value
+from generator.diff.changes import AREAS, ATTENTION, INFO, LEVELS, WARNING, Change, GovDiff, Value
 from generator.report.markdown import escape
 
 MARKER = "<!-- handbook:governance-diff -->"

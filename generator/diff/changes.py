@@ -1,0 +1,88 @@
+"""The result of a comparison: :class:`Change` values gathered in a :class:`GovDiff`.
+
+Each change is a template in our words plus the user's values, kept apart so that every renderer
+can quote the values its own way: Markdown puts them in code spans or escapes them, so a tool
+name cannot mention people, embed images or inject HTML into the pull-request comment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from generator.diagnostics import Diagnostic
+
+WARNING, ATTENTION, INFO = "warning", "attention", "info"
+LEVELS = (WARNING, ATTENTION, INFO)
+AREAS = ("tool", "vendor", "policy", "procedure", "guidance")
+
+Value = str | int | float | bool | None | list[str]
+
+
+def plain(value: Value) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(value) if value else "(none)"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One governance-relevant change: ``template`` is ours, ``values`` are the user's data."""
+
+    level: str  # warning | attention | info
+    kind: str  # stable id, e.g. "status", "data-widened"
+    area: str  # tool | vendor | policy | procedure | guidance
+    subject: str  # the tool, vendor or step id; "policy"; "guidance"
+    path: str
+    template: str
+    values: Mapping[str, Value] = field(default_factory=dict)
+    name: str | None = None  # the entry's display name
+
+    def text(self) -> str:
+        return self.template.format_map({k: plain(v) for k, v in self.values.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class GovDiff:
+    base: str
+    head: str
+    base_rev: str | None
+    head_rev: str | None
+    changes: tuple[Change, ...]
+    problems: tuple[Diagnostic, ...] = ()
+
+    def count(self, level: str) -> int:
+        return sum(1 for c in self.changes if c.level == level)
+
+
+class Changes:
+    """The changes found so far, in the order the comparison finds them."""
+
+    def __init__(self) -> None:
+        self.changes: list[Change] = []
+
+    def add(
+        self,
+        level: str,
+        kind: str,
+        area: str,
+        subject: str,
+        path: str,
+        template: str,
+        name: object = None,
+        **values: object,
+    ) -> None:
+        clean = {k: _clean(v) for k, v in values.items()}
+        shown = name if isinstance(name, str) else None
+        self.changes.append(Change(level, kind, area, subject, path, template, clean, shown))
+
+
+def _clean(value: object) -> Value:
+    """Values as JSON-safe scalars or lists of text (the data has not been validated)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    return str(value)

@@ -1,0 +1,90 @@
+"""Two snapshots -> a :class:`GovDiff`: pair each entry with its earlier self, then compare tools,
+vendors, the policy, the procedure and the guidance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from generator.diagnostics import sorted_diagnostics
+from generator.diff.changes import INFO, Changes, GovDiff
+from generator.diff.fields import changed_keys, get
+from generator.diff.policy import compare_policy, compare_procedure
+from generator.diff.revisions import Snapshot
+from generator.diff.tools import Requirements, compare_tool
+from generator.diff.vendors import compare_vendor
+from generator.validate import skeleton
+
+
+def pair(
+    old: Mapping[str, Any], new: Mapping[str, Any], renames: Mapping[str, str]
+) -> list[tuple[str | None, str | None]]:
+    """(base path, head path) pairs: same path, git's renames, then the same name elsewhere."""
+    gone = [p for p in old if p not in new]
+    fresh = [p for p in new if p not in old]
+    pairs: list[tuple[str | None, str | None]] = [(p, p) for p in old if p in new]
+    for p in list(gone):
+        target = renames.get(p)
+        if target in fresh:
+            pairs.append((p, target))
+            gone.remove(p)
+            fresh.remove(target)
+    by_name: dict[str, str] = {}
+    for p in fresh:
+        name = get(new[p], "name")
+        if isinstance(name, str):
+            by_name.setdefault(skeleton(name), p)
+    for p in list(gone):
+        name = get(old[p], "name")
+        target = by_name.get(skeleton(name)) if isinstance(name, str) else None
+        if target in fresh:
+            pairs.append((p, target))
+            gone.remove(p)
+            fresh.remove(target)
+    pairs += [(p, None) for p in gone] + [(None, p) for p in fresh]
+    return sorted(pairs, key=lambda ab: ab[1] or ab[0] or "")
+
+
+def _pairs(
+    base: Snapshot, head: Snapshot, kind: str, renames: Mapping[str, str], unreadable: set[str]
+) -> list[tuple[str | None, str | None]]:
+    old = {p: d for p, d in base.of(kind).items() if d is not None}
+    new = {p: d for p, d in head.of(kind).items() if d is not None}
+    # a file that cannot be read is reported as a problem, not as an addition or a removal
+    return [
+        (a, b) for a, b in pair(old, new, renames) if a not in unreadable and b not in unreadable
+    ]
+
+
+def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = None) -> GovDiff:
+    out = Changes()
+    ctx = Requirements(head)
+    renames = renames or {}
+    unreadable = {p for s in (base, head) for p, d in s.docs.items() if d is None}
+    for a, b in _pairs(base, head, "tool", renames, unreadable):
+        compare_tool(
+            out, ctx, a, b, base.docs.get(a) if a else None, head.docs.get(b) if b else None
+        )
+    for a, b in _pairs(base, head, "vendor", renames, unreadable):
+        compare_vendor(out, a, b, base.docs.get(a) if a else None, head.docs.get(b) if b else None)
+    for path in sorted({*base.of("policy"), *head.of("policy")}):
+        old_p, new_p = base.docs.get(path), head.docs.get(path)
+        if old_p is not None and new_p is not None and old_p != new_p:
+            compare_policy(out, path, old_p, new_p)
+    compare_procedure(out, base, head)
+    for path in sorted({*base.of("guidance"), *head.of("guidance")}):
+        old_g, new_g = base.docs.get(path), head.docs.get(path)
+        fields = changed_keys(old_g, new_g, set())
+        if fields and old_g is not None and new_g is not None:
+            out.add(
+                INFO,
+                "guidance-changed",
+                "guidance",
+                "guidance",
+                path,
+                "changed: {fields}",
+                fields=fields,
+            )
+    problems = tuple(sorted_diagnostics([*base.problems, *head.problems]))
+    return GovDiff(base.label, head.label, base.rev, head.rev, tuple(out.changes), problems)

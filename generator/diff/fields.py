@@ -1,0 +1,41 @@
+"""Lookups in registry data that has not been validated: a missing key or a value of the wrong
+type reads as None or as an empty list, so a broken file is compared as far as it goes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from generator.diff.changes import Value
+
+
+def get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
+def get_list(data: Any, *keys: str) -> list[Any]:
+    value = get(data, *keys)
+    return list(value) if isinstance(value, list) else []
+
+
+def additions(old: Iterable[Any], new: Iterable[Any]) -> list[str]:
+    before = [str(x) for x in old]
+    return [str(x) for x in new if str(x) not in before]
+
+
+def stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".yaml")
+
+
+def changed_keys(old: Any, new: Any, skip: set[str], prefix: str = "") -> list[str]:
+    old = old if isinstance(old, dict) else {}
+    new = new if isinstance(new, dict) else {}
+    keys = [*old, *(k for k in new if k not in old)]
+    return [prefix + k for k in keys if k not in skip and old.get(k) != new.get(k)]
+
+
+def scalar(value: Any) -> Value:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
