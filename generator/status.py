@@ -11,18 +11,27 @@ A step's state, as of the build date, for one tool:
 * ``done``: the evidence is recorded;
 * ``not-yet``: no evidence, and the tool's status does not need it yet.
 
-Due dates follow ``generator.checks.expiry`` (the same functions), so the calendar feed and the
-"next due" column agree with the findings.
+Due dates come from ``generator.checks.due``, the functions the staleness checks use, so the
+calendar feed and the "next due" column agree with the findings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from generator.checks.expiry import RELYING, REVIEWS, current_until
+from generator.checks.due import (
+    REVIEWS,
+    current_until,
+    next_review,
+    offboarding_due,
+    pilot_decision_due,
+    relied_on,
+    stage_due,
+)
+from generator.checks.findings import owners
 from generator.diagnostics import Diagnostic, Severity
 from generator.model import Handbook, Step, Tool
 
@@ -149,29 +158,18 @@ def step_states(
 
 def dues(handbook: Handbook) -> list[Due]:
     """Every current due date in the registry, soonest first (past ones included)."""
-    policy = handbook.policy
-    out: list[Due] = []
-    relied: dict[tuple[str, str], list[Tool]] = {}
-    for tool in handbook.tools.values():
-        if tool.status in RELYING:
-            for cid in tool.relied_certifications:
-                relied.setdefault((tool.vendor, cid), []).append(tool)
-    for vendor in handbook.vendors.values():
-        for cert in vendor.certifications:
-            users = relied.get((vendor.id, cert.id))
-            if not users:
-                continue
-            out.append(
-                Due(
-                    current_until(cert, policy),
-                    f"cert.{vendor.id}.{cert.id}",
-                    f"{cert.name} of {vendor.name} ({cert.id}) stops being current",
-                    vendor.id,
-                    "vendor",
-                    "vendor-due-diligence",
-                    ", ".join(sorted({t.contact for t in users})),
-                )
-            )
+    out = [
+        Due(
+            current_until(cert, handbook.policy),
+            f"cert.{vendor.id}.{cert.id}",
+            f"{cert.name} of {vendor.name} ({cert.id}) stops being current",
+            vendor.id,
+            "vendor",
+            "vendor-due-diligence",
+            owners(users),
+        )
+        for vendor, cert, users in relied_on(handbook)
+    ]
     for tool in handbook.tools.values():
         out += tool_dues(handbook, tool)
     return sorted(out, key=lambda d: (d.day, d.uid))
@@ -187,34 +185,19 @@ def tool_dues(handbook: Handbook, tool: Tool) -> list[Due]:
         out.append(Due(day, uid, f"{tool.name}: {summary}", tool.id, "tool", step, tool.contact))
 
     for review in REVIEWS:
-        if tool.status not in review.statuses:
-            continue
-        if review.field is None:
-            newest = tool.last_output_audit
-            last = newest[0] if newest else None
-        else:
-            last = tool.date_of(review.section, review.field)
-        cadence = timedelta(days=policy.cadence_days[review.key])
-        add((last or tool.since) + cadence, review.key, f"{review.label} due", review.step)
-    pilot = tool.record("pilot")
-    end = tool.date_of("pilot", "end")
-    if tool.status == "pilot" and pilot and end and pilot.get("outcome") == "pending":
+        if tool.status in review.statuses:
+            # Also when a review that the checks leave to validate has no record yet.
+            day = next_review(tool, review, policy)
+            add(day, review.key, f"{review.label} due", review.step)
+    end = pilot_decision_due(tool)
+    if end is not None:
         add(end, "pilot-decision", "pilot ends; decide its outcome", "pilot")
-    limit = policy.max_days_in_status.get(tool.status)
-    if limit is not None:
-        add(
-            tool.since + timedelta(days=limit),
-            f"stage-{tool.status}",
-            f"longest allowed stay in {tool.status} ends",
-            None,
-        )
-    if tool.status == "deprecated":
-        add(
-            tool.since + timedelta(days=policy.offboarding_deadline_days),
-            "offboarding",
-            "offboarding deadline",
-            "offboarding",
-        )
+    stay = stage_due(tool, policy)
+    if stay is not None:
+        add(stay, f"stage-{tool.status}", f"longest allowed stay in {tool.status} ends", None)
+    offboard = offboarding_due(tool, policy)
+    if offboard is not None:
+        add(offboard, "offboarding", "offboarding deadline", "offboarding")
     for exc in tool.exceptions:
         add(exc.until, f"exception.{exc.index}", f"exception for {exc.rule} ends", None)
     return out

@@ -2,7 +2,8 @@
 127.0.0.1 by a real http.server: search, a tool page's states, "Which tools may I use?",
 escaping of injected markup, and no request to any other host.
 
-Outside CI these tests skip when /usr/bin/chromium is missing; with CI=true that is a failure.
+Outside CI these tests skip when /usr/bin/chromium (or $HANDBOOK_CHROMIUM) is missing; with CI=true
+that is a failure.
 Screenshots go to tests/artifacts/ (git-ignored).
 """
 
@@ -29,7 +30,9 @@ from generator.diagnostics import Severity, exit_code
 from generator.model import build
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium; HANDBOOK_CHROMIUM names another installed Chromium-based browser (GitHub's
+# Ubuntu runners ship Google Chrome). Never a browser download.
+CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = REPO / "tests" / "artifacts"
 ARGS = [
     "--headless",

@@ -1,0 +1,154 @@
+"""Per-tool deadline findings: recurring reviews, pilot decisions, stay in a status, offboarding."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.checks.due import (
+    REVIEWS,
+    Review,
+    last_review,
+    offboarding_due,
+    pilot_decision_due,
+    plural,
+    review_due,
+    stage_due,
+    timing,
+    when,
+)
+from generator.checks.findings import Findings
+from generator.diagnostics import Diagnostic
+from generator.model import Tool
+
+
+def reviews(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
+    for review in REVIEWS:
+        if tool.status in review.statuses:
+            yield from review_finding(run, tool, review)
+
+
+def review_finding(run: Findings, tool: Tool, review: Review) -> Iterator[Diagnostic]:
+    cadence = run.policy.cadence_days[review.key]
+    last = last_review(tool, review)
+    due = review_due(tool, review, run.policy)
+    if due is None:
+        return
+    if last is None:
+        where: tuple[str | int, ...] = ("evidence", review.section)
+        basis = f"none is recorded since the tool became {tool.status!r} on {tool.since}"
+    else:
+        where = (
+            ("evidence", review.section, last[1], "date")
+            if review.field is None
+            else ("evidence", review.section, review.field)
+        )
+        basis = f"the last was on {last[0]}"
+    prefix = review.key.replace("_", "-")
+    picked = run.timed(
+        (f"{prefix}-due", f"{prefix}-overdue"), due, run.policy.warning_days[review.key]
+    )
+    if picked is None:
+        return
+    rule, severity = picked
+    yield run.finding(
+        rule,
+        severity,
+        f"the {review.label} of {run.tool_ref(tool)} is {when(due, run.today)}: "
+        f"{basis}, and one is due every {plural(cadence, 'day')}",
+        tool.path,
+        tool.at(*where),
+        f"do the {review.label} and record it in evidence.{review.section} (step {review.step!r})",
+        subject=tool.id,
+        owner=tool.contact,
+        tools=(tool,),
+        due=due,
+    )
+
+
+def pilot(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
+    end = pilot_decision_due(tool)
+    if end is None:
+        return
+    severity = timing(end, run.today, run.policy.warning_days["pilot"])
+    if severity is None:
+        return
+    days = (end - run.today).days
+    state = (
+        f"ended on {end} ({plural(-days, 'day')} ago)"
+        if days < 0
+        else f"ends today ({end})"
+        if days == 0
+        else f"ends on {end} ({plural(days, 'day')} left)"
+    )
+    yield run.finding(
+        "pilot-undecided",
+        severity,
+        f"the pilot of {run.tool_ref(tool)} {state} and its outcome is still 'pending'",
+        tool.path,
+        tool.at("evidence", "pilot", "outcome"),
+        "decide: set outcome to adopt, extend (with a new end date) or reject, "
+        "and update the status",
+        subject=tool.id,
+        owner=tool.contact,
+        tools=(tool,),
+        due=end,
+    )
+
+
+def stage(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
+    due = stage_due(tool, run.policy)
+    if due is None:
+        return
+    limit = run.policy.max_days_in_status[tool.status]
+    severity = timing(due, run.today, run.policy.warning_days["stage"])
+    if severity is None:
+        return
+    yield run.finding(
+        "stage-overdue",
+        severity,
+        f"{run.tool_ref(tool)} has been in {tool.status!r} since {tool.since}; "
+        f"the policy allows {plural(limit, 'day')}, so a decision is "
+        f"{when(due, run.today)}",
+        tool.path,
+        tool.at("status", "since"),
+        "move the tool on (or back), or reject it; then update status.value and status.since",
+        subject=tool.id,
+        owner=tool.contact,
+        tools=(tool,),
+        due=due,
+        step=tool.status,
+    )
+
+
+def offboarding(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
+    due = offboarding_due(tool, run.policy)
+    if due is None:
+        return
+    rec = tool.record("offboarding")
+    if rec is None:
+        missing = ["an offboarding record"]
+        where: tuple[str | int, ...] = ("status", "value")
+    else:
+        missing = [k for k in ("keys_revoked", "data_wiped") if rec.get(k) is not True]
+        if not rec.get("completed"):
+            missing.append("completed")
+        where = ("evidence", "offboarding", missing[0]) if missing else ()
+    if not missing:
+        return
+    severity = timing(due, run.today, run.policy.warning_days["offboarding"])
+    if severity is None:
+        return
+    yield run.finding(
+        "offboarding-overdue",
+        severity,
+        f"offboarding of {run.tool_ref(tool)}, deprecated since {tool.since}, is "
+        f"{when(due, run.today)}; still missing: {', '.join(missing)}",
+        tool.path,
+        tool.at(*where),
+        "revoke the API keys, have the vendor wipe our data, then record keys_revoked: true, "
+        "data_wiped: true and the completed date in evidence.offboarding",
+        subject=tool.id,
+        owner=tool.contact,
+        tools=(tool,),
+        due=due,
+    )
