@@ -214,8 +214,8 @@ _RULES = [
         "personal-license",
         E,
         "validate",
-        "A personal or free account is recorded for a tool in use; company work needs an enterprise or team licence.",
-        "Obtain an enterprise licence, or keep the tool out of use.",
+        "A personal or free account is recorded for a tool in use; company work needs an enterprise or team license.",
+        "Obtain an enterprise license, or keep the tool out of use.",
     ),
     Rule(
         "review-failed",

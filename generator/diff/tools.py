@@ -1,5 +1,5 @@
 """A tool's record at two revisions: status transitions and the evidence the policy requires,
-data classifications, approved and prohibited uses, owner, vendor, licence tier, exceptions.
+data classifications, approved and prohibited uses, owner, vendor, license tier, exceptions.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def compare_tool(
     tier_b, tier_a = get(old, "license", "tier"), get(new, "license", "tier")
     if tier_a != tier_b:
         level = ATTENTION if tier_a in {"personal", "free"} else INFO
-        add(level, "license-changed", "licence tier {old} → {new}", old=tier_b, new=tier_a)
+        add(level, "license-changed", "license tier {old} → {new}", old=tier_b, new=tier_a)
     rules_b = [str(get(e, "rule")) for e in get_list(old, "exceptions")]
     rules_a = [str(get(e, "rule")) for e in get_list(new, "exceptions")]
     if extra := additions(rules_b, rules_a):

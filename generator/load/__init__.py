@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.load.construct import MAX_DEPTH, MAX_NODES
 from generator.load.marked import Mark, MarkedDict, MarkedList, locate
 from generator.load.text import decode
-from generator.load.yamlfile import MAX_DEPTH, MAX_NODES, parse_yaml
+from generator.load.yamlfile import parse_yaml
 
 __all__ = [
     "KINDS",

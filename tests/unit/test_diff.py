@@ -463,7 +463,7 @@ def test_code_spans_survive_backticks() -> None:
     assert render.md_code("a\u202eb\nc") == "`a b c`"
 
 
-def test_owner_licence_exceptions_evidence_and_other_fields() -> None:
+def test_owner_license_exceptions_evidence_and_other_fields() -> None:
     old = tool(
         "a",
         "A",
@@ -500,7 +500,7 @@ def test_owner_licence_exceptions_evidence_and_other_fields() -> None:
         ),
         ("tool", "a", "info", "owner team: Research → Knowledge"),
         ("tool", "a", "info", "owner github: @org/research → @org/knowledge"),
-        ("tool", "a", "attention", "licence tier enterprise → personal"),
+        ("tool", "a", "attention", "license tier enterprise → personal"),
         ("tool", "a", "attention", "exceptions added for rules: output-audit-overdue"),
         ("tool", "a", "info", "also changed: description, license.seats"),
         ("vendor", "gone", "attention", "removed from the registry"),

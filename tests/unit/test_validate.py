@@ -342,7 +342,7 @@ def test_check_date_is_a_parameter(handbook_tree: MakeTree, schemas: Schemas) ->
             [("    result: pass\n    personal_data", "    result: fail\n    personal_data")],
             "the privacy audit failed",
         ),
-        ([("  tier: enterprise", "  tier: personal")], "the licence is personal"),
+        ([("  tier: enterprise", "  tier: personal")], "the license is personal"),
     ],
 )
 def test_personal_data_reasons(

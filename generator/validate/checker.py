@@ -1,0 +1,85 @@
+"""The one place cross rules report from: a tree's shared context and ``emit``.
+
+``identity``, ``vendors`` and ``tools`` hold the rules; each takes a :class:`Checker`, reads the
+policy and procedure from it and reports through it, so every finding is positioned the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from generator.diagnostics import Diagnostic
+from generator.load import Document, Tree
+from generator.rules import RULES
+from generator.schema import dotted
+
+
+def as_date(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if isinstance(iso, str) else None
+
+
+class Checker:
+    """Runs the cross rules over one tree; ``emit`` positions each finding by the loader's marks."""
+
+    def __init__(self, tree: Tree, today: date) -> None:
+        self.tree = tree
+        self.today = today
+        self.found: list[Diagnostic] = []
+        self.policy: dict[str, Any] = {}
+        for doc in tree.of_kind("policy"):
+            if isinstance(doc.data, dict):
+                self.policy = doc.data
+        self.steps = self.step_ids()
+        self.unknown_fields: set[str] = set()  # step evidence the tool schema lacks
+
+    def step_ids(self) -> dict[str, dict[str, Any]]:
+        steps: dict[str, dict[str, Any]] = {}
+        for doc in self.tree.of_kind("phase"):
+            if isinstance(doc.data, dict):
+                for step in doc.data.get("steps") or []:
+                    if isinstance(step, dict) and isinstance(step.get("id"), str):
+                        steps.setdefault(step["id"], step)  # a duplicate is reported; first wins
+        return steps
+
+    def emit(
+        self,
+        rule: str,
+        doc: Document,
+        where: list[str | int],
+        message: str,
+        hint: str | None = None,
+    ) -> None:
+        line, col = doc.locate(where)
+        self.found.append(
+            Diagnostic(rule, RULES[rule].severity, message, doc.path, line, col, hint=hint)
+        )
+
+    def order(
+        self,
+        doc: Document,
+        w1: list[str | int],
+        d1: str | None,
+        w2: list[str | int],
+        d2: str | None,
+    ) -> None:
+        a, b = as_date(d1), as_date(d2)
+        if a and b and b < a:
+            self.emit(
+                "date-order",
+                doc,
+                w2,
+                f"{dotted(w2)} ({d2}) is before {dotted(w1)} ({d1})",
+                "correct whichever date is wrong",
+            )
+
+    def not_future(self, doc: Document, where: list[str | int], value: str | None) -> None:
+        when = as_date(value)
+        if when and when > self.today:
+            self.emit(
+                "date-future",
+                doc,
+                where,
+                f"{dotted(where)} is {value}, after {self.today}",
+                "record evidence once it exists, with the date it happened",
+            )
