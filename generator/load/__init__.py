@@ -86,12 +86,12 @@ class Document:
         return locate(self.marked(), where, key=key)
 
 
-def load_yaml(file: Path, root: Path, kind: str) -> tuple[Document, list[Diagnostic]]:
-    rel = file.relative_to(root).as_posix()
+def read(file: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
+    """A file's bytes, or why it cannot be read (a broken symlink, a permission problem)."""
     try:
-        raw = file.read_bytes()
+        return file.read_bytes(), []
     except OSError as exc:
-        return Document(rel, kind, None), [
+        return None, [
             Diagnostic(
                 "file-unreadable",
                 Severity.ERROR,
@@ -100,6 +100,13 @@ def load_yaml(file: Path, root: Path, kind: str) -> tuple[Document, list[Diagnos
                 hint="check that it exists and that you may read it",
             )
         ]
+
+
+def load_yaml(file: Path, root: Path, kind: str) -> tuple[Document, list[Diagnostic]]:
+    rel = file.relative_to(root).as_posix()
+    raw, unreadable = read(file, rel)
+    if raw is None:
+        return Document(rel, kind, None), unreadable
     if len(raw) > MAX_BYTES:
         return Document(rel, kind, None), [
             Diagnostic(
@@ -261,18 +268,9 @@ def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagno
     if pages_dir.is_dir():
         for f in sorted(pages_dir.glob("*.md")):
             rel = f.relative_to(root).as_posix()
-            try:
-                raw = f.read_bytes()
-            except OSError as exc:  # a broken symlink, a permission problem
-                diags.append(
-                    Diagnostic(
-                        "file-unreadable",
-                        Severity.ERROR,
-                        f"cannot read file: {exc.strerror}",
-                        rel,
-                        hint="check that it exists and that you may read it",
-                    )
-                )
+            raw, unreadable = read(f, rel)
+            diags += unreadable
+            if raw is None:
                 continue
             text, problems = decode(raw, rel)
             diags += problems
