@@ -257,10 +257,6 @@ def run_validate(args: argparse.Namespace) -> int:
     return exit_code(diags, strict=args.strict)
 
 
-def not_ready(name: str) -> int:
-    raise HandbookError(f"'handbook {name}' is not available in this version")
-
-
 def banner_text(given: date | None, pinned: date | None, today: date) -> str | None:
     """The as-of banner shown on every page while the date is not today's."""
     if given is not None:
