@@ -7,7 +7,9 @@ interprets ``*``, ``_``, ``[``, ``|`` and friends. Registry values are data, not
   tables and attr_list extensions) could read as syntax; whitespace collapses to single spaces,
   so a value can never start a heading, list, code block or table row of its own.
 * :func:`cell` is :func:`text` for a table cell.
-* :func:`html` is for values placed inside raw HTML (attributes or element text).
+* :func:`html` is for values placed inside raw HTML (attributes or element text); generated
+  pages put their bulk (tables, lists) in raw HTML blocks, which Python-Markdown passes through
+  without inline processing, so every value there goes through :func:`html`.
 * :func:`url` keeps only http(s) and mailto links (validation refuses the rest; this is the second
   lock) and percent-encodes what could end a Markdown link destination or an HTML attribute.
 * :func:`prose` is for the procedure's own Markdown fields (intro, details, guidance): Markdown
@@ -71,6 +73,14 @@ def html(value: object) -> str:
     return "" if value is None else _html.escape(str(value), quote=True)
 
 
+def html_paragraphs(value: object) -> str:
+    """:func:`paragraphs` as raw HTML: one ``<p>`` per paragraph, every character escaped."""
+    if value is None:
+        return ""
+    parts = re.split(r"\n\s*\n", str(value).strip())
+    return "\n".join(f"<p>{html(p.strip())}</p>" for p in parts if p.strip())
+
+
 def url(value: object) -> str | None:
     """A link target that is safe in Markdown and HTML, or None when the scheme is not allowed."""
     if not isinstance(value, str) or not _SAFE_SCHEME.match(value.strip()):
@@ -78,6 +88,21 @@ def url(value: object) -> str | None:
     encoded = quote(value.strip(), safe=_URL_KEEP)
     # Parentheses end a Markdown link destination; quotes end an attribute.
     return encoded.replace("(", "%28").replace(")", "%29").replace("'", "%27")
+
+
+def href(value: object) -> str | None:
+    """:func:`url`, ready for an ``href="..."`` attribute of raw HTML; None when not allowed."""
+    safe = url(value)
+    return None if safe is None else html(safe)
+
+
+def html_link(label: object, target: object) -> str:
+    """``<a href="target">label</a>`` in raw HTML when the target is safe, else the label."""
+    safe = href(target)
+    shown = html(label)
+    if safe is None:
+        return shown
+    return f'<a href="{safe}">{shown}</a>'
 
 
 def link(label: object, target: object) -> str:

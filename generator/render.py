@@ -79,34 +79,75 @@ def humanize(key: str) -> str:
     return key.replace("_", " ").capitalize()
 
 
-def value_md(value: Any) -> str:
-    """A scalar or a small structure as one line of escaped Markdown (links for URLs)."""
+def value_html(value: Any) -> str:
+    """A scalar or a small structure as one line of escaped HTML (links for URLs)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
-        safe = escape.url(value)
+        safe = escape.href(value)
         if safe is not None:
             host = value.split("//", 1)[-1].split("/", 1)[0] if "//" in value else value[7:]
-            return f"[{escape.text(host)}]({safe})"
-        return escape.text(value)
+            return f'<a href="{safe}">{escape.html(host)}</a>'
+        return escape.html(value)
     if isinstance(value, Mapping):
         return ", ".join(
-            f"{escape.text(humanize(k).lower())} {value_md(v)}" for k, v in value.items()
+            f"{escape.html(humanize(k).lower())} {value_html(v)}" for k, v in value.items()
         )
     if isinstance(value, list):
-        return ", ".join(value_md(v) for v in value) if value else "none"
-    return escape.text(value)
+        return ", ".join(value_html(v) for v in value) if value else "none"
+    return escape.html(value)
 
 
-def record_md(value: Any, indent: str = "") -> str:
-    """An evidence record as one line of "Field: value" pairs; a list of records, one item each."""
+def is_records(value: Any) -> bool:
+    """A non-empty list of mappings (audits, incidents, prompts): shown as a list, one each."""
+    return isinstance(value, list) and bool(value) and all(isinstance(v, Mapping) for v in value)
+
+
+def record_html(value: Any) -> str:
+    """An evidence record as one line of "Field: value" pairs; a list of records, a list."""
     if isinstance(value, Mapping):
-        return " · ".join(f"{escape.text(humanize(k))}: {value_md(v)}" for k, v in value.items())
-    if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-        return "\n".join(f"{indent}- {record_md(v)}" for v in value)
-    return value_md(value)
+        return " · ".join(f"{escape.html(humanize(k))}: {value_html(v)}" for k, v in value.items())
+    if is_records(value):
+        return "<ul>\n" + "".join(f"<li>{record_html(v)}</li>\n" for v in value) + "</ul>"
+    return value_html(value)
+
+
+def block_html(value: Any) -> str:
+    """A record (or list of records) as a block of its own: a paragraph or a list."""
+    return record_html(value) if is_records(value) else f"<p>{record_html(value)}</p>"
+
+
+def list_item(head: str, values: Sequence[Any], loose: bool) -> str:
+    """A list item: ``head`` (inline HTML), then the records in ``values``.
+
+    The first record continues the head's line unless it is a list; the others are blocks.
+    ``loose`` items wrap their text in a paragraph, as Markdown does for an item set apart
+    from its neighbours by a blank line (the pages looked that way when they were Markdown).
+    """
+    line, blocks = [head], []
+    for i, value in enumerate(values):
+        if is_records(value):
+            blocks.append(record_html(value))
+        elif i == 0:
+            line.append(record_html(value))
+        else:
+            blocks.append(f"<p>{record_html(value)}</p>")
+    text = "\n".join(line)
+    if not loose:
+        return f"<li>{text}{''.join(chr(10) + b for b in blocks)}</li>"
+    return "<li>\n" + "\n".join([f"<p>{text}</p>", *blocks]) + "\n</li>"
+
+
+def loose_items(blank_after: Sequence[bool]) -> list[bool]:
+    """Which items of a list are set apart by a blank line (before it, or after it and before
+    the next item), given whether each item ends with one: Python-Markdown's rule."""
+    last = len(blank_after) - 1
+    return [
+        (i > 0 and blank_after[i - 1]) or (blank and i < last)
+        for i, blank in enumerate(blank_after)
+    ]
 
 
 def at(data: Any, dotted: str) -> Any:
@@ -157,17 +198,19 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         t=escape.text,
         p=escape.paragraphs,
+        ph=escape.html_paragraphs,
         h=escape.html,
         u=escape.url,
+        href=escape.href,
         prose=escape.prose,
         badge=badge,
         state=state_badge,
         sev=severity_badge,
-        value=value_md,
-        record=record_md,
+        value=value_html,
+        block=block_html,
         human=humanize,
     )
-    env.globals.update(link=escape.link, at=at, LABELS=LABELS, SYMBOLS=SYMBOLS, RULES=RULES)
+    env.globals.update(a=escape.html_link, at=at, LABELS=LABELS, SYMBOLS=SYMBOLS, RULES=RULES)
     return env
 
 
@@ -209,7 +252,7 @@ class Site:
         self.due_by_key = by_key
         self.phase_files = {p.id: f"phase-{i}" for i, p in enumerate(self.phases, 1)}
         self.step_phase = {s.id: p for p in self.phases for s in p.steps}
-        self._links: dict[tuple[str, str], str] = {}
+        self._links: dict[tuple[str, str, bool], str] = {}
 
     def next_due(self, tool: Tool) -> Due | None:
         """The tool's earliest due date (its own, or a certificate it relies on); may be past."""
@@ -223,19 +266,30 @@ class Site:
         return vendor.name if vendor else vendor_id
 
     def step_link(self, step_id: str, prefix: str) -> str:
-        """A link to a step's section; ``prefix`` leads from the page to procedure/."""
-        key = (step_id, prefix)
+        """A Markdown link to a step's section; ``prefix`` leads from the page to procedure/."""
+        key = (step_id, prefix, False)
         if key not in self._links:
-            self._links[key] = self._step_link(step_id, prefix)
+            self._links[key] = self._step_link(step_id, prefix, html=False)
         return self._links[key]
 
-    def _step_link(self, step_id: str, prefix: str) -> str:
+    def step_a(self, step_id: str, prefix: str) -> str:
+        """The same link in raw HTML: ``prefix`` is the URL of procedure/ from the page's URL
+        (MkDocs rewrites only Markdown links, so raw HTML links use the published URLs)."""
+        key = (step_id, prefix, True)
+        if key not in self._links:
+            self._links[key] = self._step_link(step_id, prefix, html=True)
+        return self._links[key]
+
+    def _step_link(self, step_id: str, prefix: str, *, html: bool) -> str:
         phase = self.step_phase.get(step_id)
         if phase is None:
-            return escape.text(step_id)
+            return escape.html(step_id) if html else escape.text(step_id)
         step = next(s for s in phase.steps if s.id == step_id)
-        target = f"{prefix}{self.phase_files[phase.id]}.md#{step_id}"
-        return f"[{escape.text(step.title)}]({target})"
+        page = self.phase_files[phase.id]
+        if html:
+            target = escape.html(f"{prefix}{page}/#{step_id}")
+            return f'<a href="{target}">{escape.html(step.title)}</a>'
+        return f"[{escape.text(step.title)}]({prefix}{page}.md#{step_id})"
 
     def grouped(self, states: Iterable[StepState]) -> list[tuple[Phase, list[StepState]]]:
         by_phase: dict[str, list[StepState]] = {}
@@ -334,7 +388,7 @@ def render_tool(site: Site, tool: Tool) -> str:
         tool=tool,
         vendor=vendor,
         certs=certs,
-        grouped=site.grouped(states),
+        procedure=procedure_html(site, tool, states),
         findings=site.by_tool.get(tool.id, []),
         exceptions=[e for e in site.inputs.exceptions if e.tool == tool.id],
         other=other,
@@ -345,6 +399,34 @@ def render_tool(site: Site, tool: Tool) -> str:
         feedback=feedback.get("channel") if feedback else None,
         raw=tool.raw,
     )
+
+
+def procedure_html(site: Site, tool: Tool, states: Iterable[StepState]) -> list[tuple[Phase, str]]:
+    """Each phase with the tool's steps in it as an HTML list: state, link, evidence records."""
+    out = []
+    for phase, phase_states in site.grouped(states):
+        records = [
+            [
+                v
+                for f in s.step.evidence
+                if f != "problem"
+                for v in [at(tool.raw, f)]
+                if v or isinstance(v, Mapping)
+            ]
+            for s in phase_states
+        ]
+        loose = loose_items([bool(r) for r in records])
+        items = [
+            list_item(
+                f"{state_badge(s.state)} {site.step_a(s.step.id, '../../procedure/')}"
+                + (" (required)" if s.required else ""),
+                r,
+                is_loose or len(r) > 1,
+            )
+            for s, r, is_loose in zip(phase_states, records, loose, strict=True)
+        ]
+        out.append((phase, "<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""))
+    return out
 
 
 def render_vendor(site: Site, vendor: Vendor) -> str:

@@ -87,6 +87,27 @@ def test_html_escapes_quotes() -> None:
     assert escape.html("\"'<&>") == "&quot;&#x27;&lt;&amp;&gt;"
 
 
+def test_html_link_escapes_label_and_target_and_refuses_other_schemes() -> None:
+    assert escape.href('https://x.example/a?b=1&c="2"') == "https://x.example/a?b=1&amp;c=%222%22"
+    assert escape.html_link("<b>a</b> & *b*", "https://x.example/?q=1&r='2'") == (
+        '<a href="https://x.example/?q=1&amp;r=%272%27">&lt;b&gt;a&lt;/b&gt; &amp; *b*</a>'
+    )
+    assert escape.href("javascript:alert(1)") is None
+    assert escape.html_link("<x>", "javascript:alert(1)") == "&lt;x&gt;"
+    assert escape.html_link("me", "mailto:a@b.example") == '<a href="mailto:a@b.example">me</a>'
+
+
+def test_html_paragraphs_in_a_raw_html_block_read_back_as_the_value() -> None:
+    value = "<script>x()</script> *a* | b\n  [c](javascript:d)\n\n\n\\e `f`"
+    out = escape.html_paragraphs(value)
+    assert out == (
+        "<p>&lt;script&gt;x()&lt;/script&gt; *a* | b\n  [c](javascript:d)</p>\n<p>\\e `f`</p>"
+    )
+    rendered = markdown.markdown("# T\n\n" + out + "\n", extensions=["tables", "attr_list"])
+    assert rendered == "<h1>T</h1>\n" + out
+    assert escape.html_paragraphs(None) == ""
+
+
 def test_prose_keeps_markdown_but_not_html_or_script_links() -> None:
     source = (
         "Fill `registry/tools/<id>.yaml` and **bold**.\n\n"

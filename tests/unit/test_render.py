@@ -13,7 +13,7 @@ from conftest import TODAY, MakeTree
 from generator.cli import load_and_validate
 from generator.diagnostics import Diagnostic, Severity, exit_code
 from generator.model import Handbook, build
-from generator.render import Inputs, Site, badge, pages, render
+from generator.render import Inputs, Site, badge, list_item, loose_items, pages, render
 from generator.rules import RULES
 from generator.status import step_states
 
@@ -122,26 +122,109 @@ def test_tools_index_row(hb: Handbook) -> None:
     assert due is not None
     # no output audit recorded: one was due a cadence after approval (as the expiry check says)
     assert (due.uid, due.day) == ("tool.acme-chat.output_audit", date(2026, 4, 2))
-    rows = [line for line in pages(site)["tools/index.md"].splitlines() if line.startswith("| [")]
+    page = pages(site)["tools/index.md"]
+    rows = page.split("<tbody>\n", 1)[1].split("</tbody>", 1)[0].split("</tr>\n")
     assert rows[0] == (
-        f"| [Acme Chat](acme-chat.md) | Acme AI | {badge('approved')} | internal, personal "
-        "| Knowledge Management | 2026-04-02 (overdue) |"
+        '<tr>\n<td><a href="acme-chat/">Acme Chat</a></td>\n<td>Acme AI</td>\n'
+        f"<td>{badge('approved')}</td>\n<td>internal, personal</td>\n"
+        "<td>Knowledge Management</td>\n<td>2026-04-02 (overdue)</td>\n"
     )
-    assert [r.split("]")[0] for r in rows] == ["| [Acme Chat", "| [Acme Code", "| [Globex Notes"]
+    names = [r.split('/">', 1)[1].split("<", 1)[0] for r in rows if r]
+    assert names == ["Acme Chat", "Acme Code", "Globex Notes"]
+
+
+def sections(page: str) -> dict[str, str]:
+    """A generated page by its "## " sections (the text before the first one under "")."""
+    head, *rest = page.split("\n## ")
+    return {"": head, **{s.split("\n", 1)[0]: s.split("\n", 1)[1] for s in rest}}
 
 
 def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
     stale = finding(Severity.ERROR, "acme-chat", "pilot")
     out = render(hb, Inputs(TODAY, findings=[stale], last_changed={}))
-    page = out["tools/acme-chat.md"]
-    stale_line = '<span class="hb-state hb-state-stale">✗ stale</span> [Pilot](../procedure/'
-    assert stale_line + "phase-2.md#pilot) (required)" in page
-    assert '<span class="hb-state hb-state-done">✓ done</span> [Sandbox](' in page
-    assert "## Findings as of 2026-11-01" in page
-    assert "the output audit is overdue" in page
-    assert "| Entry last changed | unknown (not committed yet) |" in page
-    assert "[Report an inaccuracy](" in page
-    assert f"{badge('approved')} since 2026-03-02" in page
+    page = sections(out["tools/acme-chat.md"])
+    assert list(page) == [
+        "",
+        "Findings as of 2026-11-01",
+        "Problem",
+        "Uses",
+        "Certifications relied on",
+        "Procedure",
+    ]
+    lead = page[""].split("\n\n")[:3]
+    assert lead == [
+        "# Acme Chat",
+        f'<p class="hb-lead">{badge("approved")} since 2026-03-02 · vendor '
+        '<a href="../../vendors/acme-ai/">Acme AI</a> · owned by Knowledge Management</p>',
+        '<p><a class="md-button" href="mailto:ai-feedback@example.com">'
+        "Report an inaccuracy</a></p>",
+    ]
+    assert (
+        "<tr>\n<td>Entry last changed</td>\n<td>unknown (not committed yet)</td>\n</tr>"
+        in (page[""])
+    )
+    assert page["Findings as of 2026-11-01"] == (
+        "\n<ul>\n"
+        '<li><span class="hb-sev hb-sev-error">error</span> the output audit is overdue'
+        ' (due 2026-10-20) · <a href="../../rules/#output-audit-overdue">output-audit-overdue</a>'
+        "</li>\n</ul>\n"
+    )
+    assert page["Uses"] == (
+        "\n<p><strong>Approved uses</strong></p>\n<p>None recorded.</p>\n\n"
+        "<p><strong>Prohibited uses</strong></p>\n<p>None recorded.</p>\n"
+    )
+    done, stale_, not_yet = (
+        '<span class="hb-state hb-state-done">✓ done</span>',
+        '<span class="hb-state hb-state-stale">✗ stale</span>',
+        '<span class="hb-state hb-state-not-yet">- not yet</span>',
+    )
+    # Items set apart by a blank line in Markdown were paragraphs: the first item stays tight.
+    assert page["Procedure"] == (
+        "\n### Phase 1: Assess\n\n<ul>\n"
+        f'<li>{done} <a href="../../procedure/phase-1/#define-problem">Define the problem</a>'
+        " (required)</li>\n"
+        f'<li>\n<p>{done} <a href="../../procedure/phase-1/#privacy-audit">Data privacy audit</a>'
+        " (required)\nDate: 2025-11-03 · Reviewer: Tomas Ferreira (Privacy) · Result: pass"
+        " · Personal data: yes · Proprietary ip: yes · Enterprise instance: yes"
+        " · Trains on our data: no</p>\n</li>\n"
+        f"<li>\n<p>{done} "
+        '<a href="../../procedure/phase-1/#vendor-due-diligence">Vendor due diligence</a>'
+        " (required)\nDate: 2026-09-01 · Reviewer: Dana Ruiz (Security)"
+        " · Certifications: soc2-2026, iso27001</p>\n</li>\n</ul>\n\n"
+        "### Phase 2: Test, deploy and maintain\n\n<ul>\n"
+        f'<li>\n<p>{done} <a href="../../procedure/phase-2/#sandbox">Sandbox</a> (required)\n'
+        "Environment: ai-sandbox-1 · Isolated from production: yes · Start: 2025-11-10"
+        " · End: 2026-01-09</p>\n</li>\n"
+        f'<li>\n<p>{done} <a href="../../procedure/phase-2/#benchmark">Benchmark</a> (required)\n'
+        "Date: 2025-12-12 · Tasks: 40 · Expert: Rachel Kim (Research)"
+        " · Accuracy: ai 0.88, human 0.95 · Hallucination rate: 0.05 · Report: "
+        '<a href="https://docs.example.com/benchmarks/acme-chat.xlsx">docs.example.com</a>'
+        "</p>\n</li>\n"
+        f'<li>\n<p>{stale_} <a href="../../procedure/phase-2/#pilot">Pilot</a> (required)\n'
+        "Power users: Rachel Kim (Research), Omar Haddad (Accounts) · Start: 2026-01-12"
+        " · End: 2026-02-06 · Outcome: adopt</p>\n</li>\n"
+        f'<li>\n<p>{done} <a href="../../procedure/phase-2/#feedback">Feedback channel</a>'
+        ' (required)\nChannel: <a href="mailto:ai-feedback@example.com">'
+        "ai-feedback@example.com</a></p>\n</li>\n"
+        f'<li>\n<p>{not_yet} <a href="../../procedure/phase-2/#offboarding">Offboarding</a>'
+        "</p>\n</li>\n</ul>\n\n"
+    )
+
+
+def test_list_items_are_paragraphs_where_markdown_made_them_so() -> None:
+    # An item is loose when a blank line separates it from a neighbour item.
+    assert loose_items([False, True, False, False, True]) == [False, True, True, False, False]
+    assert loose_items([True]) == [False]
+    records = [{"date": "2026-01-02", "by": "<b>"}, {"date": "2026-02-03"}]
+    assert list_item("H", [records], loose=False) == (
+        "<li>H\n<ul>\n<li>Date: 2026-01-02 · By: &lt;b&gt;</li>\n<li>Date: 2026-02-03</li>\n"
+        "</ul></li>"
+    )
+    assert list_item("H", [{"a": 1}, "https://x.example/p", records[1:]], loose=True) == (
+        "<li>\n<p>H\nA: 1</p>\n"
+        '<p><a href="https://x.example/p">x.example</a></p>\n'
+        "<ul>\n<li>Date: 2026-02-03</li>\n</ul>\n</li>"
+    )
 
 
 def test_every_rule_has_an_anchor(hb: Handbook) -> None:
@@ -231,5 +314,5 @@ def test_vendor_certificate_findings_reach_the_tools_that_rely_on_them(hb: Handb
     assert states_of(hb, "acme-chat", by_tool["acme-chat"])["vendor-due-diligence"] == "stale"
     page = render(hb, Inputs(TODAY, findings=[lapsed]))["tools/acme-chat.md"]
     assert "## Certifications relied on" in page
-    assert f"(`{cert.id}`)" in page
+    assert f"(<code>{cert.id}</code>)" in page
     assert "the certificate expired" in page
