@@ -41,19 +41,21 @@ def parse_date(text: str) -> date:
 
 
 def add_common(p: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """--root and --as-of; with ``formats`` (commands that report findings) --format, --strict."""
     p.add_argument(
         "--root",
         type=Path,
         default=Path(),
         help="the handbook repository (default: the current folder)",
     )
-    p.add_argument(
-        "--format",
-        choices=[*formats, "auto"],
-        default="auto",
-        help="output format; auto = github inside GitHub Actions, else text",
-    )
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    if formats:
+        p.add_argument(
+            "--format",
+            choices=[*formats, "auto"],
+            default="auto",
+            help="output format; auto = github inside GitHub Actions, else text",
+        )
+        p.add_argument("--strict", action="store_true", help="fail on warnings too")
     p.add_argument(
         "--as-of",
         type=parse_date,
@@ -91,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         sub, "serve", "live preview on 127.0.0.1, rebuilt when content, registry or schemas change"
     )
-    add_common(p, ["text"])
+    add_common(p, [])
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
     p.set_defaults(run=run_serve)
 
