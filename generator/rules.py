@@ -162,6 +162,13 @@ _RULES = [
         "Use a dotted path of schemas/tool.schema.json, e.g. evidence.privacy_audit.",
     ),
     Rule(
+        "regex-invalid",
+        E,
+        "validate",
+        "A regular expression in the policy (links.exclude) is not valid.",
+        "Fix the pattern (Python syntax); escape a literal dot as '\\.'.",
+    ),
+    Rule(
         "ref-unknown-rule",
         E,
         "validate",

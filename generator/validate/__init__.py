@@ -5,6 +5,7 @@ passed them (so one typo does not cascade into a dozen follow-on messages):
 
 * ``identity``     unique ids and names; references to vendors, steps, tool fields and rules
 * ``vendors``      certification dates
+* ``policy``       the policy's regular expressions
 * ``tools``        per-tool dates, status requirements, personal data, license, exceptions
 * ``credentials``  keys pasted into a file
 
@@ -23,6 +24,7 @@ from generator.schema import Schemas
 from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
 from generator.validate.identity import identities, procedure, skeleton
+from generator.validate.policy import patterns
 from generator.validate.tools import IN_USE, has_path, tool
 from generator.validate.vendors import certifications
 
@@ -61,6 +63,9 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> list[Diagnostic]:
         if not isinstance(ident, str):
             ident = d.path.rsplit("/", 1)[-1].removesuffix(".yaml")
         vendors[ident] = d.data if d.path in valid else None
+    for doc in tree.of_kind("policy"):
+        if doc.path in valid:
+            patterns(checker, doc)
     for doc in tree.of_kind("vendor"):
         if doc.path in valid:
             certifications(checker, doc)
