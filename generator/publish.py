@@ -111,12 +111,26 @@ class SyncResult:
         return line
 
 
+TRUSTED = ("OWNER", "MEMBER", "COLLABORATOR")
+
+
+def trusted(item: Mapping[str, Any]) -> bool:
+    """Written by a bot (the Actions token's own posts) or by someone with access to the repo.
+
+    Anybody may open an issue or comment with the hidden marker in a public repository; such a
+    post must not be taken for ours, or the job would edit and close a stranger's issue.
+    """
+    user = item.get("user")
+    is_bot = isinstance(user, Mapping) and user.get("type") == "Bot"
+    return is_bot or item.get("author_association") in TRUSTED
+
+
 def is_tracking(issue: Mapping[str, Any]) -> bool:
-    """An open issue (not a pull request) whose body starts with the marker."""
+    """An open issue (not a pull request) whose body starts with the marker, by a trusted hand."""
     if "pull_request" in issue or not isinstance(issue.get("number"), int):
         return False
     body = issue.get("body")
-    return isinstance(body, str) and body.lstrip().startswith(MARKER)
+    return isinstance(body, str) and body.lstrip().startswith(MARKER) and trusted(issue)
 
 
 def same_text(a: str | None, b: str | None) -> bool:
@@ -257,6 +271,7 @@ def _upsert(gh: GitHub, repo: str, number: int, body: str, marker: str) -> SyncR
             if isinstance(c.get("id"), int)
             and isinstance(c.get("body"), str)
             and c["body"].lstrip().startswith(marker)
+            and trusted(c)
         ),
         key=lambda c: int(c["id"]),
     )

@@ -55,7 +55,10 @@ class FakeGitHub:
     def api_url(self) -> str:
         return self.base + self.prefix
 
-    def add(self, body: str | None, *, pull: bool = False, state: str = "open") -> int:
+    def add(
+        self, body: str | None, *, pull: bool = False, state: str = "open", outsider: bool = False
+    ) -> int:
+        """An issue; by default written by the Actions bot, as the job's own issues are."""
         number = len(self.items) + 1
         self.items[number] = {
             "number": number,
@@ -63,7 +66,12 @@ class FakeGitHub:
             "body": body,
             "state": state,
             "html_url": f"https://github.example/{REPO}/{'pull' if pull else 'issues'}/{number}",
-            "user": {"login": "someone"},
+            "user": (
+                {"login": "someone", "type": "User"}
+                if outsider
+                else {"login": "github-actions[bot]", "type": "Bot"}
+            ),
+            "author_association": "NONE",
             **({"pull_request": {"url": "…"}} if pull else {}),
         }
         self.comments[number] = []
@@ -304,6 +312,27 @@ def test_marker_must_start_the_body(github: FakeGitHub) -> None:
     github.add(f"How does the report find its issue? With `{MARKER}`.")
     result = sync(github, body("findings"))
     assert result.action == "created" and result.number == 2
+
+
+def test_a_strangers_marked_issue_is_not_taken_for_ours(github: FakeGitHub) -> None:
+    """In a public repository anyone can open an issue that starts with the marker."""
+    github.add(body("fake: nothing is stale"), outsider=True)
+    result = sync(github, body("findings"))
+    assert (result.action, result.number) == ("created", 2)
+    assert github.items[1]["body"] == body("fake: nothing is stale")
+    assert github.writes() == [("POST", f"/repos/{REPO}/issues")]
+    assert sync(github, None).action == "closed"  # and closing leaves the stranger's issue open
+    assert github.items[1]["state"] == "open"
+
+
+def test_a_members_marked_issue_is_ours(github: FakeGitHub) -> None:
+    """A maintainer who ran the report with a personal token wrote the issue."""
+    github.add(body("from a local run"), outsider=True)
+    github.items[1]["author_association"] = "MEMBER"
+    assert (sync(github, body("findings")).action, github.writes()) == (
+        "updated",
+        [("PATCH", f"/repos/{REPO}/issues/1")],
+    )
 
 
 def test_the_oldest_of_several_marked_issues_is_used(github: FakeGitHub) -> None:

@@ -35,13 +35,21 @@ class FakeComments(FakeGitHub):
 
     notes: dict[int, dict[str, Any]] = field(default_factory=dict)  # by comment id
 
-    def say(self, number: int, body: str, *, login: str = "someone") -> int:
+    def say(
+        self,
+        number: int,
+        body: str,
+        *,
+        login: str = "github-actions[bot]",
+        association: str = "NONE",
+    ) -> int:
         cid = FIRST_ID + len(self.notes)
         self.notes[cid] = {
             "id": cid,
             "number": number,  # not in GitHub's answer; dropped by on()
             "body": body,
-            "user": {"login": login},
+            "user": {"login": login, "type": "Bot" if login.endswith("[bot]") else "User"},
+            "author_association": association,
             "html_url": f"https://github.example/{REPO}/pull/{number}#issuecomment-{cid}",
         }
         return cid
@@ -126,6 +134,17 @@ def link(cid: int, number: int = 1) -> str:
 
 
 # -- the life of one comment ------------------------------------------------------------------
+
+
+def test_a_strangers_marked_comment_is_never_edited(github: FakeComments) -> None:
+    pr = github.add("Approve acme-chat", pull=True)
+    github.say(pr, comment("everything is fine, trust me"), login="someone")
+    result = upsert(github, pr, comment("acme-chat: pilot → approved"))
+    assert result.action == "created"
+    assert github.bodies(pr) == [
+        comment("everything is fine, trust me"),
+        comment("acme-chat: pilot → approved"),
+    ]
 
 
 def test_created_then_left_alone_then_edited_never_duplicated(github: FakeComments) -> None:
