@@ -233,6 +233,7 @@ class Policy(Entry):
     requirements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     repository_url: str | None = None
     repository_branch: str = "main"
+    repository_edit: str = "/edit/{branch}/{path}"
     mention_owners: bool = False
     links: LinkPolicy = field(default_factory=LinkPolicy)
 
@@ -345,6 +346,7 @@ def build_policy(path: str, raw: Mapping[str, Any]) -> Policy:
         requirements={k: tuple(v) for k, v in raw.get("requirements", {}).items()},
         repository_url=repo.get("url"),
         repository_branch=repo.get("branch", "main"),
+        repository_edit=repo.get("edit", "/edit/{branch}/{path}"),
         mention_owners=bool(raw.get("report", {}).get("mention_owners", False)),
         links=build_link_policy(raw.get("links", {})),
     )

@@ -179,7 +179,9 @@ def edit_url(handbook: Handbook, path: str) -> str | None:
     base = handbook.policy.repository_url
     if not base:
         return None
-    return f"{base.rstrip('/')}/edit/{handbook.policy.repository_branch}/{path}"
+    policy = handbook.policy
+    tail = policy.repository_edit.replace("{branch}", policy.repository_branch)
+    return base.rstrip("/") + tail.replace("{path}", path)
 
 
 # -- the environment ------------------------------------------------------------------------------

@@ -316,3 +316,30 @@ def test_vendor_certificate_findings_reach_the_tools_that_rely_on_them(hb: Handb
     assert "## Certifications relied on" in page
     assert f"(<code>{cert.id}</code>)" in page
     assert "the certificate expired" in page
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (None, "https://git.example.com/h/edit/main/registry/tools/acme-chat.yaml"),
+        (
+            "/-/edit/{branch}/{path}",
+            "https://git.example.com/h/-/edit/main/registry/tools/acme-chat.yaml",
+        ),
+        (
+            "/src/{branch}/{path}?mode=edit",
+            "https://git.example.com/h/src/main/registry/tools/acme-chat.yaml?mode=edit",
+        ),
+    ],
+)
+def test_edit_link_follows_the_policy(
+    handbook_tree: MakeTree, edit: str | None, expected: str
+) -> None:
+    root = handbook_tree()
+    policy = root / "registry/policy.yaml"
+    repo = "repository:\n  url: https://git.example.com/h/\n  branch: main\n"
+    if edit is not None:
+        repo += f"  edit: {edit}\n"
+    policy.write_text(policy.read_text(encoding="utf-8") + repo, encoding="utf-8")
+    page = render(handbook_of(root), Inputs(TODAY, last_changed={}))["tools/acme-chat.md"]
+    assert f'href="{expected}"' in page
