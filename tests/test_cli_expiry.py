@@ -113,7 +113,7 @@ def test_check_expiry_refuses_a_broken_tree(tree: Path, capsys: pytest.CaptureFi
     ("fmt", "check"),
     [
         ("json", lambda out: json.loads(out)["summary"] == {"error": 1, "warning": 0, "note": 0}),
-        ("markdown", lambda out: "| error | acme-chat |" in out),
+        ("markdown", lambda out: "| error | `acme-chat` |" in out),
         ("junit", lambda out: ET.fromstring(out).attrib["failures"] == "1"),
         ("github", lambda out: out.startswith(f"::error file={TOOL},line=")),
     ],
@@ -169,13 +169,13 @@ def test_report_writes_three_files(
     ]
     md = (out_dir / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# Governance report, 2026-12-20\n\n**1 error, 2 warnings**\n")
-    assert md.index("## km@&#8203;example.com") < md.index("## platform@&#8203;example.com")
+    assert md.index("## km@\u200dexample.com") < md.index("## platform@\u200dexample.com")
     km = md[md.index("## km@") : md.index("## platform@")]
-    assert km.index("| error | acme-chat |") < km.index("| warning | acme-chat |")
+    assert km.index("| error | `acme-chat` |") < km.index("| warning | `acme-chat` |")
     assert "2026-11-20 (30 days overdue)" in km
     assert "2026-12-30 (10 days left)" in km
     assert f"{TOOL}:{line_of(tree, TOOL, 'date: ' + repr('2026-10-20'))}:11" in km
-    assert "| warning | acme-code |" in md[md.index("## platform@") :]
+    assert "| warning | `acme-code` |" in md[md.index("## platform@") :]
     report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
     assert report["version"] == 1
     assert [(d["rule"], d["subject"], d["days"]) for d in report["diagnostics"]] == [

@@ -20,54 +20,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from generator.diagnostics import Diagnostic, Severity, sort_key
+from generator.report.markdown import code, escape, one_line
 
 MARKER = "<!-- handbook:stale-approvals -->"
 GITHUB_LIMIT = 65536  # characters in an issue body
 HANDLE = re.compile(r"@[A-Za-z0-9][A-Za-z0-9-]*(/[A-Za-z0-9._-]+)?")
 NO_OWNER = "No owner recorded"
-
-ZWJ = "\u200d"  # after '@' and '#': stops mentions, team pings and cross-references
-# control characters, line/paragraph separators, and bidirectional overrides (which can make
-# text read differently from what it is)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
-_WWW = re.compile(r"(?i)\b(www)\.")
-_ESCAPE = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    "@": "@" + ZWJ,
-    "#": "#" + ZWJ,
-    **{c: "\\" + c for c in "\\`*_~[]()!|:{}$"},
-}
-
-
-# -- quoting user data -------------------------------------------------------------------------
-
-
-def one_line(value: str) -> str:
-    """Newlines and other control characters become single spaces: a value stays in its line."""
-    return _CONTROL.sub(" ", value).strip()
-
-
-def text(value: str) -> str:
-    """Inline Markdown that renders as exactly this text: no markup, links, HTML or mentions."""
-    escaped = "".join(_ESCAPE.get(c, c) for c in one_line(value))
-    escaped = _WWW.sub(r"\1\\.", escaped)  # no "www." autolinks ("://" is already broken)
-    # At the start of a line, '=', '-', '+' or '1.' would make a heading, a rule or a list.
-    if number := re.match(r"\d+(?=[.)])", escaped):
-        return escaped[: number.end()] + "\\" + escaped[number.end() :]
-    return "\\" + escaped if escaped[:1] in ("=", "-", "+") else escaped
-
-
-def code(value: str) -> str:
-    """A code span: GitHub renders nothing inside (no mentions, links, images or HTML)."""
-    value = one_line(value)
-    if not value:
-        return "(empty)"
-    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if value[0] in "` " or value[-1] in "` " else ""
-    return f"{fence}{pad}{value}{pad}{fence}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +106,7 @@ def tally(diags: Sequence[Diagnostic]) -> str:
 def when(d: Diagnostic) -> str:
     parts = []
     if d.due:
-        parts.append(f"due {text(d.due)}")
+        parts.append(f"due {escape(d.due)}")
     if d.days is not None:
         if d.days < 0:
             parts.append(f"{plural(-d.days, 'day')} overdue")
@@ -171,9 +129,9 @@ def finding(d: Diagnostic) -> str:
         head.append(due)
     if d.path:
         head.append(code(d.location))
-    lines = [f"- {' · '.join(head)}", f"  {text(d.message)}"]
+    lines = [f"- {' · '.join(head)}", f"  {escape(d.message)}"]
     if d.hint:
-        lines.append(f"  *Next step:* {text(d.hint)}")
+        lines.append(f"  *Next step:* {escape(d.hint)}")
     return "\n".join(lines)
 
 

@@ -3,8 +3,9 @@
 Every value from user data is escaped so that a YAML value cannot inject HTML, @-mentions,
 images, links or table cells into the page it is shown on (a pull-request comment, an issue,
 a job summary): Markdown punctuation is backslash-escaped, ``<``, ``>`` and ``&`` become entities,
-``@`` (mentions), ``#`` (issue references), ``://`` and ``www.`` (autolinks) are broken with a
-zero-width space, and line breaks, control characters and bidi overrides become spaces.
+``@`` (mentions) and ``#`` (issue references) are followed by a zero-width joiner, ``://`` and
+``www.`` cannot autolink, and line breaks, control characters and bidi overrides become spaces.
+The issue body and the pull-request comment use the same ``escape`` and ``code``.
 """
 
 from __future__ import annotations
@@ -16,25 +17,54 @@ from generator.diagnostics import Diagnostic, Severity, sort_key
 from generator.report.text import summary
 
 NO_OWNER = "No owner"
-_ZWSP = "&#8203;"
+ZWJ = "\u200d"  # after '@' and '#': stops mentions, team pings and cross-references
+# control characters, line/paragraph separators, and bidirectional overrides (which can make
+# text read differently from what it is)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
+_WWW = re.compile(r"(?i)\b(www)\.")
 _ESCAPE = {
     "&": "&amp;",
     "<": "&lt;",
     ">": "&gt;",
-    "@": "@" + _ZWSP,
-    "#": "#" + _ZWSP,
-    **{c: "\\" + c for c in "\\`*_[]!|~"},
+    "@": "@" + ZWJ,
+    "#": "#" + ZWJ,
+    **{c: "\\" + c for c in "\\`*_~[]()!|:{}$"},
 }
-# line breaks and other controls, and bidirectional overrides (text that reads as it is not)
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 _ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
 
 
-def escape(text: str) -> str:
-    """Text safe to place anywhere in Markdown, including inside a table cell."""
-    text = "".join(_ESCAPE.get(c, c) for c in _CONTROL.sub(" ", text).strip())
-    text = text.replace(":/", ":" + _ZWSP + "/")
-    return re.sub(r"(?i)\b(www)\.", lambda m: m.group(1) + _ZWSP + ".", text)
+def one_line(value: str) -> str:
+    """Newlines and other control characters become single spaces: a value stays in its line."""
+    return _CONTROL.sub(" ", value).strip()
+
+
+def escape(value: str) -> str:
+    """Inline Markdown that renders as exactly this text: no markup, links, HTML or mentions.
+
+    Safe anywhere in GitHub-flavoured Markdown, including a table cell.
+    """
+    escaped = "".join(_ESCAPE.get(c, c) for c in one_line(value))
+    escaped = _WWW.sub(r"\1\\.", escaped)  # no "www." autolinks ("://" is already broken)
+    # At the start of a line, '=', '-', '+' or '1.' would make a heading, a rule or a list.
+    if number := re.match(r"\d+(?=[.)])", escaped):
+        return escaped[: number.end()] + "\\" + escaped[number.end() :]
+    return "\\" + escaped if escaped[:1] in ("=", "-", "+") else escaped
+
+
+def code(value: str) -> str:
+    """A code span: GitHub renders nothing inside (no mentions, links, images or HTML)."""
+    value = one_line(value)
+    if not value:
+        return "(empty)"
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value[0] in "` " or value[-1] in "` " else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def cell_code(value: str) -> str:
+    """A code span inside a table cell: GitHub reads '\\|' there as a literal pipe."""
+    return code(value).replace("|", "\\|")
 
 
 def days_text(days: int) -> str:
@@ -78,13 +108,13 @@ def render(diags: Sequence[Diagnostic], *, title: str = "Governance report") -> 
         out += [f"## {escape(owner)}", "", f"{summary(found)}", ""]
         out += ["| Severity | Subject | Finding | Due | Where |", "|---|---|---|---|---|"]
         for d in found:
-            finding = f"{escape(d.message)} ({escape(d.rule)})"
+            finding = f"{escape(d.message)} ({cell_code(d.rule)})"
             if d.hint:
                 finding += f"<br>Fix: {escape(d.hint)}"
-            subject = escape(d.subject) if d.subject else "—"
+            subject = cell_code(d.subject) if d.subject else "—"
             out.append(
                 f"| {_ICON[d.severity]} | {subject} | {finding} | {due_cell(d)} "
-                f"| {escape(d.location)} |"
+                f"| {cell_code(d.location)} |"
             )
         out.append("")
     return "\n".join(out)

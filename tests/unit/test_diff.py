@@ -426,8 +426,8 @@ def test_markdown_escapes_user_data() -> None:
     }
     out = render.render_markdown(compare(Snapshot("a", "1" * 40, {}), Snapshot("b", None, new)))
     assert out.splitlines()[7:10] == [
-        "**Tool `x`** @&#8203;admins &lt;img src=x onerror=alert(1)&gt; \\!\\[x\\](https:&#8203;//"
-        "evil.example/x.png) #&#8203;1 · `registry/tools/x.yaml`",
+        "**Tool `x`** @\u200dadmins &lt;img src=x onerror=alert\\(1\\)&gt; \\!\\[x\\]\\(https\\://"
+        "evil.example/x.png\\) #\u200d1 · `registry/tools/x.yaml`",
         "",
         "- added with status `proposed`, vendor `v`, data allowed: `@everyone`",
     ]

@@ -11,12 +11,12 @@ from generator.diagnostics import Diagnostic, Severity
 from generator.report.issue import (
     GITHUB_LIMIT,
     MARKER,
-    code,
     owner_handles,
     render_issue,
     resolved_comment,
-    text,
 )
+from generator.report.markdown import code
+from generator.report.markdown import escape as text
 
 TODAY = date(2026, 11, 27)
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTE

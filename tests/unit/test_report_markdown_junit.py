@@ -76,34 +76,39 @@ def test_markdown_whole_output_grouped_by_owner_worst_first() -> None:
         "\n"
         "**2 errors, 2 warnings, 1 note**\n"
         "\n"
-        "## km@&#8203;example.com\n"
+        "## km@\u200dexample.com\n"
         "\n"
         "1 error, 2 warnings\n"
         "\n"
         "| Severity | Subject | Finding | Due | Where |\n"
         "|---|---|---|---|---|\n"
-        "| error | acme-chat | the output audit of 'Acme Chat' is overdue by 3 days "
-        "(due 2026-10-29) (output-audit-overdue)<br>Fix: do the output audit "
-        "| 2026-10-29 (3 days overdue) | registry/tools/acme-chat.yaml:45:11 |\n"
-        "| warning | acme-ai | ISO/IEC 27001 certificate 'iso27001' of vendor 'Acme AI' expires "
-        "on 2026-11-04 (cert-expiring) | 2026-11-04 (3 days left) "
-        "| registry/vendors/acme-ai.yaml:21:14 |\n"
-        "| warning | acme-chat | the access review of 'Acme Chat' is due in 10 days "
-        "(on 2026-11-11) (access-review-due)<br>Fix: do the access review "
-        "| 2026-11-11 (10 days left) | registry/tools/acme-chat.yaml:34:18 |\n"
+        "| error | `acme-chat`"
+        " | the output audit of 'Acme Chat' is overdue by 3 days \\(due 2026-10-29\\)"
+        " (`output-audit-overdue`)<br>Fix: do the output audit"
+        " | 2026-10-29 (3 days overdue) | `registry/tools/acme-chat.yaml:45:11` |\n"
+        "| warning | `acme-ai`"
+        " | ISO/IEC 27001 certificate 'iso27001' of vendor 'Acme AI' expires on 2026-11-04"
+        " (`cert-expiring`)"
+        " | 2026-11-04 (3 days left) | `registry/vendors/acme-ai.yaml:21:14` |\n"
+        "| warning | `acme-chat`"
+        " | the access review of 'Acme Chat' is due in 10 days \\(on 2026-11-11\\)"
+        " (`access-review-due`)<br>Fix: do the access review"
+        " | 2026-11-11 (10 days left) | `registry/tools/acme-chat.yaml:34:18` |\n"
         "\n"
-        "## dev@&#8203;example.com\n"
+        "## dev@\u200dexample.com\n"
         "\n"
         "1 warning, 1 note\n"
         "\n"
         "| Severity | Subject | Finding | Due | Where |\n"
         "|---|---|---|---|---|\n"
-        "| warning | acme-ai | ISO/IEC 27001 certificate 'iso27001' of vendor 'Acme AI' expires "
-        "on 2026-11-04 (cert-expiring) | 2026-11-04 (3 days left) "
-        "| registry/vendors/acme-ai.yaml:21:14 |\n"
-        "| note | acme-code | the vendor review of 'Acme Code' is overdue by 1 day "
-        "(accepted until 2026-11-30) (vendor-review-overdue) | 2026-10-31 (1 day overdue) "
-        "| registry/tools/acme-code.yaml:50:11 |\n"
+        "| warning | `acme-ai`"
+        " | ISO/IEC 27001 certificate 'iso27001' of vendor 'Acme AI' expires on 2026-11-04"
+        " (`cert-expiring`)"
+        " | 2026-11-04 (3 days left) | `registry/vendors/acme-ai.yaml:21:14` |\n"
+        "| note | `acme-code`"
+        " | the vendor review of 'Acme Code' is overdue by 1 day \\(accepted until"
+        " 2026-11-30\\) (`vendor-review-overdue`)"
+        " | 2026-10-31 (1 day overdue) | `registry/tools/acme-code.yaml:50:11` |\n"
         "\n"
         "## No owner\n"
         "\n"
@@ -111,8 +116,8 @@ def test_markdown_whole_output_grouped_by_owner_worst_first() -> None:
         "\n"
         "| Severity | Subject | Finding | Due | Where |\n"
         "|---|---|---|---|---|\n"
-        "| error | — | 'vendor' is a required property (schema) | — "
-        "| registry/tools/x.yaml:1:1 |\n"
+        "| error | — | 'vendor' is a required property (`schema`) | —"
+        " | `registry/tools/x.yaml:1:1` |\n"
     )
 
 
@@ -137,13 +142,13 @@ def test_markdown_due_today() -> None:
     [
         ("a | b", "a \\| b"),
         ("`code`", "\\`code\\`"),
-        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert\\(1\\)&gt;"),
         ("<script>", "&lt;script&gt;"),
-        ("ping @org/team", "ping @&#8203;org/team"),
-        ("[click](https://evil.example)", "\\[click\\](https:&#8203;//evil.example)"),
-        ("![x](https://evil.example/x.png)", "\\!\\[x\\](https:&#8203;//evil.example/x.png)"),
-        ("see www.evil.example", "see www&#8203;.evil.example"),
-        ("fixes #12", "fixes #&#8203;12"),
+        ("ping @org/team", "ping @\u200dorg/team"),
+        ("[click](https://evil.example)", "\\[click\\]\\(https\\://evil.example\\)"),
+        ("![x](https://evil.example/x.png)", "\\!\\[x\\]\\(https\\://evil.example/x.png\\)"),
+        ("see www.evil.example", "see www\\.evil.example"),
+        ("fixes #12", "fixes #\u200d12"),
         ("a\nb\r\nc", "a b c"),
         ("*bold* _it_ ~s~", "\\*bold\\* \\_it\\_ \\~s\\~"),
         ("&lt;", "&amp;lt;"),
@@ -177,7 +182,7 @@ def test_markdown_user_data_cannot_break_the_table_or_inject() -> None:
     assert "@here" not in got
     assert "@everyone" not in got
     assert "http://" not in got
-    assert "## @&#8203;everyone \\| x" in got
+    assert "## @\u200deveryone \\| x" in got
 
 
 def test_junit_whole_output() -> None:
