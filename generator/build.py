@@ -2,7 +2,7 @@
 
 Layout (all under the handbook's root)::
 
-    mkdocs.yml            hand-written: name, colours, logo, extensions (INHERITed)
+    mkdocs.yml            hand-written: name, colors, logo, extensions (INHERITed)
     build/mkdocs.yml      generated: INHERIT ../mkdocs.yml, docs folder, nav, banner override
     build/docs/           generated pages, registry.json/.csv, due-dates.ics, assets/
     build/overrides/      generated theme override (the as-of banner)
