@@ -44,7 +44,7 @@ LABELS = {
     "excepted": "exception",
     "not-yet": "not yet",
 }
-#: Symbols shown next to the word, so state never depends on colour alone.
+#: Symbols shown next to the word, so state never depends on color alone.
 SYMBOLS = {
     "done": "✓",
     "due-soon": "!",
