@@ -18,17 +18,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synth import make_handbook
 
+from generator import pipeline
 from generator.build import Layout, Timings, inputs_for, prepare, run_mkdocs
-from generator.checks import expiry
-from generator.cli import banner_text, load_and_validate
-from generator.diagnostics import exit_code
-from generator.model import build
 from generator.render import Site
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -37,16 +35,16 @@ OUT = Path(__file__).resolve().parent / "out"
 def one_build(n: int) -> None:
     root = make_handbook(OUT / f"site-{n}", n)
     t0 = time.perf_counter()
-    tree, diags, today = load_and_validate(root, None)
+    checked = pipeline.check(root, None, date.today())
     t1 = time.perf_counter()
-    assert not exit_code(diags), "the synthetic registry must be valid"
-    handbook = build(tree)
-    findings = expiry.check(handbook, today)
+    assert not checked.failed, "the synthetic registry must be valid"
+    handbook = checked.handbook
+    findings = pipeline.staleness(checked)
     t2 = time.perf_counter()
     layout = Layout.at(root)
-    site = Site(handbook, inputs_for(layout.root, handbook, today, findings))
+    site = Site(handbook, inputs_for(checked, handbook, findings))
     timings = Timings()
-    prepare(layout, site, banner_text(None, handbook.policy.as_of, today), timings)
+    prepare(layout, site, checked.as_of.banner, timings, checked.tree)
     t3 = time.perf_counter()
     problems = run_mkdocs(layout, strict=True)
     t4 = time.perf_counter()

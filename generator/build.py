@@ -16,25 +16,29 @@ which keeps MkDocs' dirty rebuilds (the preview) small.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from generator.checks import expiry
-from generator.diagnostics import Diagnostic, HandbookError, Severity
+from generator import output
+from generator.checks.exceptions import open_exceptions
+from generator.diagnostics import Diagnostic, Severity
 from generator.exports import exports
+from generator.load import ASSETS as ASSETS_DIR
+from generator.load import MAX_ASSET_BYTES, Tree, files
 from generator.model import Handbook, Tool
 from generator.render import FIXED_PAGES, Inputs, Site, field_docs, pages
+
+if TYPE_CHECKING:
+    from generator.pipeline import Checked
 
 ToolPage = Callable[[Site, Tool], str]
 BUILD_DIR = "build"
@@ -66,6 +70,10 @@ class Layout:
     def at(cls, root: Path, site_dir: Path | None = None) -> Layout:
         root = root.resolve()
         return cls(root, (site_dir or root / "site").resolve())
+
+    def into(self, site_dir: Path) -> Layout:
+        """The same layout, building into ``site_dir`` (a staging folder) instead."""
+        return Layout(self.root, site_dir)
 
     @property
     def build(self) -> Path:
@@ -105,40 +113,38 @@ class Result:
 # -- generating -----------------------------------------------------------------------------
 
 
-def inputs_for(root: Path, handbook: Handbook, today: date, findings: list[Diagnostic]) -> Inputs:
+def inputs_for(checked: Checked, handbook: Handbook, findings: list[Diagnostic]) -> Inputs:
     """What the pages show besides the handbook: findings, exceptions, history, field labels."""
     try:
         from generator import history
     except ImportError:  # pragma: no cover - history is optional; pages then say "unknown"
         found = None
     else:
-        found = history.scan(root)
-    try:
-        schema = json.loads((root / "schemas" / "tool.schema.json").read_text(encoding="utf-8"))
-        docs = field_docs(schema)
-    except (OSError, ValueError):
-        docs = {}
+        found = history.scan(checked.root)
+    schema = checked.schemas.raw.get("tool.schema.json", {})
     return Inputs(
-        today=today,
+        today=checked.today,
         findings=findings,
-        exceptions=expiry.open_exceptions(handbook, today),
+        exceptions=open_exceptions(handbook, checked.today),
         last_changed=None if found is None else found.last_changed,
-        field_docs=docs,
+        field_docs=field_docs(schema),
     )
 
 
-def asset_files(root: Path) -> dict[str, bytes]:
-    """The handbook's own CSS/JS, plus the team's content/assets/ (logo, extra styles)."""
+def asset_files(tree: Tree) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """The handbook's own CSS/JS, plus the team's content/assets/ (logo, extra styles), read
+    through the loader's file checks (no links, a size limit)."""
     out = {
         f"assets/{name}": resources.files("generator").joinpath("assets", name).read_bytes()
         for name in ASSETS
     }
-    extra = root / "content" / "assets"
-    if extra.is_dir():
-        for f in sorted(extra.rglob("*")):
-            if f.is_file() and not f.name.startswith("."):
-                out[f"assets/{f.relative_to(extra).as_posix()}"] = f.read_bytes()
-    return out
+    problems: list[Diagnostic] = []
+    for rel in tree.assets:
+        data, found = files.read(tree.root, rel, limit=MAX_ASSET_BYTES)
+        problems += found
+        if data is not None:
+            out["assets/" + rel.removeprefix(ASSETS_DIR + "/")] = data
+    return out, problems
 
 
 def generate(site: Site, tool_page: ToolPage | None = None) -> dict[str, str]:
@@ -295,40 +301,47 @@ def prepare(
     site: Site,
     banner: str | None,
     timings: Timings,
+    tree: Tree,
     tool_page: ToolPage | None = None,
-) -> None:
-    """Write the docs folder, the override and the generated configuration."""
+) -> list[Diagnostic]:
+    """Write the docs folder, the override and the generated configuration into build/ (a
+    work folder the tool marks as its own); problems reading the assets come back."""
     start = time.perf_counter()
-    files: dict[str, str | bytes] = dict(generate(site, tool_page))
-    files.update(asset_files(layout.root))
+    files_: dict[str, str | bytes] = dict(generate(site, tool_page))
+    assets, problems = asset_files(tree)
+    files_.update(assets)
     timings.generate = time.perf_counter() - start
     start = time.perf_counter()
-    timings.written, timings.removed = write_tree(layout.docs, files)
-    timings.files = len(files)
+    output.work_folder(layout.root, BUILD_DIR)
+    timings.written, timings.removed = write_tree(layout.docs, files_)
+    timings.files = len(files_)
     write_tree(layout.overrides, {"main.html": override_text(banner)})
     text = config_text(layout, site, [p.name for p in site.hb.pages])
     if not layout.config.is_file() or layout.config.read_text(encoding="utf-8") != text:
         layout.config.write_text(text, encoding="utf-8")
     timings.write = time.perf_counter() - start
+    return problems
 
 
 def build_site(
     layout: Layout,
     handbook: Handbook,
     inputs: Inputs,
+    tree: Tree,
     *,
     banner: str | None = None,
     strict: bool = True,
     dirty: bool = False,
 ) -> Result:
-    """Generate the docs folder and build the site into ``layout.site_dir``."""
-    # MkDocs empties the site folder first: never let that be the repository or above it.
-    if layout.site_dir == layout.root or layout.site_dir in layout.root.parents:
-        raise HandbookError(
-            f"refusing to build the site into {layout.site_dir}", "choose an empty folder"
-        )
+    """Generate the docs folder and build the site into ``layout.site_dir``.
+
+    The caller chooses (and checks) the folder: ``handbook build`` passes a staging folder
+    (:mod:`generator.output`) that it swaps in only when every step has passed.
+    """
     result = Result()
-    prepare(layout, Site(handbook, inputs), banner, result.timings)
+    result.problems = prepare(layout, Site(handbook, inputs), banner, result.timings, tree)
+    if result.problems:
+        return result
     start = time.perf_counter()
     result.problems = run_mkdocs(layout, strict=strict, dirty=dirty)
     result.timings.mkdocs = time.perf_counter() - start

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, HandbookError
-from generator.load import Tree
+from generator.load import Tree, files
 from generator.rules import RULES
 
 PATH = ".github/CODEOWNERS"
@@ -78,11 +78,16 @@ def generate(tree: Tree) -> str:
 
 def read(root: Path) -> str | None:
     """The committed file, line endings normalised; None when there is none."""
-    try:
-        return (root / PATH).read_text(encoding="utf-8").replace("\r\n", "\n")
-    except FileNotFoundError:
+    if not (root / PATH).exists() and not (root / PATH).is_symlink():
         return None
-    except (OSError, UnicodeDecodeError) as exc:
+    data, problems = files.read(root, PATH)
+    if data is None:
+        raise HandbookError(
+            f"cannot read {PATH}: {problems[0].message}", "regenerate it: handbook codeowners"
+        )
+    try:
+        return data.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError as exc:
         raise HandbookError(
             f"cannot read {PATH}: {exc}", "regenerate it: handbook codeowners"
         ) from None

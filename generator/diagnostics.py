@@ -26,12 +26,14 @@ class Diagnostic:
     line: int | None = None
     column: int | None = None
     hint: str | None = None
-    # Optional facts for reports (tool id, owner, due date, days left); never used for sorting.
+    # Optional facts for reports and the site; never used for sorting.
     subject: str | None = None  # the tool or vendor id the finding is about
     step: str | None = None  # the procedure step it concerns, e.g. "output-audit"
     owner: str | None = None
     due: str | None = None
     days: int | None = None
+    certificate: str | None = None  # the vendor certification it concerns
+    tools: tuple[str, ...] = ()  # the tools it concerns (a certificate's: those relying on it)
 
     def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)

@@ -13,10 +13,9 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from generator.checks.expiry import current_until
+from generator.checks.due import Due, current_until
 from generator.model import Tool, Vendor
 from generator.render import Site
-from generator.status import Due
 
 JSON_VERSION = 1
 CSV_COLUMNS = (

@@ -7,7 +7,7 @@ stages can point a finding at the exact line of the field to update: ``tool.at("
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -32,6 +32,22 @@ STATUSES = (
     "rejected",
 )
 CLASSIFICATIONS = ("public", "internal", "confidential", "personal", "restricted")
+#: Statuses in which a tool is used for real work: a current vendor certification of a required
+#: type, no personal or free license, no failed review.
+IN_USE = ("pilot", "approved", "restricted")
+#: Statuses in which a tool's vendor certifications are relied on.
+RELYING = ("sandbox", *IN_USE)
+#: Statuses that approve a tool for everyone's use ("Which tools may I use?").
+APPROVED = ("approved", "restricted")
+
+
+def has_path(data: Any, parts: Iterable[str]) -> bool:
+    """True when ``data`` holds a non-empty value at the path ``parts`` (mapping keys)."""
+    for part in parts:
+        if not isinstance(data, Mapping) or part not in data:
+            return False
+        data = data[part]
+    return data not in (None, "", [], {})
 
 
 def day(value: Any) -> date | None:
@@ -118,8 +134,13 @@ class Tool(Entry):
     data_allowed: tuple[str, ...] = ()
     evidence: Mapping[str, Any] = field(default_factory=dict, compare=False)
     exceptions: tuple[Exception_, ...] = ()
+    #: Records left out because their own values are invalid: ("evidence", section) or
+    #: ("evidence", section, index); see generator.validate.usable.
+    skipped: frozenset[tuple[str | int, ...]] = frozenset()
 
     def record(self, section: str) -> Mapping[str, Any] | None:
+        if ("evidence", section) in self.skipped:
+            return None
         value = self.evidence.get(section)
         return value if isinstance(value, Mapping) else None
 
@@ -127,14 +148,21 @@ class Tool(Entry):
         rec = self.record(section)
         return day(rec.get(key)) if rec else None
 
-    def records(self, section: str) -> list[Mapping[str, Any]]:
+    def records(self, section: str) -> list[tuple[int, Mapping[str, Any]]]:
+        """(index in the file, record) of a list section, minus the records left out."""
         value = self.evidence.get(section)
-        return list(value) if isinstance(value, list) else []
+        if not isinstance(value, list) or ("evidence", section) in self.skipped:
+            return []
+        return [
+            (i, r)
+            for i, r in enumerate(value)
+            if isinstance(r, Mapping) and ("evidence", section, i) not in self.skipped
+        ]
 
     @property
     def last_output_audit(self) -> tuple[date, int] | None:
         """The newest output audit's date and its index in the list."""
-        audits = [(day(a["date"]), i) for i, a in enumerate(self.records("output_audits"))]
+        audits = [(day(a.get("date")), i) for i, a in self.records("output_audits")]
         dated = [(d, i) for d, i in audits if d is not None]
         return max(dated) if dated else None
 
@@ -194,6 +222,7 @@ DEFAULT_WARNING_DAYS = {
     "offboarding": 7,
     "exception": 14,
 }
+DEFAULT_MAX_DAYS_IN_STATUS = {"sandbox": 90, "pilot": 60}
 DEFAULT_CADENCE_DAYS = {
     "output_audit": 31,
     "access_review": 90,
@@ -225,7 +254,7 @@ class Policy(Entry):
     benchmark_min: int = 20
     benchmark_max: int = 50
     max_days_in_status: Mapping[str, int] = field(
-        default_factory=lambda: {"sandbox": 90, "pilot": 60}
+        default_factory=lambda: dict(DEFAULT_MAX_DAYS_IN_STATUS)
     )
     offboarding_deadline_days: int = 30
     exception_max_days: int = 90
@@ -234,6 +263,7 @@ class Policy(Entry):
     repository_url: str | None = None
     repository_branch: str = "main"
     repository_edit: str = "/edit/{branch}/{path}"
+    default_owner: str | None = None
     mention_owners: bool = False
     links: LinkPolicy = field(default_factory=LinkPolicy)
 
@@ -279,7 +309,23 @@ def _certification(raw: Mapping[str, Any], index: int) -> Certification:
     )
 
 
-def build_vendor(path: str, raw: Mapping[str, Any]) -> Vendor:
+Skip = frozenset[tuple[str | int, ...]]
+
+
+def without(data: Mapping[str, Any], skip: Skip) -> dict[str, Any]:
+    """A copy of the mapping ``data`` minus the keys at the paths in ``skip`` (mappings only)."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if (key,) in skip:
+            continue
+        inner = frozenset(w[1:] for w in skip if len(w) > 1 and w[0] == key)
+        out[key] = without(value, inner) if inner and isinstance(value, Mapping) else value
+    return out
+
+
+def build_vendor(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> Vendor:
+    """A vendor from its valid data; ``skip`` names certifications ("certifications", i) left
+    out because they are invalid (their index stays the one in the file)."""
     return Vendor(
         path=path,
         raw=raw,
@@ -292,12 +338,16 @@ def build_vendor(path: str, raw: Mapping[str, Any]) -> Vendor:
         contact=raw.get("contact"),
         notes=raw.get("notes"),
         certifications=tuple(
-            _certification(c, i) for i, c in enumerate(raw.get("certifications", []))
+            _certification(c, i)
+            for i, c in enumerate(raw.get("certifications", []))
+            if ("certifications", i) not in skip
         ),
     )
 
 
-def build_tool(path: str, raw: Mapping[str, Any]) -> Tool:
+def build_tool(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> Tool:
+    """A tool from its valid data; ``skip`` names records left out because they are invalid:
+    evidence sections or list entries, and exceptions ("exceptions", i)."""
     owner, status, uses = raw["owner"], raw["status"], raw.get("uses", {})
     return Tool(
         path=path,
@@ -320,34 +370,40 @@ def build_tool(path: str, raw: Mapping[str, Any]) -> Tool:
         exceptions=tuple(
             Exception_(e["rule"], e["reason"], e.get("approver"), date.fromisoformat(e["until"]), i)
             for i, e in enumerate(raw.get("exceptions", []))
+            if ("exceptions", i) not in skip
         ),
+        skipped=frozenset(w for w in skip if w[0] == "evidence"),
     )
 
 
 def build_policy(path: str, raw: Mapping[str, Any]) -> Policy:
+    """The policy of a valid ``registry/policy.yaml``; every key left out takes the default of
+    :class:`Policy` (the one place policy defaults are written)."""
+    d = Policy(path=path, raw=raw)
     tasks = raw.get("benchmark_tasks", {})
     repo = raw.get("repository", {})
     return Policy(
         path=path,
         raw=raw,
         as_of=day(raw.get("as_of")),
-        warning_days={**DEFAULT_WARNING_DAYS, **raw.get("warning_days", {})},
-        cadence_days={**DEFAULT_CADENCE_DAYS, **raw.get("cadence_days", {})},
-        soc2_freshness_months=raw.get("soc2_freshness_months", 12),
-        pilot_min_days=raw.get("pilot_min_days", 14),
-        benchmark_min=tasks.get("min", 20),
-        benchmark_max=tasks.get("max", 50),
-        max_days_in_status={"sandbox": 90, "pilot": 60, **raw.get("max_days_in_status", {})},
-        offboarding_deadline_days=raw.get("offboarding_deadline_days", 30),
-        exception_max_days=raw.get("exception_max_days", 90),
+        warning_days={**d.warning_days, **raw.get("warning_days", {})},
+        cadence_days={**d.cadence_days, **raw.get("cadence_days", {})},
+        soc2_freshness_months=raw.get("soc2_freshness_months", d.soc2_freshness_months),
+        pilot_min_days=raw.get("pilot_min_days", d.pilot_min_days),
+        benchmark_min=tasks.get("min", d.benchmark_min),
+        benchmark_max=tasks.get("max", d.benchmark_max),
+        max_days_in_status={**d.max_days_in_status, **raw.get("max_days_in_status", {})},
+        offboarding_deadline_days=raw.get("offboarding_deadline_days", d.offboarding_deadline_days),
+        exception_max_days=raw.get("exception_max_days", d.exception_max_days),
         required_certifications=tuple(
-            raw.get("required_certifications", ("soc2-type2", "iso27001"))
+            raw.get("required_certifications", d.required_certifications)
         ),
         requirements={k: tuple(v) for k, v in raw.get("requirements", {}).items()},
-        repository_url=repo.get("url"),
-        repository_branch=repo.get("branch", "main"),
-        repository_edit=repo.get("edit", "/edit/{branch}/{path}"),
-        mention_owners=bool(raw.get("report", {}).get("mention_owners", False)),
+        repository_url=repo.get("url", d.repository_url),
+        repository_branch=repo.get("branch", d.repository_branch),
+        repository_edit=repo.get("edit", d.repository_edit),
+        default_owner=repo.get("default_owner", d.default_owner),
+        mention_owners=bool(raw.get("report", {}).get("mention_owners", d.mention_owners)),
         links=build_link_policy(raw.get("links", {})),
     )
 
@@ -365,7 +421,7 @@ def build_link_policy(raw: Mapping[str, Any]) -> LinkPolicy:
     )
 
 
-def build_phase(path: str, raw: Mapping[str, Any]) -> Phase:
+def build_phase(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> Phase:
     steps = tuple(
         Step(
             id=s["id"],
@@ -379,7 +435,8 @@ def build_phase(path: str, raw: Mapping[str, Any]) -> Phase:
             cadence_label=(s.get("cadence") or {}).get("label"),
             details=s.get("details"),
         )
-        for s in raw["steps"]
+        for i, s in enumerate(raw["steps"])
+        if ("steps", i) not in skip
     )
     return Phase(
         path=path,
@@ -393,19 +450,28 @@ def build_phase(path: str, raw: Mapping[str, Any]) -> Phase:
     )
 
 
-def build_guidance(raw: Mapping[str, Any]) -> Guidance:
-    def advice(entries: list[Mapping[str, Any]], title: str, text: str) -> tuple[Advice, ...]:
-        return tuple(Advice(e["id"], e[title], e[text], tuple(e.get("steps", ()))) for e in entries)
+def build_guidance(raw: Mapping[str, Any], skip: Skip = frozenset()) -> Guidance:
+    def advice(section: str, title: str, text: str) -> tuple[Advice, ...]:
+        return tuple(
+            Advice(e["id"], e[title], e[text], tuple(e.get("steps", ())))
+            for i, e in enumerate(raw.get(section, []))
+            if (section, i) not in skip
+        )
 
     return Guidance(
-        tips=advice(raw.get("tips", []), "title", "text"),
-        pitfalls=advice(raw.get("pitfalls", []), "title", "text"),
-        faq=advice(raw.get("faq", []), "question", "answer"),
+        tips=advice("tips", "title", "text"),
+        pitfalls=advice("pitfalls", "title", "text"),
+        faq=advice("faq", "question", "answer"),
     )
 
 
-def build(tree: Tree) -> Handbook:
-    """The Handbook of a tree that validated without errors."""
+def build(tree: Tree, usable: Mapping[str, Skip] | None = None) -> Handbook:
+    """The Handbook of a loaded tree.
+
+    ``usable`` (from :class:`generator.validate.Validation`) maps each document that can be used
+    to the records to leave out of it; documents not in it are left out. None: every loaded
+    document is valid (the tree validated without errors).
+    """
     policy = Policy(path="registry/policy.yaml", raw={})
     phases: list[Phase] = []
     guidance = Guidance()
@@ -414,16 +480,22 @@ def build(tree: Tree) -> Handbook:
     for doc in tree.documents:
         if not isinstance(doc.data, Mapping):
             continue
+        skip: Skip = frozenset()
+        if usable is not None:
+            if doc.path not in usable:
+                continue
+            skip = usable[doc.path]
         if doc.kind == "policy":
-            policy = replace(build_policy(doc.path, doc.data), source=doc)
+            raw = without(doc.data, skip)
+            policy = replace(build_policy(doc.path, raw), raw=doc.data, source=doc)
         elif doc.kind == "phase":
-            phases.append(replace(build_phase(doc.path, doc.data), source=doc))
+            phases.append(replace(build_phase(doc.path, doc.data, skip), source=doc))
         elif doc.kind == "guidance":
-            guidance = build_guidance(doc.data)
+            guidance = build_guidance(doc.data, skip)
         elif doc.kind == "vendor":
-            vendors[doc.data["id"]] = replace(build_vendor(doc.path, doc.data), source=doc)
+            vendors[doc.data["id"]] = replace(build_vendor(doc.path, doc.data, skip), source=doc)
         elif doc.kind == "tool":
-            tools[doc.data["id"]] = replace(build_tool(doc.path, doc.data), source=doc)
+            tools[doc.data["id"]] = replace(build_tool(doc.path, doc.data, skip), source=doc)
     return Handbook(
         policy=policy,
         phases=tuple(sorted(phases, key=lambda p: p.number)),

@@ -18,24 +18,15 @@ from typing import Any
 import jinja2
 
 from generator import escape
-from generator.checks.expiry import OpenException, current_until
+from generator.checks.due import Due, current_until, obligations
+from generator.checks.exceptions import OpenException
 from generator.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from generator.model import CLASSIFICATIONS, Handbook, Phase, Tool, Vendor
 from generator.rules import RULES
-from generator.status import (
-    LABELS,
-    STATES,
-    SYMBOLS,
-    Due,
-    StepState,
-    dues,
-    findings_by_tool,
-    step_states,
-)
+from generator.status import LABELS, STATES, SYMBOLS, StepState, findings_by_tool, step_states
 
 #: Hand-written pages that keep their place in the navigation.
 FIXED_PAGES = ("index", "propose", "report-inaccuracy")
-IN_USE = ("approved", "restricted")
 STATUS_WORDS = {
     "proposed": "proposed",
     "sandbox": "in sandbox",
@@ -247,21 +238,18 @@ class Site:
             t.id: step_states(handbook, t, self.by_tool.get(t.id, ()))
             for t in handbook.tools.values()
         }
-        self.dues = dues(handbook)
-        by_key: dict[str, list[Due]] = {}
+        self.dues = obligations(handbook)  # the list the staleness findings come from
+        self.due_by_tool: dict[str, list[Due]] = {}
         for due in self.dues:
-            by_key.setdefault(due.uid if due.kind == "vendor" else due.subject, []).append(due)
-        self.due_by_key = by_key
+            for tool_id in due.tools:
+                self.due_by_tool.setdefault(tool_id, []).append(due)
         self.phase_files = {p.id: f"phase-{i}" for i, p in enumerate(self.phases, 1)}
         self.step_phase = {s.id: p for p in self.phases for s in p.steps}
         self._links: dict[tuple[str, str, bool], str] = {}
 
     def next_due(self, tool: Tool) -> Due | None:
         """The tool's earliest due date (its own, or a certificate it relies on); may be past."""
-        mine = list(self.due_by_key.get(tool.id, ()))
-        for cid in tool.relied_certifications:
-            mine += self.due_by_key.get(f"cert.{tool.vendor}.{cid}", ())
-        return min(mine, key=lambda d: (d.day, d.uid), default=None)
+        return min(self.due_by_tool.get(tool.id, ()), key=lambda d: (d.day, d.uid), default=None)
 
     def vendor_name(self, vendor_id: str) -> str:
         vendor = self.hb.vendors.get(vendor_id)

@@ -27,6 +27,20 @@ _RULES = [
     Rule("file-unreadable", E, "load", "A file could not be read.", "Check its permissions."),
     Rule("file-encoding", E, "load", "A file is not UTF-8 text.", "Save it as UTF-8."),
     Rule(
+        "file-symlink",
+        E,
+        "load",
+        "A file or folder of the handbook is a symbolic link. Links are never followed, so nothing behind one is read or published.",
+        "Replace the link with the file or folder itself.",
+    ),
+    Rule(
+        "file-too-large",
+        E,
+        "load",
+        "A page, asset or other file is larger than the handbook reads (1 MB for text, 10 MB for an asset).",
+        "Make it smaller, or keep it outside the repository and link to it.",
+    ),
+    Rule(
         "yaml-syntax",
         E,
         "load",

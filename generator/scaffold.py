@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import HandbookError
-from generator.load import Document, Tree, load_yaml
+from generator.load import Document, Tree, discover, load_yaml
 from generator.validate import skeleton
 
 WIDTH = 100
@@ -49,27 +49,31 @@ class Context:
         return Tree(self.root, [self.policy] if self.policy else [], [])
 
 
-def _entries(folder: Path) -> dict[str, str]:
+def _entries(root: Path, documents: list[tuple[str, str]], kind: str) -> dict[str, str]:
+    """id (file name) -> name of every readable entry of ``kind``."""
     out: dict[str, str] = {}
-    for f in sorted(folder.glob("*.yaml")):
-        doc, _ = load_yaml(f, folder, "entry")
-        name = doc.data.get("name") if isinstance(doc.data, dict) else None
-        out[f.stem] = name if isinstance(name, str) else ""
+    for rel, found in documents:
+        if found == kind:
+            doc, _ = load_yaml(root, rel, kind)
+            name = doc.data.get("name") if isinstance(doc.data, dict) else None
+            out[rel.rsplit("/", 1)[-1].removesuffix(".yaml")] = (
+                name if isinstance(name, str) else ""
+            )
     return out
 
 
 def context(root: Path, schemas: Mapping[str, Any]) -> Context:
     requirements: dict[str, list[str]] = {}
     policy = None
-    policy_file = root / "registry" / "policy.yaml"
-    if policy_file.is_file():
-        policy, _ = load_yaml(policy_file, root, "policy")
+    documents = discover(root).documents
+    if ("registry/policy.yaml", "policy") in documents:
+        policy, _ = load_yaml(root, "registry/policy.yaml", "policy")
         req = policy.data.get("requirements") if isinstance(policy.data, dict) else None
         if isinstance(req, dict):
             requirements = {str(k): list(v) for k, v in req.items() if isinstance(v, list)}
     evidence: dict[str, list[str]] = {}
-    for f in sorted((root / "content" / "procedure").glob("*.yaml")):
-        doc, _ = load_yaml(f, root, "phase")
+    for rel in (r for r, kind in documents if kind == "phase"):
+        doc, _ = load_yaml(root, rel, "phase")
         steps = doc.data.get("steps") if isinstance(doc.data, dict) else None
         for step in steps if isinstance(steps, list) else []:
             if isinstance(step, dict) and isinstance(step.get("id"), str):
@@ -77,8 +81,8 @@ def context(root: Path, schemas: Mapping[str, Any]) -> Context:
     return Context(
         root,
         schemas,
-        _entries(root / "registry" / "tools"),
-        _entries(root / "registry" / "vendors"),
+        _entries(root, documents, "tool"),
+        _entries(root, documents, "vendor"),
         requirements,
         evidence,
         policy,

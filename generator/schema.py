@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema_rs
 
 from generator.diagnostics import Diagnostic, HandbookError, Severity
-from generator.load import SCHEMA_FILES, Document
+from generator.load import SCHEMA_FILES, Document, files
 
 # What a value of each shared type should look like, for messages.
 EXPECTED = {
@@ -71,15 +71,26 @@ class Schemas:
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
         self.raw: dict[str, dict[str, Any]] = {}
-        for f in sorted(self.folder.glob("*.schema.json")):
-            try:
-                self.raw[f.name] = json.loads(f.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
+        walked = files.walk(self.folder.parent, self.folder.name)
+        for problem in walked.problems:
+            raise HandbookError(f"{problem.path}: {problem.message}", problem.hint)
+        for rel in walked.files:
+            name = rel.rsplit("/", 1)[-1]
+            if rel.count("/") != 1 or not name.endswith(".schema.json"):
+                continue
+            data, problems = files.read(self.folder.parent, rel)
+            if data is None:
                 raise HandbookError(
-                    f"cannot read schema {f.name}: {exc}", "restore it from git"
+                    f"cannot read schema {name}: {problems[0].message}", "restore it from git"
+                )
+            try:
+                self.raw[name] = json.loads(data.decode("utf-8"))
+            except ValueError as exc:
+                raise HandbookError(
+                    f"cannot read schema {name}: {exc}", "restore it from git"
                 ) from exc
-            if not isinstance(self.raw[f.name], dict):
-                raise HandbookError(f"schema {f.name} is not a JSON object", "restore it from git")
+            if not isinstance(self.raw[name], dict):
+                raise HandbookError(f"schema {name} is not a JSON object", "restore it from git")
         missing = sorted(set(SCHEMA_FILES.values()) - set(self.raw))
         if missing:
             raise HandbookError(
@@ -154,6 +165,22 @@ class Schemas:
         return str(raw.get("description") or node.get("description", ""))
 
     # -- validation -------------------------------------------------------------------------
+
+    def errors(
+        self, kind: str, data: Any
+    ) -> list[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:
+        """(instance path, error kind, unknown keys) of each schema error of ``data``."""
+        validator = self.validators[kind]
+        if validator.is_valid(data):
+            return []
+        return [
+            (
+                tuple(err.instance_path),
+                type(err.kind).__name__,
+                tuple(getattr(err.kind, "unexpected", ())),
+            )
+            for err in validator.iter_errors(data)
+        ]
 
     def check(self, doc: Document) -> list[Diagnostic]:
         validator = self.validators[doc.kind]

@@ -31,10 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import Layout, Timings, inputs_for, prepare, run_mkdocs
-from generator.checks import expiry
-from generator.diagnostics import Diagnostic, HandbookError, exit_code
-from generator.load import Document, Page, Tree, decode, discover, load_yaml, schema_comment
-from generator.model import Handbook, Tool, build
+from generator.diagnostics import Diagnostic, HandbookError
+from generator.load import Document, Tree, discover, load_document, load_page
+from generator.model import Handbook, Tool
+from generator.pipeline import Checked, resolve_as_of, staleness
 from generator.render import Site, render_tool
 from generator.report import RENDERERS
 from generator.schema import Schemas
@@ -55,10 +55,10 @@ class Preview:
     """The state kept between rebuilds."""
 
     root: Path
-    today_of: Callable[[Tree], date]  # the check date for a tree (cli: --as-of, as_of, today)
+    given: date | None  # --as-of
+    clock: Callable[[], date]  # today's date (read by the CLI)
     layout: Layout
-    banner: Callable[[date, Handbook], str | None]
-    files: dict[Path, _Cached] = field(default_factory=dict)
+    files: dict[str, _Cached] = field(default_factory=dict)  # repo-relative path ->
     pages: dict[str, tuple[Any, str]] = field(default_factory=dict)  # tool id -> (key, text)
     texts: dict[str, str] = field(default_factory=dict)  # repo-relative path -> file text
     shared: int = 0  # a digest of what every page shows (procedure, policy, schemas)
@@ -66,59 +66,67 @@ class Preview:
 
     def load(self) -> tuple[Tree, list[Diagnostic]]:
         """Like ``load_tree``, re-parsing only the files that changed since the last round."""
-        found, diags = discover(self.root)
+        found = discover(self.root)
+        diags = list(found.problems)
         seen = set()
-        for path, kind in found:
-            seen.add(path)
-            st = path.stat()
-            stamp = (st.st_mtime_ns, st.st_size)
-            cached = self.files.get(path)
+        for rel, kind in found.documents:
+            seen.add(rel)
+            try:
+                st = (self.root / rel).lstat()
+            except OSError:
+                stamp = (0, -1)  # gone meanwhile: load_document reports it
+            else:
+                stamp = (st.st_mtime_ns, st.st_size)
+            cached = self.files.get(rel)
             if cached is None or cached.stamp != stamp:
-                doc, problems = load_yaml(path, self.root, kind)
-                if doc.data is not None:
-                    problems += schema_comment(doc, self.root)
-                cached = self.files[path] = _Cached(stamp, doc, problems)
+                doc, problems = load_document(self.root, rel, kind)
+                cached = self.files[rel] = _Cached(stamp, doc, problems)
             diags += cached.diags
         for gone in set(self.files) - seen:
             del self.files[gone]
         pages = []
-        folder = self.root / "content" / "pages"
-        for f in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-            rel = f.relative_to(self.root).as_posix()
-            text, problems = decode(f.read_bytes(), rel)
+        for rel in found.pages:
+            page, problems = load_page(self.root, rel)
             diags += problems
-            if text is not None:
-                pages.append(Page(rel, f.stem, text))
-        docs = [self.files[p].doc for p, _ in found]
-        return Tree(self.root, docs, pages), diags
+            if page is not None:
+                pages.append(page)
+        docs = [self.files[rel].doc for rel, _ in found.documents]
+        return Tree(self.root, docs, pages, tuple(found.assets)), diags
 
     def regenerate(self) -> Handbook | None:
         """Load, validate, check and write the docs folder; None when validation failed."""
         tree, diags = self.load()
-        today = self.today_of(tree)
-        diags += validate(tree, Schemas(self.root / "schemas"), today)
-        if exit_code(diags):
-            self.out(RENDERERS["text"](diags))
+        as_of = resolve_as_of(self.given, tree, self.clock())
+        schemas = Schemas(self.root / "schemas")
+        validation = validate(tree, schemas, as_of.day)
+        checked = Checked(
+            self.root, tree, schemas, validation, diags + validation.diagnostics, as_of
+        )
+        if checked.failed:
+            self.out(RENDERERS["text"](checked.diagnostics))
             self.out(
                 "handbook: not rebuilt (validation errors); still showing the last good site\n"
             )
             return None
-        handbook = build(tree)
-        findings = expiry.check(handbook, today)
+        handbook = checked.handbook
+        findings = staleness(checked)
         if findings:
             self.out(RENDERERS["text"](findings))
-        inputs = inputs_for(self.root, handbook, today, findings)
+        inputs = inputs_for(checked, handbook, findings)
         self.texts = {c.doc.path: c.doc.text for c in self.files.values()}
         shared = [t for p, t in sorted(self.texts.items()) if not p.startswith("registry/")]
         shared.append(self.texts.get("registry/policy.yaml", ""))
         self.shared = hash((tuple(shared), tuple(sorted(inputs.field_docs.items()))))
-        prepare(
+        problems = prepare(
             self.layout,
             Site(handbook, inputs),
-            self.banner(today, handbook),
+            as_of.banner,
             Timings(),
+            tree,
             tool_page=self.tool_page,
         )
+        if problems:
+            self.out(RENDERERS["text"](problems))
         return handbook
 
     def tool_page(self, site: Site, tool: Tool) -> str:
@@ -147,8 +155,8 @@ def serve(
     root: Path,
     host: str,
     port: int,
-    today_of: Callable[[Tree], date],
-    banner: Callable[[date, Handbook], str | None],
+    given: date | None,
+    clock: Callable[[], date],
 ) -> int:
     """Build once, then serve and rebuild on every change until interrupted."""
     from mkdocs.livereload import LiveReloadServer
@@ -161,7 +169,7 @@ def serve(
         signal.signal(signal.SIGTERM, _interrupt)  # stop cleanly (and clean up) on SIGTERM too
     site_dir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
     layout = Layout.at(root, site_dir)
-    preview = Preview(layout.root, today_of, layout, banner)
+    preview = Preview(layout.root, given, clock, layout)
     try:
         if preview.regenerate() is None:
             return 1

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 TODAY = date(2026, 11, 1)  # the base tree's policy pins as_of to the same day
+#: What a command says on standard error about the base tree's (and the shipped) pinned date.
+PINNED = "handbook: dates judged as of 2026-11-01 (pinned in registry/policy.yaml)\n"
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "cases"
 BASE = CASES / "base"

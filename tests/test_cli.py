@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import MakeTree
+from conftest import PINNED, MakeTree
 
-from generator import cli
+from generator import pipeline
 from generator.cli import main
+from generator.validate import Validation
 
 Capture = pytest.CaptureFixture[str]
 
@@ -58,28 +59,28 @@ def stray(handbook_tree: MakeTree) -> Path:
 class TestValidate:
     def test_clean_tree_exits_0(self, handbook_tree: MakeTree, capsys: Capture) -> None:
         root = handbook_tree()
-        assert run(capsys, "validate", "--root", str(root)) == (0, "no problems found\n", "")
+        assert run(capsys, "validate", "--root", str(root)) == (0, "no problems found\n", PINNED)
 
     def test_current_folder_is_the_default_root(
         self, handbook_tree: MakeTree, capsys: Capture, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.chdir(handbook_tree())
-        assert run(capsys, "validate") == (0, "no problems found\n", "")
+        assert run(capsys, "validate") == (0, "no problems found\n", PINNED)
 
     def test_errors_exit_1(self, future: Path, capsys: Capture) -> None:
-        assert run(capsys, "validate", "--root", str(future)) == (1, FUTURE, "")
+        assert run(capsys, "validate", "--root", str(future)) == (1, FUTURE, PINNED)
 
     def test_paths_are_relative_to_the_root_wherever_it_is_run_from(
         self, future: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.chdir(future / "registry")
-        assert run(capsys, "validate", "--root", "..") == (1, FUTURE, "")
+        assert run(capsys, "validate", "--root", "..") == (1, FUTURE, PINNED)
 
     def test_warnings_exit_0(self, stray: Path, capsys: Capture) -> None:
-        assert run(capsys, "validate", "--root", str(stray)) == (0, STRAY, "")
+        assert run(capsys, "validate", "--root", str(stray)) == (0, STRAY, PINNED)
 
     def test_strict_turns_warnings_into_exit_1(self, stray: Path, capsys: Capture) -> None:
-        assert run(capsys, "validate", "--root", str(stray), "--strict") == (1, STRAY, "")
+        assert run(capsys, "validate", "--root", str(stray), "--strict") == (1, STRAY, PINNED)
 
     def test_as_of_overrides_the_policy(self, future: Path, capsys: Capture) -> None:
         code, out, _ = run(capsys, "validate", "--root", str(future), "--as-of", "2026-11-02")
@@ -96,19 +97,23 @@ class TestValidate:
         )
         seen = []
 
-        def fake_validate(tree: object, schemas: object, today: object) -> list[object]:
+        def fake_validate(tree: object, schemas: object, today: object) -> Validation:
             seen.append(today)
-            return []
+            return Validation()
 
-        monkeypatch.setattr(cli, "validate", fake_validate)
+        monkeypatch.setattr(pipeline, "validate", fake_validate)
         before = date.today()
-        assert run(capsys, "validate", "--root", str(root)) == (0, "no problems found\n", "")
+        assert run(capsys, "validate", "--root", str(root)) == (
+            0,
+            "no problems found\n",
+            "",  # no date pinned: nothing said about it
+        )
         [today] = seen
         assert before <= today <= date.today()  # the local calendar day, even across midnight
 
     def test_json(self, future: Path, capsys: Capture) -> None:
         code, out, err = run(capsys, "validate", "--root", str(future), "--format", "json")
-        assert (code, err) == (1, "")
+        assert (code, err) == (1, PINNED)
         assert json.loads(out) == {
             "version": 1,
             "summary": {"error": 1, "warning": 0, "note": 0},
@@ -268,7 +273,7 @@ class TestInternalError:
         def boom(*args: object) -> list[object]:
             raise RuntimeError("boom")
 
-        monkeypatch.setattr(cli, "validate", boom)
+        monkeypatch.setattr(pipeline, "validate", boom)
         assert run(capsys, "validate", "--root", str(handbook_tree())) == (
             3,
             "",
@@ -283,7 +288,7 @@ class TestInternalError:
         def boom(*args: object) -> list[object]:
             raise RuntimeError("boom")
 
-        monkeypatch.setattr(cli, "load_tree", boom)
+        monkeypatch.setattr(pipeline, "load_tree", boom)
         monkeypatch.setenv("HANDBOOK_DEBUG", "1")
         code = main(["validate", "--root", str(handbook_tree())])
         out, err = capsys.readouterr()
@@ -332,8 +337,18 @@ def test_bad_input_is_reported_not_raised(
 ) -> None:
     root = handbook_tree(files={rel: content})
     code, out, err = run(capsys, "validate", "--root", str(root), "--format", "json")
-    assert (code, err) == (1, "")
+    assert (code, err) in ((1, ""), (1, PINNED))
     assert json.loads(out)["summary"]["error"] >= 1
+    # every other command that reads the tree reports the problem too, never a traceback
+    for command in (
+        ["check-expiry"],
+        ["report", "--no-links", "--out", str(root.parent / "report")],
+        ["build"],
+    ):
+        code, out, err = run(capsys, *command, "--root", str(root), "--format", "json")
+        assert code == 1, (command, err)
+        assert json.loads(out)["summary"]["error"] >= 1, command
+        assert "internal error" not in err, (command, err)
 
 
 @pytest.mark.usefixtures("clean_env")
@@ -344,5 +359,5 @@ def test_far_as_of_with_an_exception(handbook_tree: MakeTree, capsys: Capture) -
     assert run(capsys, "validate", "--root", str(root), "--as-of", "9999-12-31") == (
         0,
         "no problems found\n",
-        "",
+        "handbook: dates judged as of 9999-12-31 (set with --as-of)\n",
     )

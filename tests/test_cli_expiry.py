@@ -14,12 +14,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, MakeTree
+from conftest import PINNED, REPO, MakeTree
 
-from generator import cli
-from generator.checks import expiry
+from generator import pipeline
 from generator.cli import main
-from generator.model import build
 
 TOOL = "registry/tools/acme-chat.yaml"
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/tool.schema.json\n"
@@ -71,7 +69,7 @@ def line_of(root: Path, rel: str, text: str) -> int:
 def test_check_expiry_clean(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "check-expiry", "--root", str(tree), "--strict")
     assert (code, out) == (0, "no problems found\n")
-    assert err == "handbook: dates checked as of 2026-11-01\n"  # the policy's pinned as_of
+    assert err == PINNED  # the policy's pinned as_of is said
 
 
 def test_check_expiry_warning(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,17 +94,91 @@ def test_check_expiry_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "error[output-audit-overdue]" in out
     assert "overdue by 1 day (due 2026-11-20)" in out
     assert out.endswith("1 error\n")
-    assert err == "handbook: dates checked as of 2026-11-21\n"
+    assert err == "handbook: dates judged as of 2026-11-21 (set with --as-of)\n"
 
 
-def test_check_expiry_refuses_a_broken_tree(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    text = (tree / TOOL).read_text(encoding="utf-8").replace("vendor: acme-ai", "vendor: nobody")
-    (tree / TOOL).write_text(text, encoding="utf-8")
-    code, out, err = run(capsys, "check-expiry", "--root", str(tree), "--format", "text")
+def break_other_tool(tree: Path) -> None:
+    """A schema error in acme-code (a tag that is not text): acme-chat is untouched."""
+    other = tree / "registry/tools/acme-code.yaml"
+    other.write_text(other.read_text(encoding="utf-8") + "tags: [1, 2]\n", encoding="utf-8")
+
+
+def test_one_invalid_tool_does_not_blind_the_check(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    break_other_tool(tree)
+    code, out, err = run(
+        capsys, "check-expiry", "--root", str(tree), "--format", "text", "--as-of", OVERDUE
+    )
     assert code == 1
-    assert "error[ref-unknown-vendor]" in out
-    assert "expiry" not in out and "overdue" not in out
-    assert "cannot check dates while the registry has validation errors" in err
+    assert "registry/tools/acme-code.yaml" in out and "error[schema]" in out
+    assert "error[output-audit-overdue] the output audit of 'Acme Chat'" in out
+    assert "some entries failed validation" in err
+
+
+def test_an_invalid_record_leaves_the_rest_of_its_entry_checked(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An incident with a malformed date is left out; the output audit still goes stale."""
+    text = (tree / TOOL).read_text(encoding="utf-8")
+    (tree / TOOL).write_text(
+        text.replace(
+            "  output_audits:",
+            "  incidents:\n  - date: yesterday\n    summary: x\n    severity: low\n"
+            "  output_audits:",
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "check-expiry", "--root", str(tree), "--format", "text", "--as-of", OVERDUE
+    )
+    assert code == 1
+    assert "evidence.incidents[0].date" in out
+    assert "error[output-audit-overdue]" in out
+
+
+def test_an_invalid_vendor_certification_leaves_the_others_checked(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vendor = tree / "registry/vendors/acme-ai.yaml"
+    vendor.write_text(
+        vendor.read_text(encoding="utf-8").replace("issued: 2025-03-15", "issued: last spring"),
+        encoding="utf-8",
+    )
+    code, out, _ = run(
+        capsys, "check-expiry", "--root", str(tree), "--format", "text", "--as-of", "2027-07-02"
+    )
+    assert code == 1
+    assert "certifications[1].issued" in out
+    # the SOC 2 report (certifications[0]) is still judged: it went stale after 2027-06-30
+    assert "error[cert-expired] SOC 2 Type II report 'soc2-2026'" in out
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("pilot_min_days", "two weeks"), ("benchmark_tasks", "{min: '20', max: 50}")],
+)
+def test_a_policy_typo_is_reported_not_raised(
+    tree: Path, capsys: pytest.CaptureFixture[str], setting: str, value: str
+) -> None:
+    policy = tree / "registry/policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    text = "\n".join(
+        line for line in text.splitlines() if not line.startswith(f"{setting}:")
+    )  # drop the setting (it may span lines), then write it wrong
+    text = "\n".join(
+        line
+        for line in text.splitlines()
+        if not (setting == "benchmark_tasks" and line.startswith(("  min:", "  max:")))
+    )
+    policy.write_text(text + f"\n{setting}: {value}\n", encoding="utf-8")
+    for command in ("validate", "check-expiry"):
+        code, out, err = run(capsys, command, "--root", str(tree), "--as-of", OVERDUE)
+        assert code == 1, (command, out, err)
+        assert "internal error" not in err
+        assert "registry/policy.yaml:" in out and "error[schema]" in out
+    # staleness still ran, on the policy's defaults for the broken setting
+    assert "error[output-audit-overdue]" in out
 
 
 @pytest.mark.parametrize(
@@ -155,20 +227,23 @@ def test_report_writes_three_files(
         capsys, "report", "--root", str(tree), "--as-of", LATER, "--out", str(out_dir)
     )
     assert code == 1
-    assert err == ""
+    assert err == "handbook: dates judged as of 2026-12-20 (set with --as-of)\n"
     assert out == (
-        "as of 2026-12-20: 1 error, 2 warnings\n"
+        "as of 2026-12-20 (set with --as-of): 1 error, 2 warnings\n"
         "  km@example.com: 1 error, 1 warning\n"
         "  platform@example.com: 1 warning\n"
         f"report written to {out_dir.as_posix()}/ (report.md, report.json, report.junit.xml)\n"
     )
     assert sorted(p.name for p in out_dir.iterdir()) == [
+        ".handbook-output",  # the marker that lets the next run replace the folder
         "report.json",
         "report.junit.xml",
         "report.md",
     ]
     md = (out_dir / "report.md").read_text(encoding="utf-8")
-    assert md.startswith("# Governance report, 2026-12-20\n\n**1 error, 2 warnings**\n")
+    assert md.startswith(
+        "# Governance report, 2026-12-20 \\(set with --as-of\\)\n\n**1 error, 2 warnings**\n"
+    )
     assert md.index("## km@\u200dexample.com") < md.index("## platform@\u200dexample.com")
     km = md[md.index("## km@") : md.index("## platform@")]
     assert km.index("| error | `acme-chat` |") < km.index("| warning | `acme-chat` |")
@@ -178,6 +253,7 @@ def test_report_writes_three_files(
     assert "| warning | `acme-code` |" in md[md.index("## platform@") :]
     report = json.loads((out_dir / "report.json").read_text(encoding="utf-8"))
     assert report["version"] == 1
+    assert (report["as_of"], report["as_of_source"]) == ("2026-12-20", "set with --as-of")
     assert [(d["rule"], d["subject"], d["days"]) for d in report["diagnostics"]] == [
         ("output-audit-overdue", "acme-chat", -30),
         ("vendor-review-due", "acme-chat", 10),
@@ -196,7 +272,7 @@ def test_report_clean_exits_0(
 ) -> None:
     code, out, _ = run(capsys, "report", "--root", str(tree), "--out", str(tmp_path / "r"))
     assert code == 0
-    assert out.startswith("as of 2026-11-01: no problems found\n")
+    assert out.startswith("as of 2026-11-01 (pinned in registry/policy.yaml): no problems found\n")
     assert "Nothing is stale" in (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
 
 
@@ -211,13 +287,26 @@ def test_report_warnings_fail_only_under_strict(
 def test_report_includes_validation_findings(
     tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = (tree / TOOL).read_text(encoding="utf-8").replace("vendor: acme-ai", "vendor: nobody")
-    (tree / TOOL).write_text(text, encoding="utf-8")
-    code, _, err = run(capsys, "report", "--root", str(tree), "--out", str(tmp_path / "r"))
+    break_other_tool(tree)
+    code, _, _ = run(
+        capsys,
+        "report",
+        "--root",
+        str(tree),
+        "--out",
+        str(tmp_path / "r"),
+        "--as-of",
+        OVERDUE,
+        "--no-links",
+    )
     assert code == 1
-    assert "dates and links were not checked" in err
     report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
-    assert [d["rule"] for d in report["diagnostics"]] == ["ref-unknown-vendor"]
+    # the broken entry beside the stale approval of another: one bad PR cannot blind the report
+    assert [(d["path"], d["rule"]) for d in report["diagnostics"]] == [
+        ("registry/tools/acme-chat.yaml", "output-audit-overdue"),
+        ("registry/tools/acme-code.yaml", "schema"),
+        ("registry/tools/acme-code.yaml", "schema"),
+    ]
 
 
 def test_report_json_format_keeps_stdout_machine_readable(
@@ -237,7 +326,10 @@ def test_report_json_format_keeps_stdout_machine_readable(
     )
     assert code == 1
     assert out == (tmp_path / "r" / "report.json").read_text(encoding="utf-8")
-    assert err.startswith("as of 2026-11-21: 1 error\n  km@example.com: 1 error\n")
+    assert err.startswith(
+        "handbook: dates judged as of 2026-11-21 (set with --as-of)\n"
+        "as of 2026-11-21 (set with --as-of): 1 error\n  km@example.com: 1 error\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -309,12 +401,14 @@ def test_report_github_issue_passes_the_rendered_body(
         "ghs_secret-token-value",
     )
     assert (call["body"] is not None) is expect_body
-    tree_, diags, today = cli.load_and_validate(tree, date.fromisoformat(as_of))
-    found = diags + expiry.check(build(tree_), today)
-    assert call["body"] == issue.render_issue(found, today=today, mention_owners=False)
+    checked = pipeline.check(tree, date.fromisoformat(as_of), date.fromisoformat(as_of))
+    today = checked.today
+    found = checked.diagnostics + pipeline.staleness(checked)
+    why = " (set with --as-of)"
+    assert call["body"] == issue.render_issue(found, today=today, mention_owners=False, why=why)
     if expect_body:
         assert issue.MARKER in call["body"]
-    assert call["comment"] == issue.resolved_comment(today)
+    assert call["comment"] == issue.resolved_comment(today, why)
     assert "secret-token-value" not in out + err
     assert out.endswith(
         "github issue #7 " + ("created" if expect_body else "none") + ": https://x/7\n"
@@ -331,7 +425,7 @@ def test_shipped_example_warns_but_has_no_errors_on_its_pinned_date(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     code, out, err = run(capsys, "check-expiry", "--root", str(REPO), "--format", "json")
-    assert err == "handbook: dates checked as of 2026-11-01\n"
+    assert err == PINNED
     summary = json.loads(out)["summary"]
     assert summary["error"] == 0
     assert summary["warning"] > 0

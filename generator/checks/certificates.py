@@ -7,23 +7,29 @@ described in ``generator.checks.expiry``.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
-from generator.checks.due import IN_USE, RELYING, current_until, is_current, plural, relied_on
-from generator.checks.findings import Findings, owners
+from generator.checks.due import current_until, is_current, owners, plural
+from generator.checks.findings import Findings
 from generator.diagnostics import Diagnostic, Severity
-from generator.model import Certification, Tool, Vendor
+from generator.model import IN_USE, RELYING, Certification, Tool, Vendor
 
 
 def certifications(run: Findings) -> Iterator[Diagnostic]:
-    """``cert-expired`` / ``cert-expiring``, once per vendor certification that tools rely on."""
-    for vendor, cert, users in relied_on(run.hb):
-        yield from certification(run, vendor, cert, users)
+    """``cert-expired`` / ``cert-expiring``, once per vendor certification that tools rely on
+    (the ``certificate`` obligations)."""
+    for due in run.dues:
+        if due.what != "certificate":
+            continue
+        vendor = run.hb.vendors[due.subject]
+        cert = next(c for c in vendor.certifications if c.id == due.certificate)
+        users = [run.hb.tools[t] for t in due.tools]
+        yield from certification(run, vendor, cert, users, due.day)
 
 
 def certification(
-    run: Findings, vendor: Vendor, cert: Certification, users: list[Tool]
+    run: Findings, vendor: Vendor, cert: Certification, users: list[Tool], until: date
 ) -> Iterator[Diagnostic]:
-    until = current_until(cert, run.policy)
     picked = run.timed(
         ("cert-expiring", "cert-expired"), until, run.policy.warning_days["certification"]
     )
@@ -81,6 +87,7 @@ def certification(
         owner=owners(users),
         tools=users,
         due=until,
+        certificate=cert.id,
     )
 
 

@@ -1,18 +1,21 @@
-"""Per-tool deadline findings: recurring reviews, pilot decisions, stay in a status, offboarding."""
+"""Per-tool deadline findings: recurring reviews, pilot decisions, stay in a status, offboarding.
+
+Each finding comes from one of the tool's obligations (:func:`generator.checks.due.obligations`),
+the same list the site and the calendar show.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from generator.checks.due import (
     REVIEWS,
+    Due,
     Review,
     last_review,
-    offboarding_due,
-    pilot_decision_due,
+    offboarding_missing,
     plural,
-    review_due,
-    stage_due,
     timing,
     when,
 )
@@ -20,19 +23,25 @@ from generator.checks.findings import Findings
 from generator.diagnostics import Diagnostic
 from generator.model import Tool
 
-
-def reviews(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
-    for review in REVIEWS:
-        if tool.status in review.statuses:
-            yield from review_finding(run, tool, review)
+_REVIEWS = {r.key: r for r in REVIEWS}
 
 
-def review_finding(run: Findings, tool: Tool, review: Review) -> Iterator[Diagnostic]:
+def deadlines(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
+    """The findings of the tool's own obligations that are due soon or overdue."""
+    for due in run.dues_of(tool):
+        if due.what in _REVIEWS:
+            yield from review_finding(run, tool, _REVIEWS[due.what], due.day)
+        elif due.what == "pilot":
+            yield from pilot(run, tool, due)
+        elif due.what == "stage":
+            yield from stage(run, tool, due)
+        elif due.what == "offboarding":
+            yield from offboarding(run, tool, due)
+
+
+def review_finding(run: Findings, tool: Tool, review: Review, due: date) -> Iterator[Diagnostic]:
     cadence = run.policy.cadence_days[review.key]
     last = last_review(tool, review)
-    due = review_due(tool, review, run.policy)
-    if due is None:
-        return
     if last is None:
         where: tuple[str | int, ...] = ("evidence", review.section)
         basis = f"none is recorded since the tool became {tool.status!r} on {tool.since}"
@@ -65,10 +74,8 @@ def review_finding(run: Findings, tool: Tool, review: Review) -> Iterator[Diagno
     )
 
 
-def pilot(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
-    end = pilot_decision_due(tool)
-    if end is None:
-        return
+def pilot(run: Findings, tool: Tool, due: Due) -> Iterator[Diagnostic]:
+    end = due.day
     severity = timing(end, run.today, run.policy.warning_days["pilot"])
     if severity is None:
         return
@@ -95,10 +102,8 @@ def pilot(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
     )
 
 
-def stage(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
-    due = stage_due(tool, run.policy)
-    if due is None:
-        return
+def stage(run: Findings, tool: Tool, obligation: Due) -> Iterator[Diagnostic]:
+    due = obligation.day
     limit = run.policy.max_days_in_status[tool.status]
     severity = timing(due, run.today, run.policy.warning_days["stage"])
     if severity is None:
@@ -120,21 +125,16 @@ def stage(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
     )
 
 
-def offboarding(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
-    due = offboarding_due(tool, run.policy)
-    if due is None:
-        return
-    rec = tool.record("offboarding")
-    if rec is None:
-        missing = ["an offboarding record"]
-        where: tuple[str | int, ...] = ("status", "value")
-    else:
-        missing = [k for k in ("keys_revoked", "data_wiped") if rec.get(k) is not True]
-        if not rec.get("completed"):
-            missing.append("completed")
-        where = ("evidence", "offboarding", missing[0]) if missing else ()
+def offboarding(run: Findings, tool: Tool, obligation: Due) -> Iterator[Diagnostic]:
+    due = obligation.day
+    missing = offboarding_missing(tool)
     if not missing:
         return
+    where: tuple[str | int, ...] = (
+        ("status", "value")
+        if tool.record("offboarding") is None
+        else ("evidence", "offboarding", missing[0])
+    )
     severity = timing(due, run.today, run.policy.warning_days["offboarding"])
     if severity is None:
         return

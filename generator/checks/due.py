@@ -1,23 +1,21 @@
 """When each kind of evidence falls due, and how due it is on a given day (pure date arithmetic).
 
-The rules themselves are described in ``generator.checks.expiry``; the site's calendar and "next
-due" columns (``generator.status``) use these same functions, so they agree with the findings.
+:func:`obligations` is the one computation of every due date in the registry: the staleness
+findings (``generator.checks.certificates`` and ``deadlines``), the site's "next due" column, the
+tool pages and the calendar feed are all drawn from it, so they cannot disagree. Each
+:class:`Due` names its subject explicitly: the tool or vendor, the certificate, the procedure
+step and the tools it concerns. The rules themselves are described in ``generator.checks.expiry``.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from generator.diagnostics import Severity
-from generator.model import Certification, Handbook, Policy, Tool, Vendor
-
-#: Statuses in which a tool's vendor certifications matter.
-RELYING = ("sandbox", "pilot", "approved", "restricted")
-#: Statuses that need a current certification of a required type.
-IN_USE = ("pilot", "approved", "restricted")
+from generator.model import RELYING, Certification, Handbook, Policy, Tool, Vendor
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,3 +194,124 @@ def when(due: date, today: date) -> str:
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def offboarding_missing(tool: Tool) -> list[str]:
+    """What a deprecated tool's offboarding still lacks (empty when it is complete)."""
+    rec = tool.record("offboarding")
+    if rec is None:
+        return ["an offboarding record"]
+    missing = [k for k in ("keys_revoked", "data_wiped") if rec.get(k) is not True]
+    if not rec.get("completed"):
+        missing.append("completed")
+    return missing
+
+
+# -- the obligations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """Something that falls due on ``day``: a review, an audit, a certificate's last day.
+
+    ``what`` says which: ``certificate``, a review key (``output_audit``, ``access_review``,
+    ``vendor_review``, ``compliance_review``), ``pilot``, ``stage``, ``offboarding`` or
+    ``exception``. ``subject`` is the tool (``kind`` "tool") or vendor (``kind`` "vendor") it
+    belongs to; ``tools`` the tools it concerns (for a certificate: those relying on it).
+    """
+
+    day: date
+    uid: str  # stable across builds while it describes the same obligation
+    summary: str
+    subject: str
+    kind: str
+    what: str
+    step: str | None
+    owner: str | None
+    tools: tuple[str, ...] = ()
+    certificate: str | None = None
+    index: int | None = None  # the exception's or certification's index in its file
+
+
+def owners(tools: Iterable[Tool]) -> str | None:
+    """The contacts of ``tools``, sorted and comma-separated; None when there are none."""
+    contacts = sorted({t.contact for t in tools})
+    return ", ".join(contacts) or None
+
+
+def obligations(handbook: Handbook) -> list[Due]:
+    """Every current due date in the registry, soonest first (past ones included)."""
+    out = [
+        Due(
+            current_until(cert, handbook.policy),
+            f"cert.{vendor.id}.{cert.id}",
+            f"{cert.name} of {vendor.name} ({cert.id}) stops being current",
+            vendor.id,
+            "vendor",
+            "certificate",
+            "vendor-due-diligence",
+            owners(users),
+            tuple(t.id for t in users),
+            cert.id,
+            cert.index,
+        )
+        for vendor, cert, users in relied_on(handbook)
+    ]
+    for tool in handbook.tools.values():
+        out += tool_obligations(handbook.policy, tool)
+    return sorted(out, key=lambda d: (d.day, d.uid))
+
+
+def tool_obligations(policy: Policy, tool: Tool) -> list[Due]:
+    """The tool's own due dates: recurring reviews, pilot, stay in a status, offboarding, and
+    the end of its exceptions."""
+    out: list[Due] = []
+
+    def add(
+        day: date, what: str, key: str, summary: str, step: str | None, index: int | None = None
+    ) -> None:
+        out.append(
+            Due(
+                day,
+                f"tool.{tool.id}.{key}",
+                f"{tool.name}: {summary}",
+                tool.id,
+                "tool",
+                what,
+                step,
+                tool.contact,
+                (tool.id,),
+                None,
+                index,
+            )
+        )
+
+    for review in REVIEWS:
+        due = review_due(tool, review, policy)
+        if due is not None:
+            add(due, review.key, review.key, f"{review.label} due", review.step)
+    end = pilot_decision_due(tool)
+    if end is not None:
+        add(end, "pilot", "pilot-decision", "pilot ends; decide its outcome", "pilot")
+    stay = stage_due(tool, policy)
+    if stay is not None:
+        add(
+            stay,
+            "stage",
+            f"stage-{tool.status}",
+            f"longest allowed stay in {tool.status} ends",
+            None,
+        )
+    offboard = offboarding_due(tool, policy)
+    if offboard is not None and offboarding_missing(tool):
+        add(offboard, "offboarding", "offboarding", "offboarding deadline", "offboarding")
+    for exc in tool.exceptions:
+        add(
+            exc.until,
+            "exception",
+            f"exception.{exc.index}",
+            f"exception for {exc.rule} ends",
+            None,
+            exc.index,
+        )
+    return out

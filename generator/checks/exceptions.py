@@ -86,6 +86,7 @@ def exception_findings(
                     else "the finding is gone: delete the expired exception",
                     subject=tool.id,
                     owner=tool.contact,
+                    tools=(tool,),
                     due=exc.until,
                     step=STEP.get(exc.rule),
                 )
@@ -101,6 +102,7 @@ def exception_findings(
                     "fix the finding before then, or ask for a renewed exception",
                     subject=tool.id,
                     owner=tool.contact,
+                    tools=(tool,),
                     due=exc.until,
                     step=STEP.get(exc.rule),
                 )

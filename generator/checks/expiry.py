@@ -41,8 +41,9 @@ finding is back at full severity and ``exception-expired`` (warning) says so; an
 whose finding is gone is reported too, so that it gets deleted. An exception in use that ends
 within ``warning_days.exception`` days gives ``exception-expiring`` (warning).
 
-Where the code lives: due dates in ``due``; the findings in ``certificates`` and ``deadlines``
-(built through ``findings``); exceptions in ``exceptions``. ``check`` runs them all.
+Where the code lives: due dates in ``due`` (:func:`~generator.checks.due.obligations`, the one
+list of due dates the site and calendar show too); the findings in ``certificates`` and
+``deadlines`` (built through ``findings``); exceptions in ``exceptions``. ``check`` runs them all.
 """
 
 from __future__ import annotations
@@ -50,45 +51,12 @@ from __future__ import annotations
 from datetime import date
 
 from generator.checks import certificates, deadlines
-from generator.checks.due import (
-    IN_USE,
-    RELYING,
-    REVIEWS,
-    Review,
-    add_months,
-    current_until,
-    is_current,
-    last_review,
-    plural,
-    review_due,
-    timing,
-    when,
-)
-from generator.checks.exceptions import SIBLINGS, OpenException, apply_exceptions, open_exceptions
-from generator.checks.findings import STEP, Findings, owners
+from generator.checks.exceptions import apply_exceptions
+from generator.checks.findings import Findings
 from generator.diagnostics import Diagnostic
 from generator.model import Handbook
 
-__all__ = [
-    "IN_USE",
-    "RELYING",
-    "REVIEWS",
-    "SIBLINGS",
-    "STEP",
-    "OpenException",
-    "Review",
-    "add_months",
-    "check",
-    "current_until",
-    "is_current",
-    "last_review",
-    "open_exceptions",
-    "owners",
-    "plural",
-    "review_due",
-    "timing",
-    "when",
-]
+__all__ = ["check"]
 
 
 def check(handbook: Handbook, today: date) -> list[Diagnostic]:
@@ -97,8 +65,5 @@ def check(handbook: Handbook, today: date) -> list[Diagnostic]:
     found = list(certificates.certifications(run))
     for tool in handbook.tools.values():
         found += certificates.tool_certifications(run, tool)
-        found += deadlines.reviews(run, tool)
-        found += deadlines.pilot(run, tool)
-        found += deadlines.stage(run, tool)
-        found += deadlines.offboarding(run, tool)
+        found += deadlines.deadlines(run, tool)
     return apply_exceptions(run, found)

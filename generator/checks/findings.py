@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from generator.checks.due import timing
+from generator.checks.due import Due, obligations, timing
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import Mark
 from generator.model import Handbook, Tool
@@ -41,6 +41,11 @@ class Findings:
         self.policy = handbook.policy
         self.today = today
         self.about: dict[Diagnostic, tuple[Tool, ...]] = {}  # the tools a finding concerns
+        self.dues = obligations(handbook)  # the one computation of due dates
+
+    def dues_of(self, tool: Tool) -> list[Due]:
+        """The tool's own obligations (not its vendor's certificates)."""
+        return [d for d in self.dues if d.kind == "tool" and d.subject == tool.id]
 
     def finding(
         self,
@@ -56,7 +61,9 @@ class Findings:
         due: date | None,
         step: str | None = None,
         tools: Iterable[Tool] = (),
+        certificate: str | None = None,
     ) -> Diagnostic:
+        tools = tuple(tools)
         d = Diagnostic(
             rule,
             severity,
@@ -70,8 +77,10 @@ class Findings:
             owner=owner,
             due=due.isoformat() if due else None,
             days=(due - self.today).days if due else None,
+            certificate=certificate,
+            tools=tuple(t.id for t in tools),
         )
-        self.about[d] = tuple(tools)
+        self.about[d] = tools
         return d
 
     def subjects(self, d: Diagnostic) -> tuple[Tool, ...]:
@@ -96,8 +105,3 @@ class Findings:
         if severity is None:
             return None
         return (rules[1] if severity is Severity.ERROR else rules[0]), severity
-
-
-def owners(tools: Iterable[Tool]) -> str | None:
-    contacts = sorted({t.contact for t in tools})
-    return ", ".join(contacts) or None

@@ -4,7 +4,6 @@ working tree. Git itself runs through :class:`generator.history.Repo`.
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,16 +11,9 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic
 from generator.history import Repo
-from generator.load import KINDS, decode, discover, parse_yaml
+from generator.load import decode, discover, files, kind_of, parse_yaml
 
 FOLDERS = ("registry", "content")
-
-
-def kind_of(path: str) -> str | None:
-    for pattern, kind in KINDS.items():
-        if path.count("/") == pattern.count("/") and fnmatch.fnmatchcase(path, pattern):
-            return kind
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +49,10 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
 
 
 def working_tree(root: Path) -> Snapshot:
-    files, _ = discover(root)
+    found = discover(root)
     raw: dict[str, bytes] = {}
-    for file, _kind in files:
-        rel = file.relative_to(root).as_posix()
-        try:
-            raw[rel] = file.read_bytes()
-        except OSError:
-            continue  # reported by `handbook validate`
+    for rel, _kind in found.documents:
+        data, _ = files.read(root, rel)
+        if data is not None:  # unreadable files are reported by `handbook validate`
+            raw[rel] = data
     return _parse("working tree", None, raw)

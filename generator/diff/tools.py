@@ -10,7 +10,7 @@ from typing import Any
 from generator.diff.changes import ATTENTION, INFO, WARNING, Changes, Value
 from generator.diff.fields import additions, changed_keys, get, get_list, stem
 from generator.diff.revisions import Snapshot
-from generator.validate import IN_USE, has_path
+from generator.model import IN_USE, has_path
 
 
 class Requirements:

@@ -31,18 +31,22 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Severity
+from generator.load import files
 from generator.load.construct import MAX_DEPTH, MAX_NODES
+from generator.load.files import MAX_ASSET_BYTES, MAX_BYTES
 from generator.load.marked import Mark, MarkedDict, MarkedList, locate
 from generator.load.text import decode
 from generator.load.yamlfile import parse_yaml
 
 __all__ = [
     "KINDS",
+    "MAX_ASSET_BYTES",
     "MAX_BYTES",
     "MAX_DEPTH",
     "MAX_NODES",
     "SCHEMA_FILES",
     "Document",
+    "Found",
     "Mark",
     "MarkedDict",
     "MarkedList",
@@ -50,14 +54,15 @@ __all__ = [
     "Tree",
     "decode",
     "discover",
+    "kind_of",
+    "load_document",
+    "load_page",
     "load_tree",
     "load_yaml",
     "locate",
     "parse_yaml",
     "schema_comment",
 ]
-
-MAX_BYTES = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,39 +91,11 @@ class Document:
         return locate(self.marked(), where, key=key)
 
 
-def read(file: Path, rel: str) -> tuple[bytes | None, list[Diagnostic]]:
-    """A file's bytes, or why it cannot be read (a broken symlink, a permission problem)."""
-    try:
-        return file.read_bytes(), []
-    except OSError as exc:
-        return None, [
-            Diagnostic(
-                "file-unreadable",
-                Severity.ERROR,
-                f"cannot read file: {exc.strerror}",
-                rel,
-                hint="check that it exists and that you may read it",
-            )
-        ]
-
-
-def load_yaml(file: Path, root: Path, kind: str) -> tuple[Document, list[Diagnostic]]:
-    rel = file.relative_to(root).as_posix()
-    raw, unreadable = read(file, rel)
+def load_yaml(root: Path, rel: str, kind: str) -> tuple[Document, list[Diagnostic]]:
+    """One YAML file of the handbook (``rel`` is repo-relative), read through :mod:`.files`."""
+    raw, problems = files.read(root, rel, limit=MAX_BYTES, too_large_rule="yaml-too-large")
     if raw is None:
-        return Document(rel, kind, None), unreadable
-    if len(raw) > MAX_BYTES:
-        return Document(rel, kind, None), [
-            Diagnostic(
-                "yaml-too-large",
-                Severity.ERROR,
-                f"file is {len(raw):,} bytes; the limit is {MAX_BYTES:,}",
-                rel,
-                1,
-                1,
-                hint="split it or remove what does not belong in a registry entry",
-            )
-        ]
+        return Document(rel, kind, None), problems
     text, diags = decode(raw, rel)
     if text is None:
         return Document(rel, kind, None), diags
@@ -142,6 +119,8 @@ SCHEMA_FILES = {
     "phase": "phase.schema.json",
     "guidance": "guidance.schema.json",
 }
+PAGES = "content/pages"
+ASSETS = "content/assets"
 PARALLEL_FROM = 400  # files; below this a second process costs more than it saves
 
 
@@ -156,15 +135,19 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Tree:
+    """A loaded handbook: its YAML documents, its pages, and the paths of its assets."""
+
     root: Path
     documents: list[Document]
     pages: list[Page]
+    assets: tuple[str, ...] = ()  # repo-relative paths under content/assets/
 
     def of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.kind == kind]
 
 
-def _kind_of(rel: str) -> str | None:
+def kind_of(rel: str) -> str | None:
+    """The kind of YAML file a repo-relative path holds (``KINDS``), or None."""
     folder, _, name = rel.rpartition("/")
     for pattern, kind in KINDS.items():
         p_folder, _, p_name = pattern.rpartition("/")
@@ -173,42 +156,48 @@ def _kind_of(rel: str) -> str | None:
     return None
 
 
-def discover(root: Path) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Every file the handbook reads, with its kind; stray files are warnings."""
-    found: list[tuple[str, str]] = []
-    diags: list[Diagnostic] = []
+@dataclass(frozen=True, slots=True)
+class Found:
+    """Every input file of a handbook, by role (repo-relative paths), and what was refused."""
+
+    documents: list[tuple[str, str]]  # (path, kind)
+    pages: list[str]
+    assets: list[str]
+    problems: list[Diagnostic]
+
+
+def discover(root: Path) -> Found:
+    """Every file the handbook reads; links are refused and stray files are warnings."""
+    found = Found([], [], [], [])
     for top in ("registry", "content"):
-        for folder, dirs, names in os.walk(root / top):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            base = Path(folder).relative_to(root).as_posix()
-            for name in names:
-                if name.startswith("."):  # editor and macOS ._ files
-                    continue
-                rel = f"{base}/{name}"
-                kind = _kind_of(rel)
-                if kind is not None:
-                    found.append((rel, kind))
-                elif not (
-                    name == "README.md"
-                    or (base == "content/pages" and name.endswith(".md"))
-                    or rel.startswith("content/assets/")
-                ):
-                    hint = "registry and content files end in .yaml; see the README for the layout"
-                    if name.endswith(".yml"):
-                        hint = f"rename it to {name[:-4]}.yaml"
-                    diags.append(
-                        Diagnostic(
-                            "file-unexpected",
-                            Severity.WARNING,
-                            "file is not read by the handbook",
-                            rel,
-                            1,
-                            1,
-                            hint=hint,
-                        )
+        walked = files.walk(root, top)
+        found.problems.extend(walked.problems)
+        for rel in walked.files:
+            base, _, name = rel.rpartition("/")
+            kind = kind_of(rel)
+            if kind is not None:
+                found.documents.append((rel, kind))
+            elif base == PAGES and name.endswith(".md"):
+                found.pages.append(rel)
+            elif rel.startswith(ASSETS + "/"):
+                found.assets.append(rel)
+            elif name != "README.md":  # a folder's README explains it
+                hint = "registry and content files end in .yaml; see the README for the layout"
+                if name.endswith(".yml"):
+                    hint = f"rename it to {name[:-4]}.yaml"
+                found.problems.append(
+                    Diagnostic(
+                        "file-unexpected",
+                        Severity.WARNING,
+                        "file is not read by the handbook",
+                        rel,
+                        1,
+                        1,
+                        hint=hint,
                     )
-    found.sort(key=lambda item: item[0].split("/"))
-    return [(root / rel, kind) for rel, kind in found], diags
+                )
+    found.documents.sort(key=lambda item: item[0].split("/"))
+    return found
 
 
 def schema_comment(doc: Document, root: Path) -> list[Diagnostic]:
@@ -230,18 +219,34 @@ def schema_comment(doc: Document, root: Path) -> list[Diagnostic]:
     ]
 
 
-def _load_one(args: tuple[Path, Path, str]) -> tuple[Document, list[Diagnostic]]:
-    file, root, kind = args
-    doc, diags = load_yaml(file, root, kind)
+def load_document(root: Path, rel: str, kind: str) -> tuple[Document, list[Diagnostic]]:
+    """One YAML document and its load problems, including a missing schema comment."""
+    doc, diags = load_yaml(root, rel, kind)
     if doc.data is not None:
         diags += schema_comment(doc, root)
     return doc, diags
 
 
+def _load_one(args: tuple[Path, str, str]) -> tuple[Document, list[Diagnostic]]:
+    return load_document(*args)
+
+
+def load_page(root: Path, rel: str) -> tuple[Page | None, list[Diagnostic]]:
+    """A hand-written page from content/pages/ (UTF-8 Markdown)."""
+    raw, problems = files.read(root, rel)
+    if raw is None:
+        return None, problems
+    text, problems = decode(raw, rel)
+    if text is None:
+        return None, problems
+    return Page(rel, rel.rsplit("/", 1)[-1].removesuffix(".md"), text), []
+
+
 def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagnostic]]:
     """Load every file of the handbook under ``root``; files load in parallel when many."""
-    files, diags = discover(root)
-    work = [(f, root, kind) for f, kind in files]
+    found = discover(root)
+    diags = list(found.problems)
+    work = [(root, rel, kind) for rel, kind in found.documents]
     if jobs is None:
         jobs = min(2, os.cpu_count() or 1) if len(work) >= PARALLEL_FROM else 1
     # Loading allocates millions of small, acyclic objects while keeping them all alive; the
@@ -260,20 +265,13 @@ def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagno
         if paused:
             gc.enable()
     documents = []
-    for doc, found in results:
+    for doc, problems in results:
         documents.append(doc)
-        diags += found
+        diags += problems
     pages = []
-    pages_dir = root / "content" / "pages"
-    if pages_dir.is_dir():
-        for f in sorted(pages_dir.glob("*.md")):
-            rel = f.relative_to(root).as_posix()
-            raw, unreadable = read(f, rel)
-            diags += unreadable
-            if raw is None:
-                continue
-            text, problems = decode(raw, rel)
-            diags += problems
-            if text is not None:
-                pages.append(Page(rel, f.stem, text))
-    return Tree(root, documents, pages), diags
+    for rel in found.pages:
+        page, problems = load_page(root, rel)
+        diags += problems
+        if page is not None:
+            pages.append(page)
+    return Tree(root, documents, pages, tuple(found.assets)), diags

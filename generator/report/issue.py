@@ -180,9 +180,9 @@ def summary(rest: Sequence[Diagnostic], owners: Owners, *, level: int) -> list[s
     return out
 
 
-def header(diags: Sequence[Diagnostic], today: date, notes: int) -> list[str]:
+def header(diags: Sequence[Diagnostic], today: date, notes: int, why: str = "") -> list[str]:
     tools = len({d.subject for d in diags if d.subject})
-    line = f"Checked on **{today.isoformat()}**: {tally(diags)}"
+    line = f"Checked on **{today.isoformat()}**{why}: {tally(diags)}"
     line += f" for {plural(tools, 'tool')}." if tools else "."
     out = [MARKER, "## Stale AI-tool approvals", "", line]
     if notes:
@@ -222,11 +222,14 @@ def render_issue(
     mention_owners: bool,
     handles: Mapping[str, Sequence[str]] | None = None,
     max_chars: int = 65000,
+    why: str = "",
 ) -> str | None:
     """The tracking issue's body, or None when nothing is stale (no errors, no warnings).
 
-    With ``mention_owners``, owners that are GitHub handles are mentioned, and so are the
-    handles ``handles`` gives for an owner (see ``owner_handles``); otherwise nobody is.
+    ``why`` says where ``today`` came from when it is not the clock's date (" (pinned in
+    registry/policy.yaml)"). With ``mention_owners``, owners that are GitHub handles are
+    mentioned, and so are the handles ``handles`` gives for an owner (see ``owner_handles``);
+    otherwise nobody is.
 
     When every finding does not fit in ``max_chars``, the errors stay in detail (as many as fit,
     worst first) and the rest become per-owner, per-rule counts.
@@ -234,7 +237,7 @@ def render_issue(
     findings = stale(diags)
     if not findings:
         return None
-    head = header(findings, today, notes=len(diags) - len(findings))
+    head = header(findings, today, notes=len(diags) - len(findings), why=why)
     owners = Owners(mention_owners, handles or {})
     full = assemble(head, findings, [], owners, level=0)
     if len(full) <= max_chars:
@@ -264,6 +267,6 @@ def render_issue(
     return body[:max_chars]
 
 
-def resolved_comment(today: date) -> str:
+def resolved_comment(today: date, why: str = "") -> str:
     """The comment the publisher leaves when it closes the issue."""
-    return f"All approvals are current as of {today.isoformat()}. Closing this issue."
+    return f"All approvals are current as of {today.isoformat()}{why}. Closing this issue."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Severity, count, sorted_diagnostics
@@ -28,10 +28,13 @@ def as_dict(d: Diagnostic) -> dict[str, Any]:
     return out
 
 
-def render(diags: Sequence[Diagnostic]) -> str:
+def render(diags: Sequence[Diagnostic], meta: Mapping[str, Any] | None = None) -> str:
+    """``{"version": 1, "summary": {...}, "diagnostics": [...]}``, plus the keys of ``meta``
+    (the nightly report adds ``as_of`` and ``as_of_source``)."""
     n = count(diags)
     doc = {
         "version": VERSION,
+        **(meta or {}),
         "summary": {s.value: n[s] for s in Severity},
         "diagnostics": [as_dict(d) for d in sorted_diagnostics(diags)],
     }

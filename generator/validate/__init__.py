@@ -14,33 +14,56 @@ Each reports through one :class:`~generator.validate.checker.Checker`.
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from generator import codeowners
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import Tree
+from generator.model import Skip
 from generator.schema import Schemas
 from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
 from generator.validate.identity import identities, procedure, skeleton
 from generator.validate.policy import patterns
-from generator.validate.tools import IN_USE, has_path, tool
+from generator.validate.tools import tool
+from generator.validate.usable import usable
 from generator.validate.vendors import certifications
 
-__all__ = ["IN_USE", "_SECRET", "has_path", "skeleton", "validate"]
+__all__ = ["_SECRET", "Validation", "skeleton", "validate"]
 
 
-def validate(tree: Tree, schemas: Schemas, today: date) -> list[Diagnostic]:
-    """Schema checks, then the cross rules, over a loaded tree."""
-    found: list[Diagnostic] = []
-    valid: set[str] = set()
+@dataclass(slots=True)
+class Validation:
+    """What validation found, and which documents later stages may use.
+
+    ``valid``: the documents that passed their schema (the cross rules read only these).
+    ``usable``: each document that can still be used, mapped to the invalid records to leave
+    out of it (empty for a valid document); see :mod:`generator.validate.usable`.
+    """
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    valid: set[str] = field(default_factory=set)
+    usable: dict[str, Skip] = field(default_factory=dict)
+
+
+def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
+    """Schema checks, then the cross rules (on valid documents only), over a loaded tree."""
+    out = Validation()
+    found = out.diagnostics
     loaded = [d for d in tree.documents if d.data is not None]
     for doc in loaded:
         problems = schemas.check(doc)
         found += problems
         if not problems:
-            valid.add(doc.path)
+            out.valid.add(doc.path)
+            out.usable[doc.path] = frozenset()
+            continue
+        skip = usable(doc.kind, doc.data, functools.partial(schemas.errors, doc.kind))
+        if skip is not None:
+            out.usable[doc.path] = skip
     kinds = {d.kind for d in tree.documents}
     for kind, where in (("policy", "registry/policy.yaml"), ("phase", "content/procedure/")):
         if kind not in kinds:
@@ -53,23 +76,23 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> list[Diagnostic]:
                     hint="run from the handbook's root, or restore the file from git",
                 )
             )
-    checker = Checker(tree, today)
-    identities(checker, loaded)
-    procedure(checker, schemas, valid)
+    checker = Checker(tree, today, out.valid)
+    valid = [d for d in loaded if d.path in out.valid]
+    identities(checker, valid)
+    procedure(checker, schemas)
     # Every vendor file counts as existing; an invalid one's certifications are unknown.
     vendors: dict[str, dict[str, Any] | None] = {}
     for d in tree.of_kind("vendor"):
-        ident = d.data.get("id") if isinstance(d.data, dict) else None
+        ident = d.data.get("id") if d.path in out.valid else None
         if not isinstance(ident, str):
             ident = d.path.rsplit("/", 1)[-1].removesuffix(".yaml")
-        vendors[ident] = d.data if d.path in valid else None
-    for doc in tree.of_kind("policy"):
-        if doc.path in valid:
+        vendors[ident] = d.data if d.path in out.valid else None
+    for doc in valid:
+        if doc.kind == "policy":
             patterns(checker, doc)
-    for doc in tree.of_kind("vendor"):
-        if doc.path in valid:
+        elif doc.kind == "vendor":
             certifications(checker, doc)
-    for doc in tree.of_kind("tool"):
-        if doc.path in valid:
+        elif doc.kind == "tool":
             tool(checker, doc, vendors)
-    return found + checker.found + codeowners.stale(tree)
+    found += checker.found + codeowners.stale(tree)
+    return out

@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Tree
+from generator.model import Policy, build_policy
 from generator.rules import RULES
 from generator.schema import dotted
 
@@ -20,26 +21,33 @@ def as_date(iso: str | None) -> date | None:
 
 
 class Checker:
-    """Runs the cross rules over one tree; ``emit`` positions each finding by the loader's marks."""
+    """Runs the cross rules over one tree; ``emit`` positions each finding by the loader's marks.
 
-    def __init__(self, tree: Tree, today: date) -> None:
+    Only documents that passed their schema are read (``valid``): the policy (else the defaults
+    of :class:`~generator.model.Policy`) and the procedure's steps.
+    """
+
+    def __init__(self, tree: Tree, today: date, valid: set[str]) -> None:
         self.tree = tree
         self.today = today
+        self.valid = valid
         self.found: list[Diagnostic] = []
-        self.policy: dict[str, Any] = {}
+        self.policy = Policy(path="registry/policy.yaml", raw={})
         for doc in tree.of_kind("policy"):
-            if isinstance(doc.data, dict):
-                self.policy = doc.data
+            if doc.path in valid:
+                self.policy = build_policy(doc.path, doc.data)
         self.steps = self.step_ids()
         self.unknown_fields: set[str] = set()  # step evidence the tool schema lacks
 
+    def of_kind(self, kind: str) -> list[Document]:
+        """The valid documents of ``kind``."""
+        return [d for d in self.tree.of_kind(kind) if d.path in self.valid]
+
     def step_ids(self) -> dict[str, dict[str, Any]]:
         steps: dict[str, dict[str, Any]] = {}
-        for doc in self.tree.of_kind("phase"):
-            if isinstance(doc.data, dict):
-                for step in doc.data.get("steps") or []:
-                    if isinstance(step, dict) and isinstance(step.get("id"), str):
-                        steps.setdefault(step["id"], step)  # a duplicate is reported; first wins
+        for doc in self.of_kind("phase"):
+            for step in doc.data["steps"]:
+                steps.setdefault(step["id"], step)  # a duplicate is reported; first wins
         return steps
 
     def emit(

@@ -70,13 +70,11 @@ def identities(check: Checker, docs: list[Document]) -> None:
             names.setdefault(key, doc)
 
 
-def procedure(check: Checker, schemas: Schemas, valid: set[str]) -> None:
+def procedure(check: Checker, schemas: Schemas) -> None:
     """Step ids unique; step evidence names tool fields; guidance and policy name real steps."""
     steps = check.steps
     seen_steps: dict[str, str] = {}
-    for doc in check.tree.of_kind("phase"):
-        if doc.path not in valid:
-            continue
+    for doc in check.of_kind("phase"):
         for i, step in enumerate(doc.data["steps"]):
             if step["id"] in seen_steps:
                 other = seen_steps[step["id"]]
@@ -102,17 +100,13 @@ def procedure(check: Checker, schemas: Schemas, valid: set[str]) -> None:
                     )
     if not steps:
         return  # no procedure at all: reported once, not once per reference
-    for doc in check.tree.of_kind("guidance"):
-        if doc.path not in valid:
-            continue
+    for doc in check.of_kind("guidance"):
         for section in ("tips", "pitfalls", "faq"):
             for i, entry in enumerate(doc.data.get(section, [])):
                 for j, sid in enumerate(entry.get("steps", [])):
                     if sid not in steps:
                         _unknown_step(check, doc, [section, i, "steps", j], sid, steps)
-    for doc in check.tree.of_kind("policy"):
-        if doc.path not in valid:
-            continue
+    for doc in check.of_kind("policy"):
         for status, needed in doc.data["requirements"].items():
             for j, sid in enumerate(needed):
                 if sid not in steps:

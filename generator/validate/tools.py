@@ -6,11 +6,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from generator.load import Document
+from generator.model import IN_USE, has_path
 from generator.validate.checker import Checker, as_date
 from generator.validate.credentials import secrets
 from generator.validate.identity import rule_reference, vendor_reference
-
-IN_USE = {"pilot", "approved", "restricted"}
 
 
 def tool(check: Checker, doc: Document, vendors: dict[str, dict[str, Any] | None]) -> None:
@@ -78,7 +77,7 @@ def _dates(check: Checker, doc: Document, ev: dict[str, Any]) -> None:
             off["completed"],
         )
     pilot = ev.get("pilot")
-    minimum = int(policy.get("pilot_min_days", 14))
+    minimum = policy.pilot_min_days
     if pilot:
         days = (as_date(pilot["end"]) - as_date(pilot["start"])).days  # type: ignore[operator]
         if 0 <= days < minimum:
@@ -91,10 +90,7 @@ def _dates(check: Checker, doc: Document, ev: dict[str, Any]) -> None:
                 f"set the end on or after {as_date(pilot['start']) + timedelta(days=minimum)}",  # type: ignore[operator]
             )
     bench = ev.get("benchmark")
-    lo, hi = (
-        (policy.get("benchmark_tasks") or {}).get("min", 20),
-        (policy.get("benchmark_tasks") or {}).get("max", 50),
-    )
+    lo, hi = policy.benchmark_min, policy.benchmark_max
     if bench and not lo <= bench["tasks"] <= hi:
         check.emit(
             "benchmark-size",
@@ -118,7 +114,7 @@ def _status(
     check: Checker, doc: Document, data: dict[str, Any], ev: dict[str, Any], status: str
 ) -> None:
     steps = check.steps
-    needed = (check.policy.get("requirements") or {}).get(status, [])
+    needed = check.policy.requirements.get(status, ())
     for sid in needed:
         step = steps.get(sid)
         if step is None:
@@ -196,7 +192,7 @@ def _status(
 
 
 def _exceptions(check: Checker, doc: Document, data: dict[str, Any]) -> None:
-    longest = int(check.policy.get("exception_max_days", 90))
+    longest = check.policy.exception_max_days
     for i, exc in enumerate(data.get("exceptions", [])):
         where: list[str | int] = ["exceptions", i]
         rule_reference(check, doc, where, exc["rule"])
@@ -218,14 +214,6 @@ def _exceptions(check: Checker, doc: Document, data: dict[str, Any]) -> None:
                 f"more than {longest} days from {check.today}",
                 f"set 'until' on or before {_plus(check.today, longest)}",
             )
-
-
-def has_path(data: Any, parts: list[str]) -> bool:
-    for part in parts:
-        if not isinstance(data, dict) or part not in data:
-            return False
-        data = data[part]
-    return data not in (None, [], {})
 
 
 def _plus(day: date, days: int) -> date:

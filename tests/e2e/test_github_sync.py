@@ -514,7 +514,10 @@ def test_handbook_report_github_issue(
     issue = github.items[1]
     assert issue["title"] == "Stale AI-tool approvals"
     assert issue["body"].startswith(f"{MARKER}\n## Stale AI-tool approvals\n\n")
-    assert "Checked on **2026-11-01**: 2 errors for 1 tool." in issue["body"]
+    assert (
+        "Checked on **2026-11-01** (pinned in registry/policy.yaml): 2 errors for 1 tool."
+        in issue["body"]
+    )
     assert "rule `output-audit-overdue`" in issue["body"]
     assert "rule `vendor-review-overdue`" in issue["body"]
 
@@ -534,7 +537,10 @@ def test_handbook_report_github_issue(
     outputs += [out, err]
     assert out.splitlines()[-1] == f"github issue #1 closed: https://github.example/{REPO}/issues/1"
     assert github.items[1]["state"] == "closed"
-    assert github.comments[1] == ["All approvals are current as of 2026-11-01. Closing this issue."]
+    assert github.comments[1] == [
+        "All approvals are current as of 2026-11-01 (pinned in registry/policy.yaml). "
+        "Closing this issue."
+    ]
 
     assert main(argv) == 0
     out, err = capsys.readouterr()

@@ -23,11 +23,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from generator import pipeline
 from generator.build import Layout, build_site, inputs_for
-from generator.checks import expiry
-from generator.cli import banner_text, load_and_validate
 from generator.diagnostics import Severity, exit_code
-from generator.model import build
 
 REPO = Path(__file__).resolve().parents[2]
 # Debian's chromium; HANDBOOK_CHROMIUM names another installed Chromium-based browser (GitHub's
@@ -82,15 +80,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     (root / "registry/tools/evil-tool.yaml").write_text(EVIL_TOOL, encoding="utf-8")
-    tree, diags, today = load_and_validate(root, AS_OF)
-    assert exit_code(diags) == 0, diags
-    handbook = build(tree)
-    findings = expiry.check(handbook, today)
+    checked = pipeline.check(root, AS_OF, AS_OF)
+    assert exit_code(checked.diagnostics) == 0, checked.diagnostics
+    handbook = checked.handbook
+    findings = pipeline.staleness(checked)
     assert any(f.severity is Severity.ERROR for f in findings)  # something is stale
     layout = Layout.at(root)
-    banner = banner_text(AS_OF, handbook.policy.as_of, today)
     result = build_site(
-        layout, handbook, inputs_for(root, handbook, today, findings), banner=banner
+        layout,
+        handbook,
+        inputs_for(checked, handbook, findings),
+        checked.tree,
+        banner=checked.as_of.banner,
     )
     assert result.problems == []
     return layout.site_dir

@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from conftest import TODAY, MakeTree
 
+from generator import pipeline
 from generator.build import Layout, config_text, nav, override_text, write_tree
-from generator.cli import load_and_validate
 from generator.model import build
 from generator.render import Inputs, Site
 
@@ -27,7 +27,7 @@ def test_write_tree_rewrites_only_changed_files_and_removes_the_rest(tmp_path: P
 
 
 def site_for(root: Path) -> Site:
-    tree, _, _ = load_and_validate(root, None)
+    tree = pipeline.check(root, None, TODAY).tree
     return Site(build(tree), Inputs(TODAY))
 
 

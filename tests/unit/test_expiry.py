@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.checks import expiry
+from generator.checks import due, exceptions, expiry, findings
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import parse_yaml
 from generator.model import Guidance, Handbook, build_policy, build_tool, build_vendor
@@ -452,7 +452,7 @@ def test_timed_rule_at_edges(case: Timed, edge: str, when: Any, expected: Severi
 
 
 def test_every_rule_the_check_reports_is_in_the_rules_table() -> None:
-    reported = {c.warn for c in TIMED} | {c.fail for c in TIMED} | set(expiry.STEP)
+    reported = {c.warn for c in TIMED} | {c.fail for c in TIMED} | set(findings.STEP)
     reported |= {"exception-expired", "exception-expiring"}
     assert all(RULES[r].stage == "check" for r in reported)
 
@@ -789,7 +789,7 @@ def test_open_exceptions() -> None:
     later = EXC | {"rule": "vendor-review-overdue", "until": "2026-12-15"}
     ended = EXC | {"rule": "access-review-overdue", "until": "2026-10-31"}
     hb = excepted(later, EXC, ended)
-    got = expiry.open_exceptions(hb, date(2026, 11, 1))
+    got = exceptions.open_exceptions(hb, date(2026, 11, 1))
     assert [(o.rule, o.until, o.days_left) for o in got] == [
         ("output-audit-overdue", date(2026, 11, 30), 29),
         ("vendor-review-overdue", date(2026, 12, 15), 44),
@@ -832,10 +832,10 @@ def test_whole_text_output() -> None:
 
 
 def test_dates_helpers() -> None:
-    assert expiry.add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
-    assert expiry.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
-    assert expiry.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
-    assert expiry.add_months(date(2026, 1, 31), 25) == date(2028, 2, 29)
+    assert due.add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
+    assert due.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert due.add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
+    assert due.add_months(date(2026, 1, 31), 25) == date(2028, 2, 29)
 
 
 def test_missing_access_or_compliance_record_is_left_to_validate() -> None:
@@ -847,7 +847,7 @@ def test_missing_access_or_compliance_record_is_left_to_validate() -> None:
 def test_review_due_is_the_date_the_check_reports() -> None:
     hb = make([change(TOOL, {"evidence.vendor_review": None})])
     tool = hb.tools["acme-chat"]
-    dues = {r.key: expiry.review_due(tool, r, hb.policy) for r in expiry.REVIEWS}
+    dues = {r.key: due.review_due(tool, r, hb.policy) for r in due.REVIEWS}
     assert dues == {
         "output_audit": date(2026, 11, 1),
         "access_review": date(2026, 11, 30),

@@ -11,11 +11,11 @@ from pathlib import Path
 
 from conftest import TODAY, MakeTree
 
-from generator.cli import load_and_validate
+from generator import pipeline
+from generator.checks.due import Due
 from generator.exports import due_dates_ics, exports, fold, ics_text
 from generator.model import Handbook, build
 from generator.render import Inputs, Site
-from generator.status import Due
 
 TOOL_KEYS = {
     "id", "name", "vendor", "description", "status", "status_since", "owner", "problem", "uses",
@@ -28,7 +28,7 @@ VENDOR_KEYS = {
 
 
 def handbook_of(root: Path) -> Handbook:
-    tree, _, _ = load_and_validate(root, None)
+    tree = pipeline.check(root, None, TODAY).tree
     return build(tree)
 
 
@@ -124,7 +124,14 @@ def test_ics_uids_do_not_depend_on_the_day(handbook_tree: MakeTree) -> None:
 def test_ics_text_escaping_and_folding() -> None:
     assert ics_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
     due = Due(
-        date(2027, 1, 31), "x.y", "Näme, with; ünïcödé " * 8 + "\nend", "y", "tool", None, None
+        day=date(2027, 1, 31),
+        uid="x.y",
+        summary="Näme, with; ünïcödé " * 8 + "\nend",
+        subject="y",
+        kind="tool",
+        what="stage",
+        step=None,
+        owner=None,
     )
     ics = due_dates_ics([due], TODAY)
     raw = ics.encode("utf-8")

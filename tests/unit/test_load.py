@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -457,7 +458,7 @@ def test_deep_alias_is_measured_where_it_is_used() -> None:
 def test_file_over_max_bytes_is_refused(tmp_path: Path) -> None:
     file = tmp_path / "big.yaml"
     file.write_bytes(b"a: 1\n" + b"#" * (MAX_BYTES - 5) + b"\n")
-    doc, diags = load_yaml(file, tmp_path, "tool")
+    doc, diags = load_yaml(tmp_path, "big.yaml", "tool")
     assert doc.data is None
     assert diags == [
         Diagnostic(
@@ -475,7 +476,7 @@ def test_file_over_max_bytes_is_refused(tmp_path: Path) -> None:
 def test_file_of_exactly_max_bytes_loads(tmp_path: Path) -> None:
     file = tmp_path / "big.yaml"
     file.write_bytes(b"a: 1\n" + b"#" * (MAX_BYTES - 6) + b"\n")
-    doc, diags = load_yaml(file, tmp_path, "tool")
+    doc, diags = load_yaml(tmp_path, "big.yaml", "tool")
     assert (doc.data, diags) == ({"a": 1}, [])
 
 
@@ -556,8 +557,11 @@ def test_discover_kinds_and_strays(tmp_path: Path) -> None:
     ]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x: 1\n", encoding="utf-8")
-    files, diags = discover(tmp_path)
-    assert [(f.relative_to(tmp_path).as_posix(), kind) for f, kind in files] == [
+    found = discover(tmp_path)
+    assert found.pages == ["content/pages/index.md"]
+    assert found.assets == ["content/assets/logo.svg"]
+    diags = found.problems
+    assert found.documents == [
         ("content/guidance.yaml", "guidance"),
         ("content/procedure/1-a.yaml", "phase"),
         ("registry/policy.yaml", "policy"),
@@ -621,11 +625,11 @@ def test_parallel_load_gives_the_same_tree(handbook_tree: Any) -> None:
     assert chat.locate(["status", "value"]) == (10, 10)
 
 
-def test_unreadable_page_is_reported(handbook_tree: Any) -> None:
+def test_a_page_that_is_not_a_regular_file_is_reported(handbook_tree: Any) -> None:
     root = handbook_tree()
     (root / "content/pages").mkdir()
-    (root / "content/pages/gone.md").symlink_to(root / "nowhere.md")
+    os.mkfifo(root / "content/pages/pipe.md")  # reading it would block forever
     _, diags = load_tree(root)
     assert [(d.location, d.rule, d.message) for d in diags] == [
-        ("content/pages/gone.md", "file-unreadable", "cannot read file: No such file or directory")
+        ("content/pages/pipe.md", "file-unreadable", "not a regular file")
     ]

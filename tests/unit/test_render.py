@@ -10,18 +10,19 @@ import markdown
 import pytest
 from conftest import TODAY, MakeTree
 
-from generator.cli import load_and_validate
+from generator import pipeline
 from generator.diagnostics import Diagnostic, Severity, exit_code
 from generator.model import Handbook, build
 from generator.render import Inputs, Site, badge, list_item, loose_items, pages, render
 from generator.rules import RULES
-from generator.status import step_states
+from generator.status import findings_by_tool, step_states
 
 EVIL = "<script>window.pwned=1</script> *bold* [x](javascript:alert(1)) | pipe"
 
 
 def handbook_of(root: Path, *, valid: bool = True) -> Handbook:
-    tree, diags, _ = load_and_validate(root, None)
+    checked = pipeline.check(root, None, TODAY)
+    tree, diags = checked.tree, checked.diagnostics
     if valid:
         assert exit_code(diags) == 0, diags
     return build(tree)
@@ -284,38 +285,44 @@ def test_as_of_date_is_the_given_day(hb: Handbook) -> None:
     assert "as of 2027-01-05" in out["tools/index.md"]
 
 
-def test_vendor_certificate_findings_reach_the_tools_that_rely_on_them(hb: Handbook) -> None:
-    from generator.checks.expiry import current_until
-    from generator.status import findings_by_tool
+def test_certificate_findings_reach_exactly_the_tools_that_rely_on_them(
+    handbook_tree: MakeTree,
+) -> None:
+    """Two certificates of one vendor lapse on the same day; acme-chat relies on only the ISO
+    certificate, acme-code on only the SOC 2 report: each finding reaches its own tool."""
+    root = handbook_tree()
+    vendor = root / "registry/vendors/acme-ai.yaml"
+    vendor.write_text(
+        vendor.read_text(encoding="utf-8").replace("expires: 2028-03-14", "expires: 2027-06-30"),
+        encoding="utf-8",
+    )
+    chat = root / "registry/tools/acme-chat.yaml"
+    chat.write_text(
+        chat.read_text(encoding="utf-8").replace(
+            "      - soc2-2026\n      - iso27001\n", "      - iso27001\n"
+        ),
+        encoding="utf-8",
+    )
+    checked = pipeline.check(root, date(2027, 7, 2), TODAY)
+    hb = checked.handbook
+    found = [d for d in pipeline.staleness(checked) if d.rule == "cert-expired"]
+    assert sorted((d.certificate, d.tools) for d in found) == [
+        ("iso27001", ("acme-chat",)),
+        ("soc2-2026", ("acme-code",)),
+    ]
+    by_tool = findings_by_tool(hb, found)
+    assert [d.certificate for d in by_tool["acme-chat"]] == ["iso27001"]
+    assert [d.certificate for d in by_tool["acme-code"]] == ["soc2-2026"]
+    pages = render(hb, Inputs(date(2027, 7, 2), findings=found))
+    assert "ISO/IEC 27001 certificate" in pages["tools/acme-chat.md"]
 
-    vendor = hb.vendors["acme-ai"]
-    cert = next(
-        c for c in vendor.certifications if c.id in hb.tools["acme-chat"].relied_certifications
-    )
-    lapsed = Diagnostic(
-        "cert-expired",
-        Severity.ERROR,
-        "the certificate expired",
-        vendor.path,
-        subject="acme-ai",
-        step="vendor-due-diligence",
-        due=current_until(cert, hb.policy).isoformat(),
-    )
-    other = Diagnostic(
-        "cert-expired",
-        Severity.ERROR,
-        "another one",
-        vendor.path,
-        subject="acme-ai",
-        due="1999-01-01",
-    )
-    by_tool = findings_by_tool(hb, [lapsed, other])
-    assert by_tool["acme-chat"] == [lapsed]
-    assert states_of(hb, "acme-chat", by_tool["acme-chat"])["vendor-due-diligence"] == "stale"
-    page = render(hb, Inputs(TODAY, findings=[lapsed]))["tools/acme-chat.md"]
-    assert "## Certifications relied on" in page
-    assert f"(<code>{cert.id}</code>)" in page
-    assert "the certificate expired" in page
+    def findings_section(page: str) -> str:
+        return page.split("## Findings", 1)[1].split("\n## ", 1)[0]
+
+    assert "soc2-2026" in findings_section(pages["tools/acme-code.md"])
+    assert "iso27001" not in findings_section(pages["tools/acme-code.md"])
+    assert "soc2-2026" not in findings_section(pages["tools/acme-chat.md"])
+    assert states_of(hb, "acme-code", by_tool["acme-code"])["vendor-due-diligence"] == "stale"
 
 
 @pytest.mark.parametrize(

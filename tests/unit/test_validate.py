@@ -38,7 +38,7 @@ def findings(
     handbook_tree: MakeTree, schemas: Schemas, files: dict[str, str], today: date = TODAY
 ) -> list[tuple[str, str, str]]:
     tree, diags = load_tree(handbook_tree(files=files))
-    diags += validate(tree, schemas, today)
+    diags += validate(tree, schemas, today).diagnostics
     return [(d.location, d.rule, d.message) for d in sorted_diagnostics(diags)]
 
 
@@ -409,7 +409,7 @@ def test_exception_for_an_unknown_rule_without_a_close_match(
     handbook_tree: MakeTree, schemas: Schemas
 ) -> None:
     tree, diags = load_tree(handbook_tree(files=exception("2026-12-01", rule="zzz")))
-    [d] = validate(tree, schemas, TODAY) + diags
+    [d] = validate(tree, schemas, TODAY).diagnostics + diags
     assert (d.rule, d.message, d.hint) == (
         "ref-unknown-rule",
         "exception names rule 'zzz', which does not exist",

@@ -1,0 +1,71 @@
+"""`handbook new-tool` and `handbook new-vendor`: scaffold an entry that validates as written."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from generator import pipeline
+from generator.cli.common import add_root, command, emit, today
+from generator.diagnostics import exit_code
+from generator.schema import Schemas
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = command(sub, "new-tool", "scaffold registry/tools/ID.yaml")
+    add_root(p)
+    p.add_argument("id", help="the new tool's id: lower-case letters, digits and hyphens")
+    p.add_argument("--vendor", required=True, help="the vendor's id (registry/vendors/VENDOR.yaml)")
+    p.add_argument("--name", help="the tool's name (default: from the id)")
+    p.add_argument(
+        "--owner",
+        help="the owning team's contact address, or its GitHub handle (@org/team)",
+    )
+    p.set_defaults(run=run_tool)
+
+    p = command(sub, "new-vendor", "scaffold registry/vendors/ID.yaml")
+    add_root(p)
+    p.add_argument("id", help="the new vendor's id: lower-case letters, digits and hyphens")
+    p.add_argument("--name", help="the vendor's name (default: from the id)")
+    p.set_defaults(run=run_vendor)
+
+
+def run_tool(args: argparse.Namespace) -> int:
+    from generator import scaffold
+
+    pipeline.check_root(args.root)
+    ctx = scaffold.context(args.root, Schemas(args.root / "schemas").raw)
+    name = args.name or scaffold.default_name(args.id)
+    scaffold.check_new_id(ctx, "tool", args.id, name)
+    scaffold.check_vendor(ctx, args.vendor)
+    contact, github = scaffold.split_owner(args.owner)
+    day = pipeline.resolve_as_of(None, ctx.tree, today()).day
+    text = scaffold.tool_text(ctx, args.id, args.vendor, name, day, contact, github)
+    return created(args.root, f"registry/tools/{args.id}.yaml", text)
+
+
+def run_vendor(args: argparse.Namespace) -> int:
+    from generator import scaffold
+
+    pipeline.check_root(args.root)
+    ctx = scaffold.context(args.root, Schemas(args.root / "schemas").raw)
+    name = args.name or scaffold.default_name(args.id)
+    scaffold.check_new_id(ctx, "vendor", args.id, name)
+    day = pipeline.resolve_as_of(None, ctx.tree, today()).day
+    return created(
+        args.root, f"registry/vendors/{args.id}.yaml", scaffold.vendor_text(ctx, args.id, name, day)
+    )
+
+
+def created(root: Path, rel: str, text: str) -> int:
+    """Write a scaffold, then validate the tree and show any finding about the new file."""
+    from generator import scaffold
+
+    scaffold.create(root, rel, text)
+    checked = pipeline.check(root, None, today())
+    mine = [d for d in checked.diagnostics if d.path == rel]
+    print(f"created {rel}")
+    if mine:
+        emit(mine, "text")
+    print("next: replace the TODOs and placeholders, then run `handbook validate`")
+    return exit_code(mine)

@@ -1,0 +1,26 @@
+"""`handbook serve`: a live preview on 127.0.0.1, rebuilt when the sources change."""
+
+from __future__ import annotations
+
+import argparse
+
+from generator.cli.common import add_common, command, today
+from generator.diagnostics import HandbookError
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = command(
+        sub, "serve", "live preview on 127.0.0.1, rebuilt when content, registry or schemas change"
+    )
+    add_common(p, [])
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from generator import serve  # imports MkDocs: only for the commands that need it
+
+    host, _, port = args.dev_addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise HandbookError(f"--dev-addr {args.dev_addr!r} is not HOST:PORT", "e.g. 127.0.0.1:8000")
+    return serve.serve(args.root, host, int(port), given=args.as_of, clock=today)

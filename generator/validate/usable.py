@@ -1,0 +1,129 @@
+"""What of an invalid document can still be used: the document minus its invalid records.
+
+One bad pull request must not blind the nightly report: a tool whose ``tags`` are malformed still
+has a vendor review that can go stale. A document that fails its schema is therefore pruned, one
+*record* at a time, until what is left is valid:
+
+* tool: an evidence section (``evidence.pilot``), one entry of a list section
+  (``evidence.output_audits[2]``), one exception (``exceptions[0]``);
+* vendor: one certification (``certifications[1]``);
+* policy: one top-level setting (``pilot_min_days``), or one status's requirements
+  (``requirements.pilot``); a setting left out takes its default;
+* phase: one step; guidance: one tip, pitfall or question.
+
+An unknown key is simply dropped. An error anywhere else (a tool's ``status.since``, a vendor's
+``id``) leaves nothing usable, and the document is reported beside the findings of the others.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+Path_ = tuple[str | int, ...]
+Skip = frozenset[Path_]
+
+ROUNDS = 4  # removing a record can leave a parent missing a required key: look again
+
+
+def record_of(kind: str, where: Path_, data: Any) -> Path_ | None:
+    """The smallest record of a ``kind`` document that contains the value at ``where``."""
+    if kind == "tool":
+        if where[:1] == ("exceptions",) and len(where) >= 2:
+            return where[:2]
+        if where[:1] == ("evidence",) and len(where) >= 2:
+            section = where[1]
+            value = data.get("evidence", {}).get(section) if isinstance(data, dict) else None
+            if isinstance(value, list) and len(where) >= 3:
+                return where[:3]
+            return where[:2]
+        return None
+    if kind == "vendor":
+        return where[:2] if where[:1] == ("certifications",) and len(where) >= 2 else None
+    if kind == "policy":
+        if where[:1] == ("requirements",) and len(where) >= 2:
+            return where[:2]
+        return where[:1] if where else None
+    if kind == "phase":
+        return where[:2] if where[:1] == ("steps",) and len(where) >= 2 else None
+    if kind == "guidance":
+        return where[:2] if len(where) >= 2 else None
+    return None
+
+
+def _drop(data: Any, where: Path_) -> None:
+    node = data
+    for step in where[:-1]:
+        node = node[step]
+    last = where[-1]
+    if isinstance(node, dict):
+        node.pop(last, None)
+    elif isinstance(node, list) and isinstance(last, int):
+        node[last] = _GONE
+
+
+class _Gone:
+    """A removed list entry: kept in place so that later entries keep their index."""
+
+
+_GONE = _Gone()
+
+
+def _compact(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _compact(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_compact(v) for v in data if v is not _GONE]
+    return data
+
+
+Errors = Callable[[Any], list[tuple[Path_, str, tuple[str, ...]]]]
+
+
+def usable(kind: str, data: Any, errors: Errors) -> Skip | None:
+    """The records to leave out of ``data`` so that the rest is valid; None when no such set.
+
+    ``errors(data)`` lists a candidate's schema errors as (instance path, error kind, unknown
+    keys for an AdditionalProperties error).
+    """
+    skip: set[Path_] = set()
+    unknown: set[Path_] = set()
+    for _ in range(ROUNDS):
+        candidate = copy.deepcopy(data)
+        removed = set(skip)  # what this candidate lacks, for mapping its paths back
+        for where in sorted(skip | unknown, key=len, reverse=True):
+            _drop(candidate, where)
+        found = errors(_compact(candidate))
+        if not found:
+            return frozenset(skip)
+        for where, error, keys in found:
+            where = _original(where, removed)
+            if error == "AdditionalProperties" and keys:
+                for key in keys:
+                    record = record_of(kind, (*where, key), data)
+                    unknown.add(record if record is not None else (*where, key))
+                continue
+            record = record_of(kind, where, data)
+            if record is None:
+                return None
+            skip.add(record)
+    return None
+
+
+def _original(where: Path_, skip: set[Path_]) -> Path_:
+    """An error path in the compacted candidate, mapped back to the indexes of the file."""
+    out: list[str | int] = []
+    for step in where:
+        if isinstance(step, int):
+            prefix = tuple(out)
+            removed = sorted(
+                w[-1]
+                for w in skip
+                if len(w) == len(prefix) + 1 and w[:-1] == prefix and isinstance(w[-1], int)
+            )
+            for r in removed:
+                if r <= step:
+                    step += 1
+        out.append(step)
+    return tuple(out)
