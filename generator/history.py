@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from generator.diagnostics import HandbookError
-from generator.load import decode, parse_yaml
+from generator.load import MAX_BYTES, decode, parse_yaml
 
 TOOLS_DIR = "registry/tools"
 _ZERO = "0" * 40
@@ -59,6 +59,18 @@ def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes
         first = stderr.splitlines()[0] if stderr else f"exit status {proc.returncode}"
         raise GitFailed(f"git {args[0]} failed: {first}", stderr)
     return proc.stdout
+
+
+SYMLINK_MODE = "120000"
+
+
+@dataclass(frozen=True, slots=True)
+class TreeEntry:
+    """A file in a commit: handbook-relative path, git mode (``120000``: a link) and size."""
+
+    path: str
+    mode: str
+    size: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +115,47 @@ class Repo:
     def short(self, sha: str) -> str:
         return self.git("rev-parse", "--short", sha).decode().strip()
 
-    def files(self, rev: str, folders: Iterable[str]) -> list[str]:
-        """Handbook-relative paths of the files under ``folders`` at ``rev``."""
-        out = self.git("ls-tree", "-r", "-z", "--name-only", rev, "--", *map(self.full, folders))
-        rels = (self.rel(p) for p in out.decode("utf-8", "replace").split("\0") if p)
-        return sorted(r for r in rels if r is not None and "\n" not in r)
+    def files(self, rev: str, folders: Iterable[str]) -> list[TreeEntry]:
+        """The files under ``folders`` at ``rev``: handbook-relative path, mode and size."""
+        out = self.git("ls-tree", "-r", "-l", "-z", rev, "--", *map(self.full, folders))
+        entries = []
+        for record in out.decode("utf-8", "replace").split("\0"):
+            meta, _, path = record.partition("\t")
+            parts = meta.split()
+            rel = self.rel(path) if path else None
+            if len(parts) != 4 or rel is None or "\n" in rel:
+                continue
+            mode, kind, _sha, size = parts
+            if kind == "blob":
+                entries.append(TreeEntry(rel, mode, int(size) if size.isdigit() else 0))
+        return sorted(entries, key=lambda e: e.path)
 
     def read(self, rev: str, paths: Sequence[str]) -> dict[str, bytes]:
         """The content of each path at ``rev``, read by one ``git cat-file --batch``."""
         return self.blobs([f"{rev}:{self.full(p)}" for p in paths], keys=paths)
 
-    def blobs(self, specs: Sequence[str], keys: Sequence[str] | None = None) -> dict[str, bytes]:
-        """Objects by name (``sha`` or ``rev:path``), keyed by ``keys``; missing ones left out."""
+    def sizes(self, specs: Sequence[str]) -> dict[str, int]:
+        """The size in bytes of each blob named in ``specs`` (``git cat-file --batch-check``)."""
+        if not specs:
+            return {}
+        out = self.git("cat-file", "--batch-check", stdin="".join(s + "\n" for s in specs).encode())
+        found: dict[str, int] = {}
+        for spec, line in zip(specs, out.decode("utf-8", "replace").splitlines(), strict=False):
+            parts = line.split()
+            if len(parts) == 3 and parts[1] == "blob" and parts[2].isdigit():
+                found[spec] = int(parts[2])
+        return found
+
+    def blobs(
+        self, specs: Sequence[str], keys: Sequence[str] | None = None, *, limit: int = MAX_BYTES
+    ) -> dict[str, bytes]:
+        """Objects by name (``sha`` or ``rev:path``), keyed by ``keys``; missing ones, and blobs
+        larger than ``limit`` bytes (never read: their sizes are asked first), left out."""
+        sizes = self.sizes(specs)
+        pairs = [
+            (s, k) for s, k in zip(specs, keys or specs, strict=True) if sizes.get(s, 0) <= limit
+        ]
+        specs, keys = [s for s, _ in pairs], [k for _, k in pairs]
         if not specs:
             return {}
         out = self.git("cat-file", "--batch", stdin="".join(s + "\n" for s in specs).encode())

@@ -52,6 +52,8 @@ def check_target(root: Path, target: Path, flag: str, others: Iterable[Path] = (
     """Refuse ``target`` as an output folder (HandbookError, exit 2) when it overlaps an input,
     the repository root, or another output folder in ``others``, or when it holds files it was
     not made by this tool."""
+    if target.is_symlink():
+        owned(target, flag)  # refuses it, saying so
     root, target = root.resolve(), target.resolve()
     if _inside(root, target):
         raise HandbookError(

@@ -176,7 +176,8 @@ def build_site(
             "a stale approval must not be published as current",
         )
     layout = build.Layout.at(checked.root, site_dir)
-    output.check_target(layout.root, layout.site_dir, "--site-dir", [layout.build])
+    requested = site_dir if site_dir is not None else checked.root / "site"
+    output.check_target(layout.root, requested, "--site-dir", [layout.build])
     inputs = build.inputs_for(checked, handbook, stale)
     with output.staged(layout.site_dir) as stage:
         result = build.build_site(

@@ -86,5 +86,5 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
                 "changed: {fields}",
                 fields=fields,
             )
-    problems = tuple(sorted_diagnostics([*base.problems, *head.problems]))
+    problems = tuple(sorted_diagnostics(dict.fromkeys([*base.problems, *head.problems])))
     return GovDiff(base.label, head.label, base.rev, head.rev, tuple(out.changes), problems)

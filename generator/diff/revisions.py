@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.diagnostics import Diagnostic
-from generator.history import Repo
-from generator.load import decode, discover, files, kind_of, parse_yaml
+from generator.history import SYMLINK_MODE, Repo
+from generator.load import MAX_BYTES, decode, discover, files, kind_of, parse_yaml
 
 FOLDERS = ("registry", "content")
 
@@ -42,17 +42,45 @@ def _parse(label: str, rev: str | None, raw: Mapping[str, bytes]) -> Snapshot:
     return Snapshot(label, rev, docs, tuple(problems))
 
 
+def _parse_all(
+    label: str, rev: str | None, raw: Mapping[str, bytes], refused: list[Diagnostic]
+) -> Snapshot:
+    """A snapshot of ``raw`` plus the files refused unread: they are unreadable (None), so
+    the comparison reports them as problems, not as removed entries."""
+    snap = _parse(label, rev, raw)
+    docs = dict(snap.docs)
+    for problem in refused:
+        if problem.path is not None and kind_of(problem.path):
+            docs[problem.path] = None
+    return Snapshot(label, rev, docs, tuple(refused) + snap.problems)
+
+
 def at_revision(repo: Repo, rev: str) -> Snapshot:
+    """The YAML files at ``rev``; links and files above the size limit are refused unread."""
     sha = repo.resolve(rev)
-    paths = [p for p in repo.files(sha, FOLDERS) if kind_of(p)]
-    return _parse(repo.short(sha), sha, repo.read(sha, paths))
+    short = repo.short(sha)
+    refused: list[Diagnostic] = []
+    paths = []
+    for entry in repo.files(sha, FOLDERS):
+        if entry.mode == SYMLINK_MODE:  # a linked file or folder: nothing behind it is read
+            refused.append(files.symlink_problem(entry.path))
+        elif not kind_of(entry.path):
+            continue
+        elif entry.size > MAX_BYTES:
+            refused.append(files.too_large(entry.path, entry.size, MAX_BYTES, "yaml-too-large"))
+        else:
+            paths.append(entry.path)
+    return _parse_all(short, sha, repo.read(sha, paths), refused)
 
 
 def working_tree(root: Path) -> Snapshot:
+    """The YAML files of the working tree, read like every other input (generator.load.files)."""
     found = discover(root)
     raw: dict[str, bytes] = {}
+    refused = [p for p in found.problems if p.rule == "file-symlink"]
     for rel, _kind in found.documents:
-        data, _ = files.read(root, rel)
-        if data is not None:  # unreadable files are reported by `handbook validate`
+        data, problems = files.read(root, rel, too_large_rule="yaml-too-large")
+        refused += problems
+        if data is not None:
             raw[rel] = data
-    return _parse("working tree", None, raw)
+    return _parse_all("working tree", None, raw, refused)

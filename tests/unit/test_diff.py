@@ -9,6 +9,7 @@ import pytest
 from conftest import MakeTree
 from gitrepo import GitRepo
 
+from generator import diff
 from generator.cli import main
 from generator.diff import Snapshot, compare, pair, render
 
@@ -551,3 +552,51 @@ def test_handbook_in_a_subfolder(
         "  info       file renamed from registry/tools/acme-code.yaml to registry/tools/x.yaml\n"
         "  info       name Acme Code → X\n"
     )
+
+
+# -- nothing is read behind a link or above the size limit ------------------------------------
+
+
+def test_a_huge_file_at_a_revision_is_refused_unread(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 64 MiB tool file in a commit: its size is asked, its content never requested."""
+    big = "registry/tools/big-one.yaml"
+    (repo.root / big).write_bytes(b"id: big-one\n" + b"#" * (64 << 20) + b"\n")
+    head = repo.commit("Add a huge file", "2026-02-01")
+    from generator import history
+
+    sent: list[bytes] = []
+    real = history.run_git
+
+    def spy(cwd: Path, args: list[str], stdin: bytes | None = None) -> bytes:
+        if "--batch" in args and stdin:
+            sent.append(stdin)
+        return real(cwd, args, stdin)
+
+    monkeypatch.setattr(history, "run_git", spy)
+    result = diff.diff(repo.root, "HEAD~1", head)
+    assert [(p.path, p.rule) for p in result.problems] == [(big, "yaml-too-large")]
+    assert not any(c.subject == "big-one" for c in result.changes)  # not reported as added
+    assert not any(big.encode() in s for s in sent)
+    code, out, err = run(capsys, "diff", "--root", str(repo.root), "HEAD~1", head)
+    assert code == 0 and "internal error" not in err
+    assert f"could not read {big}:1:1: file is 67,108,877 bytes; the limit is 1,000,000" in out
+
+
+def test_a_link_at_a_revision_is_refused_unread(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = repo.root / "registry/tools/linked.yaml"
+    link.symlink_to("/etc/passwd")
+    head = repo.commit("Add a link", "2026-02-01")
+    result = diff.diff(repo.root, "HEAD~1", head)
+    assert [(p.path, p.rule) for p in result.problems] == [
+        ("registry/tools/linked.yaml", "file-symlink")
+    ]
+    # the working tree is read the same way
+    wt = diff.diff(repo.root, "HEAD")
+    assert {(p.path, p.rule) for p in wt.problems} == {
+        ("registry/tools/linked.yaml", "file-symlink")
+    }
+    assert wt.changes == ()
