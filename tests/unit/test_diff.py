@@ -11,6 +11,7 @@ from gitrepo import GitRepo
 
 from generator.cli import main
 from generator.diff import Snapshot, compare, pair, render
+from generator.model import build_policy, effective_policy
 
 TOOL = "registry/tools/acme-chat.yaml"
 VENDOR = "registry/vendors/acme-ai.yaml"
@@ -551,3 +552,22 @@ def test_handbook_in_a_subfolder(
         "  info       file renamed from registry/tools/acme-code.yaml to registry/tools/x.yaml\n"
         "  info       name Acme Code → X\n"
     )
+
+
+# -- effective policy values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {},
+        {"cadence_days": {"output_audit": 7}, "links": {"exclude": ["^x"]}},
+        {"benchmark_tasks": {"min": 5, "max": 9}, "report": {"mention_owners": True}},
+    ],
+)
+def test_effective_policy_applies_the_models_defaults(raw: dict[str, object]) -> None:
+    """Filling in the defaults changes nothing the model sees, and leaves nothing to fill in."""
+    filled = effective_policy(raw)
+    assert build_policy("p", filled) == build_policy("p", raw)
+    assert effective_policy(filled) == filled
+    assert {k: filled[k] for k in raw} == {k: {**filled[k], **v} for k, v in raw.items()}
