@@ -70,7 +70,7 @@ MARKDOWN = """\
 <!-- handbook:governance-diff -->
 ### Governance changes
 
-Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 2 other changes.
+Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 5 other changes.
 
 #### Needs a reviewer's attention
 
@@ -82,12 +82,15 @@ Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 2 other changes
 
 - status `pilot` → `approved` since `2026-10-20`; evidence added alongside: `feedback`; evidence updated alongside: `pilot`
 - ⚠️ data classifications widened: `personal` newly allowed (now `internal`, `personal`)
+- `evidence.pilot.outcome`: `pending` → `adopt`
+- `evidence.feedback.channel`: *(none)* → `mailto:ai-feedback@example.com`
 
 #### Vendors
 
 **Vendor `acme-ai`** Acme AI · `registry/vendors/acme-ai.yaml`
 
 - certification `soc2-2026` (`soc2-type2`) renewed: issued `2025-08-11` → `2026-08-14`, valid until `2025-06-30` → `2026-06-30`
+- `certifications[soc2-2026].period.start`: `2024-07-01` → `2025-07-01`
 
 <sub>Posted by <code>handbook diff</code>. It states what changed; <code>handbook validate</code> checks the rules.</sub>
 """  # noqa: E501 - the comment, line for line
@@ -110,17 +113,20 @@ def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str
     assert (code, err) == (0, "")
     assert out == (
         f"governance changes from {base} to {head}: "
-        "0 warnings, 1 needs attention, 2 other changes\n"
+        "0 warnings, 1 needs attention, 5 other changes\n"
         "\n"
         "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
         "  info       status pilot → approved since 2026-10-20; evidence added alongside: feedback;"
         " evidence updated alongside: pilot\n"
         "  attention  data classifications widened: personal newly allowed "
         "(now internal, personal)\n"
+        "  info       evidence.pilot.outcome: pending → adopt\n"
+        "  info       evidence.feedback.channel: (none) → mailto:ai-feedback@example.com\n"
         "\n"
         "vendor acme-ai (Acme AI)  registry/vendors/acme-ai.yaml\n"
         "  info       certification soc2-2026 (soc2-type2) renewed: issued 2025-08-11 → 2026-08-14,"
         " valid until 2025-06-30 → 2026-06-30\n"
+        "  info       certifications[soc2-2026].period.start: 2024-07-01 → 2025-07-01\n"
     )
 
 
@@ -136,7 +142,7 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
         "version": 1,
         "base": {"rev": full["HEAD~1"], "label": repo.short("HEAD~1")},
         "head": {"rev": full["HEAD"], "label": repo.short("HEAD")},
-        "summary": {"warning": 0, "attention": 1, "info": 2},
+        "summary": {"warning": 0, "attention": 1, "info": 5},
         "changes": [
             {
                 "level": "info",
@@ -168,6 +174,30 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
             },
             {
                 "level": "info",
+                "kind": "other",
+                "area": "tool",
+                "subject": "acme-chat",
+                "name": "Acme Chat",
+                "path": TOOL,
+                "message": "evidence.pilot.outcome: pending → adopt",
+                "values": {"key": "evidence.pilot.outcome", "old": "pending", "new": "adopt"},
+            },
+            {
+                "level": "info",
+                "kind": "other",
+                "area": "tool",
+                "subject": "acme-chat",
+                "name": "Acme Chat",
+                "path": TOOL,
+                "message": "evidence.feedback.channel: (none) → mailto:ai-feedback@example.com",
+                "values": {
+                    "key": "evidence.feedback.channel",
+                    "old": None,
+                    "new": "mailto:ai-feedback@example.com",
+                },
+            },
+            {
+                "level": "info",
                 "kind": "certification-renewed",
                 "area": "vendor",
                 "subject": "acme-ai",
@@ -182,6 +212,20 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
                     "issued_new": "2026-08-14",
                     "old": "2025-06-30",
                     "new": "2026-06-30",
+                },
+            },
+            {
+                "level": "info",
+                "kind": "other",
+                "area": "vendor",
+                "subject": "acme-ai",
+                "name": "Acme AI",
+                "path": VENDOR,
+                "message": "certifications[soc2-2026].period.start: 2024-07-01 → 2025-07-01",
+                "values": {
+                    "key": "certifications[soc2-2026].period.start",
+                    "old": "2024-07-01",
+                    "new": "2025-07-01",
                 },
             },
         ],
@@ -237,12 +281,13 @@ def test_renamed_file_is_one_tool_not_a_removal_and_an_addition(
     assert code == 0
     assert out == (
         f"governance changes from {repo.short('HEAD~1')} to {head}: "
-        "0 warnings, 0 need attention, 2 other changes\n"
+        "0 warnings, 0 need attention, 3 other changes\n"
         "\n"
         "tool acme-coder (Acme Coder)  registry/tools/acme-coder.yaml\n"
         "  info       file renamed from registry/tools/acme-code.yaml to "
         "registry/tools/acme-coder.yaml\n"
         "  info       name Acme Code → Acme Coder\n"
+        "  info       id: acme-code → acme-coder\n"
     )
 
 
@@ -500,10 +545,16 @@ def test_owner_license_exceptions_evidence_and_other_fields() -> None:
             "evidence removed: privacy_audit, output_audits (1 of 2 entries)",
         ),
         ("tool", "a", "info", "owner team: Research → Knowledge"),
-        ("tool", "a", "info", "owner github: @org/research → @org/knowledge"),
+        ("tool", "a", "attention", "owner github: @org/research → @org/knowledge"),
         ("tool", "a", "attention", "license tier enterprise → personal"),
-        ("tool", "a", "attention", "exceptions added for rules: output-audit-overdue"),
-        ("tool", "a", "info", "also changed: description, license.seats"),
+        (
+            "tool",
+            "a",
+            "attention",
+            "exception added for rule output-audit-overdue: until (none), approver (none)",
+        ),
+        ("tool", "a", "info", "license.seats: 10 → 12"),
+        ("tool", "a", "info", "description: Old words. → New words."),
         ("vendor", "gone", "attention", "removed from the registry"),
         ("vendor", "new", "info", "added, with certifications: (none)"),
     ]
@@ -519,12 +570,13 @@ def test_data_that_is_not_valid_yet_is_still_described() -> None:
     )
     assert [c.text() for c in d.changes] == [
         "status proposed → approved; no evidence changed alongside",
+        "data.allowed: everything → (none)",
         "vendor x, 1 → {'id': 'y'}",
     ]
     assert json.loads(render.render_json(d))["summary"] == {
         "warning": 0,
         "attention": 0,
-        "info": 2,
+        "info": 3,
     }
 
 
@@ -546,11 +598,12 @@ def test_handbook_in_a_subfolder(
     assert (code, err) == (0, "")
     assert out == (
         f"governance changes from {base} to working tree: "
-        "0 warnings, 0 need attention, 2 other changes\n"
+        "0 warnings, 0 need attention, 3 other changes\n"
         "\n"
         "tool x (X)  registry/tools/x.yaml\n"
         "  info       file renamed from registry/tools/acme-code.yaml to registry/tools/x.yaml\n"
         "  info       name Acme Code → X\n"
+        "  info       id: acme-code → x\n"
     )
 
 
