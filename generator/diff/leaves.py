@@ -115,8 +115,8 @@ def walk(old: Any, new: Any, path: Path = ()) -> list[Delta]:
 class Deltas:
     """The changed values of one entry, until a comparison takes them."""
 
-    def __init__(self, old: Any, new: Any, root: Path = ()) -> None:
-        self.left = walk(old, new, root)
+    def __init__(self, old: Any, new: Any) -> None:
+        self.left = walk(old, new)
 
     def take(self, *prefix: str, where: Callable[[Delta], bool] | None = None) -> list[Delta]:
         """The deltas at or under ``prefix`` (and ``where`` says so), no longer left for the
@@ -128,10 +128,6 @@ class Deltas:
         taken = [d for d in self.left if wanted(d)]
         self.left = [d for d in self.left if not wanted(d)]
         return taken
-
-    def at(self, *path: str) -> Delta | None:
-        """The delta of exactly ``path``, if it changed (not taken)."""
-        return next((d for d in self.left if d.path == path), None)
 
 
 def shown(value: Any) -> Value:

@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO, Value
@@ -55,6 +56,9 @@ ANY = "any"  # any change: who reviews, who accepted a risk
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """One field that can loosen governance. ``why`` ends the line of a loosening ("looser:
+    {why}"; for ANY just the why); ``kind`` is that line's stable id in the JSON output."""
+
     scope: str
     path: str
     looser: str
@@ -63,11 +67,17 @@ class Row:
     kind: str = "loosened"
 
     def matches(self, path: Path) -> bool:
-        pattern = re.findall(r"\[[^\]]*\]|[^.\[\]]+", self.path)
+        pattern = _segments(self.path)
         return len(pattern) == len(path) and all(
             p == s or (p == "*" and not is_item(s)) or (p == "[*]" and is_item(s))
             for p, s in zip(pattern, path, strict=True)
         )
+
+
+@cache
+def _segments(pattern: str) -> tuple[str, ...]:
+    """``"exceptions[*].until"`` -> ``("exceptions", "[*]", "until")``, as leaves.py paths."""
+    return tuple(re.findall(r"\[[^\]]*\]|[^.\[\]]+", pattern))
 
 
 LOOSER: tuple[Row, ...] = (
@@ -252,7 +262,7 @@ def loosens(scope: str, d: Delta) -> Row | None:
     return row if scalar is not None and scalar(row, d.old, d.new) else None
 
 
-def level(scope: str, d: Delta) -> str:
+def level_of(scope: str, d: Delta) -> str:
     return ATTENTION if loosens(scope, d) else INFO
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from generator.diff.changes import ATTENTION, INFO, Changes
 from generator.diff.fields import get, get_list, stem
 from generator.diff.leaves import Delta, Deltas, items
-from generator.diff.looser import Add, items_level, level, loosens, report
+from generator.diff.looser import Add, items_level, level_of, loosens, report
 from generator.diff.revisions import Snapshot
 from generator.model import effective_policy
 
@@ -86,7 +86,7 @@ def compare_procedure(out: Changes, base: Snapshot, head: Snapshot) -> None:
             add(INFO, "step-added", "step added to {file}", file=path)
         elif a is None:
             gone = Delta(("steps", f"[{sid}]"), b[1], None)
-            add(level(PROCEDURE, gone), "step-removed", "step removed from the procedure")
+            add(level_of(PROCEDURE, gone), "step-removed", "step removed from the procedure")
         else:
             if b[0] != a[0]:
                 add(INFO, "step-moved", "moved from {old} to {new}", old=b[0], new=a[0])

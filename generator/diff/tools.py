@@ -11,7 +11,7 @@ from typing import Any
 from generator.diff.changes import ATTENTION, INFO, WARNING, Changes, Value
 from generator.diff.fields import get, get_list, stem
 from generator.diff.leaves import Deltas, items, shown
-from generator.diff.looser import Add, items_level, level, report
+from generator.diff.looser import Add, items_level, level_of, report
 from generator.diff.revisions import Snapshot
 from generator.validate import IN_USE, has_path
 
@@ -100,7 +100,7 @@ def compare_tool(
     for key in ("team", "contact", "github"):
         for d in deltas.take("owner", key):
             add(
-                level(TOOL, d),
+                level_of(TOOL, d),
                 "owner-changed",
                 f"owner {key}: {{old}} → {{new}}",
                 old=shown(d.old),
@@ -110,7 +110,9 @@ def compare_tool(
         for d in deltas.take(key):
             add(INFO, f"{key}-changed", f"{key} {{old}} → {{new}}", old=d.old, new=d.new)
     for d in deltas.take("license", "tier"):
-        add(level(TOOL, d), "license-changed", "license tier {old} → {new}", old=d.old, new=d.new)
+        add(
+            level_of(TOOL, d), "license-changed", "license tier {old} → {new}", old=d.old, new=d.new
+        )
     _exceptions(add, deltas)
     report(add, TOOL, deltas.left)
 
@@ -222,10 +224,10 @@ def _exceptions(add: Add, deltas: Deltas) -> None:
         }
         if d.new is not None:
             template = "exception added for rule {rule}: until {until}, approver {approver}"
-            add(level(TOOL, d), "exception-added", template, **values)
+            add(level_of(TOOL, d), "exception-added", template, **values)
         else:
             template = "exception removed for rule {rule} (was until {until})"
-            add(level(TOOL, d), "exception-removed", template, **values)
+            add(level_of(TOOL, d), "exception-removed", template, **values)
 
 
 def _requirements(add: Add, ctx: Requirements, tool: Any, status: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from generator.diff.changes import ATTENTION, INFO, Changes
 from generator.diff.fields import get, get_list, scalar, stem
 from generator.diff.leaves import Delta, Deltas, keyed, shown
-from generator.diff.looser import Add, level, report
+from generator.diff.looser import Add, level_of, report
 
 VENDOR = "vendor"
 _UNTIL = (("expires",), ("bridge_letter", "covers_until"), ("period", "end"))
@@ -54,19 +54,30 @@ def compare_vendor(
     if old_path != path:
         add(INFO, "vendor-renamed", "file renamed from {old} to {new}", old=old_path, new=path)
     deltas = Deltas(old, new)
-    whole = {d.path[1]: d for d in deltas.take("certifications", where=lambda d: d.is_item)}
-    gone = [k for k, d in whole.items() if d.new is None]
-    for d in whole.values():
+    whole = deltas.take("certifications", where=lambda d: d.is_item)
+    gone = [d for d in whole if d.new is None]
+    for d in whole:
         if d.new is not None:
-            _added(add, d.new, [whole[g] for g in gone], gone)
-    for key in gone:
-        cert = whole[key].old
+            same_type = [g for g in gone if get(g.old, "type") == get(d.new, "type")]
+            if same_type:
+                gone.remove(same_type[0])
+                _replaced(add, same_type[0], d)
+            else:
+                add(
+                    INFO,
+                    "certification-added",
+                    "certification {id} ({type}) added, valid until {until}",
+                    id=shown(get(d.new, "id")),
+                    type=shown(get(d.new, "type")),
+                    until=_valid_until(d.new),
+                )
+    for d in gone:
         add(
-            level(VENDOR, whole[key]),
+            level_of(VENDOR, d),
             "certification-removed",
             "certification {id} ({type}) removed",
-            id=shown(get(cert, "id")),
-            type=shown(get(cert, "type")),
+            id=shown(get(d.old, "id")),
+            type=shown(get(d.old, "type")),
         )
     before, after = _certs(old), _certs(new)
     for key, cert in after.items():
@@ -75,31 +86,18 @@ def compare_vendor(
     report(add, VENDOR, deltas.left)
 
 
-def _added(add: Add, cert: Any, removed: list[Delta], gone: list[str]) -> None:
-    """A new certification: the renewal of a removed one of the same type, or an addition."""
-    same = [d for d in removed if get(d.old, "type") == get(cert, "type")]
-    if not same:
-        add(
-            INFO,
-            "certification-added",
-            "certification {id} ({type}) added, valid until {until}",
-            id=shown(get(cert, "id")),
-            type=shown(get(cert, "type")),
-            until=_valid_until(cert),
-        )
-        return
-    was = same[0]
-    gone.remove(was.path[1])
-    until = Delta(("certifications", was.path[1], "valid_until"), _valid_until(was.old), None)
+def _replaced(add: Add, was: Delta, now: Delta) -> None:
+    """A certification removed and another of the same type added: a renewal under a new id."""
+    until = Delta((*was.path, "valid_until"), _valid_until(was.old), _valid_until(now.new))
     add(
-        level(VENDOR, Delta(until.path, until.old, _valid_until(cert))),
+        level_of(VENDOR, until),
         "certification-renewed",
         "certification {old} replaced by {new} ({type}): valid until {was} → {now}",
         old=shown(get(was.old, "id")),
-        new=shown(get(cert, "id")),
-        type=shown(get(cert, "type")),
+        new=shown(get(now.new, "id")),
+        type=shown(get(now.new, "type")),
         was=until.old,
-        now=_valid_until(cert),
+        now=until.new,
     )
 
 
@@ -116,7 +114,7 @@ def _dates(add: Add, deltas: Deltas, key: str, prev: Any, cert: Any) -> None:
             if keys:
                 deltas.take("certifications", key, *keys)
     add(
-        level(VENDOR, Delta(("certifications", key, "valid_until"), until_b, until_a)),
+        level_of(VENDOR, Delta(("certifications", key, "valid_until"), until_b, until_a)),
         "certification-renewed",
         "certification {id} ({type}) renewed: issued {issued_old} → {issued_new}, "
         "valid until {old} → {new}"
