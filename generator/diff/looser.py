@@ -18,11 +18,12 @@ What the table covers, and why:
   lets more vendors qualify and removing one can switch off the SOC 2 Type I warning: any change
   needs attention.
 - tools: what a tool may see and be used for (data classes, approved and prohibited uses,
-  license tier), the answers of its privacy audit, sandbox and offboarding that mean safety,
-  the certifications, systems, administrators and roles it relies on or reaches, what human
-  review covers, exceptions (a new one, a later ``until``, another approver), a later
-  ``status.since`` without a status change (it restarts the clock on the time in a status), and
-  who reviews the entry (``owner.github``, which writes CODEOWNERS).
+  license tier); the answers of its privacy audit, sandbox and offboarding that mean safety (a
+  safe answer changed or withdrawn: absent is not safe); the certifications, systems,
+  administrators and roles it relies on or reaches; what human review covers; exceptions (a new
+  one, a later ``until``, another approver); a later ``status.since`` without a status change
+  (it restarts the clock on the time in a status); and who reviews the entry (``owner.github``,
+  which writes CODEOWNERS).
 - vendors: a certification removed, downgraded (SOC 2 Type II or an ISO certificate → Type I →
   other), or current for less time (``valid_until``: expires, else the bridge letter's
   covers_until, else the period's end).
@@ -48,7 +49,7 @@ LARGER, SMALLER = "larger", "smaller"  # a number
 LATER, EARLIER = "later", "earlier"  # an ISO date
 PINNED = "pinned"  # a date set where there was none, or moved earlier
 RARER = "rarer"  # a period in days, None meaning never
-TO_TRUE, TO_FALSE = "to true", "to false"
+LEAVES_FALSE, LEAVES_TRUE = "leaves false", "leaves true"  # the safe answer, withdrawn
 DOWNGRADE = "downgrade"  # to a value of a later group in Row.ranks
 ADDED, REMOVED = "added", "removed"  # items of a list, or whole list items
 ANY = "any"  # any change: who reviews, who accepted a risk
@@ -101,7 +102,7 @@ LOOSER: tuple[Row, ...] = (
     Row("policy", "requirements.*", REMOVED, "a status requires fewer steps"),
     Row("policy", "links.exclude", ADDED, "more links skip the link check"),
     Row("policy", "links.accept_status", ADDED, "more HTTP statuses count as working"),
-    Row("policy", "links.allow_private", TO_TRUE, "links to private addresses pass"),
+    Row("policy", "links.allow_private", LEAVES_FALSE, "links to private addresses pass"),
     Row("policy", "links.cache_max_age_hours", LARGER, "links are checked less often"),
     Row(
         "policy",
@@ -110,7 +111,7 @@ LOOSER: tuple[Row, ...] = (
         "changes who must review the policy, procedure and vendors",
         kind="default-owner-changed",
     ),
-    Row("policy", "report.mention_owners", TO_FALSE, "owners are no longer mentioned"),
+    Row("policy", "report.mention_owners", LEAVES_TRUE, "owners are no longer mentioned"),
     Row("tool", "status.since", LATER, "restarts the clock on the time in this status"),
     Row("tool", "data.allowed", ADDED, "wider data"),
     Row("tool", "uses.approved", ADDED, "more uses approved"),
@@ -132,19 +133,29 @@ LOOSER: tuple[Row, ...] = (
         "changes who accepted the risk",
         kind="exception-approver-changed",
     ),
-    Row("tool", "evidence.privacy_audit.personal_data", TO_TRUE, "personal data may be sent"),
-    Row("tool", "evidence.privacy_audit.proprietary_ip", TO_TRUE, "proprietary IP may be sent"),
+    Row(
+        "tool",
+        "evidence.privacy_audit.personal_data",
+        LEAVES_FALSE,
+        "no longer rules out personal data",
+    ),
+    Row(
+        "tool",
+        "evidence.privacy_audit.proprietary_ip",
+        LEAVES_FALSE,
+        "no longer rules out proprietary IP",
+    ),
     Row(
         "tool",
         "evidence.privacy_audit.trains_on_our_data",
-        TO_TRUE,
-        "the vendor trains models on our data",
+        LEAVES_FALSE,
+        "no longer rules out training on our data",
     ),
     Row(
         "tool",
         "evidence.privacy_audit.enterprise_instance",
-        TO_FALSE,
-        "not an enterprise instance",
+        LEAVES_TRUE,
+        "no longer an enterprise instance",
     ),
     Row(
         "tool",
@@ -155,8 +166,8 @@ LOOSER: tuple[Row, ...] = (
     Row(
         "tool",
         "evidence.sandbox.isolated_from_production",
-        TO_FALSE,
-        "the sandbox can reach production",
+        LEAVES_TRUE,
+        "the sandbox is no longer isolated from production",
     ),
     Row(
         "tool",
@@ -172,8 +183,18 @@ LOOSER: tuple[Row, ...] = (
         REMOVED,
         "less output is checked by a person",
     ),
-    Row("tool", "evidence.offboarding.keys_revoked", TO_FALSE, "API keys are not revoked"),
-    Row("tool", "evidence.offboarding.data_wiped", TO_FALSE, "stored data is not wiped"),
+    Row(
+        "tool",
+        "evidence.offboarding.keys_revoked",
+        LEAVES_TRUE,
+        "API keys no longer recorded as revoked",
+    ),
+    Row(
+        "tool",
+        "evidence.offboarding.data_wiped",
+        LEAVES_TRUE,
+        "stored data no longer recorded as wiped",
+    ),
     Row("tool", "evidence.offboarding.datasets", REMOVED, "fewer datasets to wipe"),
     Row("vendor", "certifications[*]", REMOVED, "a certification is no longer on file"),
     Row(
@@ -229,8 +250,8 @@ _SCALAR: dict[str, Callable[[Row, Any, Any], bool]] = {
     EARLIER: lambda _, o, n: _day(o) and _day(n) and n < o,
     PINNED: lambda _, o, n: _day(n) and (o is None or (_day(o) and n < o)),
     RARER: lambda _, o, n: _number(o) and (n is None or (_number(n) and n > o)),
-    TO_TRUE: lambda _, o, n: o is False and n is True,
-    TO_FALSE: lambda _, o, n: o is True and n is False,
+    LEAVES_FALSE: lambda _, o, n: o is False and n is not False,
+    LEAVES_TRUE: lambda _, o, n: o is True and n is not True,
     DOWNGRADE: _downgrade,
     ANY: lambda _, o, n: True,
 }
