@@ -56,10 +56,17 @@ def _empty(value: Any) -> bool:
     return value is None or value == [] or value == {}
 
 
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def same(a: Any, b: Any) -> bool:
-    """Equal and of the same type all the way down (``1``, ``1.0`` and ``true`` differ)."""
+    """Equal all the way down, and of the same type except numbers: ``24`` is ``24.0``, but
+    ``1`` is not ``true`` and ``"1"`` is not ``1``."""
     if _empty(a) and _empty(b):
         return True
+    if _number(a) and _number(b):
+        return bool(a == b)
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):

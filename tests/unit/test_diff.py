@@ -793,6 +793,7 @@ ROWS = [
     ([put(POLICY, "cadence_days.output_audit", 7)], [drop(POLICY, "cadence_days.output_audit")], ATTENTION, "cadence_days.output_audit: 7 → 31"),
     ([], [put(POLICY, "cadence_days.compliance_review", 365)], None, "the default written out"),
     ([], [drop(POLICY, "cadence_days.output_audit")], None, "a key equal to its default deleted"),
+    ([], [put(POLICY, "links.cache_max_age_hours", 24)], None, "the default 24.0 written as 24"),
     ([], [put(POLICY, "soc2_freshness_months", 18)], ATTENTION, "soc2_freshness_months: 12 → 18"),
     ([], [put(POLICY, "soc2_freshness_months", 6)], INFO, "soc2_freshness_months: 12 → 6"),
     ([], [put(POLICY, "warning_days.certification", 30)], ATTENTION, "warning_days.certification: 60 → 30"),
