@@ -504,3 +504,53 @@ def build(tree: Tree, usable: Mapping[str, Skip] | None = None) -> Handbook:
         tools=dict(sorted(tools.items())),
         pages=tuple(tree.pages),
     )
+
+
+# -- effective policy values --------------------------------------------------------------------
+# For readers of a policy file that has not been validated (``handbook diff``): the value each
+# optional key takes when the file leaves it out. The values are read from the dataclasses above.
+
+
+def policy_defaults() -> dict[str, Any]:
+    """The defaults, shaped like a policy file:
+    ``{"cadence_days": {"output_audit": 31, ...}, "exception_max_days": 90, "links": {...}, ...}``.
+    Keys without a default (``as_of``, ``requirements``, ``repository.url``) are absent."""
+    p, links = Policy(path="", raw={}), LinkPolicy()
+    return {
+        "warning_days": dict(p.warning_days),
+        "cadence_days": dict(p.cadence_days),
+        "soc2_freshness_months": p.soc2_freshness_months,
+        "pilot_min_days": p.pilot_min_days,
+        "benchmark_tasks": {"min": p.benchmark_min, "max": p.benchmark_max},
+        "max_days_in_status": dict(p.max_days_in_status),
+        "offboarding_deadline_days": p.offboarding_deadline_days,
+        "exception_max_days": p.exception_max_days,
+        "required_certifications": list(p.required_certifications),
+        "repository": {"branch": p.repository_branch, "edit": p.repository_edit},
+        "report": {"mention_owners": p.mention_owners},
+        "links": {
+            "cache_max_age_hours": links.cache_max_age_hours,
+            "exclude": list(links.exclude),
+            "accept_status": list(links.accept_status),
+            "timeout_seconds": links.timeout_seconds,
+            "max_concurrency": links.max_concurrency,
+            "per_host": links.per_host,
+            "allow_private": links.allow_private,
+        },
+    }
+
+
+def effective_policy(raw: Any) -> dict[str, Any]:
+    """``raw`` (parsed, unvalidated policy data) with each absent key set to its default; nested
+    mappings are merged key by key, and a value of an unexpected type is kept as written. Not a
+    mapping (a missing file): the defaults alone."""
+
+    def merge(default: Any, given: Any) -> Any:
+        if isinstance(default, dict) and isinstance(given, Mapping):
+            return {
+                **{k: merge(v, given.get(k)) for k, v in default.items()},
+                **{k: v for k, v in given.items() if k not in default},
+            }
+        return default if given is None else given
+
+    return dict(merge(policy_defaults(), raw if isinstance(raw, Mapping) else {}))

@@ -7,10 +7,11 @@ name cannot mention people, embed images or inject HTML into the pull-request co
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostic
+from generator.report.markdown import one_line
 
 WARNING, ATTENTION, INFO = "warning", "attention", "info"
 LEVELS = (WARNING, ATTENTION, INFO)
@@ -20,11 +21,14 @@ Value = str | int | float | bool | None | list[str]
 
 
 def plain(value: Value) -> str:
+    """A value as one line of text: lists joined, booleans as YAML writes them."""
     if value is None:
         return "(none)"
     if isinstance(value, list):
-        return ", ".join(value) if value else "(none)"
-    return str(value)
+        return ", ".join(one_line(v) for v in value) if value else "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return one_line(str(value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,14 @@ class Changes:
         clean = {k: _clean(v) for k, v in values.items()}
         shown = name if isinstance(name, str) else None
         self.changes.append(Change(level, kind, area, subject, path, template, clean, shown))
+
+    def entry(self, area: str, subject: str, path: str, name: object = None) -> Callable[..., None]:
+        """``add(level, kind, template, **values)`` for the changes of one entry."""
+
+        def add(level: str, kind: str, template: str, **values: object) -> None:
+            self.add(level, kind, area, subject, path, template, name, **values)
+
+        return add
 
 
 def _clean(value: object) -> Value:

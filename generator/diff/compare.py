@@ -1,5 +1,6 @@
 """Two snapshots -> a :class:`GovDiff`: pair each entry with its earlier self, then compare tools,
-vendors, the policy, the procedure and the guidance.
+vendors, the policy, the procedure and the guidance. Every changed value is reported: in the
+words of a specific comparison, or as a general ``key: old → new`` line (leaves.py, looser.py).
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from generator.diagnostics import sorted_diagnostics
-from generator.diff.changes import INFO, Changes, GovDiff
-from generator.diff.fields import changed_keys, get
+from generator.diff.changes import Changes, GovDiff
+from generator.diff.fields import get
+from generator.diff.leaves import Deltas
+from generator.diff.looser import report
 from generator.diff.policy import compare_policy, compare_procedure
 from generator.diff.revisions import Snapshot
 from generator.diff.tools import Requirements, compare_tool
@@ -68,23 +71,11 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
         )
     for a, b in _pairs(base, head, "vendor", renames, unreadable):
         compare_vendor(out, a, b, base.docs.get(a) if a else None, head.docs.get(b) if b else None)
-    for path in sorted({*base.of("policy"), *head.of("policy")}):
-        old_p, new_p = base.docs.get(path), head.docs.get(path)
-        if old_p is not None and new_p is not None and old_p != new_p:
-            compare_policy(out, path, old_p, new_p)
+    for path in sorted({*base.of("policy"), *head.of("policy")} - unreadable):
+        compare_policy(out, path, base.docs.get(path), head.docs.get(path))
     compare_procedure(out, base, head)
-    for path in sorted({*base.of("guidance"), *head.of("guidance")}):
-        old_g, new_g = base.docs.get(path), head.docs.get(path)
-        fields = changed_keys(old_g, new_g, set())
-        if fields and old_g is not None and new_g is not None:
-            out.add(
-                INFO,
-                "guidance-changed",
-                "guidance",
-                "guidance",
-                path,
-                "changed: {fields}",
-                fields=fields,
-            )
+    for path in sorted({*base.of("guidance"), *head.of("guidance")} - unreadable):
+        add = out.entry("guidance", "guidance", path)
+        report(add, "guidance", Deltas(base.docs.get(path), head.docs.get(path)).left)
     problems = tuple(sorted_diagnostics(dict.fromkeys([*base.problems, *head.problems])))
     return GovDiff(base.label, head.label, base.rev, head.rev, tuple(out.changes), problems)

@@ -4,7 +4,6 @@ type reads as None or as an empty list, so a broken file is compared as far as i
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from generator.diff.changes import Value
@@ -21,20 +20,8 @@ def get_list(data: Any, *keys: str) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
-def additions(old: Iterable[Any], new: Iterable[Any]) -> list[str]:
-    before = [str(x) for x in old]
-    return [str(x) for x in new if str(x) not in before]
-
-
 def stem(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".yaml")
-
-
-def changed_keys(old: Any, new: Any, skip: set[str], prefix: str = "") -> list[str]:
-    old = old if isinstance(old, dict) else {}
-    new = new if isinstance(new, dict) else {}
-    keys = [*old, *(k for k in new if k not in old)]
-    return [prefix + k for k in keys if k not in skip and old.get(k) != new.get(k)]
 
 
 def scalar(value: Any) -> Value:

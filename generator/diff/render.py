@@ -12,7 +12,17 @@ import json
 import re
 from collections.abc import Callable
 
-from generator.diff.changes import AREAS, ATTENTION, INFO, LEVELS, WARNING, Change, GovDiff, Value
+from generator.diff.changes import (
+    AREAS,
+    ATTENTION,
+    INFO,
+    LEVELS,
+    WARNING,
+    Change,
+    GovDiff,
+    Value,
+    plain,
+)
 from generator.report.markdown import escape
 
 MARKER = "<!-- handbook:governance-diff -->"
@@ -106,7 +116,7 @@ def md_value(value: Value) -> str:
         return "*(none)*"
     if isinstance(value, list):
         return ", ".join(md_value(v) for v in value) if value else "*(none)*"
-    text = str(value)
+    text = plain(value)
     return md_code(text) if _TOKEN.match(text) else f"“{md_text(text)}”"
 
 

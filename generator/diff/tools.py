@@ -1,16 +1,21 @@
 """A tool's record at two revisions: status transitions and the evidence the policy requires,
-data classifications, approved and prohibited uses, owner, vendor, license tier, exceptions.
+evidence removed, data classifications, approved and prohibited uses, owner, vendor, license tier,
+exceptions (matched by rule, then order), and every other changed value in general terms. Which
+way is looser comes from the table in looser.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO, WARNING, Changes, Value
-from generator.diff.fields import additions, changed_keys, get, get_list, stem
+from generator.diff.fields import get, get_list, stem
+from generator.diff.leaves import Deltas, items, shown
+from generator.diff.looser import Add, items_level, level_of, report
 from generator.diff.revisions import Snapshot
 from generator.model import IN_USE, has_path
+
+TOOL = "tool"
 
 
 class Requirements:
@@ -46,23 +51,6 @@ def _sections(old: Any, new: Any) -> tuple[list[str], list[str], list[str]]:
     updated = [k for k in new if k in old and new[k] != old[k]]
     removed = [k for k in old if k not in new]
     return added, updated, removed
-
-
-def _dropped_entries(old: Any, new: Any) -> list[str]:
-    """List-valued evidence (audits, incidents) whose existing entries were deleted."""
-    out = []
-    old = old if isinstance(old, dict) else {}
-    new = new if isinstance(new, dict) else {}
-    for key, before in old.items():
-        after = new.get(key)
-        if isinstance(before, list) and isinstance(after, list):
-            lost = sum(1 for item in before if item not in after)
-            if lost:
-                out.append(f"{key} ({lost} of {len(before)} entries)")
-    return out
-
-
-_TOOL_HANDLED = {"id", "name", "vendor", "owner", "status", "uses", "evidence", "exceptions"}
 
 
 def compare_tool(
@@ -105,11 +93,39 @@ def compare_tool(
             old=old_path,
             new=path,
         )
-    was = get(old, "status", "value")
-    added, updated, removed = _sections(get(old, "evidence"), get(new, "evidence"))
+    deltas = Deltas(old, new)
+    _status(add, ctx, deltas, old, new)
+    _evidence_removed(add, deltas, old, new)
+    _data_and_uses(add, deltas)
+    for key in ("team", "contact", "github"):
+        for d in deltas.take("owner", key):
+            add(
+                level_of(TOOL, d),
+                "owner-changed",
+                f"owner {key}: {{old}} → {{new}}",
+                old=shown(d.old),
+                new=shown(d.new),
+            )
+    for key in ("vendor", "name"):
+        for d in deltas.take(key):
+            add(INFO, f"{key}-changed", f"{key} {{old}} → {{new}}", old=d.old, new=d.new)
+    for d in deltas.take("license", "tier"):
+        add(
+            level_of(TOOL, d), "license-changed", "license tier {old} → {new}", old=d.old, new=d.new
+        )
+    _exceptions(add, deltas)
+    report(add, TOOL, deltas.left)
+
+
+def _status(add: Add, ctx: Requirements, deltas: Deltas, old: Any, new: Any) -> None:
+    """A status move, with the evidence recorded alongside and what the policy requires."""
+    was, status = get(old, "status", "value"), get(new, "status", "value")
+    added, updated, _ = _sections(get(old, "evidence"), get(new, "evidence"))
     if was != status:
+        deltas.take("status", "value")
+        deltas.take("status", "since")
         template = "status {old} → {new}"
-        values: dict[str, Value] = {"old": was, "new": status}
+        values: dict[str, Value] = {"old": shown(was), "new": shown(status)}
         since = get(new, "status", "since")
         if since:
             template += " since {since}"
@@ -134,66 +150,87 @@ def compare_tool(
             if v
         )
         add(INFO, "evidence-updated", template, added=added, updated=updated)
-    dropped = _dropped_entries(get(old, "evidence"), get(new, "evidence"))
+
+
+def _evidence_removed(add: Add, deltas: Deltas, old: Any, new: Any) -> None:
+    """Evidence sections deleted, and entries deleted from list-valued evidence (audits,
+    incidents): the line names them, so their values are not repeated one by one."""
+    _, _, removed = _sections(get(old, "evidence"), get(new, "evidence"))
+    for section in removed:
+        deltas.take("evidence", section)
+    dropped = []
+    for section, before in (get(old, "evidence") or {}).items():
+        if isinstance(before, list) and section not in removed:
+            gone = deltas.take("evidence", section, where=lambda d: d.is_item and d.new is None)
+            if gone:
+                dropped.append(f"{section} ({len(gone)} of {len(before)} entries)")
     if removed or dropped:
         add(ATTENTION, "evidence-removed", "evidence removed: {removed}", removed=removed + dropped)
-    before, after = get_list(old, "data", "allowed"), get_list(new, "data", "allowed")
-    if wider := additions(before, after):
-        add(
-            ATTENTION,
-            "data-widened",
-            "data classifications widened: {added} newly allowed (now {now})",
-            added=wider,
-            now=[str(x) for x in after],
-        )
-    if narrower := additions(after, before):
-        add(
-            INFO,
-            "data-narrowed",
-            "data classifications narrowed: {removed} no longer allowed",
-            removed=narrower,
-        )
-    for key, level_gone, level_new, what in (
-        ("prohibited", ATTENTION, INFO, "prohibited uses"),
-        ("approved", INFO, INFO, "approved uses"),
-    ):
-        b, a = get_list(old, "uses", key), get_list(new, "uses", key)
-        if gone := additions(a, b):
-            add(level_gone, f"{key}-removed", f"removed from the {what}: {{items}}", items=gone)
-        if extra := additions(b, a):
-            add(level_new, f"{key}-added", f"added to the {what}: {{items}}", items=extra)
-    for key in ("team", "contact", "github"):
-        b, a = get(old, "owner", key), get(new, "owner", key)
-        if a != b:
-            add(INFO, "owner-changed", f"owner {key}: {{old}} → {{new}}", old=b, new=a)
-    if get(old, "vendor") != get(new, "vendor"):
-        add(
-            INFO,
-            "vendor-changed",
-            "vendor {old} → {new}",
-            old=get(old, "vendor"),
-            new=get(new, "vendor"),
-        )
-    if get(old, "name") != get(new, "name"):
-        add(INFO, "name-changed", "name {old} → {new}", old=get(old, "name"), new=get(new, "name"))
-    tier_b, tier_a = get(old, "license", "tier"), get(new, "license", "tier")
-    if tier_a != tier_b:
-        level = ATTENTION if tier_a in {"personal", "free"} else INFO
-        add(level, "license-changed", "license tier {old} → {new}", old=tier_b, new=tier_a)
-    rules_b = [str(get(e, "rule")) for e in get_list(old, "exceptions")]
-    rules_a = [str(get(e, "rule")) for e in get_list(new, "exceptions")]
-    if extra := additions(rules_b, rules_a):
-        add(ATTENTION, "exception-added", "exceptions added for rules: {rules}", rules=extra)
-    if gone := additions(rules_a, rules_b):
-        add(INFO, "exception-removed", "exceptions removed for rules: {rules}", rules=gone)
-    other = changed_keys(old, new, _TOOL_HANDLED | {"license", "data"})
-    other += changed_keys(get(old, "license"), get(new, "license"), {"tier"}, "license.")
-    other += changed_keys(get(old, "data"), get(new, "data"), {"allowed"}, "data.")
-    if other:
-        add(INFO, "other", "also changed: {fields}", fields=other)
 
 
-def _requirements(add: Callable[..., None], ctx: Requirements, tool: Any, status: Any) -> None:
+def _data_and_uses(add: Add, deltas: Deltas) -> None:
+    """Data classes and uses, item by item: which of added or removed loosens is the table's."""
+    for d in deltas.take("data", "allowed"):
+        wider, narrower = items(d)
+        if wider:
+            add(
+                items_level(TOOL, d.path, wider, []),
+                "data-widened",
+                "data classifications widened: {added} newly allowed (now {now})",
+                added=wider,
+                now=shown(d.new) or [],
+            )
+        if narrower:
+            add(
+                items_level(TOOL, d.path, [], narrower),
+                "data-narrowed",
+                "data classifications narrowed: {removed} no longer allowed",
+                removed=narrower,
+            )
+        if not wider and not narrower:  # not lists, or only reordered
+            report(add, TOOL, [d])
+    for key, what in (("prohibited", "prohibited uses"), ("approved", "approved uses")):
+        for d in deltas.take("uses", key):
+            extra, gone = items(d)
+            if gone:
+                add(
+                    items_level(TOOL, d.path, [], gone),
+                    f"{key}-removed",
+                    f"removed from the {what}: {{items}}",
+                    items=gone,
+                )
+            if extra:
+                add(
+                    items_level(TOOL, d.path, extra, []),
+                    f"{key}-added",
+                    f"added to the {what}: {{items}}",
+                    items=extra,
+                )
+            if not extra and not gone:
+                report(add, TOOL, [d])
+
+
+def _exceptions(add: Add, deltas: Deltas) -> None:
+    """Exceptions added or removed, one line each with its terms. The changed terms of an
+    exception that stays (a later ``until``, another approver) are left for the table."""
+    for d in deltas.take("exceptions", where=lambda d: d.is_item):
+        whole = d.new if d.new is not None else d.old
+        values: dict[str, Value] = {
+            "rule": shown(get(whole, "rule")),
+            "until": shown(get(whole, "until")),
+            "approver": shown(get(whole, "approver")),
+            "reason": shown(get(whole, "reason")),
+            "rules": [str(shown(get(whole, "rule")))],
+        }
+        if d.new is not None:
+            template = "exception added for rule {rule}: until {until}, approver {approver}"
+            add(level_of(TOOL, d), "exception-added", template, **values)
+        else:
+            template = "exception removed for rule {rule} (was until {until})"
+            add(level_of(TOOL, d), "exception-removed", template, **values)
+
+
+def _requirements(add: Add, ctx: Requirements, tool: Any, status: Any) -> None:
     if not isinstance(status, str):
         return
     missing = ctx.missing(tool, status)

@@ -1,31 +1,36 @@
-"""A vendor's record at two revisions: certifications added, renewed, replaced or removed."""
+"""A vendor's record at two revisions: certifications added, renewed, replaced (a new id of the
+same type) or removed, and every other changed value in general terms (a downgraded type, a new
+scope or issuer). Which way is looser comes from the table in looser.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO, Changes
-from generator.diff.fields import changed_keys, get, get_list, scalar, stem
+from generator.diff.fields import get, get_list, scalar, stem
+from generator.diff.leaves import Delta, Deltas, keyed, shown
+from generator.diff.looser import Add, level_of, report
+
+VENDOR = "vendor"
+_UNTIL = (("expires",), ("bridge_letter", "covers_until"), ("period", "end"))
 
 
 def _valid_until(cert: Any) -> str | None:
-    for keys in (("expires",), ("bridge_letter", "covers_until"), ("period", "end")):
-        value = get(cert, *keys)
-        if value:
-            return str(value)
-    return None
+    """The day a certification stops being current, as far as the vendor's file says."""
+    keys = _until_key(cert)
+    return str(get(cert, *keys)) if keys else None
 
 
-def _cert_dates(cert: Any) -> dict[str, str]:
-    """The dates that decide whether a certification is current."""
-    keys = (
-        ("issued",),
-        ("expires",),
-        ("period", "start"),
-        ("period", "end"),
-        ("bridge_letter", "covers_until"),
-    )
-    return {".".join(k): str(get(cert, *k)) for k in keys if get(cert, *k) is not None}
+def _until_key(cert: Any) -> tuple[str, ...] | None:
+    return next((keys for keys in _UNTIL if get(cert, *keys)), None)
+
+
+def _certs(data: Any) -> dict[str, Any]:
+    """Certifications by ``"[id]"``, as leaves.py matches them."""
+    certs = get(data, "certifications")
+    ok = isinstance(certs, list) and all(isinstance(c, dict) for c in certs)
+    return keyed(certs) if ok else {}
 
 
 def compare_vendor(
@@ -48,70 +53,77 @@ def compare_vendor(
         return
     if old_path != path:
         add(INFO, "vendor-renamed", "file renamed from {old} to {new}", old=old_path, new=path)
-    before = {str(get(c, "id")): c for c in get_list(old, "certifications")}
-    after = {str(get(c, "id")): c for c in get_list(new, "certifications")}
-    gone = [c for c in before if c not in after]
-    for cid, cert in after.items():
-        prev = before.get(cid)
-        if prev is None:
-            same_type = [g for g in gone if get(before[g], "type") == get(cert, "type")]
+    deltas = Deltas(old, new)
+    whole = deltas.take("certifications", where=lambda d: d.is_item)
+    gone = [d for d in whole if d.new is None]
+    for d in whole:
+        if d.new is not None:
+            same_type = [g for g in gone if get(g.old, "type") == get(d.new, "type")]
             if same_type:
-                old_id = same_type[0]
-                gone.remove(old_id)
-                add(
-                    INFO,
-                    "certification-renewed",
-                    "certification {old} replaced by {new} ({type}): valid until {was} → {now}",
-                    old=old_id,
-                    new=cid,
-                    type=get(cert, "type"),
-                    was=_valid_until(before[old_id]),
-                    now=_valid_until(cert),
-                )
+                gone.remove(same_type[0])
+                _replaced(add, same_type[0], d)
             else:
                 add(
                     INFO,
                     "certification-added",
                     "certification {id} ({type}) added, valid until {until}",
-                    id=cid,
-                    type=get(cert, "type"),
-                    until=_valid_until(cert),
+                    id=shown(get(d.new, "id")),
+                    type=shown(get(d.new, "type")),
+                    until=_valid_until(d.new),
                 )
-            continue
-        if _cert_dates(prev) != _cert_dates(cert):
-            until_b, until_a = _valid_until(prev), _valid_until(cert)
-            issued_b, issued_a = get(prev, "issued"), get(cert, "issued")
-            add(
-                INFO if until_a is None or until_b is None or until_a >= until_b else ATTENTION,
-                "certification-renewed",
-                "certification {id} ({type}) renewed: issued {issued_old} → {issued_new}, "
-                "valid until {old} → {new}"
-                if issued_a != issued_b
-                else "certification {id} ({type}) dates changed: valid until {old} → {new}",
-                id=cid,
-                type=get(cert, "type"),
-                issued_old=scalar(issued_b),
-                issued_new=scalar(issued_a),
-                old=until_b,
-                new=until_a,
-            )
-        other = list(changed_keys(prev, cert, {"issued", "expires", "period", "bridge_letter"}))
-        if other:
-            add(
-                INFO,
-                "certification-changed",
-                "certification {id}: changed {fields}",
-                id=cid,
-                fields=other,
-            )
-    for cid in gone:
+    for d in gone:
         add(
-            ATTENTION,
+            level_of(VENDOR, d),
             "certification-removed",
             "certification {id} ({type}) removed",
-            id=cid,
-            type=get(before[cid], "type"),
+            id=shown(get(d.old, "id")),
+            type=shown(get(d.old, "type")),
         )
-    other = changed_keys(old, new, {"id", "certifications"})
-    if other:
-        add(INFO, "other", "also changed: {fields}", fields=other)
+    before, after = _certs(old), _certs(new)
+    for key, cert in after.items():
+        if key in before:
+            _dates(add, deltas, key, before[key], cert)
+    report(add, VENDOR, deltas.left)
+
+
+def _replaced(add: Add, was: Delta, now: Delta) -> None:
+    """A certification removed and another of the same type added: a renewal under a new id."""
+    until = Delta((*was.path, "valid_until"), _valid_until(was.old), _valid_until(now.new))
+    add(
+        level_of(VENDOR, until),
+        "certification-renewed",
+        "certification {old} replaced by {new} ({type}): valid until {was} → {now}",
+        old=shown(get(was.old, "id")),
+        new=shown(get(now.new, "id")),
+        type=shown(get(now.new, "type")),
+        was=until.old,
+        now=until.new,
+    )
+
+
+def _dates(add: Add, deltas: Deltas, key: str, prev: Any, cert: Any) -> None:
+    """A certification kept under its id whose issue date or end of validity moved."""
+    until_b, until_a = _valid_until(prev), _valid_until(cert)
+    issued_b, issued_a = get(prev, "issued"), get(cert, "issued")
+    if until_b == until_a and issued_b == issued_a:
+        return
+    if issued_b != issued_a:
+        deltas.take("certifications", key, "issued")
+    if until_b != until_a:
+        for keys in {_until_key(prev), _until_key(cert)}:
+            if keys:
+                deltas.take("certifications", key, *keys)
+    add(
+        level_of(VENDOR, Delta(("certifications", key, "valid_until"), until_b, until_a)),
+        "certification-renewed",
+        "certification {id} ({type}) renewed: issued {issued_old} → {issued_new}, "
+        "valid until {old} → {new}"
+        if issued_a != issued_b
+        else "certification {id} ({type}) dates changed: valid until {old} → {new}",
+        id=shown(get(cert, "id")),
+        type=shown(get(cert, "type")),
+        issued_old=scalar(issued_b),
+        issued_new=scalar(issued_a),
+        old=until_b,
+        new=until_a,
+    )

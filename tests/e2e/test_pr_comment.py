@@ -304,6 +304,10 @@ Comparing `{base}` with `{head}`: 0 warnings, {attention} other change.
 <sub>Posted by <code>handbook diff</code>. It states what changed; <code>handbook validate</code> checks the rules.</sub>
 """  # noqa: E501 - the comment, line for line
 WIDENED = "data classifications widened: `personal` newly allowed (now `internal`, `personal`)"
+REWORDED = (
+    "`problem`: “Boilerplate code takes too long to write and review.” → "
+    "“Boilerplate code takes too long to write.”"
+)
 
 
 def expected(base: str, head: str, *, widened: bool) -> str:
@@ -313,14 +317,14 @@ def expected(base: str, head: str, *, widened: bool) -> str:
             head=head,
             attention="0 need attention, 1",
             urgent="",
-            lines="\n- also changed: `problem`\n",
+            lines=f"\n- {REWORDED}\n",
         )
     return EXPECTED.format(
         base=base,
         head=head,
         attention="1 needs attention, 1",
         urgent=(f"\n#### Needs a reviewer's attention\n\n- ⚠️ **Tool `acme-code`**: {WIDENED}\n"),
-        lines=f"\n- ⚠️ {WIDENED}\n- also changed: `problem`\n",
+        lines=f"\n- ⚠️ {WIDENED}\n- {REWORDED}\n",
     )
 
 
@@ -440,7 +444,8 @@ def test_a_forks_read_only_token_is_a_warning(
         "0 warnings, 0 need attention, 1 other change\n"
         "\n"
         "tool acme-code (Acme Code)  registry/tools/acme-code.yaml\n"
-        "  info       also changed: problem\n",
+        "  info       problem: Boilerplate code takes too long to write and review. → "
+        "Boilerplate code takes too long to write.\n",
     )
     assert err == (
         f"handbook: warning: the comment was not posted: GitHub answered 403 to {write}: "

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import MakeTree
+from conftest import BASE, MakeTree
 from gitrepo import GitRepo
 
 from generator import diff
 from generator.cli import main
-from generator.diff import Snapshot, compare, pair, render
+from generator.diff import GovDiff, Snapshot, compare, pair, render
+from generator.diff.changes import ATTENTION, INFO, WARNING, plain
+from generator.load import parse_yaml
+from generator.model import build_policy, effective_policy, policy_defaults
 
 TOOL = "registry/tools/acme-chat.yaml"
 VENDOR = "registry/vendors/acme-ai.yaml"
@@ -70,7 +78,7 @@ MARKDOWN = """\
 <!-- handbook:governance-diff -->
 ### Governance changes
 
-Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 2 other changes.
+Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 5 other changes.
 
 #### Needs a reviewer's attention
 
@@ -82,15 +90,18 @@ Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 2 other changes
 
 - status `pilot` → `approved` since `2026-10-20`; evidence added alongside: `feedback`; evidence updated alongside: `pilot`
 - ⚠️ data classifications widened: `personal` newly allowed (now `internal`, `personal`)
+- `evidence.pilot.outcome`: `pending` → `adopt`
+- `evidence.feedback.channel`: *(none)* → `mailto:ai-feedback@example.com`
 
 #### Vendors
 
 **Vendor `acme-ai`** Acme AI · `registry/vendors/acme-ai.yaml`
 
 - certification `soc2-2026` (`soc2-type2`) renewed: issued `2025-08-11` → `2026-08-14`, valid until `2025-06-30` → `2026-06-30`
+- `certifications[soc2-2026].period.start`: `2024-07-01` → `2025-07-01`
 
 <sub>Posted by <code>handbook diff</code>. It states what changed; <code>handbook validate</code> checks the rules.</sub>
-"""  # noqa: E501 - the comment, line for line
+"""  # the comment, line for line
 
 
 def test_status_transition_widened_data_and_renewed_certification_markdown(
@@ -110,17 +121,20 @@ def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str
     assert (code, err) == (0, "")
     assert out == (
         f"governance changes from {base} to {head}: "
-        "0 warnings, 1 needs attention, 2 other changes\n"
+        "0 warnings, 1 needs attention, 5 other changes\n"
         "\n"
         "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
         "  info       status pilot → approved since 2026-10-20; evidence added alongside: feedback;"
         " evidence updated alongside: pilot\n"
         "  attention  data classifications widened: personal newly allowed "
         "(now internal, personal)\n"
+        "  info       evidence.pilot.outcome: pending → adopt\n"
+        "  info       evidence.feedback.channel: (none) → mailto:ai-feedback@example.com\n"
         "\n"
         "vendor acme-ai (Acme AI)  registry/vendors/acme-ai.yaml\n"
         "  info       certification soc2-2026 (soc2-type2) renewed: issued 2025-08-11 → 2026-08-14,"
         " valid until 2025-06-30 → 2026-06-30\n"
+        "  info       certifications[soc2-2026].period.start: 2024-07-01 → 2025-07-01\n"
     )
 
 
@@ -136,7 +150,7 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
         "version": 1,
         "base": {"rev": full["HEAD~1"], "label": repo.short("HEAD~1")},
         "head": {"rev": full["HEAD"], "label": repo.short("HEAD")},
-        "summary": {"warning": 0, "attention": 1, "info": 2},
+        "summary": {"warning": 0, "attention": 1, "info": 5},
         "changes": [
             {
                 "level": "info",
@@ -168,6 +182,30 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
             },
             {
                 "level": "info",
+                "kind": "other",
+                "area": "tool",
+                "subject": "acme-chat",
+                "name": "Acme Chat",
+                "path": TOOL,
+                "message": "evidence.pilot.outcome: pending → adopt",
+                "values": {"key": "evidence.pilot.outcome", "old": "pending", "new": "adopt"},
+            },
+            {
+                "level": "info",
+                "kind": "other",
+                "area": "tool",
+                "subject": "acme-chat",
+                "name": "Acme Chat",
+                "path": TOOL,
+                "message": "evidence.feedback.channel: (none) → mailto:ai-feedback@example.com",
+                "values": {
+                    "key": "evidence.feedback.channel",
+                    "old": None,
+                    "new": "mailto:ai-feedback@example.com",
+                },
+            },
+            {
+                "level": "info",
                 "kind": "certification-renewed",
                 "area": "vendor",
                 "subject": "acme-ai",
@@ -182,6 +220,20 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
                     "issued_new": "2026-08-14",
                     "old": "2025-06-30",
                     "new": "2026-06-30",
+                },
+            },
+            {
+                "level": "info",
+                "kind": "other",
+                "area": "vendor",
+                "subject": "acme-ai",
+                "name": "Acme AI",
+                "path": VENDOR,
+                "message": "certifications[soc2-2026].period.start: 2024-07-01 → 2025-07-01",
+                "values": {
+                    "key": "certifications[soc2-2026].period.start",
+                    "old": "2024-07-01",
+                    "new": "2025-07-01",
                 },
             },
         ],
@@ -237,12 +289,13 @@ def test_renamed_file_is_one_tool_not_a_removal_and_an_addition(
     assert code == 0
     assert out == (
         f"governance changes from {repo.short('HEAD~1')} to {head}: "
-        "0 warnings, 0 need attention, 2 other changes\n"
+        "0 warnings, 0 need attention, 3 other changes\n"
         "\n"
         "tool acme-coder (Acme Coder)  registry/tools/acme-coder.yaml\n"
         "  info       file renamed from registry/tools/acme-code.yaml to "
         "registry/tools/acme-coder.yaml\n"
         "  info       name Acme Code → Acme Coder\n"
+        "  info       id: acme-code → acme-coder\n"
     )
 
 
@@ -500,10 +553,16 @@ def test_owner_license_exceptions_evidence_and_other_fields() -> None:
             "evidence removed: privacy_audit, output_audits (1 of 2 entries)",
         ),
         ("tool", "a", "info", "owner team: Research → Knowledge"),
-        ("tool", "a", "info", "owner github: @org/research → @org/knowledge"),
+        ("tool", "a", "attention", "owner github: @org/research → @org/knowledge"),
         ("tool", "a", "attention", "license tier enterprise → personal"),
-        ("tool", "a", "attention", "exceptions added for rules: output-audit-overdue"),
-        ("tool", "a", "info", "also changed: description, license.seats"),
+        (
+            "tool",
+            "a",
+            "attention",
+            "exception added for rule output-audit-overdue: until (none), approver (none)",
+        ),
+        ("tool", "a", "info", "license.seats: 10 → 12"),
+        ("tool", "a", "info", "description: Old words. → New words."),
         ("vendor", "gone", "attention", "removed from the registry"),
         ("vendor", "new", "info", "added, with certifications: (none)"),
     ]
@@ -519,12 +578,13 @@ def test_data_that_is_not_valid_yet_is_still_described() -> None:
     )
     assert [c.text() for c in d.changes] == [
         "status proposed → approved; no evidence changed alongside",
+        "data.allowed: everything → (none)",
         "vendor x, 1 → {'id': 'y'}",
     ]
     assert json.loads(render.render_json(d))["summary"] == {
         "warning": 0,
         "attention": 0,
-        "info": 2,
+        "info": 3,
     }
 
 
@@ -546,11 +606,12 @@ def test_handbook_in_a_subfolder(
     assert (code, err) == (0, "")
     assert out == (
         f"governance changes from {base} to working tree: "
-        "0 warnings, 0 need attention, 2 other changes\n"
+        "0 warnings, 0 need attention, 3 other changes\n"
         "\n"
         "tool x (X)  registry/tools/x.yaml\n"
         "  info       file renamed from registry/tools/acme-code.yaml to registry/tools/x.yaml\n"
         "  info       name Acme Code → X\n"
+        "  info       id: acme-code → x\n"
     )
 
 
@@ -600,3 +661,351 @@ def test_a_link_at_a_revision_is_refused_unread(
         ("registry/tools/linked.yaml", "file-symlink")
     }
     assert wt.changes == ()
+
+
+# -- effective policy values ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {},
+        {"cadence_days": {"output_audit": 7}, "links": {"exclude": ["^x"]}},
+        {"benchmark_tasks": {"min": 5, "max": 9}, "report": {"mention_owners": True}},
+    ],
+)
+def test_effective_policy_applies_the_models_defaults(raw: dict[str, object]) -> None:
+    """Filling in the defaults changes nothing the model sees, and leaves nothing to fill in."""
+    filled = effective_policy(raw)
+    assert build_policy("p", filled) == build_policy("p", raw)
+    assert effective_policy(filled) == filled
+    assert {k: filled[k] for k in raw} == {k: {**filled[k], **v} for k, v in raw.items()}
+
+
+# -- the issue: loosening that went unreported ----------------------------------------------------
+
+POLICY = "registry/policy.yaml"
+EXCEPTION = (
+    "exceptions:\n  - rule: output-audit-overdue\n    reason: The auditor is on leave.\n"
+    "    approver: Dana Ruiz (Security)\n    until: {until}\n"
+)
+
+
+def test_the_issues_loosening_needs_attention_with_old_and_new_values(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feedback = "  feedback:\n    channel: mailto:ai-feedback@example.com\n"
+    repo.edit(TOOL, feedback, feedback + EXCEPTION.format(until="2026-11-15"))
+    base = repo.commit("Accept an overdue output audit", "2026-10-01")
+    repo.edit(TOOL, "until: 2026-11-15", "until: 2027-01-29")
+    repo.edit(POLICY, "  output_audit: 31\n  vendor_review", "  output_audit: 365\n  vendor_review")
+    repo.edit(POLICY, "exception_max_days: 90\n", "exception_max_days: 3650\n")
+    head = repo.commit("Extend the exception", "2026-10-20")
+
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root))
+    assert code == 0
+    assert out == (
+        f"governance changes from {base} to {head}: 0 warnings, 3 need attention, "
+        "0 other changes\n"
+        "\n"
+        "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
+        "  attention  exceptions[output-audit-overdue].until: 2026-11-15 → 2027-01-29 "
+        "(looser: the exception runs longer)\n"
+        "\n"
+        "policy policy  registry/policy.yaml\n"
+        "  attention  cadence_days.output_audit: 31 → 365 "
+        "(looser: recurring reviews fall due less often)\n"
+        "  attention  exception_max_days: 90 → 3650 (looser: exceptions may run longer)\n"
+    )
+
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root), "--format", "json")
+    doc = json.loads(out)
+    assert doc["version"] == 1
+    assert [(c["level"], c["kind"], c["values"]) for c in doc["changes"]] == [
+        (
+            "attention",
+            "loosened",
+            {
+                "key": "exceptions[output-audit-overdue].until",
+                "old": "2026-11-15",
+                "new": "2027-01-29",
+            },
+        ),
+        ("attention", "loosened", {"key": "cadence_days.output_audit", "old": 31, "new": 365}),
+        ("attention", "loosened", {"key": "exception_max_days", "old": 90, "new": 3650}),
+    ]
+
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root), "--format", "markdown")
+    urgent = out.split("#### Needs a reviewer's attention\n\n", 1)[1].split("\n\n", 1)[0]
+    assert urgent.splitlines() == [
+        "- ⚠️ **Tool `acme-chat`**: `exceptions[output-audit-overdue].until`: `2026-11-15` → "
+        "`2027-01-29` (looser: the exception runs longer)",
+        "- ⚠️ **Policy**: `cadence_days.output_audit`: `31` → `365` "
+        "(looser: recurring reviews fall due less often)",
+        "- ⚠️ **Policy**: `exception_max_days`: `90` → `3650` (looser: exceptions may run longer)",
+    ]
+
+
+def test_markdown_escapes_values_in_general_lines() -> None:
+    hostile = "@admins <img src=x onerror=alert(1)> [x](https://evil.example/)"
+    exception = {"rule": "r", "reason": "why", "approver": "Dana", "until": "2026-12-01"}
+    old = tool("a", "A", exceptions=[exception])
+    new = tool("a", "A", exceptions=[{**exception, "approver": hostile}])
+    d = compare(
+        Snapshot("a", "1" * 40, {"registry/tools/a.yaml": old}),
+        Snapshot("b", None, {"registry/tools/a.yaml": new}),
+    )
+    out = render.render_markdown(d)
+    assert (
+        "- ⚠️ **Tool `a`**: `exceptions[r].approver`: `Dana` → “@\u200dadmins &lt;img src=x "
+        "onerror=alert\\(1\\)&gt; \\[x\\]\\(https\\://evil.example/\\)” (changes who accepted "
+        "the risk)\n"
+    ) in out
+    assert "<img" not in out
+
+
+# -- one row per field of the table in looser.py, both ways ------------------------------------------
+
+Edit = Callable[[dict[str, Any]], None]
+CODE = "registry/tools/acme-code.yaml"
+STEPS, GUIDANCE = "content/procedure/2-run.yaml", "content/guidance.yaml"
+
+
+def base_docs() -> dict[str, Any]:
+    """The base test tree's YAML files, parsed as plain data."""
+    docs = {}
+    for file in sorted(BASE.rglob("*.yaml")):
+        rel = file.relative_to(BASE).as_posix()
+        docs[rel] = parse_yaml(file.read_text(encoding="utf-8"), rel, marks=False)[0]
+    return docs
+
+
+def _walk_to(data: Any, keys: list[str]) -> Any:
+    for key in keys:
+        data = data[int(key)] if isinstance(data, list) else data.setdefault(key, {})
+    return data
+
+
+def put(file: str, dotted: str, value: object) -> Edit:
+    """Set ``dotted`` ("exceptions.0.until") in ``file``, creating mappings on the way."""
+    *parents, last = dotted.split(".")
+
+    def edit(docs: dict[str, Any]) -> None:
+        target = _walk_to(docs[file], parents)
+        if isinstance(target, list):
+            target[int(last)] = value
+        else:
+            target[last] = value
+
+    return edit
+
+
+def drop(file: str, dotted: str) -> Edit:
+    *parents, last = dotted.split(".")
+
+    def edit(docs: dict[str, Any]) -> None:
+        target = _walk_to(docs[file], parents)
+        del target[int(last) if isinstance(target, list) else last]
+
+    return edit
+
+
+def append(file: str, dotted: str, item: object) -> Edit:
+    return lambda docs: _walk_to(docs[file], dotted.split(".")).append(item)
+
+
+def diff_of(before: list[Edit], after: list[Edit]) -> GovDiff:
+    old = base_docs()
+    for edit in before:
+        edit(old)
+    new = copy.deepcopy(old)
+    for edit in after:
+        edit(new)
+    return compare(Snapshot("a", None, old), Snapshot("b", None, new))
+
+
+EXC = {
+    "rule": "output-audit-overdue",
+    "reason": "On leave.",
+    "approver": "Dana",
+    "until": "2026-11-15",
+}
+OFFBOARDING = {"started": "2026-10-01", "keys_revoked": True, "data_wiped": True}
+# (before: edits to both revisions, after: edits to the head, level, a fragment of its line);
+# level None: no change at all (the fragment says why). One row a line (E501 is off for this file).
+# fmt: off
+ROWS = [
+    # policy, as effective values
+    ([], [put(POLICY, "cadence_days.output_audit", 365)], ATTENTION, "cadence_days.output_audit: 31 → 365"),
+    ([], [put(POLICY, "cadence_days.output_audit", 7)], INFO, "cadence_days.output_audit: 31 → 7"),
+    ([], [put(POLICY, "cadence_days.access_review", 180)], ATTENTION, "cadence_days.access_review: 90 → 180"),
+    ([put(POLICY, "cadence_days.output_audit", 7)], [drop(POLICY, "cadence_days.output_audit")], ATTENTION, "cadence_days.output_audit: 7 → 31"),
+    ([], [put(POLICY, "cadence_days.compliance_review", 365)], None, "the default written out"),
+    ([], [drop(POLICY, "cadence_days.output_audit")], None, "a key equal to its default deleted"),
+    ([], [put(POLICY, "links.cache_max_age_hours", 24)], None, "the default 24.0 written as 24"),
+    ([], [put(POLICY, "soc2_freshness_months", 18)], ATTENTION, "soc2_freshness_months: 12 → 18"),
+    ([], [put(POLICY, "soc2_freshness_months", 6)], INFO, "soc2_freshness_months: 12 → 6"),
+    ([], [put(POLICY, "warning_days.certification", 30)], ATTENTION, "warning_days.certification: 60 → 30"),
+    ([], [put(POLICY, "warning_days.exception", 3)], ATTENTION, "warning_days.exception: 14 → 3"),
+    ([], [put(POLICY, "warning_days.certification", 90)], INFO, "warning_days.certification: 60 → 90"),
+    ([], [put(POLICY, "exception_max_days", 3650)], ATTENTION, "exception_max_days: 90 → 3650"),
+    ([], [put(POLICY, "exception_max_days", 30)], INFO, "exception_max_days: 90 → 30"),
+    ([], [put(POLICY, "max_days_in_status", {"pilot": 120})], ATTENTION, "max_days_in_status.pilot: 60 → 120"),
+    ([], [put(POLICY, "max_days_in_status", {"sandbox": 30})], INFO, "max_days_in_status.sandbox: 90 → 30"),
+    ([], [put(POLICY, "offboarding_deadline_days", 90)], ATTENTION, "offboarding_deadline_days: 30 → 90"),
+    ([], [put(POLICY, "pilot_min_days", 7)], ATTENTION, "pilot_min_days: 14 → 7"),
+    ([], [put(POLICY, "pilot_min_days", 21)], INFO, "pilot_min_days: 14 → 21"),
+    ([], [put(POLICY, "benchmark_tasks.min", 5)], ATTENTION, "benchmark_tasks.min: 20 → 5"),
+    ([], [put(POLICY, "benchmark_tasks.max", 500)], ATTENTION, "benchmark_tasks.max: 50 → 500"),
+    ([], [put(POLICY, "benchmark_tasks.max", 40)], INFO, "benchmark_tasks.max: 50 → 40"),
+    ([], [drop(POLICY, "required_certifications.1")], ATTENTION, "required_certifications: soc2-type2, iso27001 → soc2-type2 (removed iso27001"),
+    ([], [append(POLICY, "required_certifications", "soc2-type1")], ATTENTION, "(added soc2-type1; changes which certifications qualify a vendor)"),
+    ([], [drop(POLICY, "requirements.approved.6")], ATTENTION, "status approved no longer requires: feedback"),
+    ([], [append(POLICY, "requirements.sandbox", "benchmark")], INFO, "status sandbox now also requires: benchmark"),
+    ([], [append(POLICY, "links.exclude", "^https://intra")], ATTENTION, "(added ^https://intra; looser: more links skip the link check)"),
+    ([], [drop(POLICY, "links.exclude.1")], INFO, "(removed ^https?://[^/?#]*\\.example([/:?#]|$))"),
+    ([], [put(POLICY, "links.accept_status", [403])], ATTENTION, "links.accept_status: (none) → 403 (added 403; looser"),
+    ([], [put(POLICY, "links.allow_private", True)], ATTENTION, "links.allow_private: false → true"),
+    ([], [put(POLICY, "links.cache_max_age_hours", 168)], ATTENTION, "links.cache_max_age_hours: 24.0 → 168"),
+    ([], [put(POLICY, "as_of", "2026-06-01")], ATTENTION, "as_of: 2026-11-01 → 2026-06-01 (looser: a pinned date"),
+    ([drop(POLICY, "as_of")], [put(POLICY, "as_of", "2026-11-01")], ATTENTION, "as_of: (none) → 2026-11-01"),
+    ([], [drop(POLICY, "as_of")], INFO, "as_of: 2026-11-01 → (none)"),
+    ([], [put(POLICY, "repository", {"default_owner": "@org/gov"})], ATTENTION, "repository.default_owner: (none) → @org/gov (changes who must review"),
+    ([put(POLICY, "report", {"mention_owners": True})], [put(POLICY, "report.mention_owners", False)], ATTENTION, "report.mention_owners: true → false"),
+    # tools
+    ([put(TOOL, "exceptions", [EXC])], [put(TOOL, "exceptions.0.until", "2027-01-29")], ATTENTION, "exceptions[output-audit-overdue].until: 2026-11-15 → 2027-01-29"),
+    ([put(TOOL, "exceptions", [EXC])], [put(TOOL, "exceptions.0.until", "2026-11-08")], INFO, "exceptions[output-audit-overdue].until: 2026-11-15 → 2026-11-08"),
+    ([put(TOOL, "exceptions", [EXC, {**EXC, "until": "2026-12-01"}])], [put(TOOL, "exceptions.1.until", "2027-06-01")], ATTENTION, "exceptions[output-audit-overdue#2].until: 2026-12-01 → 2027-06-01"),
+    ([put(TOOL, "exceptions", [EXC])], [put(TOOL, "exceptions.0.approver", "Sam")], ATTENTION, "exceptions[output-audit-overdue].approver: Dana → Sam (changes who accepted the risk)"),
+    ([put(TOOL, "exceptions", [EXC])], [put(TOOL, "exceptions.0.reason", "Away.")], INFO, "exceptions[output-audit-overdue].reason: On leave. → Away."),
+    ([], [put(TOOL, "exceptions", [EXC])], ATTENTION, "exception added for rule output-audit-overdue: until 2026-11-15, approver Dana"),
+    ([put(TOOL, "exceptions", [EXC])], [drop(TOOL, "exceptions.0")], INFO, "exception removed for rule output-audit-overdue (was until 2026-11-15)"),
+    ([], [append(TOOL, "data.allowed", "confidential")], ATTENTION, "data classifications widened: confidential newly allowed"),
+    ([], [drop(TOOL, "data.allowed.1")], INFO, "data classifications narrowed: personal no longer allowed"),
+    ([put(TOOL, "uses", {"prohibited": ["HR decisions"]})], [drop(TOOL, "uses.prohibited.0")], ATTENTION, "removed from the prohibited uses: HR decisions"),
+    ([], [put(TOOL, "uses", {"approved": ["Code review"]})], ATTENTION, "added to the approved uses: Code review"),
+    ([], [put(TOOL, "license.tier", "free")], ATTENTION, "license tier enterprise → free"),
+    ([], [put(TOOL, "license.tier", "team")], INFO, "license tier enterprise → team"),
+    ([], [put(TOOL, "owner.github", "@org/km")], ATTENTION, "owner github: (none) → @org/km"),
+    ([], [put(TOOL, "owner.team", "Research")], INFO, "owner team: Knowledge Management → Research"),
+    ([], [put(TOOL, "status.since", "2026-10-01")], ATTENTION, "status.since: 2026-03-02 → 2026-10-01 (looser: restarts the clock"),
+    ([], [put(CODE, "evidence.privacy_audit.personal_data", True)], ATTENTION, "evidence.privacy_audit.personal_data: false → true (looser: no longer rules out personal data)"),
+    ([], [put(TOOL, "evidence.privacy_audit.personal_data", False)], INFO, "evidence.privacy_audit.personal_data: true → false"),
+    ([], [put(TOOL, "evidence.privacy_audit.trains_on_our_data", True)], ATTENTION, "evidence.privacy_audit.trains_on_our_data: false → true"),
+    ([], [put(TOOL, "evidence.privacy_audit.enterprise_instance", False)], ATTENTION, "evidence.privacy_audit.enterprise_instance: true → false"),
+    ([put(TOOL, "evidence.privacy_audit.proprietary_ip", False)], [put(TOOL, "evidence.privacy_audit.proprietary_ip", True)], ATTENTION, "evidence.privacy_audit.proprietary_ip: false → true"),
+    ([], [put(TOOL, "evidence.sandbox.isolated_from_production", False)], ATTENTION, "evidence.sandbox.isolated_from_production: true → false"),
+    ([], [drop(TOOL, "evidence.sandbox.isolated_from_production")], ATTENTION, "evidence.sandbox.isolated_from_production: true → (none) (looser: the sandbox is no longer"),
+    ([], [drop(TOOL, "evidence.privacy_audit.trains_on_our_data")], ATTENTION, "evidence.privacy_audit.trains_on_our_data: false → (none) (looser"),
+    ([put(TOOL, "evidence.offboarding", OFFBOARDING)], [put(TOOL, "evidence.offboarding.keys_revoked", False)], ATTENTION, "evidence.offboarding.keys_revoked: true → false"),
+    ([put(TOOL, "evidence.offboarding", OFFBOARDING)], [put(TOOL, "evidence.offboarding.data_wiped", False)], ATTENTION, "evidence.offboarding.data_wiped: true → false"),
+    ([], [drop(TOOL, "evidence.vendor_due_diligence.certifications.1")], ATTENTION, "evidence.vendor_due_diligence.certifications: soc2-2026, iso27001 → soc2-2026"),
+    ([], [put(TOOL, "evidence.privacy_audit.result", "fail")], INFO, "evidence.privacy_audit.result: pass → fail"),
+    ([put(TOOL, "evidence.privacy_audit.result", "fail")], [put(TOOL, "evidence.privacy_audit.result", "pass")], INFO, "evidence.privacy_audit.result: fail → pass"),
+    ([], [put(TOOL, "evidence.pilot.outcome", "reject")], INFO, "evidence.pilot.outcome: adopt → reject"),
+    ([], [put(TOOL, "evidence.benchmark.tasks", 10)], INFO, "evidence.benchmark.tasks: 40 → 10"),
+    ([put(TOOL, "evidence.access_control", {"administrators": ["Ann"], "roles": ["km"], "last_review": "2026-09-01"})], [append(TOOL, "evidence.access_control.roles", "everyone")], ATTENTION, "evidence.access_control.roles: km → km, everyone (added everyone; looser"),
+    ([put(TOOL, "evidence.output_audits", [{"date": "2026-09-01"}, {"date": "2026-10-01"}])], [drop(TOOL, "evidence.output_audits.0")], ATTENTION, "evidence removed: output_audits (1 of 2 entries)"),
+    ([], [drop(TOOL, "evidence.feedback")], ATTENTION, "evidence removed: feedback"),
+    # vendors
+    ([], [put(VENDOR, "certifications.0.type", "soc2-type1")], ATTENTION, "certifications[soc2-2026].type: soc2-type2 → soc2-type1 (looser: a weaker kind of assurance)"),
+    ([], [put(VENDOR, "certifications.1.type", "other")], ATTENTION, "certifications[iso27001].type: iso27001 → other"),
+    ([put(VENDOR, "certifications.0.type", "soc2-type1")], [put(VENDOR, "certifications.0.type", "soc2-type2")], INFO, "certifications[soc2-2026].type: soc2-type1 → soc2-type2"),
+    ([], [drop(VENDOR, "certifications.1")], ATTENTION, "certification iso27001 (iso27001) removed"),
+    ([], [put(VENDOR, "certifications.1.expires", "2027-01-01")], ATTENTION, "certification iso27001 (iso27001) dates changed: valid until 2028-03-14 → 2027-01-01"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-01-01")], INFO, "certification iso27001 (iso27001) dates changed: valid until 2028-03-14 → 2029-01-01"),
+    ([], [put(VENDOR, "certifications.1.issuer", "Other Ltd.")], INFO, "certifications[iso27001].issuer: Meridian Certification Ltd. → Other Ltd."),
+    # procedure and guidance
+    ([], [drop(STEPS, "steps.3")], ATTENTION, "step removed from the procedure"),
+    ([], [put(STEPS, "steps.2.evidence", [])], ATTENTION, "no longer asks for evidence: evidence.pilot"),
+    ([], [append(STEPS, "steps.2.evidence", "evidence.metrics")], INFO, "now also asks for evidence: evidence.metrics"),
+    ([], [drop(STEPS, "steps.4.checklist.1")], ATTENTION, "checklist: API keys are revoked., Stored data is wiped. → API keys are revoked. (removed Stored data is wiped.; looser: fewer checks)"),
+    ([put(STEPS, "steps.3.cadence", {"policy": "output_audit", "label": "Monthly"})], [put(STEPS, "steps.3.cadence.policy", "vendor_review")], ATTENTION, "cadence output_audit → vendor_review (every 31 → 90 days; looser: the step recurs less often)"),
+    ([put(STEPS, "steps.3.cadence", {"policy": "vendor_review", "label": "Quarterly"})], [put(STEPS, "steps.3.cadence.policy", "output_audit")], INFO, "cadence vendor_review → output_audit (every 90 → 31 days)"),
+    ([put(STEPS, "steps.3.cadence", {"policy": "output_audit", "label": "Monthly"})], [drop(STEPS, "steps.3.cadence")], ATTENTION, "cadence output_audit → (none) (every 31 → (none) days; looser"),
+    ([], [put(STEPS, "steps.0.purpose", "Test it.")], INFO, "purpose: Test away from production. → Test it."),
+    ([], [put(STEPS, "title", "Run")], INFO, "title: Test, deploy and maintain → Run"),
+    ([], [put(GUIDANCE, "tips.0.text", "Pilot first.")], INFO, "tips[start-small].text: Pilot with a handful"),
+]
+# fmt: on
+
+
+def row_id(row: tuple[list[Edit], list[Edit], str | None, str]) -> str:
+    return f"{row[2] or 'no change'}: {row[3][:60]}"
+
+
+@pytest.mark.parametrize(("before", "after", "level", "fragment"), ROWS, ids=map(row_id, ROWS))
+def test_each_field_is_compared_by_content_and_direction(
+    before: list[Edit], after: list[Edit], level: str | None, fragment: str
+) -> None:
+    d = diff_of(before, after)
+    lines = [(c.level, c.text()) for c in d.changes]
+    if level is None:
+        assert lines == []
+        return
+    assert [lvl for lvl, text in lines if fragment in text] == [level], lines
+    if level == INFO:
+        assert d.count(ATTENTION) == d.count(WARNING) == 0, lines
+
+
+# -- completeness: any one value of the base tree changed or deleted is reported ------------------
+
+Where = tuple[str | int, ...]
+
+
+def leaves(data: Any, where: Where = ()) -> Iterator[tuple[Where, Any]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from leaves(value, (*where, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from leaves(value, (*where, i))
+    else:
+        yield where, data
+
+
+def edited(value: Any) -> Any:
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int | float):
+        return value + 1
+    with contextlib.suppress(ValueError):
+        return (date.fromisoformat(value) + timedelta(days=1)).isoformat()
+    return f"{value}-edited"
+
+
+def default_at(where: Where) -> Any:
+    value: Any = policy_defaults()
+    for key in where:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+EVERY_VALUE = [
+    pytest.param(file, where, id=f"{file}:{'.'.join(map(str, where))}")
+    for file, data in base_docs().items()
+    for where, _ in leaves(data)
+]
+
+
+def _reported(d: GovDiff, file: str, value: Any) -> bool:
+    """Some change of ``file`` shows ``value``."""
+    text = plain(value)
+    return any(c.path == file and (text in c.text() or text == c.subject) for c in d.changes)
+
+
+@pytest.mark.parametrize(("file", "where"), EVERY_VALUE)
+def test_any_value_changed_is_reported_with_its_new_value(file: str, where: Where) -> None:
+    value = dict(leaves(base_docs()[file]))[where]
+    d = diff_of([], [put(file, ".".join(map(str, where)), edited(value))])
+    assert _reported(d, file, edited(value)), [c.text() for c in d.changes]
+
+
+@pytest.mark.parametrize(("file", "where"), EVERY_VALUE)
+def test_any_value_deleted_is_reported_with_its_old_value(file: str, where: Where) -> None:
+    value = dict(leaves(base_docs()[file]))[where]
+    d = diff_of([], [drop(file, ".".join(map(str, where)))])
+    if file == POLICY and default_at(where) == value:
+        assert d.changes == ()  # deleting a value equal to its default changes nothing
+    else:
+        assert _reported(d, file, value), [c.text() for c in d.changes]

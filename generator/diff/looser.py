@@ -1,0 +1,330 @@
+"""Which way each governance-relevant field loosens the rules: one table, :data:`LOOSER`.
+
+A row names a scope, a path in it (``*``: any one key, ``[*]``: any one list item, matched as in
+leaves.py), the direction that loosens, and what loosening means. A change in that direction
+needs a reviewer's attention; the other way, or in a field without a row, it is an "other change".
+Either way the line names the old and the new value. Scopes: ``tool``, ``vendor`` and ``policy``
+files; ``procedure`` (its steps, by id, across the phase files) and ``step`` (a step's own
+fields). Phase texts and guidance have no rows: they explain, they do not decide.
+
+What the table covers, and why:
+
+- policy: every number the checks use, compared as effective values (an absent key means its
+  default, model.effective_policy): longer cadences, freshness windows, time in a status and
+  deadlines, longer exceptions, shorter warning windows and pilots, a wider benchmark range;
+  a status requiring fewer steps; links hidden from the link checker or accepted as working;
+  a pinned ``as_of`` (it hides staleness after it); who reviews what nobody else owns. The
+  required certifications are accepted if a vendor holds *any one* of them, so adding a type
+  lets more vendors qualify and removing one can switch off the SOC 2 Type I warning: any change
+  needs attention.
+- tools: what a tool may see and be used for (data classes, approved and prohibited uses,
+  license tier); the answers of its privacy audit, sandbox and offboarding that mean safety (a
+  safe answer changed or withdrawn: absent is not safe); the certifications, systems,
+  administrators and roles it relies on or reaches; what human review covers; exceptions (a new
+  one, a later ``until``, another approver); a later ``status.since`` without a status change
+  (it restarts the clock on the time in a status); and who reviews the entry (``owner.github``,
+  which writes CODEOWNERS).
+- vendors: a certification removed, downgraded (SOC 2 Type II or an ISO certificate → Type I →
+  other), or current for less time (``valid_until``: expires, else the bridge letter's
+  covers_until, else the period's end).
+- procedure: a step removed; a step asking for less evidence or fewer checks, or recurring less
+  often (``cadence``: the days of the policy cadence it points to; none: never).
+
+Review results (``result``, ``outcome``) have no row: a move either way is information, and
+moving a tool to an in-use status without its evidence is already a warning (tools.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from generator.diff.changes import ATTENTION, INFO, Value
+from generator.diff.leaves import Delta, Path, is_item, items, shown
+
+LARGER, SMALLER = "larger", "smaller"  # a number
+LATER, EARLIER = "later", "earlier"  # an ISO date
+PINNED = "pinned"  # a date set where there was none, or moved earlier
+RARER = "rarer"  # a period in days, None meaning never
+LEAVES_FALSE, LEAVES_TRUE = "leaves false", "leaves true"  # the safe answer, withdrawn
+DOWNGRADE = "downgrade"  # to a value of a later group in Row.ranks
+ADDED, REMOVED = "added", "removed"  # items of a list, or whole list items
+ANY = "any"  # any change: who reviews, who accepted a risk
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One field that can loosen governance. ``why`` ends the line of a loosening ("looser:
+    {why}"; for ANY just the why); ``kind`` is that line's stable id in the JSON output."""
+
+    scope: str
+    path: str
+    looser: str
+    why: str
+    ranks: tuple[tuple[str, ...], ...] = ()  # for DOWNGRADE: groups from strict to loose
+    kind: str = "loosened"
+
+    def matches(self, path: Path) -> bool:
+        pattern = _segments(self.path)
+        return len(pattern) == len(path) and all(
+            p == s or (p == "*" and not is_item(s)) or (p == "[*]" and is_item(s))
+            for p, s in zip(pattern, path, strict=True)
+        )
+
+
+@cache
+def _segments(pattern: str) -> tuple[str, ...]:
+    """``"exceptions[*].until"`` -> ``("exceptions", "[*]", "until")``, as leaves.py paths."""
+    return tuple(re.findall(r"\[[^\]]*\]|[^.\[\]]+", pattern))
+
+
+LOOSER: tuple[Row, ...] = (
+    Row("policy", "as_of", PINNED, "a pinned date hides what went stale after it"),
+    Row("policy", "warning_days.*", SMALLER, "less warning before a due date"),
+    Row("policy", "cadence_days.*", LARGER, "recurring reviews fall due less often"),
+    Row("policy", "soc2_freshness_months", LARGER, "older SOC 2 reports still count"),
+    Row("policy", "pilot_min_days", SMALLER, "shorter pilots suffice"),
+    Row("policy", "benchmark_tasks.min", SMALLER, "fewer benchmark tasks suffice"),
+    Row("policy", "benchmark_tasks.max", LARGER, "larger benchmarks are accepted"),
+    Row("policy", "max_days_in_status.*", LARGER, "tools may stay longer in sandbox or pilot"),
+    Row("policy", "offboarding_deadline_days", LARGER, "more time to finish offboarding"),
+    Row("policy", "exception_max_days", LARGER, "exceptions may run longer"),
+    Row(
+        "policy",
+        "required_certifications",
+        ANY,
+        "changes which certifications qualify a vendor",
+        kind="required-certifications-changed",
+    ),
+    Row("policy", "requirements.*", REMOVED, "a status requires fewer steps"),
+    Row("policy", "links.exclude", ADDED, "more links skip the link check"),
+    Row("policy", "links.accept_status", ADDED, "more HTTP statuses count as working"),
+    Row("policy", "links.allow_private", LEAVES_FALSE, "links to private addresses pass"),
+    Row("policy", "links.cache_max_age_hours", LARGER, "links are checked less often"),
+    Row(
+        "policy",
+        "repository.default_owner",
+        ANY,
+        "changes who must review the policy, procedure and vendors",
+        kind="default-owner-changed",
+    ),
+    Row("policy", "report.mention_owners", LEAVES_TRUE, "owners are no longer mentioned"),
+    Row("tool", "status.since", LATER, "restarts the clock on the time in this status"),
+    Row("tool", "data.allowed", ADDED, "wider data"),
+    Row("tool", "uses.approved", ADDED, "more uses approved"),
+    Row("tool", "uses.prohibited", REMOVED, "fewer uses prohibited"),
+    Row(
+        "tool",
+        "license.tier",
+        DOWNGRADE,
+        "not a company-managed account",
+        ranks=(("enterprise", "team"), ("personal", "free")),
+    ),
+    Row("tool", "owner.github", ANY, "changes who must review this entry", kind="owner-changed"),
+    Row("tool", "exceptions[*]", ADDED, "a finding is accepted"),
+    Row("tool", "exceptions[*].until", LATER, "the exception runs longer"),
+    Row(
+        "tool",
+        "exceptions[*].approver",
+        ANY,
+        "changes who accepted the risk",
+        kind="exception-approver-changed",
+    ),
+    Row(
+        "tool",
+        "evidence.privacy_audit.personal_data",
+        LEAVES_FALSE,
+        "no longer rules out personal data",
+    ),
+    Row(
+        "tool",
+        "evidence.privacy_audit.proprietary_ip",
+        LEAVES_FALSE,
+        "no longer rules out proprietary IP",
+    ),
+    Row(
+        "tool",
+        "evidence.privacy_audit.trains_on_our_data",
+        LEAVES_FALSE,
+        "no longer rules out training on our data",
+    ),
+    Row(
+        "tool",
+        "evidence.privacy_audit.enterprise_instance",
+        LEAVES_TRUE,
+        "no longer an enterprise instance",
+    ),
+    Row(
+        "tool",
+        "evidence.vendor_due_diligence.certifications",
+        REMOVED,
+        "relies on fewer of the vendor's certifications",
+    ),
+    Row(
+        "tool",
+        "evidence.sandbox.isolated_from_production",
+        LEAVES_TRUE,
+        "the sandbox is no longer isolated from production",
+    ),
+    Row(
+        "tool",
+        "evidence.integration.connected_systems",
+        ADDED,
+        "exchanges data with more systems",
+    ),
+    Row("tool", "evidence.access_control.administrators", ADDED, "more administrators"),
+    Row("tool", "evidence.access_control.roles", ADDED, "more roles may use the tool"),
+    Row(
+        "tool",
+        "evidence.human_review.applies_to",
+        REMOVED,
+        "less output is checked by a person",
+    ),
+    Row(
+        "tool",
+        "evidence.offboarding.keys_revoked",
+        LEAVES_TRUE,
+        "API keys no longer recorded as revoked",
+    ),
+    Row(
+        "tool",
+        "evidence.offboarding.data_wiped",
+        LEAVES_TRUE,
+        "stored data no longer recorded as wiped",
+    ),
+    Row("tool", "evidence.offboarding.datasets", REMOVED, "fewer datasets to wipe"),
+    Row("vendor", "certifications[*]", REMOVED, "a certification is no longer on file"),
+    Row(
+        "vendor",
+        "certifications[*].type",
+        DOWNGRADE,
+        "a weaker kind of assurance",
+        ranks=(("soc2-type2", "iso27001", "iso27701", "iso42001"), ("soc2-type1",), ("other",)),
+    ),
+    Row("vendor", "certifications[*].valid_until", EARLIER, "current for less time"),
+    Row("procedure", "steps[*]", REMOVED, "a step of the procedure is gone"),
+    Row("step", "evidence", REMOVED, "the step asks for less evidence"),
+    Row("step", "checklist", REMOVED, "fewer checks"),
+    Row("step", "cadence", RARER, "the step recurs less often"),
+)
+
+# scope -> the kind of an "other change" line
+OTHER = {
+    "tool": "other",
+    "vendor": "other",
+    "policy": "policy-changed",
+    "procedure": "step-changed",
+    "step": "step-changed",
+    "phase": "phase-changed",
+    "guidance": "guidance-changed",
+}
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _day(v: Any) -> bool:
+    return isinstance(v, str) and _DAY.fullmatch(v) is not None
+
+
+def _rank(row: Row, v: Any) -> int | None:
+    return next((i for i, group in enumerate(row.ranks) if v in group), None)
+
+
+def _downgrade(row: Row, old: Any, new: Any) -> bool:
+    before, after = _rank(row, old), _rank(row, new)
+    return before is not None and after is not None and after > before
+
+
+# direction -> does old -> new loosen? (scalars)
+_SCALAR: dict[str, Callable[[Row, Any, Any], bool]] = {
+    LARGER: lambda _, o, n: _number(o) and _number(n) and n > o,
+    SMALLER: lambda _, o, n: _number(o) and _number(n) and n < o,
+    LATER: lambda _, o, n: _day(o) and _day(n) and n > o,
+    EARLIER: lambda _, o, n: _day(o) and _day(n) and n < o,
+    PINNED: lambda _, o, n: _day(n) and (o is None or (_day(o) and n < o)),
+    RARER: lambda _, o, n: _number(o) and (n is None or (_number(n) and n > o)),
+    LEAVES_FALSE: lambda _, o, n: o is False and n is not False,
+    LEAVES_TRUE: lambda _, o, n: o is True and n is not True,
+    DOWNGRADE: _downgrade,
+    ANY: lambda _, o, n: True,
+}
+# direction -> do these items added and removed loosen? (lists, whole list items)
+_ITEMS: dict[str, Callable[[list[str], list[str]], bool]] = {
+    ADDED: lambda added, removed: bool(added),
+    REMOVED: lambda added, removed: bool(removed),
+    ANY: lambda added, removed: bool(added or removed),
+}
+
+
+def row_for(scope: str, path: Path) -> Row | None:
+    return next((r for r in LOOSER if r.scope == scope and r.matches(path)), None)
+
+
+def _is_list(d: Delta) -> bool:
+    return d.is_item or isinstance(d.old, list) or isinstance(d.new, list)
+
+
+def loosens(scope: str, d: Delta) -> Row | None:
+    """The row that makes ``d`` a loosening, if any."""
+    row = row_for(scope, d.path)
+    if row is None:
+        return None
+    if _is_list(d):
+        test = _ITEMS.get(row.looser)
+        return row if test is not None and test(*items(d)) else None
+    scalar = _SCALAR.get(row.looser)
+    return row if scalar is not None and scalar(row, d.old, d.new) else None
+
+
+def level_of(scope: str, d: Delta) -> str:
+    return ATTENTION if loosens(scope, d) else INFO
+
+
+def items_level(scope: str, path: Path, added: list[str], removed: list[str]) -> str:
+    """The level of some items of a list added and others removed."""
+    row = row_for(scope, path)
+    test = _ITEMS.get(row.looser) if row is not None else None
+    return ATTENTION if test is not None and test(added, removed) else INFO
+
+
+Add = Callable[..., None]  # add(level, kind, template, **values), bound to one entry
+
+
+def line(scope: str, d: Delta) -> tuple[str, str, str, dict[str, Value]]:
+    """(level, kind, template, values) of the line that reports ``d`` in general terms."""
+    row = loosens(scope, d)
+    values: dict[str, Value] = {"key": d.key, "old": shown(d.old), "new": shown(d.new)}
+    notes = []
+    if d.is_item:
+        template = "{key} added: {new}" if d.old is None else "{key} removed: {old}"
+    else:
+        template = "{key}: {old} → {new}"
+        if _is_list(d):
+            added, removed = items(d)
+            if added:
+                notes.append("added {added}")
+                values["added"] = added
+            if removed:
+                notes.append("removed {removed}")
+                values["removed"] = removed
+    if row is not None:
+        notes.append(row.why if row.looser == ANY else "looser: " + row.why)
+    if notes:
+        template += " (" + "; ".join(notes) + ")"
+    if row is None:
+        return INFO, OTHER[scope], template, values
+    return ATTENTION, row.kind, template, values
+
+
+def report(add: Add, scope: str, deltas: Iterable[Delta]) -> None:
+    """One line per delta: a loosening needs attention, anything else is an other change."""
+    for d in deltas:
+        lvl, kind, template, values = line(scope, d)
+        add(lvl, kind, template, **values)
