@@ -444,7 +444,7 @@ _RULES += [
         "link-private",
         W,
         "links",
-        "A link points to a loopback, private or link-local address, which readers cannot reach; it was not requested.",
+        "A link (or a redirect it leads to) points to a loopback, private, link-local or cloud metadata address, which readers cannot reach; it was not requested. --allow-private allows loopback and private addresses, never link-local or metadata ones.",
         "Link to a public address.",
     ),
     Rule(

@@ -216,6 +216,24 @@ def reset(h: Handler) -> None:
     h.connection.close()
 
 
+class Connections:
+    """Records every address the checker connects to (``socket.create_connection``)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.seen: list[tuple[str, int]] = []
+        real = socket.create_connection
+
+        def record(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+            self.seen.append((address[0], address[1]))
+            return real(address, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "create_connection", record)
+
+    @property
+    def hosts(self) -> set[str]:
+        return {ip for ip, _ in self.seen}
+
+
 def run(
     urls: list[str] | dict[str, int], settings: Settings = FAST, **kw: object
 ) -> list[Diagnostic]:
@@ -492,19 +510,74 @@ def test_cache_skips_successes_and_rechecks_failures(
     assert {s.path for s in h.seen[before:]} == {"/ok", "/doc", "/gone", "/moved"}
 
 
-def test_private_addresses_refused(hosts: Callable[[], Host]) -> None:
+def test_private_addresses_refused(
+    hosts: Callable[[], Host], monkeypatch: pytest.MonkeyPatch
+) -> None:
     h = hosts()
     h.routes["/ok"] = page()
+    h.routes["/away"] = redirect(302, "http://127.0.0.1:9/")
     port = h.url("").rsplit(":", 1)[1]
+    connections = Connections(monkeypatch)
     settings = Settings(timeout=1.0)
-    diags = run([h.url("/ok"), f"http://localhost:{port}/ok", "http://[::1]:9/"], settings)
-    assert rules(diags) == [
-        ("link-private", "warning", 1),
-        ("link-private", "warning", 2),
-        ("link-private", "warning", 3),
+    spellings = [  # of 127.0.0.1, which reach this server on a dual-stack machine
+        f"http://[::ffff:127.0.0.1]:{port}/ok",
+        f"http://[::ffff:7f00:1]:{port}/ok",
+        f"http://[::127.0.0.1]:{port}/ok",
+        f"http://[64:ff9b::7f00:1]:{port}/ok",
+        f"http://[2002:7f00:1::1]:{port}/ok",
     ]
+    urls = [h.url("/ok"), f"http://localhost:{port}/ok", "http://[::1]:9/", *spellings]
+    diags = run(urls, settings)
+    assert rules(diags) == [("link-private", "warning", n) for n in range(1, len(urls) + 1)]
     assert "127.0.0.1" in diags[1].message  # the name was resolved, and its address refused
+    assert diags[3].message == (
+        f"{spellings[0]!r} resolves to the non-public address ::ffff:127.0.0.1; "
+        "it was not requested"
+    )
     assert h.seen == []
+    assert connections.seen == []
+
+
+# link-local and cloud metadata addresses, as redirect targets of a local server
+NEVER_FETCHED = {
+    "/aws": ("http://169.254.169.254/latest/meta-data/", "cloud metadata", "169.254.169.254"),
+    "/aws6": ("http://[fd00:ec2::254]/latest/meta-data/", "cloud metadata", "fd00:ec2::254"),
+    "/mapped": ("http://[::ffff:169.254.169.254]/", "cloud metadata", "::ffff:169.254.169.254"),
+    "/nat64": ("http://[64:ff9b::a9fe:a9fe]/", "cloud metadata", "64:ff9b::a9fe:a9fe"),
+    "/compat": ("http://[::169.254.169.254]/", "cloud metadata", "::169.254.169.254"),
+    "/link-local": ("http://169.254.10.20:8080/x", "link-local", "169.254.10.20"),
+    "/link-local6": ("http://[fe80::1]/", "link-local", "fe80::1"),
+}
+
+
+def test_link_local_and_metadata_are_never_fetched(
+    hosts: Callable[[], Host], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = hosts()
+    for path, (target, _, _) in NEVER_FETCHED.items():
+        h.routes[path] = redirect(302, target)
+    h.routes["/two-hops"] = redirect(301, "/aws")
+    connections = Connections(monkeypatch)
+    paths = [*NEVER_FETCHED, "/two-hops"]
+    direct = "http://169.254.169.254/latest/meta-data/iam/"
+    diags = run([h.url(p) for p in paths] + [direct])  # FAST allows private addresses
+    assert connections.hosts == {"127.0.0.1"}  # only the local server was connected to
+    assert sorted(s.path for s in h.seen) == sorted([*paths, "/aws"])
+    assert rules(diags) == [("link-private", "warning", n) for n in range(1, len(paths) + 2)]
+    expected = [
+        f"{h.url(path)!r} redirects to {target!r}, which resolves to the {kind} address {ip}; "
+        "the redirect was not followed"
+        for path, (target, kind, ip) in NEVER_FETCHED.items()
+    ]
+    expected.append(
+        f"{h.url('/two-hops')!r} redirects to {NEVER_FETCHED['/aws'][0]!r}, which resolves to "
+        "the cloud metadata address 169.254.169.254; the redirect was not followed"
+    )
+    expected.append(
+        f"{direct!r} resolves to the cloud metadata address 169.254.169.254; it was not requested"
+    )
+    assert [d.message for d in diags] == expected
+    assert diags[0].hint is not None and "even with --allow-private" in diags[0].hint
 
 
 # -- through the command line: positions in the sources --------------------------------------

@@ -43,8 +43,8 @@ class Result:
     reason: str = ""
     final_url: str = ""
     hops: tuple[tuple[int, str], ...] = ()  # (status, location) of each redirect followed
-    error: str | None = None  # dns tls private timeout reset refused protocol loop redirects
-    detail: str = ""  # rate-limited invalid
+    error: str | None = None  # dns tls private link-local metadata timeout reset refused
+    detail: str = ""  # protocol loop redirects invalid rate-limited
     anchors: frozenset[str] | None = None  # ids of an HTML body, when one was read
     truncated: bool = False  # the body was cut at the cap (or the deadline)
     timed_out: bool = False  # the deadline hit while reading the body
