@@ -234,6 +234,28 @@ class Connections:
         return {ip for ip, _ in self.seen}
 
 
+def empty_reply(h: Handler) -> None:
+    """Close the connection without a byte of answer."""
+    h.close_connection = True
+    h.connection.shutdown(socket.SHUT_RDWR)
+
+
+def garbled(h: Handler) -> None:
+    """Answer with something that is not HTTP."""
+    h.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+    h.close_connection = True
+
+
+def head_fails(failure: Route, then: Route | None = None) -> Route:
+    """HEAD gets ``failure``; GET gets ``then`` (a page by default)."""
+    ok = then or page()
+
+    def route(h: Handler) -> None:
+        (failure if h.command == "HEAD" else ok)(h)
+
+    return route
+
+
 def run(
     urls: list[str] | dict[str, int], settings: Settings = FAST, **kw: object
 ) -> list[Diagnostic]:
@@ -300,6 +322,60 @@ def test_accepted_status(hosts: Callable[[], Host]) -> None:
     assert check_urls(occ, opts) == []
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [page(501), page(500), page(503), page(404), page(400), reset, empty_reply, garbled],
+    ids=["501", "500", "503", "404", "400", "reset", "empty-reply", "not-http"],
+)
+def test_failed_head_is_asked_again_with_get(hosts: Callable[[], Host], failure: Route) -> None:
+    h = hosts()
+    h.routes["/x"] = head_fails(failure)
+    assert run([h.url("/x")]) == []
+    assert [s.method for s in h.seen] == ["HEAD", "GET"]
+    # with no retries at all, the GET still comes before a verdict
+    h.seen.clear()
+    assert run([h.url("/x")], Settings(timeout=1.0, retries=0, allow_private=True)) == []
+    assert [s.method for s in h.seen] == ["HEAD", "GET"]
+
+
+def test_failed_head_and_get_is_broken_by_the_get(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/501"] = page(501)
+    h.routes["/head-501-get-404"] = head_fails(page(501), page(404))
+    h.routes["/reset"] = reset
+    diags = run([h.url("/501"), h.url("/head-501-get-404"), h.url("/reset")])
+    assert [(d.rule, d.line, d.message) for d in diags] == [
+        ("link-broken", 1, f"{h.url('/501')!r} is broken: the server answered 501 "
+         "Not Implemented (3 attempts)"),
+        ("link-broken", 2, f"{h.url('/head-501-get-404')!r} is broken: 404 Not Found"),
+        ("link-broken", 3, f"{h.url('/reset')!r} is unreachable: the connection was closed "
+         "before an answer (3 attempts)"),
+    ]  # fmt: skip
+    # the GET is the first retry: as many requests to a dead server as before, not more
+    assert [s.method for s in h.seen if s.path == "/501"] == ["HEAD", "GET", "GET"]
+    assert [s.method for s in h.seen if s.path == "/head-501-get-404"] == ["HEAD", "GET"]
+    assert [s.method for s in h.seen if s.path == "/reset"] == ["HEAD", "GET", "GET"]
+
+
+def test_refused_connection_is_not_a_head_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.checks.links.fetch import Fetcher
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    methods: list[str] = []
+    real = Fetcher.exchange
+
+    def exchange(self: Fetcher, url: str, method: str, *args: Any) -> Any:
+        methods.append(method)
+        return real(self, url, method, *args)
+
+    monkeypatch.setattr(Fetcher, "exchange", exchange)
+    diags = run([f"http://127.0.0.1:{port}/"])
+    assert rules(diags) == [("link-broken", "error", 1)]
+    assert methods == ["HEAD", "HEAD", "HEAD"]  # retried, never as GET
+
+
 def test_retry_after_pauses_the_host(hosts: Callable[[], Host]) -> None:
     h = hosts()
     limited = sequence(page(429, b"", Retry_After="1"), page())
@@ -314,6 +390,7 @@ def test_retry_after_pauses_the_host(hosts: Callable[[], Host]) -> None:
     assert first_429.path == "/a"
     later = h.seen[1:]
     assert len(later) == 4  # /a again, then the three others
+    assert {s.method for s in h.seen} == {"HEAD"}  # a 429 is no reason to switch to GET
     assert all(s.at >= first_429.at + 0.95 for s in later), [s.at - first_429.at for s in later]
     assert time.monotonic() - started < 3
 

@@ -4,7 +4,9 @@
   ``max_concurrency`` in flight overall and ``per_host`` per host. A host that answers 429 (or
   503 with Retry-After) is paused: nothing is sent to it until the pause ends; a host asking for
   longer than ``retry_after_max`` gets nothing more this run (its URLs are "rate limited").
-* HEAD first; GET when HEAD is refused (any 4xx but 429) or when a fragment must be checked.
+* HEAD first, or GET when a fragment must be checked. A failed HEAD (any 4xx or 5xx but a rate
+  limit, a reset, an empty or garbled answer) is asked again as GET before any verdict; for a
+  5xx or a broken connection that GET counts as the first retry.
 * Redirects are followed here (each hop on its own host's budget), capped and checked for loops.
   Timeouts, connection errors and 5xx are retried with exponential backoff.
 * Each exchange has a deadline; the scheduler wakes for it and shuts the socket down.
@@ -28,6 +30,7 @@ from generator.checks.links.fetch import Fetcher, Outcome, Settings, Watch, host
 
 Progress = Callable[[int, int], None]
 _RETRYABLE = {"timeout", "reset", "refused", "protocol"}
+_HEAD_BROKEN = {"reset", "protocol"}  # the server dropped or garbled the answer to a HEAD
 _REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 
@@ -209,13 +212,6 @@ class Prober:
         s = self.settings
         host = job.host
         status = out.status
-        if status is None:
-            if out.error in _RETRYABLE and job.attempts < s.retries:
-                job.attempts += 1
-                later(job, s.backoff * 2 ** (job.attempts - 1))
-            else:
-                finish(job, out)
-            return
         if status == 429 or (status == 503 and out.retry_after is not None):
             wait = out.retry_after
             if wait is None:
@@ -230,6 +226,24 @@ class Prober:
             job.limited += 1
             paused[host] = max(paused.get(host, 0.0), time.monotonic() + wait)
             queues[host].appendleft(job)
+            return
+        if job.method == "HEAD" and (
+            (status is not None and status >= 400) or (status is None and out.error in _HEAD_BROKEN)
+        ):
+            # some servers get HEAD wrong (501, 405, 404, 500, a dropped connection): ask again
+            # with GET before any verdict; after a server error or a broken connection that
+            # GET is the first retry, so a dead host is not asked more often than before
+            job.method = "GET"
+            if status is None or status >= 500:
+                job.attempts += 1
+            queues[host].appendleft(job)
+            return
+        if status is None:
+            if out.error in _RETRYABLE and job.attempts < s.retries:
+                job.attempts += 1
+                later(job, s.backoff * 2 ** (job.attempts - 1))
+            else:
+                finish(job, out)
             return
         if status >= 500:
             if job.attempts < s.retries:
@@ -254,10 +268,6 @@ class Prober:
                 job.url = target
                 job.attempts = 0
                 queues[job.host].appendleft(job)
-            return
-        if job.method == "HEAD" and 400 <= status < 500:
-            job.method = "GET"
-            queues[host].appendleft(job)
             return
         finish(job, out)
 
