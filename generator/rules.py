@@ -423,7 +423,7 @@ _RULES += [
         "link-rate-limited",
         W,
         "links",
-        "A server kept answering 429 Too Many Requests, so the link could not be checked this run.",
+        "A server kept answering 429 Too Many Requests, or its host asked for a longer wait (Retry-After) than one run allows, so the link could not be checked this run.",
         "Nothing, usually: the next run tries again. Check it by hand if it persists.",
     ),
     Rule(

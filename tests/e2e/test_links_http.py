@@ -401,19 +401,49 @@ def test_retry_after_as_http_date() -> None:
     assert retry_after("soon", None) is None
 
 
-def test_still_rate_limited_is_a_warning(hosts: Callable[[], Host]) -> None:
-    h = hosts()
-    h.routes["/a"] = page(429, b"", Retry_After="3600")
-    h.routes["/b"] = page(429, b"", Retry_After="3600")
+@pytest.mark.parametrize(
+    ("status", "answer"), [(429, "429 Too Many Requests"), (503, "503 Service Unavailable")]
+)
+def test_too_long_a_wait_is_said_as_it_happened(
+    hosts: Callable[[], Host], status: int, answer: str
+) -> None:
+    h, other = hosts(), hosts()
+    paths = ["/a", *(f"/p{i}" for i in range(8))]
+    for p in paths:
+        h.routes[p] = page(status, b"", Retry_After="3600")
+    other.routes["/moved"] = redirect(302, h.url("/p0"))
     settings = Settings(timeout=1.0, per_host=1, allow_private=True, retry_after_max=5)
     started = time.monotonic()
-    diags = run([h.url("/a"), h.url("/b")], settings)
-    assert rules(diags) == [
-        ("link-rate-limited", "warning", 1),
-        ("link-rate-limited", "warning", 2),
-    ]
-    assert len(h.seen) == 1  # the host asked for an hour: the second URL is not sent at all
+    diags = run([h.url(p) for p in paths] + [other.url("/moved")], settings)
     assert time.monotonic() - started < 1
+    assert [s.path for s in h.seen] == ["/a"]  # the host asked for an hour: nothing more sent
+    assert {(d.rule, d.severity.value) for d in diags} == {("link-rate-limited", "warning")}
+    allows = "longer than this run allows (5 s)"
+    assert [d.message for d in diags] == [
+        f"{h.url('/a')!r} could not be checked: the server answered {answer} with "
+        f"Retry-After: 3600 s, {allows}",
+        *(
+            f"{h.url(p)!r} was not checked: the host asked us to wait 3600 s, {allows}"
+            for p in paths[1:]
+        ),
+        f"{other.url('/moved')!r} redirects to {h.url('/p0')!r}, which was not checked: "
+        f"the host asked us to wait 3600 s, {allows}",
+    ]
+
+
+def test_still_rate_limited_after_waits_is_a_warning(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/a"] = page(429, b"", Retry_After="0")
+    diags = run([h.url("/a")], Settings(timeout=1.0, allow_private=True, rate_limit_retries=2))
+    assert [(d.rule, d.severity.value, d.message) for d in diags] == [
+        (
+            "link-rate-limited",
+            "warning",
+            f"{h.url('/a')!r} could not be checked: the server kept answering "
+            "429 Too Many Requests, after 2 waits",
+        )
+    ]
+    assert h.count("/a") == 3
 
 
 def test_server_error_then_success_is_retried(hosts: Callable[[], Host]) -> None:

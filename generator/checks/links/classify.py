@@ -2,8 +2,9 @@
 
 404/410, other 4xx, unknown hosts, refused connections and 5xx that persist are broken (errors).
 401/403 are bot protection more often than dead pages: a warning of their own. A host still
-rate-limiting at the end of the run is a warning, never "broken". Addresses that are not fetched
-(private, link-local, cloud metadata) are warnings that say so. Successes go to the cache.
+rate-limiting at the end of the run, or asking for a longer wait than the run allows, is a
+warning, never "broken". Addresses that are not fetched (private, link-local, cloud metadata)
+are warnings that say so. Successes go to the cache.
 """
 
 from __future__ import annotations
@@ -86,11 +87,12 @@ def verdict(url: str, r: Result, fragment: str, accept: frozenset[int], timeout:
         return Verdict(
             "link-private", f"{via} resolves to the {kind} address {r.detail}; {skipped}", hint
         )
-    if r.error == "rate-limited":
+    if r.error in ("rate-limited", "not-checked"):
+        # rate-limited: the server answered 429; not-checked: its host had asked us to wait
+        could = "could not be checked" if r.error == "rate-limited" else "was not checked"
         return Verdict(
             "link-rate-limited",
-            f"{shown} could not be checked: the server kept answering "
-            f"{r.status or 429} Too Many Requests ({r.detail})",
+            f"{via} {could}: {r.detail}",
             "the next run tries again; check it by hand if it persists",
         )
     if r.error == "timeout" or (r.status is None and r.timed_out):

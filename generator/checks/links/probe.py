@@ -3,7 +3,7 @@
 * The calling thread hands single exchanges (:mod:`.fetch`) to a thread pool: at most
   ``max_concurrency`` in flight overall and ``per_host`` per host. A host that answers 429 (or
   503 with Retry-After) is paused: nothing is sent to it until the pause ends; a host asking for
-  longer than ``retry_after_max`` gets nothing more this run (its URLs are "rate limited").
+  longer than ``retry_after_max`` gets nothing more this run: its other URLs are "not checked".
 * HEAD first, or GET when a fragment must be checked. A failed HEAD (any 4xx or 5xx but a rate
   limit, a reset, an empty or garbled answer) is asked again as GET before any verdict; for a
   5xx or a broken connection that GET counts as the first retry.
@@ -47,7 +47,7 @@ class Result:
     final_url: str = ""
     hops: tuple[tuple[int, str], ...] = ()  # (status, location) of each redirect followed
     error: str | None = None  # dns tls private link-local metadata timeout reset refused
-    detail: str = ""  # protocol loop redirects invalid rate-limited
+    detail: str = ""  # protocol loop redirects invalid rate-limited not-checked
     anchors: frozenset[str] | None = None  # ids of an HTML body, when one was read
     truncated: bool = False  # the body was cut at the cap (or the deadline)
     timed_out: bool = False  # the deadline hit while reading the body
@@ -144,8 +144,7 @@ class Prober:
                             continue
                         if host in gave_up:
                             while jobs:
-                                job = jobs.popleft()
-                                finish(job, Outcome(status=429), "rate-limited", gave_up[host])
+                                finish(jobs.popleft(), Outcome(), "not-checked", gave_up[host])
                             continue
                         if inflight[host] >= s.per_host or paused.get(host, 0.0) > now:
                             continue
@@ -216,12 +215,16 @@ class Prober:
             wait = out.retry_after
             if wait is None:
                 wait = s.backoff * 2**job.limited
+            answer = f"{status} {out.reason}".strip()
             if wait > s.retry_after_max:
-                gave_up[host] = f"Retry-After of {wait:.0f} s exceeds {s.retry_after_max:.0f} s"
-                finish(job, out, "rate-limited", gave_up[host])
+                allowed = f"longer than this run allows ({s.retry_after_max:g} s)"
+                gave_up[host] = f"the host asked us to wait {wait:.0f} s, {allowed}"
+                detail = f"the server answered {answer} with Retry-After: {wait:.0f} s, {allowed}"
+                finish(job, out, "rate-limited", detail)
                 return
             if job.limited >= s.rate_limit_retries:
-                finish(job, out, "rate-limited", f"still {status} after {job.limited} waits")
+                detail = f"the server kept answering {answer}, after {job.limited} waits"
+                finish(job, out, "rate-limited", detail)
                 return
             job.limited += 1
             paused[host] = max(paused.get(host, 0.0), time.monotonic() + wait)
