@@ -8,6 +8,7 @@ tracks how many requests it was serving at once.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import shutil
 import socket
@@ -256,6 +257,44 @@ def head_fails(failure: Route, then: Route | None = None) -> Route:
     return route
 
 
+@dataclass
+class Limiter:
+    """A host's rate limit: ``allowed`` requests a window of ``window`` s, then 429 with
+    ``Retry-After: wait`` and a pause of ``wait`` s. Counts what it received during its pauses."""
+
+    allowed: int
+    window: float = 1.0
+    wait: int = 1
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    window_start: float = float("-inf")
+    count: int = 0
+    paused_until: float = 0.0
+    answered_429: int = 0
+    during_pause: list[str] = field(default_factory=list)
+
+    def __call__(self, route: Route) -> Route:
+        def limited(h: Handler) -> None:
+            now = time.monotonic()
+            with self.lock:
+                if now < self.paused_until:
+                    self.during_pause.append(h.path)
+                    refuse = True
+                else:
+                    if now - self.window_start >= self.window:
+                        self.window_start, self.count = now, 0
+                    self.count += 1
+                    refuse = self.count > self.allowed
+                    if refuse:
+                        self.paused_until = now + self.wait
+                self.answered_429 += refuse
+            if refuse:
+                h.reply(429, b"slow down", {"Retry-After": str(self.wait)})
+            else:
+                route(h)
+
+        return limited
+
+
 def run(
     urls: list[str] | dict[str, int], settings: Settings = FAST, **kw: object
 ) -> list[Diagnostic]:
@@ -412,7 +451,7 @@ def test_too_long_a_wait_is_said_as_it_happened(
     for p in paths:
         h.routes[p] = page(status, b"", Retry_After="3600")
     other.routes["/moved"] = redirect(302, h.url("/p0"))
-    settings = Settings(timeout=1.0, per_host=1, allow_private=True, retry_after_max=5)
+    settings = Settings(timeout=1.0, allow_private=True, retry_after_max=5)
     started = time.monotonic()
     diags = run([h.url(p) for p in paths] + [other.url("/moved")], settings)
     assert time.monotonic() - started < 1
@@ -583,7 +622,7 @@ def test_per_host_limit(hosts: Callable[[], Host]) -> None:
     for h in (a, b):
         for i in range(8):
             h.routes[f"/p{i}"] = slow(0.1)
-    settings = Settings(timeout=2.0, per_host=2, max_concurrency=8, allow_private=True)
+    settings = Settings(timeout=2.0, per_host=2, ramp=0, max_concurrency=8, allow_private=True)
     started = time.monotonic()
     urls = [h.url(f"/p{i}") for i in range(8) for h in (a, b)]
     assert run(urls, settings) == []
@@ -685,6 +724,42 @@ def test_link_local_and_metadata_are_never_fetched(
     )
     assert [d.message for d in diags] == expected
     assert diags[0].hint is not None and "even with --allow-private" in diags[0].hint
+
+
+def test_rate_limited_host_gets_nothing_during_its_pause(hosts: Callable[[], Host]) -> None:
+    """The host allows 10 requests a second; ours may have 4 in flight to it. It answers 429
+    once, and receives nothing until the end of the pause it asked for."""
+    h = hosts()
+    limiter = Limiter(allowed=10, window=1.0, wait=1)
+    paths = [f"/p{i}" for i in range(20)]
+    for p in paths:
+        h.routes[p] = limiter(page())
+    settings = Settings(timeout=1.0, per_host=4, allow_private=True)
+    started = time.monotonic()
+    diags = run([h.url(p) for p in paths], settings)
+    elapsed = time.monotonic() - started
+    assert diags == []
+    assert limiter.during_pause == []
+    assert limiter.answered_429 == 1  # paced after it: (time to the end of the pause) / 10
+    assert h.max_active == 1
+    assert len(h.seen) == 21
+    after = [s.at for s in h.seen[11:]]
+    assert after[0] >= h.seen[10].at + 0.95  # the pause
+    gaps = [b - a for a, b in itertools.pairwise(after)]
+    assert min(gaps) >= 0.1, gaps  # about (1 s + the first burst) / 10 answers * 1.1
+    assert elapsed < 4, elapsed
+
+
+def test_a_host_earns_parallel_requests(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    paths = [f"/p{i}" for i in range(12)]
+    for p in paths:
+        h.routes[p] = slow(0.1)
+    settings = Settings(timeout=2.0, per_host=3, ramp=0.25, allow_private=True)
+    assert run([h.url(p) for p in paths], settings) == []
+    first, second, third = h.seen[:3]
+    assert second.at >= first.at + 0.09 and third.at >= second.at + 0.09  # one at a time
+    assert h.max_active == 3
 
 
 # -- through the command line: positions in the sources --------------------------------------

@@ -34,10 +34,11 @@ MIB = 1024 * 1024
 class Settings:
     timeout: float = 10.0  # wall-clock deadline of one exchange, seconds
     max_concurrency: int = 16
-    per_host: int = 4
+    per_host: int = 4  # at most; a host starts with one (see :mod:`.pace`)
+    ramp: float = 1.0  # seconds a host answers without 429 to earn one more; 0: per_host at once
     retries: int = 2  # after the first attempt, for timeouts, connection errors and 5xx
     backoff: float = 0.5  # seconds; doubles with each retry
-    retry_after_max: float = 60.0  # a longer Retry-After gives up on the host for this run
+    retry_after_max: float = 60.0  # seconds; a longer Retry-After gives up on the host this run
     rate_limit_retries: int = 3
     max_redirects: int = 10
     body_cap: int = MIB

@@ -1,9 +1,11 @@
 """probe: each URL fetched once, politely -> one Result per URL. The link checker's scheduler.
 
 * The calling thread hands single exchanges (:mod:`.fetch`) to a thread pool: at most
-  ``max_concurrency`` in flight overall and ``per_host`` per host. A host that answers 429 (or
-  503 with Retry-After) is paused: nothing is sent to it until the pause ends; a host asking for
-  longer than ``retry_after_max`` gets nothing more this run: its other URLs are "not checked".
+  ``max_concurrency`` in flight overall, and per host what its :class:`~.pace.HostPace` allows:
+  one request at first, up to ``per_host`` as the host answers without 429. A host that answers
+  429 (or 503 with Retry-After) is paused for the time it asked, with no request in flight to
+  it if it limited us early, and paced from then on. A host asking for longer than
+  ``retry_after_max`` gets nothing more this run: its other URLs are "not checked".
 * HEAD first, or GET when a fragment must be checked. A failed HEAD (any 4xx or 5xx but a rate
   limit, a reset, an empty or garbled answer) is asked again as GET before any verdict; for a
   5xx or a broken connection that GET counts as the first retry.
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from generator.checks.links.fetch import Fetcher, Outcome, Settings, Watch, host_key
+from generator.checks.links.pace import HostPace
 
 Progress = Callable[[int, int], None]
 _RETRYABLE = {"timeout", "reset", "refused", "protocol"}
@@ -70,6 +73,7 @@ class _Job:
     attempts: int = 0  # retries used
     limited: int = 0  # 429s absorbed
     sent: int = 0
+    sent_at: float = 0.0  # when the request on its way (or the last one) was sent
 
     @property
     def host(self) -> str:
@@ -89,8 +93,7 @@ class Prober:
         total = len(targets)
         queues: dict[str, deque[_Job]] = defaultdict(deque)
         delayed: list[tuple[float, int, _Job]] = []
-        inflight: dict[str, int] = defaultdict(int)
-        paused: dict[str, float] = {}
+        paces: dict[str, HostPace] = defaultdict(lambda: HostPace(s.per_host, s.ramp))
         gave_up: dict[str, str] = {}
         watches: dict[int, Watch] = {}
         done: queue.Queue[tuple[int, _Job, Outcome]] = queue.Queue()
@@ -146,14 +149,16 @@ class Prober:
                             while jobs:
                                 finish(jobs.popleft(), Outcome(), "not-checked", gave_up[host])
                             continue
-                        if inflight[host] >= s.per_host or paused.get(host, 0.0) > now:
+                        pace = paces[host]
+                        if not pace.ready(now):
                             continue
                         job = jobs.popleft()
                         n = next(ids)
                         watches[n] = Watch(now + s.timeout)
-                        inflight[host] += 1
+                        pace.sent(now)
                         busy += 1
                         job.sent += 1
+                        job.sent_at = now
                         pool.submit(work, n, job, watches[n])
                         progressed = True
                 if len(results) >= total:
@@ -161,8 +166,9 @@ class Prober:
                 # sleep until an answer, a retry, the end of a pause or a deadline
                 wake = delayed[0][0] if delayed else float("inf")
                 for host, jobs in queues.items():
-                    if jobs and paused.get(host, 0.0) > now:
-                        wake = min(wake, paused[host])
+                    ready_at = paces[host].wake() if jobs and host not in gave_up else None
+                    if ready_at is not None and ready_at > now:
+                        wake = min(wake, ready_at)
                 for w in watches.values():
                     if not w.expired:
                         wake = min(wake, w.deadline)
@@ -175,9 +181,8 @@ class Prober:
                     continue
                 while True:
                     watches.pop(n, None)
-                    inflight[job.host] -= 1
                     busy -= 1
-                    self._settle(job, out, queues, paused, gave_up, later, finish)
+                    self._settle(job, out, paces[job.host], queues, gave_up, later, finish)
                     try:
                         n, job, out = done.get_nowait()
                     except queue.Empty:
@@ -201,20 +206,23 @@ class Prober:
         self,
         job: _Job,
         out: Outcome,
+        pace: HostPace,
         queues: dict[str, deque[_Job]],
-        paused: dict[str, float],
         gave_up: dict[str, str],
         later: Callable[[_Job, float], None],
         finish: Callable[..., None],
     ) -> None:
-        """Decide what an exchange means: done, retry, wait for the host, next hop, or GET."""
+        """Decide what an exchange means: done, retry, wait for the host, next hop, or GET.
+        ``pace`` is the pace of the host the request went to (``job.host`` until a redirect)."""
         s = self.settings
         host = job.host
         status = out.status
+        now = time.monotonic()
         if status == 429 or (status == 503 and out.retry_after is not None):
             wait = out.retry_after
             if wait is None:
                 wait = s.backoff * 2**job.limited
+            pace.rate_limited(now, job.sent_at, wait)
             answer = f"{status} {out.reason}".strip()
             if wait > s.retry_after_max:
                 allowed = f"longer than this run allows ({s.retry_after_max:g} s)"
@@ -227,9 +235,9 @@ class Prober:
                 finish(job, out, "rate-limited", detail)
                 return
             job.limited += 1
-            paused[host] = max(paused.get(host, 0.0), time.monotonic() + wait)
             queues[host].appendleft(job)
             return
+        pace.finished(now, job.sent_at, answered=status is not None)
         if job.method == "HEAD" and (
             (status is not None and status >= 400) or (status is None and out.error in _HEAD_BROKEN)
         ):
