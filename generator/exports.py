@@ -175,7 +175,25 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
+# RFC 5545 3.6: a calendar holds at least one component, so a calendar with nothing due carries
+# this one. A VTIMEZONE is understood by every calendar program and shows nothing; UTC, because
+# DTSTAMP is UTC and the events are all-day dates that name no zone.
+EMPTY_CALENDAR_COMPONENT = (
+    "BEGIN:VTIMEZONE",
+    "TZID:UTC",
+    "BEGIN:STANDARD",
+    "DTSTART:19700101T000000",
+    "TZOFFSETFROM:+0000",
+    "TZOFFSETTO:+0000",
+    "TZNAME:UTC",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+)
+
+
 def due_dates_ics(dues: Iterable[Due], today: date) -> str:
+    """The calendar, CRLF lines folded at 75 octets: one all-day VEVENT per due date, stamped
+    ``today`` (00:00 UTC); with nothing due, one UTC VTIMEZONE so the calendar stays valid."""
     stamp = today.strftime("%Y%m%d") + "T000000Z"
     lines = [
         "BEGIN:VCALENDAR",
@@ -185,6 +203,7 @@ def due_dates_ics(dues: Iterable[Due], today: date) -> str:
         "METHOD:PUBLISH",
         "X-WR-CALNAME:AI tool due dates",
     ]
+    header = len(lines)
     for d in dues:
         description = f"Owner: {d.owner or 'unknown'}."
         if d.step:
@@ -201,5 +220,7 @@ def due_dates_ics(dues: Iterable[Due], today: date) -> str:
             "TRANSP:TRANSPARENT",
             "END:VEVENT",
         ]
+    if len(lines) == header:
+        lines += EMPTY_CALENDAR_COMPONENT
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -437,7 +437,7 @@ _RULES += [
         "link-rate-limited",
         W,
         "links",
-        "A server kept answering 429 Too Many Requests, so the link could not be checked this run.",
+        "A server kept answering 429 Too Many Requests, or its host asked for a longer wait (Retry-After) than one run allows, so the link could not be checked this run.",
         "Nothing, usually: the next run tries again. Check it by hand if it persists.",
     ),
     Rule(
@@ -458,7 +458,7 @@ _RULES += [
         "link-private",
         W,
         "links",
-        "A link points to a loopback, private or link-local address, which readers cannot reach; it was not requested.",
+        "A link (or a redirect it leads to) points to a loopback, private, link-local or cloud metadata address, which readers cannot reach; it was not requested. --allow-private allows loopback and private addresses, never link-local or metadata ones.",
         "Link to a public address.",
     ),
     Rule(

@@ -8,6 +8,7 @@ tracks how many requests it was serving at once.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import shutil
 import socket
@@ -216,6 +217,84 @@ def reset(h: Handler) -> None:
     h.connection.close()
 
 
+class Connections:
+    """Records every address the checker connects to (``socket.create_connection``)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.seen: list[tuple[str, int]] = []
+        real = socket.create_connection
+
+        def record(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+            self.seen.append((address[0], address[1]))
+            return real(address, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "create_connection", record)
+
+    @property
+    def hosts(self) -> set[str]:
+        return {ip for ip, _ in self.seen}
+
+
+def empty_reply(h: Handler) -> None:
+    """Close the connection without a byte of answer."""
+    h.close_connection = True
+    h.connection.shutdown(socket.SHUT_RDWR)
+
+
+def garbled(h: Handler) -> None:
+    """Answer with something that is not HTTP."""
+    h.wfile.write(b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+    h.close_connection = True
+
+
+def head_fails(failure: Route, then: Route | None = None) -> Route:
+    """HEAD gets ``failure``; GET gets ``then`` (a page by default)."""
+    ok = then or page()
+
+    def route(h: Handler) -> None:
+        (failure if h.command == "HEAD" else ok)(h)
+
+    return route
+
+
+@dataclass
+class Limiter:
+    """A host's rate limit: ``allowed`` requests a window of ``window`` s, then 429 with
+    ``Retry-After: wait`` and a pause of ``wait`` s. Counts what it received during its pauses."""
+
+    allowed: int
+    window: float = 1.0
+    wait: int = 1
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    window_start: float = float("-inf")
+    count: int = 0
+    paused_until: float = 0.0
+    answered_429: int = 0
+    during_pause: list[str] = field(default_factory=list)
+
+    def __call__(self, route: Route) -> Route:
+        def limited(h: Handler) -> None:
+            now = time.monotonic()
+            with self.lock:
+                if now < self.paused_until:
+                    self.during_pause.append(h.path)
+                    refuse = True
+                else:
+                    if now - self.window_start >= self.window:
+                        self.window_start, self.count = now, 0
+                    self.count += 1
+                    refuse = self.count > self.allowed
+                    if refuse:
+                        self.paused_until = now + self.wait
+                self.answered_429 += refuse
+            if refuse:
+                h.reply(429, b"slow down", {"Retry-After": str(self.wait)})
+            else:
+                route(h)
+
+        return limited
+
+
 def run(
     urls: list[str] | dict[str, int], settings: Settings = FAST, **kw: object
 ) -> list[Diagnostic]:
@@ -282,6 +361,60 @@ def test_accepted_status(hosts: Callable[[], Host]) -> None:
     assert check_urls(occ, opts) == []
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [page(501), page(500), page(503), page(404), page(400), reset, empty_reply, garbled],
+    ids=["501", "500", "503", "404", "400", "reset", "empty-reply", "not-http"],
+)
+def test_failed_head_is_asked_again_with_get(hosts: Callable[[], Host], failure: Route) -> None:
+    h = hosts()
+    h.routes["/x"] = head_fails(failure)
+    assert run([h.url("/x")]) == []
+    assert [s.method for s in h.seen] == ["HEAD", "GET"]
+    # with no retries at all, the GET still comes before a verdict
+    h.seen.clear()
+    assert run([h.url("/x")], Settings(timeout=1.0, retries=0, allow_private=True)) == []
+    assert [s.method for s in h.seen] == ["HEAD", "GET"]
+
+
+def test_failed_head_and_get_is_broken_by_the_get(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/501"] = page(501)
+    h.routes["/head-501-get-404"] = head_fails(page(501), page(404))
+    h.routes["/reset"] = reset
+    diags = run([h.url("/501"), h.url("/head-501-get-404"), h.url("/reset")])
+    assert [(d.rule, d.line, d.message) for d in diags] == [
+        ("link-broken", 1, f"{h.url('/501')!r} is broken: the server answered 501 "
+         "Not Implemented (3 attempts)"),
+        ("link-broken", 2, f"{h.url('/head-501-get-404')!r} is broken: 404 Not Found"),
+        ("link-broken", 3, f"{h.url('/reset')!r} is unreachable: the connection was closed "
+         "before an answer (3 attempts)"),
+    ]  # fmt: skip
+    # the GET is the first retry: as many requests to a dead server as before, not more
+    assert [s.method for s in h.seen if s.path == "/501"] == ["HEAD", "GET", "GET"]
+    assert [s.method for s in h.seen if s.path == "/head-501-get-404"] == ["HEAD", "GET"]
+    assert [s.method for s in h.seen if s.path == "/reset"] == ["HEAD", "GET", "GET"]
+
+
+def test_refused_connection_is_not_a_head_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.checks.links.fetch import Fetcher
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    methods: list[str] = []
+    real = Fetcher.exchange
+
+    def exchange(self: Fetcher, url: str, method: str, *args: Any) -> Any:
+        methods.append(method)
+        return real(self, url, method, *args)
+
+    monkeypatch.setattr(Fetcher, "exchange", exchange)
+    diags = run([f"http://127.0.0.1:{port}/"])
+    assert rules(diags) == [("link-broken", "error", 1)]
+    assert methods == ["HEAD", "HEAD", "HEAD"]  # retried, never as GET
+
+
 def test_retry_after_pauses_the_host(hosts: Callable[[], Host]) -> None:
     h = hosts()
     limited = sequence(page(429, b"", Retry_After="1"), page())
@@ -296,6 +429,7 @@ def test_retry_after_pauses_the_host(hosts: Callable[[], Host]) -> None:
     assert first_429.path == "/a"
     later = h.seen[1:]
     assert len(later) == 4  # /a again, then the three others
+    assert {s.method for s in h.seen} == {"HEAD"}  # a 429 is no reason to switch to GET
     assert all(s.at >= first_429.at + 0.95 for s in later), [s.at - first_429.at for s in later]
     assert time.monotonic() - started < 3
 
@@ -306,19 +440,49 @@ def test_retry_after_as_http_date() -> None:
     assert retry_after("soon", None) is None
 
 
-def test_still_rate_limited_is_a_warning(hosts: Callable[[], Host]) -> None:
-    h = hosts()
-    h.routes["/a"] = page(429, b"", Retry_After="3600")
-    h.routes["/b"] = page(429, b"", Retry_After="3600")
-    settings = Settings(timeout=1.0, per_host=1, allow_private=True, retry_after_max=5)
+@pytest.mark.parametrize(
+    ("status", "answer"), [(429, "429 Too Many Requests"), (503, "503 Service Unavailable")]
+)
+def test_too_long_a_wait_is_said_as_it_happened(
+    hosts: Callable[[], Host], status: int, answer: str
+) -> None:
+    h, other = hosts(), hosts()
+    paths = ["/a", *(f"/p{i}" for i in range(8))]
+    for p in paths:
+        h.routes[p] = page(status, b"", Retry_After="3600")
+    other.routes["/moved"] = redirect(302, h.url("/p0"))
+    settings = Settings(timeout=1.0, allow_private=True, retry_after_max=5)
     started = time.monotonic()
-    diags = run([h.url("/a"), h.url("/b")], settings)
-    assert rules(diags) == [
-        ("link-rate-limited", "warning", 1),
-        ("link-rate-limited", "warning", 2),
-    ]
-    assert len(h.seen) == 1  # the host asked for an hour: the second URL is not sent at all
+    diags = run([h.url(p) for p in paths] + [other.url("/moved")], settings)
     assert time.monotonic() - started < 1
+    assert [s.path for s in h.seen] == ["/a"]  # the host asked for an hour: nothing more sent
+    assert {(d.rule, d.severity.value) for d in diags} == {("link-rate-limited", "warning")}
+    allows = "longer than this run allows (5 s)"
+    assert [d.message for d in diags] == [
+        f"{h.url('/a')!r} could not be checked: the server answered {answer} with "
+        f"Retry-After: 3600 s, {allows}",
+        *(
+            f"{h.url(p)!r} was not checked: the host asked us to wait 3600 s, {allows}"
+            for p in paths[1:]
+        ),
+        f"{other.url('/moved')!r} redirects to {h.url('/p0')!r}, which was not checked: "
+        f"the host asked us to wait 3600 s, {allows}",
+    ]
+
+
+def test_still_rate_limited_after_waits_is_a_warning(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/a"] = page(429, b"", Retry_After="0")
+    diags = run([h.url("/a")], Settings(timeout=1.0, allow_private=True, rate_limit_retries=2))
+    assert [(d.rule, d.severity.value, d.message) for d in diags] == [
+        (
+            "link-rate-limited",
+            "warning",
+            f"{h.url('/a')!r} could not be checked: the server kept answering "
+            "429 Too Many Requests, after 2 waits",
+        )
+    ]
+    assert h.count("/a") == 3
 
 
 def test_server_error_then_success_is_retried(hosts: Callable[[], Host]) -> None:
@@ -458,7 +622,7 @@ def test_per_host_limit(hosts: Callable[[], Host]) -> None:
     for h in (a, b):
         for i in range(8):
             h.routes[f"/p{i}"] = slow(0.1)
-    settings = Settings(timeout=2.0, per_host=2, max_concurrency=8, allow_private=True)
+    settings = Settings(timeout=2.0, per_host=2, ramp=0, max_concurrency=8, allow_private=True)
     started = time.monotonic()
     urls = [h.url(f"/p{i}") for i in range(8) for h in (a, b)]
     assert run(urls, settings) == []
@@ -492,19 +656,110 @@ def test_cache_skips_successes_and_rechecks_failures(
     assert {s.path for s in h.seen[before:]} == {"/ok", "/doc", "/gone", "/moved"}
 
 
-def test_private_addresses_refused(hosts: Callable[[], Host]) -> None:
+def test_private_addresses_refused(
+    hosts: Callable[[], Host], monkeypatch: pytest.MonkeyPatch
+) -> None:
     h = hosts()
     h.routes["/ok"] = page()
+    h.routes["/away"] = redirect(302, "http://127.0.0.1:9/")
     port = h.url("").rsplit(":", 1)[1]
+    connections = Connections(monkeypatch)
     settings = Settings(timeout=1.0)
-    diags = run([h.url("/ok"), f"http://localhost:{port}/ok", "http://[::1]:9/"], settings)
-    assert rules(diags) == [
-        ("link-private", "warning", 1),
-        ("link-private", "warning", 2),
-        ("link-private", "warning", 3),
+    spellings = [  # of 127.0.0.1, which reach this server on a dual-stack machine
+        f"http://[::ffff:127.0.0.1]:{port}/ok",
+        f"http://[::ffff:7f00:1]:{port}/ok",
+        f"http://[::127.0.0.1]:{port}/ok",
+        f"http://[64:ff9b::7f00:1]:{port}/ok",
+        f"http://[2002:7f00:1::1]:{port}/ok",
     ]
+    urls = [h.url("/ok"), f"http://localhost:{port}/ok", "http://[::1]:9/", *spellings]
+    diags = run(urls, settings)
+    assert rules(diags) == [("link-private", "warning", n) for n in range(1, len(urls) + 1)]
     assert "127.0.0.1" in diags[1].message  # the name was resolved, and its address refused
+    assert diags[3].message == (
+        f"{spellings[0]!r} resolves to the non-public address ::ffff:127.0.0.1; "
+        "it was not requested"
+    )
     assert h.seen == []
+    assert connections.seen == []
+
+
+# link-local and cloud metadata addresses, as redirect targets of a local server
+NEVER_FETCHED = {
+    "/aws": ("http://169.254.169.254/latest/meta-data/", "cloud metadata", "169.254.169.254"),
+    "/aws6": ("http://[fd00:ec2::254]/latest/meta-data/", "cloud metadata", "fd00:ec2::254"),
+    "/mapped": ("http://[::ffff:169.254.169.254]/", "cloud metadata", "::ffff:169.254.169.254"),
+    "/nat64": ("http://[64:ff9b::a9fe:a9fe]/", "cloud metadata", "64:ff9b::a9fe:a9fe"),
+    "/compat": ("http://[::169.254.169.254]/", "cloud metadata", "::169.254.169.254"),
+    "/link-local": ("http://169.254.10.20:8080/x", "link-local", "169.254.10.20"),
+    "/link-local6": ("http://[fe80::1]/", "link-local", "fe80::1"),
+}
+
+
+def test_link_local_and_metadata_are_never_fetched(
+    hosts: Callable[[], Host], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    h = hosts()
+    for path, (target, _, _) in NEVER_FETCHED.items():
+        h.routes[path] = redirect(302, target)
+    h.routes["/two-hops"] = redirect(301, "/aws")
+    connections = Connections(monkeypatch)
+    paths = [*NEVER_FETCHED, "/two-hops"]
+    direct = "http://169.254.169.254/latest/meta-data/iam/"
+    diags = run([h.url(p) for p in paths] + [direct])  # FAST allows private addresses
+    assert connections.hosts == {"127.0.0.1"}  # only the local server was connected to
+    assert sorted(s.path for s in h.seen) == sorted([*paths, "/aws"])
+    assert rules(diags) == [("link-private", "warning", n) for n in range(1, len(paths) + 2)]
+    expected = [
+        f"{h.url(path)!r} redirects to {target!r}, which resolves to the {kind} address {ip}; "
+        "the redirect was not followed"
+        for path, (target, kind, ip) in NEVER_FETCHED.items()
+    ]
+    expected.append(
+        f"{h.url('/two-hops')!r} redirects to {NEVER_FETCHED['/aws'][0]!r}, which resolves to "
+        "the cloud metadata address 169.254.169.254; the redirect was not followed"
+    )
+    expected.append(
+        f"{direct!r} resolves to the cloud metadata address 169.254.169.254; it was not requested"
+    )
+    assert [d.message for d in diags] == expected
+    assert diags[0].hint is not None and "even with --allow-private" in diags[0].hint
+
+
+def test_rate_limited_host_gets_nothing_during_its_pause(hosts: Callable[[], Host]) -> None:
+    """The host allows 10 requests a second; ours may have 4 in flight to it. It answers 429
+    once, and receives nothing until the end of the pause it asked for."""
+    h = hosts()
+    limiter = Limiter(allowed=10, window=1.0, wait=1)
+    paths = [f"/p{i}" for i in range(20)]
+    for p in paths:
+        h.routes[p] = limiter(page())
+    settings = Settings(timeout=1.0, per_host=4, allow_private=True)
+    started = time.monotonic()
+    diags = run([h.url(p) for p in paths], settings)
+    elapsed = time.monotonic() - started
+    assert diags == []
+    assert limiter.during_pause == []
+    assert limiter.answered_429 == 1  # paced after it: (time to the end of the pause) / 10
+    assert h.max_active == 1
+    assert len(h.seen) == 21
+    after = [s.at for s in h.seen[11:]]
+    assert after[0] >= h.seen[10].at + 0.95  # the pause
+    gaps = [b - a for a, b in itertools.pairwise(after)]
+    assert min(gaps) >= 0.1, gaps  # about (1 s + the first burst) / 10 answers * 1.1
+    assert elapsed < 4, elapsed
+
+
+def test_a_host_earns_parallel_requests(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    paths = [f"/p{i}" for i in range(12)]
+    for p in paths:
+        h.routes[p] = slow(0.1)
+    settings = Settings(timeout=2.0, per_host=3, ramp=0.25, allow_private=True)
+    assert run([h.url(p) for p in paths], settings) == []
+    first, second, third = h.seen[:3]
+    assert second.at >= first.at + 0.09 and third.at >= second.at + 0.09  # one at a time
+    assert h.max_active == 3
 
 
 # -- through the command line: positions in the sources --------------------------------------

@@ -1,4 +1,8 @@
-"""registry.json (versioned shape), registry.csv and due-dates.ics (RFC 5545)."""
+"""registry.json (versioned shape), registry.csv and due-dates.ics (RFC 5545).
+
+Every calendar a test makes is read back with the ``icalendar`` library (:func:`parsed`), which
+rejects what calendar programs reject, e.g. a calendar with no component.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import icalendar
 from conftest import TODAY, MakeTree
 
 from generator import pipeline
@@ -90,8 +95,20 @@ def unfold(text: str) -> list[str]:
     return text.replace("\r\n ", "").split("\r\n")[:-1]
 
 
+def parsed(ics: str) -> icalendar.Calendar:
+    """The calendar as ``icalendar`` reads it, after its checks of the calendar (PRODID, VERSION,
+    at least one component) and of each event's required properties (UID, DTSTAMP)."""
+    cal = icalendar.Calendar.from_ical(ics)
+    assert isinstance(cal, icalendar.Calendar)
+    cal.validate()  # raises IncompleteComponent
+    for event in cal.walk("VEVENT"):
+        assert all(name in event for name in icalendar.Event.required), event
+    return cal
+
+
 def test_ics_is_valid_rfc5545(handbook_tree: MakeTree) -> None:
     ics = files(handbook_tree())["due-dates.ics"]
+    cal = parsed(ics)
     raw = ics.encode("utf-8")
     assert raw.endswith(b"\r\n")
     assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
@@ -110,13 +127,32 @@ def test_ics_is_valid_rfc5545(handbook_tree: MakeTree) -> None:
     assert "UID:cert.acme-ai.soc2-2026@ai-tool-handbook" in lines
     assert "SUMMARY:Acme Chat: output audit due" in lines
     assert sum(line == "DTSTAMP:20261101T000000Z" for line in lines) == events
+    assert len(cal.walk("VEVENT")) == events
+    assert [c.name for c in cal.subcomponents] == ["VEVENT"] * events
+    audit = next(e for e in cal.walk("VEVENT") if e["SUMMARY"] == "Acme Chat: output audit due")
+    assert audit.decoded("DTSTART") == date(2026, 4, 2)
+
+
+def test_ics_with_nothing_due_is_still_a_calendar(handbook_tree: MakeTree) -> None:
+    root = handbook_tree(files={"registry/tools": None, "registry/vendors": None})
+    ics = files(root)["due-dates.ics"]
+    assert ics == due_dates_ics([], TODAY)
+    cal = parsed(ics)  # RFC 5545 3.6: at least one component; icalendar insists
+    assert cal.walk("VEVENT") == []
+    assert [c.name for c in cal.subcomponents] == ["VTIMEZONE"]
+    assert str(cal["PRODID"]) == "-//ai-tool-handbook//due dates//EN"
+    tz = cal.subcomponents[0]
+    assert str(tz["TZID"]) == "UTC"
+    assert [c.name for c in tz.subcomponents] == ["STANDARD"]
 
 
 def test_ics_uids_do_not_depend_on_the_day(handbook_tree: MakeTree) -> None:
     root = handbook_tree()
 
     def uids(day: date) -> list[str]:
-        return re.findall(r"^UID:.*$", files(root, day)["due-dates.ics"], re.M)
+        ics = files(root, day)["due-dates.ics"]
+        parsed(ics)
+        return re.findall(r"^UID:.*$", ics, re.M)
 
     assert uids(TODAY) == uids(date(2027, 2, 1))
 
@@ -134,6 +170,8 @@ def test_ics_text_escaping_and_folding() -> None:
         owner=None,
     )
     ics = due_dates_ics([due], TODAY)
+    (event,) = parsed(ics).walk("VEVENT")
+    assert str(event["SUMMARY"]) == due.summary  # escaping and folding undone
     raw = ics.encode("utf-8")
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     assert "DTSTART;VALUE=DATE:20270131" in ics

@@ -8,7 +8,6 @@ from generator.checks.links import ProgressLine
 from generator.checks.links.cache import Cache
 from generator.checks.links.classify import checkable_fragment, mailto_problem, split_fragment
 from generator.checks.links.extract import html_ids, markdown_links, scan_html, yaml_links
-from generator.checks.links.fetch import is_public
 from generator.load import parse_yaml
 
 
@@ -135,24 +134,6 @@ def test_mailto_syntax() -> None:
     assert mailto_problem("mailto:ops%40example.com") is None
     assert mailto_problem("mailto:?subject=x") == "names no address"
     assert mailto_problem("mailto:ops@localhost") == "'ops@localhost' is not an e-mail address"
-
-
-def test_public_addresses() -> None:
-    assert is_public("93.184.216.34")
-    assert is_public("2606:2800:220:1:248:1893:25c8:1946")
-    for ip in (
-        "127.0.0.1",
-        "10.1.2.3",
-        "192.168.0.1",
-        "169.254.169.254",
-        "::1",
-        "fe80::1%eth0",
-        "::ffff:127.0.0.1",
-        "0.0.0.0",
-        "100.64.0.1",
-        "224.0.0.1",
-    ):
-        assert not is_public(ip), ip
 
 
 def test_cache_survives_garbage(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,9 @@
 
 404/410, other 4xx, unknown hosts, refused connections and 5xx that persist are broken (errors).
 401/403 are bot protection more often than dead pages: a warning of their own. A host still
-rate-limiting at the end of the run is a warning, never "broken". Successes go to the cache.
+rate-limiting at the end of the run, or asking for a longer wait than the run allows, is a
+warning, never "broken". Addresses that are not fetched (private, link-local, cloud metadata)
+are warnings that say so. Successes go to the cache.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ _MAILBOX = re.compile(r"^[^\s@,;<>()\[\]\\\"]+@[^\s@,;<>()\[\]\\\"]+\.[^\s@,;<>(
 _UNREACHABLE = {
     "reset": "the connection was closed before an answer",
     "refused": "the connection was refused",
+}
+_REFUSED_ADDRESS = {  # fetch's refusals -> how the address is described
+    "private": "non-public",
+    "link-local": "link-local",
+    "metadata": "cloud metadata",
 }
 
 
@@ -62,18 +69,30 @@ def mailto_problem(url: str) -> str | None:
 def verdict(url: str, r: Result, fragment: str, accept: frozenset[int], timeout: float) -> Verdict:
     shown = f"{url!r}"
     tries = f"{r.attempts} attempt{'s' if r.attempts != 1 else ''}"
-    if r.error == "private":
+    # what the finding is about: the URL, or where its redirects led
+    via = f"{shown} redirects to {r.final_url!r}, which" if r.hops else shown
+    if r.error in _REFUSED_ADDRESS:
+        kind = _REFUSED_ADDRESS[r.error]
+        if r.error == "private":
+            hint = (
+                "readers cannot reach private addresses; link to a public page "
+                "(--allow-private is for local tests)"
+            )
+        else:
+            hint = (
+                "link-local and cloud metadata addresses are never requested, even with "
+                "--allow-private; link to a public page"
+            )
+        skipped = "the redirect was not followed" if r.hops else "it was not requested"
         return Verdict(
-            "link-private",
-            f"{shown} resolves to the non-public address {r.detail}; it was not requested",
-            "readers cannot reach private addresses; link to a public page "
-            "(--allow-private is for local tests)",
+            "link-private", f"{via} resolves to the {kind} address {r.detail}; {skipped}", hint
         )
-    if r.error == "rate-limited":
+    if r.error in ("rate-limited", "not-checked"):
+        # rate-limited: the server answered 429; not-checked: its host had asked us to wait
+        could = "could not be checked" if r.error == "rate-limited" else "was not checked"
         return Verdict(
             "link-rate-limited",
-            f"{shown} could not be checked: the server kept answering "
-            f"{r.status or 429} Too Many Requests ({r.detail})",
+            f"{via} {could}: {r.detail}",
             "the next run tries again; check it by hand if it persists",
         )
     if r.error == "timeout" or (r.status is None and r.timed_out):

@@ -1,8 +1,10 @@
 """fetch: one HTTP exchange, start to finish, within a wall-clock deadline. Worker threads call it.
 
-* Host names are resolved here and the connection goes to the address that was checked, so a
-  name that resolves to a loopback, private or link-local address is refused (unless allowed)
-  and cannot be swapped for one between the check and the connection.
+* Host names are resolved here and the connection goes to the address that was checked
+  (:func:`.address.refusal`), so a name that resolves to a loopback or private address is refused
+  (unless allowed), one that resolves to a link-local or cloud metadata address always is, and
+  neither can be swapped in between the check and the connection. Each redirect hop is a new
+  exchange, checked the same way before it connects.
 * ``socket`` timeouts are per read; the scheduler also shuts down the socket of an exchange past
   its :class:`Watch` deadline, so a server that drips one byte a second cannot hold a worker.
 * A body is read only when a fragment must be looked for: streamed and decompressed by hand up
@@ -14,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import http.client
-import ipaddress
 import socket
 import ssl
 import threading
@@ -23,6 +24,7 @@ import zlib
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
+from generator.checks.links.address import refusal
 from generator.checks.links.extract import html_ids
 
 MIB = 1024 * 1024
@@ -32,10 +34,11 @@ MIB = 1024 * 1024
 class Settings:
     timeout: float = 10.0  # wall-clock deadline of one exchange, seconds
     max_concurrency: int = 16
-    per_host: int = 4
+    per_host: int = 4  # at most; a host starts with one (see :mod:`.pace`)
+    ramp: float = 1.0  # seconds a host answers without 429 to earn one more; 0: per_host at once
     retries: int = 2  # after the first attempt, for timeouts, connection errors and 5xx
     backoff: float = 0.5  # seconds; doubles with each retry
-    retry_after_max: float = 60.0  # a longer Retry-After gives up on the host for this run
+    retry_after_max: float = 60.0  # seconds; a longer Retry-After gives up on the host this run
     rate_limit_retries: int = 3
     max_redirects: int = 10
     body_cap: int = MIB
@@ -54,8 +57,8 @@ class Outcome:
     truncated: bool = False
     timed_out: bool = False
     body_bytes: int = 0
-    error: str | None = None
-    detail: str = ""
+    error: str | None = None  # dns invalid private link-local metadata tls timeout refused reset
+    detail: str = ""  # protocol; for the address refusals, the address
 
 
 @dataclass(slots=True)
@@ -72,13 +75,6 @@ class Expired(Exception):
 def host_key(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-
-
-def is_public(ip: str) -> bool:
-    addr = ipaddress.ip_address(ip.split("%", 1)[0])
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
-    return addr.is_global and not addr.is_multicast
 
 
 def retry_after(value: str | None, server_date: str | None) -> float | None:
@@ -157,10 +153,10 @@ class Fetcher:
         except (OSError, UnicodeError) as exc:
             why = getattr(exc, "strerror", None) or str(exc)
             return Outcome(error="dns", detail=f"host {host!r} not found ({why})")
-        if not self.settings.allow_private:
-            private = [ip for ip in ips if not is_public(ip)]
-            if private:
-                return Outcome(error="private", detail=private[0])
+        for ip in ips:  # every address, since a connection may fall back to any of them
+            refused = refusal(ip, allow_private=self.settings.allow_private)
+            if refused is not None:
+                return Outcome(error=refused, detail=ip)
         conn: http.client.HTTPConnection | None = None
         try:
             sock = self._connect(ips, port, watch)

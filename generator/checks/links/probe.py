@@ -1,10 +1,14 @@
 """probe: each URL fetched once, politely -> one Result per URL. The link checker's scheduler.
 
 * The calling thread hands single exchanges (:mod:`.fetch`) to a thread pool: at most
-  ``max_concurrency`` in flight overall and ``per_host`` per host. A host that answers 429 (or
-  503 with Retry-After) is paused: nothing is sent to it until the pause ends; a host asking for
-  longer than ``retry_after_max`` gets nothing more this run (its URLs are "rate limited").
-* HEAD first; GET when HEAD is refused (any 4xx but 429) or when a fragment must be checked.
+  ``max_concurrency`` in flight overall, and per host what its :class:`~.pace.HostPace` allows:
+  one request at first, up to ``per_host`` as the host answers without 429. A host that answers
+  429 (or 503 with Retry-After) is paused for the time it asked, with no request in flight to
+  it if it limited us early, and paced from then on. A host asking for longer than
+  ``retry_after_max`` gets nothing more this run: its other URLs are "not checked".
+* HEAD first, or GET when a fragment must be checked. A failed HEAD (any 4xx or 5xx but a rate
+  limit, a reset, an empty or garbled answer) is asked again as GET before any verdict; for a
+  5xx or a broken connection that GET counts as the first retry.
 * Redirects are followed here (each hop on its own host's budget), capped and checked for loops.
   Timeouts, connection errors and 5xx are retried with exponential backoff.
 * Each exchange has a deadline; the scheduler wakes for it and shuts the socket down.
@@ -25,9 +29,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from generator.checks.links.fetch import Fetcher, Outcome, Settings, Watch, host_key
+from generator.checks.links.pace import HostPace
 
 Progress = Callable[[int, int], None]
 _RETRYABLE = {"timeout", "reset", "refused", "protocol"}
+_HEAD_BROKEN = {"reset", "protocol"}  # the server dropped or garbled the answer to a HEAD
 _REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 
@@ -43,8 +49,8 @@ class Result:
     reason: str = ""
     final_url: str = ""
     hops: tuple[tuple[int, str], ...] = ()  # (status, location) of each redirect followed
-    error: str | None = None  # dns tls private timeout reset refused protocol loop redirects
-    detail: str = ""  # rate-limited invalid
+    error: str | None = None  # dns tls private link-local metadata timeout reset refused
+    detail: str = ""  # protocol loop redirects invalid rate-limited not-checked
     anchors: frozenset[str] | None = None  # ids of an HTML body, when one was read
     truncated: bool = False  # the body was cut at the cap (or the deadline)
     timed_out: bool = False  # the deadline hit while reading the body
@@ -67,6 +73,7 @@ class _Job:
     attempts: int = 0  # retries used
     limited: int = 0  # 429s absorbed
     sent: int = 0
+    sent_at: float = 0.0  # when the request on its way (or the last one) was sent
 
     @property
     def host(self) -> str:
@@ -86,8 +93,7 @@ class Prober:
         total = len(targets)
         queues: dict[str, deque[_Job]] = defaultdict(deque)
         delayed: list[tuple[float, int, _Job]] = []
-        inflight: dict[str, int] = defaultdict(int)
-        paused: dict[str, float] = {}
+        paces: dict[str, HostPace] = defaultdict(lambda: HostPace(s.per_host, s.ramp))
         gave_up: dict[str, str] = {}
         watches: dict[int, Watch] = {}
         done: queue.Queue[tuple[int, _Job, Outcome]] = queue.Queue()
@@ -141,17 +147,18 @@ class Prober:
                             continue
                         if host in gave_up:
                             while jobs:
-                                job = jobs.popleft()
-                                finish(job, Outcome(status=429), "rate-limited", gave_up[host])
+                                finish(jobs.popleft(), Outcome(), "not-checked", gave_up[host])
                             continue
-                        if inflight[host] >= s.per_host or paused.get(host, 0.0) > now:
+                        pace = paces[host]
+                        if not pace.ready(now):
                             continue
                         job = jobs.popleft()
                         n = next(ids)
                         watches[n] = Watch(now + s.timeout)
-                        inflight[host] += 1
+                        pace.sent(now)
                         busy += 1
                         job.sent += 1
+                        job.sent_at = now
                         pool.submit(work, n, job, watches[n])
                         progressed = True
                 if len(results) >= total:
@@ -159,8 +166,9 @@ class Prober:
                 # sleep until an answer, a retry, the end of a pause or a deadline
                 wake = delayed[0][0] if delayed else float("inf")
                 for host, jobs in queues.items():
-                    if jobs and paused.get(host, 0.0) > now:
-                        wake = min(wake, paused[host])
+                    ready_at = paces[host].wake() if jobs and host not in gave_up else None
+                    if ready_at is not None and ready_at > now:
+                        wake = min(wake, ready_at)
                 for w in watches.values():
                     if not w.expired:
                         wake = min(wake, w.deadline)
@@ -173,9 +181,8 @@ class Prober:
                     continue
                 while True:
                     watches.pop(n, None)
-                    inflight[job.host] -= 1
                     busy -= 1
-                    self._settle(job, out, queues, paused, gave_up, later, finish)
+                    self._settle(job, out, paces[job.host], queues, gave_up, later, finish)
                     try:
                         n, job, out = done.get_nowait()
                     except queue.Empty:
@@ -199,37 +206,55 @@ class Prober:
         self,
         job: _Job,
         out: Outcome,
+        pace: HostPace,
         queues: dict[str, deque[_Job]],
-        paused: dict[str, float],
         gave_up: dict[str, str],
         later: Callable[[_Job, float], None],
         finish: Callable[..., None],
     ) -> None:
-        """Decide what an exchange means: done, retry, wait for the host, next hop, or GET."""
+        """Decide what an exchange means: done, retry, wait for the host, next hop, or GET.
+        ``pace`` is the pace of the host the request went to (``job.host`` until a redirect)."""
         s = self.settings
         host = job.host
         status = out.status
+        now = time.monotonic()
+        if status == 429 or (status == 503 and out.retry_after is not None):
+            wait = out.retry_after
+            if wait is None:
+                wait = s.backoff * 2**job.limited
+            pace.rate_limited(now, job.sent_at, wait)
+            answer = f"{status} {out.reason}".strip()
+            if wait > s.retry_after_max:
+                allowed = f"longer than this run allows ({s.retry_after_max:g} s)"
+                gave_up[host] = f"the host asked us to wait {wait:.0f} s, {allowed}"
+                detail = f"the server answered {answer} with Retry-After: {wait:.0f} s, {allowed}"
+                finish(job, out, "rate-limited", detail)
+                return
+            if job.limited >= s.rate_limit_retries:
+                detail = f"the server kept answering {answer}, after {job.limited} waits"
+                finish(job, out, "rate-limited", detail)
+                return
+            job.limited += 1
+            queues[host].appendleft(job)
+            return
+        pace.finished(now, job.sent_at, answered=status is not None)
+        if job.method == "HEAD" and (
+            (status is not None and status >= 400) or (status is None and out.error in _HEAD_BROKEN)
+        ):
+            # some servers get HEAD wrong (501, 405, 404, 500, a dropped connection): ask again
+            # with GET before any verdict; after a server error or a broken connection that
+            # GET is the first retry, so a dead host is not asked more often than before
+            job.method = "GET"
+            if status is None or status >= 500:
+                job.attempts += 1
+            queues[host].appendleft(job)
+            return
         if status is None:
             if out.error in _RETRYABLE and job.attempts < s.retries:
                 job.attempts += 1
                 later(job, s.backoff * 2 ** (job.attempts - 1))
             else:
                 finish(job, out)
-            return
-        if status == 429 or (status == 503 and out.retry_after is not None):
-            wait = out.retry_after
-            if wait is None:
-                wait = s.backoff * 2**job.limited
-            if wait > s.retry_after_max:
-                gave_up[host] = f"Retry-After of {wait:.0f} s exceeds {s.retry_after_max:.0f} s"
-                finish(job, out, "rate-limited", gave_up[host])
-                return
-            if job.limited >= s.rate_limit_retries:
-                finish(job, out, "rate-limited", f"still {status} after {job.limited} waits")
-                return
-            job.limited += 1
-            paused[host] = max(paused.get(host, 0.0), time.monotonic() + wait)
-            queues[host].appendleft(job)
             return
         if status >= 500:
             if job.attempts < s.retries:
@@ -254,10 +279,6 @@ class Prober:
                 job.url = target
                 job.attempts = 0
                 queues[job.host].appendleft(job)
-            return
-        if job.method == "HEAD" and 400 <= status < 500:
-            job.method = "GET"
-            queues[host].appendleft(job)
             return
         finish(job, out)
 
