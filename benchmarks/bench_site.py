@@ -44,7 +44,7 @@ def one_build(n: int) -> None:
     layout = Layout.at(root)
     site = Site(handbook, inputs_for(checked, handbook, findings))
     timings = Timings()
-    prepare(layout, site, checked.as_of.banner, timings, checked.tree)
+    prepare(layout, site, checked.as_of.banner, timings, checked.tree, checked.site.config)
     t3 = time.perf_counter()
     problems = run_mkdocs(layout, strict=True)
     t4 = time.perf_counter()

@@ -12,8 +12,8 @@ interprets ``*``, ``_``, ``[``, ``|`` and friends. Registry values are data, not
   without inline processing, so every value there goes through :func:`html`.
 * :func:`url` keeps only http(s) and mailto links (validation refuses the rest; this is the second
   lock) and percent-encodes what could end a Markdown link destination or an HTML attribute.
-* :func:`prose` is for the procedure's own Markdown fields (intro, details, guidance): Markdown
-  formatting stays, raw HTML and non-web link schemes are neutralised outside code spans.
+* :func:`prose` is for the procedure's own Markdown fields (intro, details, guidance): they are
+  Markdown, passed as written; like hand-written pages they go through the site's sanitizer.
 """
 
 from __future__ import annotations
@@ -114,33 +114,14 @@ def link(label: object, target: object) -> str:
     return f"[{shown}]({safe})"
 
 
-_CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
-# A link destination (inline or reference definition) that starts with a scheme other than
-# http(s) or mailto; browsers ignore whitespace inside a scheme, so the pattern does too.
-_LINK_SCHEME = re.compile(
-    r"(\]\(\s*<?|^\s{0,3}\[[^\]\n]+\]:\s*<?)"
-    r"(?=\s*[a-zA-Z][a-zA-Z0-9+.\-\s]*:)(?!\s*(?:https?|mailto):)",
-    re.MULTILINE,
-)
-
-
 def prose(value: object) -> str:
-    """The handbook's own Markdown (procedure intro and details, guidance, FAQ answers).
-
-    Formatting is kept; outside code, ``<`` and ``&`` are escaped (no raw HTML, no autolinks
-    to odd schemes) and a link destination with a scheme other than http(s)/mailto becomes a
-    fragment, so ``[x](javascript:...)`` points at ``#javascript:...`` and runs nothing.
-    """
-    if value is None:
-        return ""
-    out = []
-    for i, part in enumerate(_CODE.split(str(value).strip())):
-        if i % 2:
-            out.append(part)
-            continue
-        part = part.replace("&", "&amp;").replace("<", "&lt;")
-        out.append(_LINK_SCHEME.sub(r"\1#", part))
-    return "".join(out)
+    """The handbook's own Markdown (procedure intro and details, guidance, FAQ answers), as
+    written: formatting and the allowed HTML stay. What the site does not allow (scripts,
+    event handlers, ``javascript:`` links...) is removed from every published page by
+    :mod:`generator.sanitize`, and ``handbook validate`` warns about it at its line
+    (``html-removed``). Escaping here instead could never match Markdown's own reading of
+    backslashes and code spans, which is how raw HTML used to slip through."""
+    return "" if value is None else str(value).strip()
 
 
 def attr(value: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from generator import siteconfig
 from generator.checks import expiry, links
 from generator.checks.links.probe import Progress
 from generator.diagnostics import Diagnostic, HandbookError, exit_code
@@ -20,7 +21,8 @@ from generator.load import Tree, load_tree
 from generator.model import Handbook, Policy, build
 from generator.report import nightly as nightly_report
 from generator.schema import Schemas
-from generator.validate import Validation, validate
+from generator.siteconfig import Vetted
+from generator.validate import Validation, markup, validate
 
 POLICY = "registry/policy.yaml"
 
@@ -95,6 +97,7 @@ class Checked:
     validation: Validation
     diagnostics: list[Diagnostic]
     as_of: AsOf
+    site: Vetted = field(default_factory=Vetted)  # mkdocs.yml, vetted
     _handbook: list[Handbook] = field(default_factory=list, repr=False)
 
     @property
@@ -118,11 +121,22 @@ class Checked:
 def check(root: Path, given: date | None, today: date) -> Checked:
     """Load and validate the handbook at ``root`` (``today``: the clock's date, from the CLI)."""
     check_root(root)
-    schemas = Schemas(root / "schemas")
     tree, diags = load_tree(root)
+    return check_tree(tree, diags, given, today)
+
+
+def check_tree(tree: Tree, diags: list[Diagnostic], given: date | None, today: date) -> Checked:
+    """Validate a loaded tree (``diags``: what loading found), its mkdocs.yml and its Markdown;
+    the preview passes a tree it keeps between rebuilds."""
+    root = tree.root
+    schemas = Schemas(root / "schemas")
+    diags = list(diags)
+    site = siteconfig.read(root)
     as_of = resolve_as_of(given, tree, today)
     validation = validate(tree, schemas, as_of.day)
-    return Checked(root, tree, schemas, validation, diags + validation.diagnostics, as_of)
+    diags += site.problems + validation.diagnostics
+    diags += markup.check(tree, schemas, site.config, validation.valid)
+    return Checked(root, tree, schemas, validation, diags, as_of, site)
 
 
 def policy_of(root: Path, today: date) -> Policy:
@@ -181,7 +195,12 @@ def build_site(
     inputs = build.inputs_for(checked, handbook, stale)
     with output.staged(layout.site_dir) as stage:
         result = build.build_site(
-            layout.into(stage.path), handbook, inputs, checked.tree, banner=checked.as_of.banner
+            layout.into(stage.path),
+            handbook,
+            inputs,
+            checked.tree,
+            checked.site.config,
+            banner=checked.as_of.banner,
         )
         diags += result.problems
         if exit_code(result.problems):

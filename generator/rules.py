@@ -274,6 +274,20 @@ _RULES = [
         "Name an approver and keep 'until' within the policy's maximum.",
     ),
     Rule(
+        "html-removed",
+        W,
+        "validate",
+        "A page or a Markdown field holds markup the site removes when it publishes it: a script, an event handler, a frame, a form, a style, a link or image to a scheme other than http(s) and mailto, or another element or attribute outside the allowed set.",
+        "Remove it or write it in Markdown. Pages may use text formatting, lists, tables, code, links, the site's own images and static SVG shapes.",
+    ),
+    Rule(
+        "site-config",
+        E,
+        "validate",
+        "mkdocs.yml sets something the handbook does not pass to MkDocs: code (hooks, plugins, unknown extensions, Python tags), a file outside the site, a script, something loaded from another host, or text the theme would print as HTML.",
+        "Remove the setting; the README lists what mkdocs.yml may set.",
+    ),
+    Rule(
         "codeowners-stale",
         E,
         "validate",

@@ -150,6 +150,28 @@ class Schemas:
             node, file, name = self._deref(nxt, file)
         return node, name
 
+    def paths_of_type(self, kind: str, type_name: str) -> list[tuple[str, ...]]:
+        """The paths of a ``kind`` document whose values are the shared type ``type_name``
+        (``common.schema.json#/$defs/<type_name>``); ``"*"`` stands for any list index.
+        E.g. ``[("intro",), ("steps", "*", "purpose"), ("steps", "*", "checklist", "*")]``."""
+        out: list[tuple[str, ...]] = []
+
+        def walk(node: Any, file: str, path: tuple[str, ...], depth: int) -> None:
+            if not isinstance(node, dict) or depth > 16:
+                return
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.rsplit("/", 1)[-1] == type_name:
+                out.append(path)
+                return
+            node, file, _ = self._deref(node, file)
+            for key, sub in (node.get("properties") or {}).items():
+                walk(sub, file, (*path, key), depth + 1)
+            walk(node.get("items"), file, (*path, "*"), depth + 1)
+
+        start = SCHEMA_FILES[kind]
+        walk(self.raw[start], start, (), 0)
+        return out
+
     def describe(self, kind: str, where: Sequence[str | int]) -> str:
         """The description of the value at ``where``: the property's own, else its type's."""
         node, _ = self.at(kind, where)

@@ -34,11 +34,9 @@ from generator.build import Layout, Timings, inputs_for, prepare, run_mkdocs
 from generator.diagnostics import Diagnostic, HandbookError
 from generator.load import Document, Tree, discover, load_document, load_page
 from generator.model import Handbook, Tool
-from generator.pipeline import Checked, resolve_as_of, staleness
+from generator.pipeline import check_tree, staleness
 from generator.render import Site, render_tool
 from generator.report import RENDERERS
-from generator.schema import Schemas
-from generator.validate import validate
 
 WATCHED = ("content", "registry", "schemas", "mkdocs.yml")
 
@@ -96,12 +94,8 @@ class Preview:
     def regenerate(self) -> Handbook | None:
         """Load, validate, check and write the docs folder; None when validation failed."""
         tree, diags = self.load()
-        as_of = resolve_as_of(self.given, tree, self.clock())
-        schemas = Schemas(self.root / "schemas")
-        validation = validate(tree, schemas, as_of.day)
-        checked = Checked(
-            self.root, tree, schemas, validation, diags + validation.diagnostics, as_of
-        )
+        checked = check_tree(tree, diags, self.given, self.clock())
+        as_of = checked.as_of
         if checked.failed:
             self.out(RENDERERS["text"](checked.diagnostics))
             self.out(
@@ -123,6 +117,7 @@ class Preview:
             as_of.banner,
             Timings(),
             tree,
+            checked.site.config,
             tool_page=self.tool_page,
         )
         if problems:

@@ -9,6 +9,8 @@
   function start() {
     var root = document.getElementById("hb-which");
     if (!root || !script) return;
+    var nojs = document.getElementById("hb-which-nojs"); // shown only where no script runs
+    if (nojs) nojs.hidden = true;
     var base = new URL("../", script.src); // assets/ -> the site's root
     var select = document.getElementById("hb-class");
     var count = document.getElementById("hb-which-count");

@@ -7,6 +7,7 @@ into data: plain dicts and lists on the fast path, MarkedDict / MarkedList with 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from yaml.constructor import ConstructorError
@@ -38,6 +39,15 @@ def node_mark(node: Node) -> Mark:
 
 TAG = "tag:yaml.org,2002:"
 STR, MAP, SEQ, _MERGE = TAG + "str", TAG + "map", TAG + "seq", TAG + "merge"
+PYTHON_NAME = TAG + "python/name:"
+
+
+@dataclass(frozen=True, slots=True)
+class PythonName:
+    """A ``!!python/name:module.attr`` value a file was allowed to name (see ``Builder.names``);
+    it is never imported here, only written back into the configuration MkDocs reads."""
+
+    name: str
 
 
 class Problem(Exception):
@@ -155,11 +165,12 @@ class Builder:
     and shared, as PyYAML does; ``check_size`` has already bounded what they expand to.
     """
 
-    def __init__(self, root: Node) -> None:
+    def __init__(self, root: Node, names: frozenset[str] = frozenset()) -> None:
         self.problems: list[Problem] = []
         self.built: dict[int, Any] = {}
         self.root = root
         self.count = 0
+        self.names = names  # the !!python/name: values this file may use (mkdocs.yml's)
 
     def build(self, node: Node, depth: int = 1) -> Any:
         self.count += 1
@@ -176,6 +187,9 @@ class Builder:
                 return node.value
             make = _SCALARS.get(node.tag)
             if make is None:
+                name = node.tag.removeprefix(PYTHON_NAME)
+                if node.tag.startswith(PYTHON_NAME) and name in self.names and not node.value:
+                    return PythonName(name)
                 raise self._refuse(node)
             return make(node)
         done = self.built.get(id(node))

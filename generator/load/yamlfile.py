@@ -92,11 +92,15 @@ else:  # pragma: no cover - pure-Python fallback when PyYAML was built without l
             CoreResolver.__init__(self)
 
 
-def parse_yaml(text: str, path: str, *, marks: bool = True) -> tuple[Any, list[Diagnostic]]:
+def parse_yaml(
+    text: str, path: str, *, marks: bool = True, names: frozenset[str] = frozenset()
+) -> tuple[Any, list[Diagnostic]]:
     """Text to data. Problems come back as diagnostics; data is None when unusable.
 
     With ``marks`` (the default) mappings and lists are MarkedDict/MarkedList; without, a file
     with nothing unusual in it is built as plain dicts and lists, several times faster.
+    ``names``: the ``!!python/name:`` values allowed (as :class:`PythonName`); every other tag
+    is refused.
     """
     loader = None
     try:
@@ -121,7 +125,7 @@ def parse_yaml(text: str, path: str, *, marks: bool = True) -> tuple[Any, list[D
                 pass
         if "*" in text:  # only aliases can make the values outnumber the nodes
             check_size(node)
-        builder = Builder(node)
+        builder = Builder(node, names)
         data = builder.build(node)
     except TooLarge as exc:
         return None, [

@@ -9,39 +9,21 @@ Screenshots go to tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-import functools
 import json
-import os
 import shutil
-import threading
 from collections.abc import Iterator
 from datetime import date
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from browser import Visit, launch, serving
 
 from generator import pipeline
 from generator.build import Layout, build_site, inputs_for
 from generator.diagnostics import Severity, exit_code
 
 REPO = Path(__file__).resolve().parents[2]
-# Debian's chromium; HANDBOOK_CHROMIUM names another installed Chromium-based browser (GitHub's
-# Ubuntu runners ship Google Chrome). Never a browser download.
-CHROMIUM = Path(os.environ.get("HANDBOOK_CHROMIUM", "/usr/bin/chromium"))
-ARTIFACTS = REPO / "tests" / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # As of this day the example has stale steps (so the pages show them, as the preview would).
 AS_OF = date(2026, 11, 25)
 EVIL_TEXT = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
@@ -68,11 +50,6 @@ data:
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser") / "handbook"
@@ -91,6 +68,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         handbook,
         inputs_for(checked, handbook, findings),
         checked.tree,
+        checked.site.config,
         banner=checked.as_of.banner,
     )
     assert result.problems == []
@@ -99,64 +77,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must run the browser tests: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-class Visit:
-    """A page that records every request and refuses any that is not for 127.0.0.1."""
-
-    def __init__(self, browser: Any, base_url: str) -> None:
-        self.base = base_url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        # Record every request (pages, scripts, the search worker's fetches); refuse any that
-        # is not for 127.0.0.1. Only foreign URLs are routed: routing the local ones would
-        # also intercept the search worker, which Playwright handles poorly.
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.context.route(lambda url: not local(url), lambda route: route.abort())
-        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-
-    def goto(self, path: str) -> Any:
-        self.page.goto(self.base + path)
-        return self.page
-
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
-
-    def foreign(self) -> list[str]:
-        return [u for u in self.requests if not local(u)]
-
-
-def local(url: str) -> bool:
-    return urlsplit(url).hostname == "127.0.0.1"
+    yield from launch()
 
 
 @pytest.fixture

@@ -1,0 +1,244 @@
+"""The allow-list every page's HTML goes through before it is published, and what it removed.
+
+Every page body MkDocs renders (hand-written pages, the procedure's Markdown, the generated tool
+and vendor pages) is cleaned by nh3 (the Rust ``ammonia`` sanitizer) with the policy below in
+MkDocs' ``on_page_content`` event (:mod:`generator.sitehooks`), before the search index reads
+it. Whatever a page says, no script, event handler, ``javascript:``/``data:`` URL, frame,
+``<base>``, ``<meta>``, form, object, style sheet or active SVG reaches a reader.
+
+The policy allows what Markdown, the extensions and our own templates produce: text formatting,
+headings, lists, tables (``style`` only for ``text-align``), code, admonitions and collapsible
+blocks, images from the site itself, links to http(s), mailto and the site's own pages, the
+"Which tools may I use?" selector, task-list and tab inputs, and static SVG shapes.
+
+:func:`removed` says what cleaning took out of a fragment, so that validation can warn at the
+source's file:line (``html-removed``) instead of the markup silently vanishing.
+"""
+
+from __future__ import annotations
+
+import functools
+import html as entities
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import nh3
+
+_TEXT = {
+    "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
+    "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p",
+    "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "summary",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "article", "aside", "footer", "header", "section", "nav", "label", "select", "option", "input",
+}  # fmt: skip
+_SVG = {
+    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text",
+    "tspan", "title", "desc",
+}  # fmt: skip
+TAGS = frozenset(_TEXT | _SVG)
+#: Removed together with everything inside them (a script's text is not prose).
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "iframe", "object"})
+_SHAPE = {"fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "transform"}
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"id", "class", "title", "lang", "dir", "role", "hidden"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "headers", "align", "style"},
+    "th": {"colspan", "rowspan", "headers", "scope", "abbr", "align", "style"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
+    "time": {"datetime"},
+    "del": {"datetime"},
+    "ins": {"datetime"},
+    "abbr": {"title"},
+    "label": {"for"},
+    "select": {"name", "multiple"},
+    "option": {"value", "selected"},
+    "input": {"type", "checked", "disabled", "name"},
+    # SVG attribute names keep their case (the HTML parser restores viewBox from viewbox)
+    "svg": {"viewBox", "width", "height", "xmlns", "fill", "preserveAspectRatio", "focusable"},
+    "g": _SHAPE,
+    "path": {"d", *_SHAPE},
+    "rect": {"x", "y", "width", "height", "rx", "ry", *_SHAPE},
+    "circle": {"cx", "cy", "r", *_SHAPE},
+    "ellipse": {"cx", "cy", "rx", "ry", *_SHAPE},
+    "line": {"x1", "y1", "x2", "y2", *_SHAPE},
+    "polyline": {"points", *_SHAPE},
+    "polygon": {"points", *_SHAPE},
+    "text": {"x", "y", "dx", "dy", "text-anchor", "font-size", "font-weight", *_SHAPE},
+    "tspan": {"x", "y", "dx", "dy", "text-anchor", "font-size", "font-weight", *_SHAPE},
+}
+GENERIC_PREFIXES = frozenset({"aria-"})
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+STYLE_PROPERTIES = frozenset({"text-align"})
+INPUT_TYPES = frozenset({"checkbox", "radio"})
+# Ids the theme's own script looks up (Material's start with "__"); pymdownx.tabbed's inputs
+# are the one family of such ids that pages legitimately carry.
+_THEME_ID = re.compile(r"^__(?!tabbed_)")
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+
+
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    """Per-value rules the tables cannot say (nh3's attribute_filter)."""
+    if name == "id" and _THEME_ID.match(value):
+        return None  # would shadow an element of the theme (e.g. __config)
+    if tag == "img" and name == "src" and (_SCHEME.match(value) or value.strip().startswith("//")):
+        return None  # images come from the site itself: nothing is loaded from another host
+    if tag == "input" and name == "type" and value.strip().lower() not in INPUT_TYPES:
+        return None
+    return value
+
+
+@functools.lru_cache(maxsize=1)
+def cleaner() -> nh3.Cleaner:
+    """The one configured sanitizer (building it compiles the policy once)."""
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={k: set(v) for k, v in ATTRIBUTES.items()},
+        attribute_filter=_attribute,
+        strip_comments=True,
+        link_rel=None,
+        generic_attribute_prefixes=set(GENERIC_PREFIXES),
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties=set(STYLE_PROPERTIES),
+    )
+
+
+def clean(html: str) -> str:
+    """``html`` (a fragment) with everything outside the policy removed."""
+    return str(cleaner().clean(html))
+
+
+@functools.lru_cache(maxsize=1)
+def _text_only() -> nh3.Cleaner:
+    return nh3.Cleaner(tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT), link_rel=None)
+
+
+def text_of(html: str) -> str:
+    """The text of an HTML fragment, every tag removed and entities decoded."""
+    return entities.unescape(str(_text_only().clean(html)))
+
+
+# -- what cleaning removed ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """One construct cleaning took out: a tag, or an attribute (with its value) of a tag."""
+
+    tag: str
+    attribute: str | None = None
+    value: str | None = None
+
+    def describe(self) -> str:
+        """'<iframe>', 'onmouseover="alert(1)" on <b>', 'href="javascript:x" on <a>'."""
+        if self.attribute is None:
+            return f"<{self.tag}>"
+        value = "" if self.value is None else f"={_short(self.value)!r}"
+        return f"{self.attribute}{value} on <{self.tag}>"
+
+    def why(self) -> str:
+        """Why the site does not keep it, for the warning's message."""
+        name = self.attribute or ""
+        if self.attribute is None:
+            if self.tag in DROPPED_WITH_CONTENT:
+                return "it is removed with its content: pages run no scripts, styles or frames"
+            return "the element is not one pages may use (its text is kept)"
+        if name.startswith("on"):
+            return "event handlers never run on the site"
+        if name in ("href", "src", "action", "formaction", "xlink:href", "srcdoc"):
+            if self.tag == "img" and name == "src":
+                return "images must be files of the site (content/assets/), not from elsewhere"
+            return "only http, https and mailto links, and links within the site, are kept"
+        if name == "style":
+            return "inline styles may only set text-align"
+        if name == "id":
+            return "ids starting with '__' are the theme's own"
+        return "the attribute is not one pages may use"
+
+
+def _short(value: str, limit: int = 60) -> str:
+    return value if len(value) <= limit else value[: limit - 3] + "..."
+
+
+class _Collect(HTMLParser):
+    """Every start tag with its attributes, in document order (the standard library's parser,
+    which reads raw text inside script and style as text, as browsers do)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag.lower(), [(k.lower(), v) for k, v in attrs]))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def _constructs(html: str) -> Counter[Removed]:
+    parser = _Collect()
+    parser.feed(html)
+    parser.close()
+    found: Counter[Removed] = Counter()
+    for tag, attrs in parser.tags:
+        found[Removed(tag)] += 1
+        for name, value in attrs:
+            text = (value or "").strip()
+            if name == "style":  # the sanitizer rewrites what it keeps: compare declarations
+                text = ";".join(
+                    sorted(
+                        "".join(part.split()).lower() for part in text.split(";") if part.strip()
+                    )
+                )
+            found[Removed(tag, name, text)] += 1
+    return found
+
+
+def removed(html: str) -> list[Removed]:
+    """What :func:`clean` takes out of ``html``: each tag and attribute in it that the cleaned
+    fragment lacks, in the order they first appear (an attribute of a removed tag is not listed
+    again; a style reduced to its allowed properties counts as removed)."""
+    before = _constructs(html)
+    after = _constructs(clean(html))
+    lost = before - after
+    gone_tags = {r.tag for r in lost if r.attribute is None and after[Removed(r.tag)] == 0}
+    out: list[Removed] = []
+    for r in before:  # Counter keeps first-seen order
+        if not lost[r]:
+            continue
+        if r.attribute is not None and r.tag in gone_tags:
+            continue
+        out.extend([r] * lost[r])
+    return out
+
+
+def locate(source: str, found: Iterable[Removed]) -> list[tuple[Removed, int]]:
+    """Each removed construct with the offset of its source in ``source`` (the Markdown it was
+    rendered from): the k-th ``<tag`` for the k-th removed tag, the k-th ``attribute=`` (or the
+    URL itself, for a link or image written in Markdown) for an attribute; -1 when not found."""
+    out = []
+    seen: Counter[str] = Counter()
+    for r in found:
+        if r.attribute is None:
+            pattern = re.compile(rf"<{re.escape(r.tag)}\b", re.IGNORECASE)
+        elif r.value and r.attribute in ("href", "src") and r.value in source:
+            pattern = re.compile(re.escape(r.value))
+        else:
+            pattern = re.compile(rf"\b{re.escape(r.attribute)}\s*=", re.IGNORECASE)
+        matches = list(pattern.finditer(source))
+        if matches:
+            m = matches[min(seen[pattern.pattern], len(matches) - 1)]
+            seen[pattern.pattern] += 1
+            out.append((r, m.start()))
+        else:
+            out.append((r, -1))
+    return out

@@ -1,0 +1,388 @@
+"""The team's ``mkdocs.yml``, vetted: MkDocs never reads it, only what passed the vetting.
+
+MkDocs reads its configuration with PyYAML's unsafe loader and acts on whatever it names: hooks
+and plugins are Python code, ``!!python/object/apply:`` calls a function, ``!ENV`` copies the
+build's environment (a secret) into the site, extensions such as ``pymdownx.snippets`` read any
+file of the machine, ``extra_javascript`` runs in every reader's browser, analytics and a
+repository link load from other hosts, and Material writes the theme's texts into its pages
+without escaping them. ``mkdocs.yml`` is an ordinary file a pull request can change, so:
+
+* it is read with the handbook's own loader (:func:`load`: no links, size limit, no tags but a
+  few ``!!python/name:`` values of the extensions' own functions);
+* :func:`vet` keeps the settings on the allow-list below and reports every other one at
+  ``mkdocs.yml:line`` (``site-config``, an error) saying why;
+* ``handbook build`` writes what was kept into ``build/mkdocs.yml`` itself (no ``INHERIT``).
+
+Allowed: ``site_name``, ``site_description``, ``site_author`` (HTML-escaped: Material prints
+them as HTML), ``site_url``, ``copyright`` (sanitised like a page), ``theme`` (Material, its
+language, palette, features, icons, a logo and favicon from the site's own files; no web font,
+no ``custom_dir``), ``plugins`` (search, tags, offline), ``markdown_extensions`` (Python-Markdown's
+and pymdownx's text extensions, Material's emoji), ``extra_css`` (the site's own files),
+``extra_javascript`` (the handbook's own script only), ``extra`` (``social`` links,
+``generator``), ``validation``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import sanitize
+from generator.diagnostics import Diagnostic, Severity
+from generator.load import Document, decode, files, locate, parse_yaml
+from generator.load.construct import PythonName
+
+PATH = "mkdocs.yml"
+RULE = "site-config"
+
+#: Python functions an extension's options may name (the emoji index and renderers, the
+#: superfences formatters): functions of the extensions themselves, nothing else.
+PYTHON_NAMES = frozenset(
+    {
+        "material.extensions.emoji.twemoji",
+        "material.extensions.emoji.to_svg",
+        "pymdownx.emoji.twemoji",
+        "pymdownx.emoji.gemoji",
+        "pymdownx.emoji.emojione",
+        "pymdownx.emoji.to_svg",
+        "pymdownx.emoji.to_alt",
+        "pymdownx.superfences.fence_code_format",
+        "pymdownx.superfences.fence_div_format",
+    }
+)
+_MARKDOWN = {
+    "abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "tables", "toc",
+    "sane_lists", "smarty", "fenced_code", "codehilite", "meta", "nl2br", "wikilinks",
+    "legacy_attrs", "legacy_em", "extra",
+}  # fmt: skip
+_PYMDOWNX = {
+    "arithmatex", "betterem", "blocks.admonition", "blocks.caption", "blocks.details",
+    "blocks.tab", "caret", "critic", "details", "emoji", "escapeall", "fancylists", "highlight",
+    "inlinehilite", "keys", "magiclink", "mark", "progressbar", "saneheaders", "smartsymbols",
+    "striphtml", "superfences", "tabbed", "tasklist", "tilde",
+}  # fmt: skip
+EXTENSIONS = frozenset(
+    {*_MARKDOWN, *(f"markdown.extensions.{n}" for n in _MARKDOWN)}
+    | {f"pymdownx.{n}" for n in _PYMDOWNX}
+    | {"material.extensions.emoji"}
+)
+PLUGINS = frozenset({"search", "tags", "offline"})
+#: Scripts the site may run: the handbook's own.
+OUR_SCRIPTS = ("assets/which-tools.js",)
+OUR_STYLES = ("assets/handbook.css",)
+
+_REFUSED = {
+    "hooks": "hooks run Python code during the build",
+    "INHERIT": "it makes MkDocs read another configuration file",
+    "docs_dir": "handbook build sets it",
+    "site_dir": "handbook build sets it (use --site-dir)",
+    "nav": "handbook build makes the navigation (extra pages go in content/pages/)",
+    "not_in_nav": "handbook build sets it",
+    "exclude_docs": "handbook build writes the docs folder",
+    "draft_docs": "handbook build writes the docs folder",
+    "use_directory_urls": "handbook build sets it",
+    "strict": "handbook build is always strict",
+    "dev_addr": "use handbook serve --dev-addr",
+    "extra_templates": "templates are code the theme runs",
+    "watch": "handbook serve watches the handbook's folders",
+    "remote_branch": "the handbook does not deploy",
+    "remote_name": "the handbook does not deploy",
+    "repo_url": "Material would fetch the repository's facts from its host, and the site loads "
+    "nothing from other hosts; 'Edit this entry' links come from repository in "
+    "registry/policy.yaml",
+    "repo_name": "it goes with repo_url, which the site does not use",
+    "edit_uri": "'Edit this entry' links come from repository in registry/policy.yaml",
+    "edit_uri_template": "'Edit this entry' links come from repository in registry/policy.yaml",
+    "google_analytics": "analytics load a script from another host",
+    "mdx_configs": "write extension options under markdown_extensions",
+}
+_TEXT = ("site_name", "site_description", "site_author")
+_THEME = {"name", "language", "palette", "features", "icon", "logo", "favicon", "font"}
+_EXTRA = {"social", "generator"}
+_UNSAFE_TEXT = re.compile(r"[<>\"'`&\\]")
+_LOCAL = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)(?!.*(?:^|/)\.\.(?:/|$))[^\s?#]+$")
+_URL = re.compile(r"^https?://[^\s/?#@]+[^\s]*$")
+
+
+@dataclass
+class Vetted:
+    """The settings that passed (plain data and :class:`PythonName` values) and the problems."""
+
+    config: dict[str, Any] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+    present: bool = False  # the repository has a mkdocs.yml
+
+
+#: Used when the repository has no mkdocs.yml.
+DEFAULT: dict[str, Any] = {
+    "site_name": "AI tool handbook",
+    "theme": {"name": "material"},
+    "plugins": ["search"],
+    "markdown_extensions": [
+        "tables",
+        "attr_list",
+        "admonition",
+        {"toc": {"permalink": True}},
+        "pymdownx.details",
+    ],
+}
+
+
+def load(root: Path) -> tuple[Document | None, list[Diagnostic]]:
+    """``mkdocs.yml`` at ``root``, read by the handbook's loader (None: there is none), and
+    the problems met reading it."""
+    target = root / PATH
+    if not target.exists() and not target.is_symlink():
+        return None, []
+    raw, problems = files.read(root, PATH)
+    if raw is None:
+        return Document(PATH, "site", None), problems
+    text, problems = decode(raw, PATH)
+    if text is None:
+        return Document(PATH, "site", None), problems
+    data, problems = parse_yaml(text, PATH, names=PYTHON_NAMES)
+    return Document(PATH, "site", data, text), problems
+
+
+def read(root: Path) -> Vetted:
+    """``mkdocs.yml`` read and vetted: :func:`load` then :func:`vet`."""
+    doc, problems = load(root)
+    vetted = vet(doc)
+    vetted.problems[:0] = problems
+    return vetted
+
+
+class _Vet:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.problems: list[Diagnostic] = []
+
+    def refuse(self, where: list[str | int], message: str, hint: str) -> None:
+        line, column = locate(self.doc.data, where, key=True)
+        self.problems.append(
+            Diagnostic(RULE, Severity.ERROR, message, PATH, line, column, hint=hint)
+        )
+
+    def plain(self, value: Any, where: list[str | int], *, text_safe: bool) -> Any:
+        """``value`` if it is plain data (``text_safe``: strings without HTML characters)."""
+        if isinstance(value, PythonName):
+            return value
+        if isinstance(value, Mapping):
+            return {k: self.plain(v, [*where, k], text_safe=text_safe) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.plain(v, [*where, i], text_safe=text_safe) for i, v in enumerate(value)]
+        if text_safe and isinstance(value, str) and _UNSAFE_TEXT.search(value):
+            self.refuse(
+                where,
+                f"{_dotted(where)} is {value!r}: the theme writes it into pages as HTML",
+                "write it without < > \" ' ` & and backslashes",
+            )
+            return None
+        return value
+
+    def python_names(self, value: Any, where: list[str | int]) -> Iterator[list[str | int]]:
+        if isinstance(value, PythonName):
+            yield where
+        elif isinstance(value, Mapping):
+            for k, v in value.items():
+                yield from self.python_names(v, [*where, k])
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                yield from self.python_names(v, [*where, i])
+
+
+def _dotted(where: list[str | int]) -> str:
+    out = ""
+    for step in where:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def vet(doc: Document | None) -> Vetted:
+    """What of ``mkdocs.yml`` the build may use, and every setting refused (see the module)."""
+    if doc is None:
+        return Vetted(dict(DEFAULT))
+    out = Vetted(present=True)
+    if doc.data is None:
+        return out
+    if not isinstance(doc.data, Mapping):
+        out.problems.append(
+            Diagnostic(RULE, Severity.ERROR, "mkdocs.yml is not a mapping", PATH, 1, 1)
+        )
+        return out
+    check = _Vet(doc)
+    for key, value in doc.data.items():
+        where: list[str | int] = [key]
+        if key in _REFUSED:
+            check.refuse(where, f"{key!r} is not allowed here: {_REFUSED[key]}", "remove it")
+        elif key in _TEXT:
+            if isinstance(value, str):
+                out.config[key] = html.escape(value, quote=True)
+            else:
+                check.refuse(where, f"{key} should be text", "write it as text")
+        elif key == "copyright":
+            if isinstance(value, str):
+                out.config[key] = sanitize.clean(value)
+            else:
+                check.refuse(where, "copyright should be text", "write it as text")
+        elif key == "site_url":
+            if isinstance(value, str) and _URL.match(value):
+                out.config[key] = value
+            else:
+                check.refuse(where, f"site_url {value!r} is not an http(s) address", "fix it")
+        elif key == "theme":
+            out.config[key] = _theme(check, value)
+        elif key == "plugins":
+            out.config[key] = _named(check, value, where, PLUGINS, "plugin", "plugins run code")
+        elif key == "markdown_extensions":
+            out.config[key] = _named(
+                check, value, where, EXTENSIONS, "Markdown extension", "extensions run code"
+            )
+        elif key == "extra_css":
+            out.config[key] = _files(check, value, where, allowed=None)
+        elif key == "extra_javascript":
+            out.config[key] = _files(check, value, where, allowed=OUR_SCRIPTS)
+        elif key == "extra":
+            out.config[key] = _extra(check, value)
+        elif key == "validation":
+            out.config[key] = check.plain(value, where, text_safe=True)
+        else:
+            check.refuse(
+                where,
+                f"{key!r} is not a setting the handbook passes to MkDocs",
+                "remove it; the README lists what mkdocs.yml may set",
+            )
+    for where in check.python_names(doc.data, []):
+        if where[:1] != ["markdown_extensions"]:
+            check.refuse(
+                where,
+                f"{_dotted(where)}: a Python name is only allowed in an extension's options",
+                "remove it",
+            )
+    out.problems += check.problems
+    out.config = {k: v for k, v in out.config.items() if v is not None}
+    return out
+
+
+def _theme(check: _Vet, value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, Mapping):
+        check.refuse(["theme"], "theme should be a mapping", "write theme: {name: material}")
+        return None
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        where: list[str | int] = ["theme", key]
+        if key == "custom_dir":
+            check.refuse(where, "theme.custom_dir is not allowed: templates are code", "remove it")
+        elif key not in _THEME:
+            check.refuse(
+                where, f"theme.{key} is not allowed", "allowed: " + ", ".join(sorted(_THEME))
+            )
+        elif key == "name" and item != "material":
+            check.refuse(
+                where, f"theme.name is {item!r}; the handbook uses Material", "name: material"
+            )
+        elif key == "font" and item is not False:
+            check.refuse(
+                where,
+                "theme.font loads web fonts from Google; the site loads nothing from other hosts",
+                "font: false",
+            )
+        elif key in ("logo", "favicon") and not (isinstance(item, str) and _LOCAL.match(item)):
+            check.refuse(
+                where,
+                f"theme.{key} {item!r} is not a file of the site",
+                "put the file in content/assets/ and write assets/<name>",
+            )
+        else:
+            out[key] = check.plain(item, where, text_safe=True)
+    return out
+
+
+def _named(
+    check: _Vet, value: Any, where: list[str | int], allowed: frozenset[str], what: str, why: str
+) -> list[Any] | None:
+    if not isinstance(value, list):
+        check.refuse(where, f"{where[0]} should be a list", "write one entry per line: - name")
+        return None
+    out: list[Any] = []
+    for i, entry in enumerate(value):
+        name, options = (
+            (entry, None)
+            if isinstance(entry, str)
+            else next(iter(entry.items()))
+            if isinstance(entry, Mapping) and len(entry) == 1
+            else (None, None)
+        )
+        if not isinstance(name, str):
+            check.refuse(
+                [*where, i], f"{where[0]}[{i}] is not a name or a name with options", "fix it"
+            )
+        elif name not in allowed:
+            check.refuse(
+                [*where, i],
+                f"{what} {name!r} is not allowed: {why}, and only known ones are used",
+                "allowed: "
+                + ", ".join(sorted(a for a in allowed if "." not in a or a.startswith("pymdownx"))),
+            )
+        elif options is None:
+            out.append(name)
+        else:
+            out.append({name: check.plain(options, [*where, i, name], text_safe=False)})
+    return out
+
+
+def _files(
+    check: _Vet, value: Any, where: list[str | int], *, allowed: tuple[str, ...] | None
+) -> list[str] | None:
+    if not isinstance(value, list):
+        check.refuse(where, f"{where[0]} should be a list of files", "write one file per line")
+        return None
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not _LOCAL.match(item):
+            check.refuse(
+                [*where, i],
+                f"{where[0]}[{i}] {item!r} is not a file of the site",
+                "put the file in content/assets/ and write assets/<name>",
+            )
+        elif allowed is not None and item not in allowed:
+            check.refuse(
+                [*where, i],
+                f"{where[0]}[{i}] {item!r} is not allowed: only the handbook's own scripts run",
+                "remove it",
+            )
+        else:
+            out.append(item)
+    return out
+
+
+def _extra(check: _Vet, value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, Mapping):
+        check.refuse(["extra"], "extra should be a mapping", "remove it")
+        return None
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        where: list[str | int] = ["extra", key]
+        if key not in _EXTRA:
+            why = "it loads from another host" if key in ("analytics", "consent") else "unknown"
+            check.refuse(where, f"extra.{key} is not allowed ({why})", "allowed: social, generator")
+        else:
+            out[key] = check.plain(item, where, text_safe=True)
+    return out
+
+
+def with_ours(vetted: Mapping[str, Any]) -> dict[str, Any]:
+    """The vetted settings plus the handbook's own: its stylesheet and script, no web font."""
+    conf = dict(vetted)
+    theme = dict(conf.get("theme") or {"name": "material"})
+    theme["font"] = False
+    conf["theme"] = theme
+    conf["plugins"] = conf.get("plugins") or ["search"]
+    css = [c for c in conf.get("extra_css", []) if c not in OUR_STYLES]
+    conf["extra_css"] = [*OUR_STYLES, *css]
+    conf["extra_javascript"] = list(OUR_SCRIPTS)
+    return conf

@@ -1,0 +1,60 @@
+"""MkDocs hooks of the generated configuration (``hooks:`` in build/mkdocs.yml).
+
+``on_page_content`` runs after Markdown and before the search index and the theme read a page
+(MkDocs renders every page's Markdown before it renders any template): every page's HTML goes
+through :mod:`generator.sanitize` here, and so do the texts the theme prints around it without
+escaping them (the title, the table of contents, the front matter), so that nothing a page says
+can run in a reader's browser, whatever produced it.
+"""
+
+from __future__ import annotations
+
+import html as entities
+from typing import Any
+
+from mkdocs.plugins import event_priority
+
+from generator import sanitize
+
+#: Front-matter keys that choose code rather than text (a template of the theme).
+_DROPPED_META = ("template",)
+
+
+@event_priority(-100)  # after every other plugin: clean what they produced too
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """The page's HTML, cleaned; its title, contents and front matter made plain text."""
+    for item in _walk(page.toc):
+        item.title = _text(item.title, markup=True)
+    for key in _DROPPED_META:
+        page.meta.pop(key, None)
+    written = page.meta.get("title")
+    rendered = page._title_from_render  # the first heading, as HTML
+    page.meta.update({k: _meta(v) for k, v in page.meta.items()})
+    # One escaped title for every place the theme prints one: the <title> element reads
+    # meta.title as it is, while page.title (for the navigation and search) reads it too.
+    if isinstance(written, str):
+        page.meta["title"] = _text(written, markup=False)
+    elif isinstance(rendered, str):
+        page.meta["title"] = _text(rendered, markup=True)
+    return sanitize.clean(html)
+
+
+def _text(value: str, *, markup: bool) -> str:
+    """``value`` as escaped text: its tags dropped first when it is HTML (``markup``)."""
+    return entities.escape(sanitize.text_of(value) if markup else value, quote=True)
+
+
+def _meta(value: Any) -> Any:
+    if isinstance(value, str):
+        return _text(value, markup=False)
+    if isinstance(value, dict):
+        return {k: _meta(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_meta(v) for v in value]
+    return value
+
+
+def _walk(items: Any) -> Any:
+    for item in items or ():
+        yield item
+        yield from _walk(item.children)
