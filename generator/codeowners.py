@@ -18,6 +18,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, HandbookError
 from generator.load import Tree, files
+from generator.load.marked import dig
 from generator.rules import RULES
 
 PATH = ".github/CODEOWNERS"
@@ -29,12 +30,6 @@ HEADER = """\
 """
 
 
-def _get(data: Any, *keys: str) -> Any:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
-
-
 def _handle(value: Any) -> str | None:
     return value if isinstance(value, str) and HANDLE.fullmatch(value) else None
 
@@ -43,20 +38,20 @@ def generate(tree: Tree) -> str:
     """The CODEOWNERS text for a loaded tree (documents that failed to load are skipped)."""
     default = None
     for doc in tree.of_kind("policy"):
-        default = _handle(_get(doc.data, "repository", "default_owner"))
+        default = _handle(dig(doc.data, "repository", "default_owner"))
     tools: list[tuple[str, str]] = []
     by_vendor: dict[str, set[str]] = {}
     for doc in sorted(tree.of_kind("tool"), key=lambda d: d.path):
-        owner = _handle(_get(doc.data, "owner", "github"))
+        owner = _handle(dig(doc.data, "owner", "github"))
         if owner is None:
             continue
         tools.append((doc.path, owner))
-        vendor = _get(doc.data, "vendor")
+        vendor = dig(doc.data, "vendor")
         if isinstance(vendor, str):
             by_vendor.setdefault(vendor, set()).add(owner)
     vendors: list[tuple[str, str]] = []
     for doc in sorted(tree.of_kind("vendor"), key=lambda d: d.path):
-        vid = _get(doc.data, "id")
+        vid = dig(doc.data, "id")
         owners = by_vendor.get(vid, set()) if isinstance(vid, str) else set()
         if owners:
             vendors.append((doc.path, " ".join(sorted(owners, key=str.casefold))))

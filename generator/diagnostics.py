@@ -50,6 +50,11 @@ class Diagnostic:
         return ":".join(parts)
 
 
+def plural(n: int, word: str) -> str:
+    """'1 day', '3 days': a count and its noun, for messages."""
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
     return (d.path or "", d.line or 0, d.column or 0, d.rule, d.message)
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from generator.checks.due import current_until, is_current, owners, plural
+from generator.checks.due import current_until, is_current, owners
 from generator.checks.findings import Findings
-from generator.diagnostics import Diagnostic, Severity
+from generator.diagnostics import Diagnostic, Severity, plural
 from generator.model import IN_USE, RELYING, Certification, Tool, Vendor
 
 

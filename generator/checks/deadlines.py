@@ -15,12 +15,11 @@ from generator.checks.due import (
     Review,
     last_review,
     offboarding_missing,
-    plural,
     timing,
     when,
 )
 from generator.checks.findings import Findings
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, plural
 from generator.model import Tool
 
 _REVIEWS = {r.key: r for r in REVIEWS}

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from generator.diagnostics import Severity
+from generator.diagnostics import Severity, plural
 from generator.model import RELYING, Certification, Handbook, Policy, Tool, Vendor
 
 
@@ -190,10 +190,6 @@ def when(due: date, today: date) -> str:
     if days == 0:
         return f"due today ({due})"
     return f"overdue by {plural(-days, 'day')} (due {due})"
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def offboarding_missing(tool: Tool) -> list[str]:

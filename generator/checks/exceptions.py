@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
-from generator.checks.due import plural
 from generator.checks.findings import STEP, Findings
-from generator.diagnostics import Diagnostic, Severity
+from generator.diagnostics import Diagnostic, Severity, plural
 from generator.model import Exception_, Handbook, Tool
 
 #: The warning rule that an exception for the error rule also covers.

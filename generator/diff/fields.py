@@ -7,12 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from generator.diff.changes import Value
+from generator.load.marked import dig
 
-
-def get(data: Any, *keys: str) -> Any:
-    for key in keys:
-        data = data.get(key) if isinstance(data, dict) else None
-    return data
+get = dig  # the diff reads unvalidated data the same way as every other reader
 
 
 def get_list(data: Any, *keys: str) -> list[Any]:

@@ -29,6 +29,14 @@ class MarkedList(list[Any]):
         self.items_at: list[Mark] = []
 
 
+def dig(data: Any, *keys: str) -> Any:
+    """The value at ``keys`` in nested mappings, or None: for data that has not been validated,
+    where any level may be missing or of the wrong type."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
+
+
 def locate(data: Any, where: Sequence[str | int], *, key: bool = False) -> Mark:
     best: Mark = getattr(data, "start", (1, 1))
     node = data

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from generator.diagnostics import Diagnostic, Severity, sort_key
-from generator.report.markdown import code, escape, one_line
+from generator.diagnostics import Diagnostic, Severity, plural
+from generator.report.markdown import code, escape, one_line, worst_first
 
 MARKER = "<!-- handbook:stale-approvals -->"
 GITHUB_LIMIT = 65536  # characters in an issue body
@@ -69,12 +69,6 @@ def owner_handles(pairs: Iterable[tuple[str, str | None]]) -> dict[str, tuple[st
 # -- ordering ----------------------------------------------------------------------------------
 
 
-def worst_first(d: Diagnostic) -> tuple[int, int, int, tuple[str, int, int, str, str]]:
-    """Errors before warnings; then the most overdue (fewest days left); then by location."""
-    no_days = d.days is None
-    return (d.severity.rank, int(no_days), d.days or 0, sort_key(d))
-
-
 def owner_key(owner: str | None) -> tuple[int, str, str]:
     """Owners alphabetically; findings without an owner last."""
     if owner is None or not one_line(owner):
@@ -88,10 +82,6 @@ def stale(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
 
 
 # -- pieces ------------------------------------------------------------------------------------
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def tally(diags: Sequence[Diagnostic]) -> str:

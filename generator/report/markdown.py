@@ -81,8 +81,10 @@ def due_cell(d: Diagnostic) -> str:
     return escape(d.due) + (f" ({days_text(d.days)})" if d.days is not None else "")
 
 
-def worst_first(d: Diagnostic) -> tuple[int, int, tuple[str, int, int, str, str]]:
-    return (d.severity.rank, d.days if d.days is not None else 0, sort_key(d))
+def worst_first(d: Diagnostic) -> tuple[int, int, int, tuple[str, int, int, str, str]]:
+    """Errors before warnings; then the most overdue (fewest days left), findings without a
+    due date after those with one; then by location."""
+    return (d.severity.rank, int(d.days is None), d.days or 0, sort_key(d))
 
 
 def owners_of(d: Diagnostic) -> list[str]:

@@ -84,12 +84,18 @@ class Visit:
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
+        self.dialogs: list[str] = []  # alert(), confirm(), prompt(): dismissed and recorded
         # Record every request (pages, scripts, the search worker's fetches); refuse any that
         # is not for 127.0.0.1. Only foreign URLs are routed: routing the local ones would
         # also intercept the search worker, which Playwright handles poorly.
         self.context.on("request", lambda request: self.requests.append(request.url))
         self.context.route(lambda url: not local(url), lambda route: route.abort())
         self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
 
     def goto(self, path: str) -> Any:
         self.page.goto(self.base + path)

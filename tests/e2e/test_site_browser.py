@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
-from browser import Visit, launch, serving
+from browser import Visit
 
 from generator import pipeline
 from generator.build import Layout, build_site, inputs_for
@@ -73,26 +71,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert result.problems == []
     return layout.site_dir
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serving(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launch()
-
-
-@pytest.fixture
-def visit(browser: Any, base_url: str) -> Iterator[Visit]:
-    v = Visit(browser, base_url)
-    try:
-        yield v
-    finally:
-        v.context.close()
 
 
 def search(visit: Visit, query: str) -> list[str]:

@@ -18,13 +18,11 @@ import json
 import re
 import shutil
 import textwrap
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 
 import pytest
-from browser import REPO, Visit, launch, serving
+from browser import REPO, Visit
 
 from generator.cli import main
 
@@ -247,28 +245,6 @@ def test_the_built_site_holds_no_live_vector(site: Path, baseline: Path) -> None
             assert probe.problems == [] and not probe.scripts, (doc["location"], field)
 
 
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serving(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launch()
-
-
-@pytest.fixture
-def visit(browser: Any, base_url: str) -> Iterator[Visit]:
-    v = Visit(browser, base_url)
-    v.dialogs: list[str] = []  # type: ignore[misc]
-    v.page.on("dialog", lambda d: (v.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-    try:
-        yield v
-    finally:
-        v.context.close()
-
-
 PROVOKE = """() => {
   for (const el of document.querySelectorAll('body *')) {
     for (const type of ['mouseover', 'mouseenter', 'click', 'focus', 'toggle', 'load', 'error']) {
@@ -299,7 +275,7 @@ def test_no_vector_runs_in_a_browser(visit: Visit, path: str) -> None:
     page.evaluate(PROVOKE)
     page.wait_for_timeout(300)
     assert page.evaluate("typeof top.__pwned") == "undefined", path
-    assert visit.dialogs == []  # type: ignore[attr-defined]
+    assert visit.dialogs == []
     assert page.url == url  # no refresh, no <base> redirect
     assert visit.errors == []
     assert visit.foreign() == []
@@ -318,5 +294,5 @@ def test_search_results_run_nothing(visit: Visit) -> None:
         page.wait_for_timeout(400)
         page.evaluate(PROVOKE)
     assert page.evaluate("typeof top.__pwned") == "undefined"
-    assert visit.dialogs == []  # type: ignore[attr-defined]
+    assert visit.dialogs == []
     assert visit.foreign() == []
