@@ -375,13 +375,28 @@ def _extra(check: _Vet, value: Any) -> dict[str, Any] | None:
     return out
 
 
+#: Where the search splits words, in the text and in what people type: white space and
+#: punctuation, including the `_`, `.`, `/`, `:` and `-` inside identifiers such as
+#: evidence.privacy_audit or ISO/IEC 27001 (a dot before a digit stays: "1.6"), HTML
+#: entities, and camelCase boundaries.
+SEARCH_SEPARATOR = r"""[\s\u200b\-_,:;!=\[\]()"'`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])"""
+
+
 def with_ours(vetted: Mapping[str, Any]) -> dict[str, Any]:
-    """The vetted settings plus the handbook's own: its stylesheet and script, no web font."""
+    """The vetted settings plus the handbook's own: its stylesheet and script, no web font, the
+    search's word separator (unless mkdocs.yml sets one)."""
     conf = dict(vetted)
     theme = dict(conf.get("theme") or {"name": "material"})
     theme["font"] = False
     conf["theme"] = theme
-    conf["plugins"] = conf.get("plugins") or ["search"]
+    plugins = []
+    for entry in conf.get("plugins") or ["search"]:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if name == "search":
+            options = {"separator": SEARCH_SEPARATOR, **(options or {})}
+            entry = {name: options}
+        plugins.append(entry)
+    conf["plugins"] = plugins
     css = [c for c in conf.get("extra_css", []) if c not in OUR_STYLES]
     conf["extra_css"] = [*OUR_STYLES, *css]
     conf["extra_javascript"] = list(OUR_SCRIPTS)

@@ -193,3 +193,19 @@ def test_no_request_leaves_127_0_0_1(visit: Visit) -> None:
     assert len(visit.requests) > 20
     assert visit.foreign() == []
     assert visit.errors == []
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # identifiers are split where the pages split them: at _ . / : and -
+        ("privacy_audit", "procedure/phase-1/"),
+        ("evidence.privacy_audit", "procedure/phase-1/"),
+        ("IEC", "vendors/"),
+        ("ISO/IEC 27001", "vendors/"),
+    ],
+)
+def test_search_finds_words_inside_identifiers(visit: Visit, query: str, expected: str) -> None:
+    hrefs = search(visit, query)
+    assert any(expected in h for h in hrefs), (query, hrefs)
+    assert visit.foreign() == []
