@@ -203,7 +203,13 @@ def _python_name(dumper: yaml.SafeDumper, value: PythonName) -> yaml.Node:
     return dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{value.name}", "")
 
 
+def _slugify(dumper: yaml.SafeDumper, value: siteconfig.Slugify) -> yaml.Node:
+    tag = f"tag:yaml.org,2002:python/object/apply:{value.module}.{value.function}"
+    return dumper.represent_mapping(tag, {"kwds": value.kwargs})
+
+
 _Dumper.add_representer(PythonName, _python_name)
+_Dumper.add_representer(siteconfig.Slugify, _slugify)
 HOOKS = Path(__file__).with_name("sitehooks.py")
 
 

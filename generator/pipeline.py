@@ -17,12 +17,12 @@ from generator import siteconfig
 from generator.checks import expiry, links
 from generator.checks.links.probe import Progress
 from generator.diagnostics import Diagnostic, HandbookError, exit_code
-from generator.load import Tree, load_tree
+from generator.load import SCHEMA_FILES, Tree, load_tree
 from generator.model import Handbook, Policy, build
 from generator.report import nightly as nightly_report
 from generator.schema import Schemas
 from generator.siteconfig import Vetted
-from generator.validate import Validation, markup, validate
+from generator.validate import Validation, anchors, markup, validate
 
 POLICY = "registry/policy.yaml"
 
@@ -109,6 +109,11 @@ class Checked:
         """True when loading or validation found an error."""
         return exit_code(self.diagnostics) != 0
 
+    def markdown(self) -> links.Markdown:
+        """How the site reads Markdown: its renderer and the schemas' Markdown fields."""
+        fields = {kind: self.schemas.paths_of_type(kind, "markdown") for kind in SCHEMA_FILES}
+        return links.Markdown(siteconfig.renderer(self.site.config), fields)
+
     @property
     def handbook(self) -> Handbook:
         """The model: the whole handbook when it is valid, else every usable part of it."""
@@ -135,7 +140,9 @@ def check_tree(tree: Tree, diags: list[Diagnostic], given: date | None, today: d
     as_of = resolve_as_of(given, tree, today)
     validation = validate(tree, schemas, as_of.day)
     diags += site.problems + validation.diagnostics
-    diags += markup.check(tree, schemas, site.config, validation.valid)
+    render = siteconfig.renderer(site.config)
+    diags += markup.check(tree, schemas, render, validation.valid)
+    diags += anchors.check(tree, validation.valid, render)
     return Checked(root, tree, schemas, validation, diags, as_of, site)
 
 
@@ -174,7 +181,7 @@ def build_site(
     ``label`` turns a folder into the name messages use for it. Raises HandbookError (exit 2)
     when an output folder overlaps an input or is not the tool's own.
     """
-    from generator import build, output  # MkDocs: only for the commands that need it
+    from generator import build, output, render  # MkDocs: only for the commands that need it
 
     diags = list(checked.diagnostics)
     if checked.failed:
@@ -202,10 +209,16 @@ def build_site(
             checked.site.config,
             banner=checked.as_of.banner,
         )
-        diags += result.problems
-        if exit_code(result.problems):
+        shown = label(layout.site_dir)
+        sources = render.sources_of(render.Site(handbook, inputs))
+        texts = {d.path: d.text for d in checked.tree.documents}
+        texts.update({p.path: p.text for p in checked.tree.pages})
+        problems = links.at_sources(result.problems, shown, sources, texts)
+        diags += problems
+        if exit_code(problems):
             return Built(diags, "MkDocs reported problems (strict): the site was not built")
-        problems = links.check_site(stage.path, label=label(layout.site_dir))
+        problems = links.check_site(stage.path, label=shown)
+        problems = links.at_sources(problems, shown, sources, texts)
         diags += problems
         if exit_code(problems):
             return Built(
@@ -246,6 +259,7 @@ def nightly(
         found += links.check_external(
             checked.tree,
             checked.handbook.policy,
+            checked.markdown(),
             cache_path=links.DEFAULT_CACHE,
             now=now,
             progress=progress,

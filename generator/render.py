@@ -25,6 +25,24 @@ from generator.model import CLASSIFICATIONS, Handbook, Phase, Tool, Vendor
 from generator.rules import RULES
 from generator.status import LABELS, STATES, SYMBOLS, StepState, findings_by_tool, step_states
 
+#: Ids the templates give parts of a page themselves, with what they mark: no id from the data
+#: may take them (validate's anchor-duplicate). Each page's heading is taken too (its id comes
+#: from its text: see page_heading).
+PAGE_ANCHORS = {
+    "phase": {"faq": "the page's 'Frequently asked questions' section"},
+    "guidance": {
+        "pro-tips": "the 'Pro tips' section",
+        "pitfalls": "the 'Pitfalls' section",
+        "frequently-asked-questions": "the 'Frequently asked questions' section",
+    },
+}
+
+
+def page_heading(kind: str, number: int = 0, title: str = "") -> str:
+    """The text of the page's first heading (a phase page: "Phase 1: Assess")."""
+    return f"Phase {number}: {title}" if kind == "phase" else "Tips, pitfalls and questions"
+
+
 #: Hand-written pages that keep their place in the navigation.
 FIXED_PAGES = ("index", "propose", "report-inaccuracy")
 STATUS_WORDS = {
@@ -334,6 +352,19 @@ def pages(site: Site, tool_page: Callable[[Site, Tool], str] | None = None) -> d
     pages["rules.md"] = site.page("rules.md.j2", rules=list(RULES.values()))
     pages["exports.md"] = site.page("exports.md.j2")
     return pages
+
+
+def sources_of(site: Site) -> dict[str, tuple[str, ...]]:
+    """docs path -> the repository files whose text the page shows as written (its Markdown or
+    its values), so that a finding about a built page can point at the line to edit."""
+    guidance = "content/guidance.yaml"
+    out: dict[str, tuple[str, ...]] = {f"{p.name}.md": (p.path,) for p in site.hb.pages}
+    for phase in site.phases:
+        out[f"procedure/{site.phase_files[phase.id]}.md"] = (phase.path, guidance)
+    out["procedure/guidance.md"] = (guidance,)
+    out.update({f"tools/{t.id}.md": (t.path,) for t in site.hb.tools.values()})
+    out.update({f"vendors/{v.id}.md": (v.path,) for v in site.hb.vendors.values()})
+    return out
 
 
 def render_phase(site: Site, phase: Phase) -> str:

@@ -434,6 +434,13 @@ _RULES += [
         "Link to an existing heading id, or drop the '#...' part.",
     ),
     Rule(
+        "anchor-duplicate",
+        E,
+        "validate",
+        "Two things on one page of the site have the same id (two guidance entries, a step and a section of the page, two headings given the same id): every link to it lands on the first. Ids the page's template uses itself (such as faq) are taken.",
+        "Give each one its own id.",
+    ),
+    Rule(
         "anchor-unchecked",
         N,
         "links",

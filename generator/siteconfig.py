@@ -24,9 +24,11 @@ and pymdownx's text extensions, Material's emoji), ``extra_css`` (the site's own
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -399,5 +401,91 @@ def with_ours(vetted: Mapping[str, Any]) -> dict[str, Any]:
     conf["plugins"] = plugins
     css = [c for c in conf.get("extra_css", []) if c not in OUR_STYLES]
     conf["extra_css"] = [*OUR_STYLES, *css]
+    conf["markdown_extensions"] = with_toc(list(conf.get("markdown_extensions") or ()))
     conf["extra_javascript"] = list(OUR_SCRIPTS)
     return conf
+
+
+# -- rendering Markdown as the site does ---------------------------------------------------------
+
+#: Python-Markdown extensions MkDocs always adds to a site's own.
+MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
+
+
+@functools.lru_cache(maxsize=8)
+def _slugify_for(case: str) -> Callable[..., str]:
+    from pymdownx.slugs import slugify
+
+    return slugify(case=case)  # type: ignore[no-any-return]
+
+
+def slugify() -> Callable[..., str]:
+    """The heading-id function of every page: Unicode-aware (pymdownx.slugs), lower case, so
+    that 'Überprüfung der Anbieter' gets 'überprüfung-der-anbieter' and '利用ガイド' keeps its
+    characters instead of an id that shifts when headings move (``_1``)."""
+    return _slugify_for("lower")
+
+
+def with_toc(extensions: list[Any]) -> list[Any]:
+    """``extensions`` with toc's ``slugify`` set to :func:`slugify` (toc added when absent);
+    the value is a :class:`Slugify` marker that the build writes as the call MkDocs makes."""
+    out: list[Any] = []
+    found = False
+    for entry in extensions:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if name in ("toc", "markdown.extensions.toc"):
+            found = True
+            entry = {name: {**(options or {}), "slugify": SLUGIFY}}
+        out.append(entry)
+    if not found:
+        out.append({"toc": {"slugify": SLUGIFY}})
+    return out
+
+
+class Slugify:
+    """Stands for ``pymdownx.slugs.slugify(case="lower")`` in the generated configuration."""
+
+    module, function, kwargs = "pymdownx.slugs", "slugify", {"case": "lower"}
+
+
+SLUGIFY = Slugify()
+
+
+def _resolved(value: Any) -> Any:
+    """Options with each (vetted, allow-listed) Python name imported, and the slugify made."""
+    if isinstance(value, Slugify):
+        return slugify()
+    if isinstance(value, PythonName):
+        module, _, attr = value.name.rpartition(".")
+        return getattr(importlib.import_module(module), attr)
+    if isinstance(value, Mapping):
+        return {k: _resolved(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolved(v) for v in value]
+    return value
+
+
+def renderer(config: Mapping[str, Any]) -> Callable[[str], str]:
+    """Markdown -> HTML with the site's extensions (from the vetted ``config``) and heading ids,
+    as MkDocs renders a page (without MkDocs' own link rewriting). The converter is made on
+    first use and reused."""
+    import markdown
+
+    made: list[markdown.Markdown] = []
+
+    def render(text: str) -> str:
+        if not made:
+            names: list[str] = list(MKDOCS_BUILTINS)
+            options: dict[str, dict[str, Any]] = {}
+            for entry in with_toc(list(config.get("markdown_extensions") or ())):
+                name, opts = (entry, None) if isinstance(entry, str) else next(iter(entry.items()))
+                if name not in names:
+                    names.append(name)
+                if isinstance(opts, Mapping):
+                    options[name] = _resolved(opts)
+            made.append(markdown.Markdown(extensions=names, extension_configs=options))
+        md = made[0]
+        md.reset()
+        return str(md.convert(text))
+
+    return render

@@ -11,11 +11,13 @@ diff before committing it.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 TODAY = date(2026, 11, 1)  # the base tree's policy pins as_of to the same day
 #: What a command says on standard error about the base tree's (and the shipped) pinned date.
@@ -114,3 +116,48 @@ def handbook_tree(tmp_path: Path) -> MakeTree:
         return root
 
     return make
+
+
+# -- the browser, for e2e modules that define a `site` fixture (a built site folder) -----------
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    """The module's ``site`` served on 127.0.0.1 (tests/e2e/browser.py)."""
+    from browser import serving
+
+    with serving(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from browser import launch
+
+    yield from launch()
+
+
+@pytest.fixture
+def visit(browser: Any, base_url: str) -> Iterator[Any]:
+    from browser import Visit
+
+    v = Visit(browser, base_url)
+    try:
+        yield v
+    finally:
+        v.context.close()
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads build/mkdocs.yml in tests: the Python tags the build writes become their text."""
+
+
+_ConfigLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/",
+    lambda loader, suffix, node: f"!!python/{suffix}",
+)
+
+
+def read_config(text: str) -> Any:
+    """The generated MkDocs configuration as data (tags as '!!python/...' strings)."""
+    return yaml.load(text, Loader=_ConfigLoader)

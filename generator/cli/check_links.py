@@ -65,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
         diags += links.check_external(
             checked.tree,
             checked.handbook.policy,
+            checked.markdown(),
             allow_private=args.allow_private,
             cache_path=cache,
             now=now,

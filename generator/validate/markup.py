@@ -9,62 +9,23 @@ wrote will not be published instead of finding it silently gone.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
-
-import markdown
 
 from generator import sanitize
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Tree
-from generator.load.construct import PythonName
 from generator.rules import RULES
 from generator.schema import Schemas, dotted
 
-#: Python-Markdown extensions MkDocs always adds to a site's own.
-MKDOCS_BUILTINS = ("toc", "tables", "fenced_code")
-
-
-def renderer(config: Mapping[str, Any]) -> markdown.Markdown:
-    """A Markdown converter with the site's extensions (from the vetted mkdocs.yml)."""
-    names: list[str] = list(MKDOCS_BUILTINS)
-    options: dict[str, dict[str, Any]] = {}
-    for entry in config.get("markdown_extensions") or ():
-        name, opts = (entry, None) if isinstance(entry, str) else next(iter(entry.items()))
-        if name not in names:
-            names.append(name)
-        if isinstance(opts, Mapping):
-            options[name] = _resolved(opts)
-    return markdown.Markdown(extensions=names, extension_configs=options)
-
-
-def _resolved(value: Any) -> Any:
-    """Options with each (vetted, allow-listed) Python name imported."""
-    if isinstance(value, PythonName):
-        module, _, attr = value.name.rpartition(".")
-        return getattr(importlib.import_module(module), attr)
-    if isinstance(value, Mapping):
-        return {k: _resolved(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolved(v) for v in value]
-    return value
-
 
 def check(
-    tree: Tree, schemas: Schemas, config: Mapping[str, Any], valid: set[str]
+    tree: Tree, schemas: Schemas, render: Callable[[str], str], valid: set[str]
 ) -> list[Diagnostic]:
     """``html-removed`` for every construct the site would remove from the handbook's Markdown
     (valid documents only: an invalid one is reported by its schema errors first)."""
-    md: markdown.Markdown | None = None
+    html_of = render
     found: list[Diagnostic] = []
-
-    def html_of(text: str) -> str:
-        nonlocal md
-        if md is None:
-            md = renderer(config)
-        md.reset()
-        return str(md.convert(text))
 
     for page in tree.pages:
         for r, offset in sanitize.locate(page.text, sanitize.removed(html_of(page.text))):

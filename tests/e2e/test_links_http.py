@@ -609,6 +609,35 @@ def test_external_anchors(hosts: Callable[[], Host]) -> None:
     assert h.count("/doc") == 1 and h.count("/doc", "GET") == 1
 
 
+def test_a_code_hosts_anchors_are_judged_as_a_browser_would(hosts: Callable[[], Host]) -> None:
+    """GitHub renders README headings as id="user-content-x" and scrolls '#x' to it; line
+    anchors (#L10-L20) are script-made; a page with no ids at all cannot be judged."""
+    h = hosts()
+    h.routes["/ORG/REPO"] = page(
+        200,
+        b"<html><article><h2 id='user-content-some-heading'>Some heading</h2>"
+        b"<a id='user-content-install' href='#install'>#</a></article></html>",
+    )
+    h.routes["/app"] = page(200, b"<html><body><div id=root></div></body></html>")
+    h.routes["/spa"] = page(200, b"<html><body><script src=app.js></script></body></html>")
+    diags = run(
+        [
+            h.url("/ORG/REPO#some-heading"),
+            h.url("/ORG/REPO#user-content-some-heading"),
+            h.url("/ORG/REPO#install"),
+            h.url("/ORG/REPO#L10-L20"),
+            h.url("/ORG/REPO#no-such-heading"),
+            h.url("/app#L10"),  # not a code host: a line anchor is an ordinary id there
+            h.url("/spa#settings"),
+        ]
+    )
+    assert rules(diags) == [
+        ("anchor-missing", "error", 5),
+        ("anchor-missing", "error", 6),
+        ("anchor-unchecked", "note", 7),
+    ]
+
+
 def test_coalescing_one_request_per_url(hosts: Callable[[], Host]) -> None:
     h = hosts()
     h.routes["/popular"] = page(200, b"<html><p id='a'></p><p id='b'></p></html>")
@@ -930,7 +959,8 @@ def test_unknown_host_is_broken() -> None:
 
 def test_check_external_api(hosts: Callable[[], Host], handbook_tree: Callable[..., Path]) -> None:
     """The function `handbook report` calls: tree and policy in, diagnostics out."""
-    from generator.checks.links import check_external
+    from generator import siteconfig
+    from generator.checks.links import Markdown, check_external
     from generator.load import load_tree
     from generator.model import build
 
@@ -949,8 +979,39 @@ def test_check_external_api(hosts: Callable[[], Host], handbook_tree: Callable[.
         raw=policy.raw,
         links=type(policy.links)(exclude=(r"\.example(/|$)", r"//docs\.example\.com/")),
     )
-    diags = check_external(tree, policy, allow_private=True, cache_path=None, now=0.0)
+    markdown = Markdown(siteconfig.renderer(siteconfig.DEFAULT), {})
+    diags = check_external(tree, policy, markdown, allow_private=True, cache_path=None, now=0.0)
     assert [(d.rule, d.path, d.subject) for d in diags] == [
         ("link-blocked", "registry/vendors/globex.yaml", "globex")
     ]
     assert not (root / ".handbook-cache").exists()
+
+
+def test_check_links_site_uses_the_policys_exclusions_and_statuses(
+    hosts: Callable[[], Host],
+    handbook_tree: Callable[..., Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    h = hosts()
+    h.routes["/members"] = page(999)  # e.g. a site that answers bots with 999
+    h.routes["/gone"] = page(404)
+    root = handbook_tree()
+    policy = root / "registry/policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8")
+        + "links:\n  accept_status: [999]\n  exclude: ['/gone$']\n",
+        encoding="utf-8",
+    )
+    site = tmp_path / "built"
+    site.mkdir()
+    (site / "index.html").write_text(
+        f'<a href="{h.url("/members")}">m</a> <a href="{h.url("/gone")}">g</a>', encoding="utf-8"
+    )
+    args = ["check-links", "--site", str(site), "--allow-private", "--no-cache", "--format", "text"]
+    assert main([*args, "--root", str(root)]) == 0, capsys.readouterr()
+    assert capsys.readouterr().out == "no problems found\n"
+    # without a handbook the defaults apply: both links are reported
+    assert main([*args, "--root", str(tmp_path / "nothing")]) == 1
+    out = capsys.readouterr().out
+    assert "999" in out and "404" in out

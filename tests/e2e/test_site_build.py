@@ -8,8 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import MakeTree
+from conftest import MakeTree, read_config
 
 from generator.cli import main
 
@@ -68,7 +67,7 @@ def test_shipped_handbook_builds_strict(tmp_path: Path, capsys: pytest.CaptureFi
     for tool in registry["tools"]:
         assert tool["name"] not in config
         assert tool["id"] not in config
-    conf = yaml.safe_load(config)
+    conf = read_config(config)
     assert "INHERIT" not in conf  # the vetted settings of mkdocs.yml are written out instead
     assert conf["site_name"] == "AI tool handbook"
     assert conf["theme"]["custom_dir"] == "overrides"
@@ -147,7 +146,7 @@ def test_minimal_tree_without_mkdocs_yml(
     tool = root / "registry" / "tools" / "acme-chat.yaml"
     tool.write_text(tool.read_text(encoding="utf-8") + CURRENT, encoding="utf-8")
     assert main(["build", "--root", str(root), "--as-of", "2026-11-01"]) == 0, capsys.readouterr()
-    config = yaml.safe_load((root / "build" / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = read_config((root / "build" / "mkdocs.yml").read_text(encoding="utf-8"))
     assert "INHERIT" not in config
     assert config["theme"]["font"] is False
     home = (root / "site" / "index.html").read_text(encoding="utf-8")

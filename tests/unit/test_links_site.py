@@ -139,3 +139,25 @@ def test_root_absolute_links_under_the_published_path(tmp_path: Path) -> None:
         (3, "link '/handbook/nope/' points to 'nope/', which does not exist")
     ]
     assert from_site(scan_site(root)) == []  # the canonical link is not an external link
+
+
+def test_an_id_defined_twice_is_reported(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "index.html").write_text(
+        html('<h2 id="a">A</h2>\n<p id="b">b</p>\n<h2 id="a">again</h2>\n<a name="b"></a>\n'),
+        encoding="utf-8",
+    )
+    diags = check_site(root, label="site")
+    assert [(d.location, d.rule, d.message) for d in diags] == [
+        (
+            "site/index.html:4:1",
+            "anchor-duplicate",
+            "the page defines id 'a' more than once; links to '#a' reach only the first",
+        ),
+        (
+            "site/index.html:5:1",
+            "anchor-duplicate",
+            "the page defines id 'b' more than once; links to '#b' reach only the first",
+        ),
+    ]

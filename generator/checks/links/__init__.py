@@ -21,9 +21,17 @@ from typing import TextIO
 
 from generator.checks.links.cache import Cache
 from generator.checks.links.classify import checkable_fragment, classify, split_fragment
-from generator.checks.links.collect import Occurrence, from_site, from_tree, scan_site, scheme
+from generator.checks.links.collect import (
+    Markdown,
+    Occurrence,
+    from_site,
+    from_tree,
+    scan_site,
+    scheme,
+)
 from generator.checks.links.internal import check_internal
 from generator.checks.links.probe import Progress, Settings, probe
+from generator.checks.links.sources import at_sources
 from generator.diagnostics import Diagnostic, HandbookError
 from generator.load import Tree
 from generator.model import LinkPolicy, Policy
@@ -33,8 +41,10 @@ DEFAULT_CACHE = Path(".handbook-cache/links.json")
 __all__ = [
     "DEFAULT_CACHE",
     "LinkPolicy",
+    "Markdown",
     "Options",
     "ProgressLine",
+    "at_sources",
     "check_external",
     "check_site",
     "check_site_all",
@@ -122,6 +132,7 @@ def _cache_file(root: Path, cache_path: Path | None) -> Path | None:
 def check_external(
     tree: Tree,
     policy: Policy,
+    markdown: Markdown,
     *,
     allow_private: bool = False,
     cache_path: Path | None = DEFAULT_CACHE,
@@ -131,7 +142,7 @@ def check_external(
     """Every external URL of the registry and content. ``cache_path`` is relative to the tree's
     root; None disables the cache. ``now`` (seconds since the epoch) dates cache entries."""
     return check_urls(
-        from_tree(tree),
+        from_tree(tree, markdown),
         Options.from_policy(policy.links, allow_private=allow_private),
         cache_path=_cache_file(tree.root, cache_path),
         now=now,

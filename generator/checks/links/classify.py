@@ -54,6 +54,27 @@ def checkable_fragment(fragment: str) -> bool:
     return fragment not in ("", "top") and not fragment.startswith((":~:", "!", "/"))
 
 
+#: GitHub, GitLab and Gitea render a README's heading ids with this prefix and let the page's
+#: script scroll '#heading' to 'user-content-heading', so a browser finds both.
+USER_CONTENT = "user-content-"
+_LINE = re.compile(r"^L\d+(?:C\d+)?(?:-L\d+(?:C\d+)?)?$")
+
+
+def has_anchor(fragment: str, anchors: frozenset[str]) -> bool:
+    """Whether a browser would find ``fragment`` on a page defining ``anchors``: an id or
+    ``<a name>``, percent-decoded or not; on a page of a code host (its ids carry the
+    ``user-content-`` prefix) also the prefixed id and a line anchor such as ``L10-L20``."""
+    wanted = {fragment, unquote(fragment)}
+    if wanted & anchors:
+        return True
+    if any(a.startswith(USER_CONTENT) for a in anchors):
+        if {USER_CONTENT + w for w in wanted} & anchors:
+            return True
+        if any(_LINE.match(w) for w in wanted):
+            return True
+    return False
+
+
 def mailto_problem(url: str) -> str | None:
     rest = url.split(":", 1)[1]
     to, _, _query = rest.partition("?")
@@ -144,12 +165,7 @@ def verdict(url: str, r: Result, fragment: str, accept: frozenset[int], timeout:
             "fix or remove the link; if the page moved, link to its new address",
         )
     anchors = r.anchors
-    if (
-        checkable_fragment(fragment)
-        and anchors is not None
-        and fragment not in anchors
-        and unquote(fragment) not in anchors
-    ):
+    if checkable_fragment(fragment) and anchors is not None and not has_anchor(fragment, anchors):
         if r.timed_out:
             return Verdict(
                 "link-timeout",
@@ -163,6 +179,13 @@ def verdict(url: str, r: Result, fragment: str, accept: frozenset[int], timeout:
                 f"{shown}: anchor {unquote(fragment)!r} is not in the first "
                 f"{r.body_bytes:,} bytes of the page, where the check stops",
                 "link to the page without '#...' or check the anchor by hand",
+            )
+        if not anchors:
+            return Verdict(
+                "anchor-unchecked",
+                f"{shown}: the page defines no ids in its HTML (it may build its content with "
+                f"JavaScript), so anchor {unquote(fragment)!r} could not be looked for",
+                "check the anchor by hand in a browser",
             )
         return Verdict(
             "anchor-missing",

@@ -7,12 +7,18 @@ finding points at the YAML value, the Markdown line or the HTML tag to edit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.checks.links.extract import HtmlPage, markdown_links, scan_html, yaml_links
+from generator.checks.links.extract import (
+    HtmlPage,
+    Render,
+    markdown_links,
+    scan_html,
+    yaml_links,
+)
 from generator.load import Tree
 
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -35,8 +41,33 @@ def scheme(url: str) -> str | None:
     return m.group(0)[:-1].lower() if m else None
 
 
-def from_tree(tree: Tree) -> list[Occurrence]:
-    """URLs in every loaded YAML document (registry and content) and every content page."""
+@dataclass(frozen=True, slots=True)
+class Markdown:
+    """How the site reads Markdown: ``render`` (Markdown -> HTML, the site's extensions) and,
+    per kind of YAML file, the paths of its Markdown fields (``"*"``: any list index)."""
+
+    render: Render
+    fields: Mapping[str, Sequence[tuple[str, ...]]]
+
+    def is_field(self, kind: str) -> Callable[[tuple[str | int, ...]], bool]:
+        patterns = self.fields.get(kind, ())
+
+        def match(path: tuple[str | int, ...]) -> bool:
+            return any(
+                len(p) == len(path)
+                and all(
+                    (s == "*" and isinstance(v, int)) or s == v
+                    for s, v in zip(p, path, strict=True)
+                )
+                for p in patterns
+            )
+
+        return match
+
+
+def from_tree(tree: Tree, markdown: Markdown) -> list[Occurrence]:
+    """The links of every loaded YAML document (registry and content) and content page: what
+    their Markdown renders as links, and the URLs written in their other values."""
     out: list[Occurrence] = []
     for doc in tree.documents:
         if doc.data is None:
@@ -45,13 +76,12 @@ def from_tree(tree: Tree) -> list[Occurrence]:
         if doc.kind in ("tool", "vendor") and isinstance(doc.data, dict):
             ident = doc.data.get("id")
             subject = ident if isinstance(ident, str) else None
-        out.extend(
-            Occurrence(f.url, doc.path, f.line, f.column, subject)
-            for f in yaml_links(doc.marked(), doc.text)
-        )
+        found = yaml_links(doc.marked(), doc.text, markdown.render, markdown.is_field(doc.kind))
+        out.extend(Occurrence(f.url, doc.path, f.line, f.column, subject) for f in found)
     for page in tree.pages:
         out.extend(
-            Occurrence(f.url, page.path, f.line, f.column) for f in markdown_links(page.text)
+            Occurrence(f.url, page.path, f.line, f.column)
+            for f in markdown_links(page.text, markdown.render)
         )
     return out
 

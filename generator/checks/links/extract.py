@@ -1,8 +1,10 @@
 """extract: text -> the links it contains, with 1-based line and column. Pure: no I/O.
 
-Three kinds of source: Markdown (content pages, and Markdown inside YAML values), YAML data
-(every string value that is or contains a URL), and HTML (built pages: their links and the ids
-they define).
+Three kinds of source: Markdown (content pages, and the schemas' Markdown fields in YAML),
+YAML data (every other string value that is or contains a URL), and HTML (built pages: their
+links and the ids they define). HTML is read by one parser, the standard library's, for the
+built site, for fetched pages' ids and for what Markdown renders, so that a link and the ids it
+points to are always seen the same way.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from typing import Any
 
 from generator.load import MarkedDict, MarkedList
@@ -37,6 +40,9 @@ class Lines:
         return self._starts[line - 1] + column - 1
 
 
+Render = Callable[[str], str]  # Markdown -> HTML, with the site's extensions
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     url: str
@@ -48,8 +54,6 @@ class Found:
 
 _URL = re.compile(r"(?:https?://|mailto:)[^\s<>\"'`\\]+", re.IGNORECASE)
 _TRAILING = ".,;:!?*_~"
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.S | re.M)
-_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 
 
 def _trim(url: str) -> str:
@@ -63,21 +67,10 @@ def _trim(url: str) -> str:
     return url
 
 
-def _blank(match: re.Match[str]) -> str:
-    """Replace code with spaces, keeping newlines so offsets and lines stay put."""
-    return re.sub(r"[^\n]", " ", match.group(0))
-
-
-def urls_in_text(text: str, *, markdown: bool = True) -> Iterator[tuple[int, str]]:
-    """(offset, url) for every http(s) and mailto URL in ``text``, skipping code in Markdown.
-
-    Covers inline links, reference definitions, autolinks, raw HTML attributes and bare URLs:
-    they all end at whitespace, a quote or an angle bracket; unbalanced closing brackets and
-    sentence punctuation are trimmed.
-    """
-    if markdown:
-        text = _FENCE.sub(_blank, text)
-        text = _CODE_SPAN.sub(_blank, text)
+def urls_in_text(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, url) for every http(s) and mailto URL written in plain ``text`` (a registry
+    value: a URL, or notes that mention one). They end at whitespace, a quote or an angle
+    bracket; unbalanced closing brackets and sentence punctuation are trimmed."""
     for m in _URL.finditer(text):
         url = _trim(m.group(0))
         if url.lower() in ("http://", "https://", "mailto:"):
@@ -85,59 +78,85 @@ def urls_in_text(text: str, *, markdown: bool = True) -> Iterator[tuple[int, str
         yield m.start(), html.unescape(url) if "&" in url else url
 
 
-def markdown_links(text: str) -> list[Found]:
+def markdown_urls(text: str, render: Render) -> list[str]:
+    """The URLs Markdown ``text`` links to, in order: what ``render`` (the site's Markdown)
+    makes links and images of, read by the same HTML parser as the built site. A URL in code,
+    in an HTML comment, or in text that does not render as a link is not a link."""
+    return [
+        link.url
+        for link in scan_html(render(text)).links
+        if link.tag in ("a", "img", "area") and not link.generated
+    ]
+
+
+def markdown_links(text: str, render: Render) -> list[Found]:
+    """:func:`markdown_urls` of a page, each at the line and column where it is written."""
+    return _placed(text, 0, markdown_urls(text, render), (1, 1))
+
+
+def _placed(text: str, start: int, urls: list[str], fallback: tuple[int, int]) -> list[Found]:
+    """Each URL at its position in ``text``, searched from ``start`` in order; ``fallback``
+    (line, column) when it is not written there as it reads (an entity, say)."""
     lines = Lines(text)
-    return [Found(url, *lines.at(off)) for off, url in urls_in_text(text)]
+    out = []
+    for url in urls:
+        at = text.find(url, start)
+        if at < 0 and "&" in url:
+            at = text.find(url.replace("&", "&amp;"), start)
+        if at < 0:
+            out.append(Found(url, *fallback))
+            continue
+        out.append(Found(url, *lines.at(at)))
+        start = at + len(url)
+    return out
 
 
 # -- URLs in YAML data ------------------------------------------------------------------------
 
+Path_ = tuple[str | int, ...]
 
-def _strings(data: Any, mark: tuple[int, int]) -> Iterator[tuple[str, tuple[int, int]]]:
+
+def _strings(
+    data: Any, mark: tuple[int, int], path: Path_
+) -> Iterator[tuple[str, tuple[int, int], Path_]]:
     if isinstance(data, MarkedDict):
         for key, value in data.items():
-            yield from _strings(value, data.values_at.get(key, mark))
+            yield from _strings(value, data.values_at.get(key, mark), (*path, key))
     elif isinstance(data, MarkedList):
         for i, value in enumerate(data):
-            yield from _strings(value, data.items_at[i] if i < len(data.items_at) else mark)
+            at = data.items_at[i] if i < len(data.items_at) else mark
+            yield from _strings(value, at, (*path, i))
     elif isinstance(data, str):
-        yield data, mark
+        yield data, mark, path
 
 
-def yaml_links(data: Any, text: str) -> list[Found]:
+def yaml_links(
+    data: Any,
+    text: str,
+    render: Render | None = None,
+    is_markdown: Callable[[Path_], bool] = lambda path: False,
+) -> list[Found]:
     """Every URL in a loaded YAML document, at the line and column where it is written.
 
-    A value that is a URL is reported at the value's mark. A URL inside longer text (Markdown in
-    ``details``, ``notes``) is found in the file's text from the value's mark onwards, so a block
-    scalar reports the line the URL is actually on.
+    A Markdown field (``is_markdown`` of its path) contributes what it renders as links (see
+    :func:`markdown_urls`); any other value, the URLs written in it. A value that is a URL is
+    reported at the value's mark; a URL inside longer text is found in the file's text from the
+    value's mark onwards, so a block scalar reports the line the URL is actually on.
     """
     lines = Lines(text)
     out: list[Found] = []
-    for value, (line, col) in _strings(data, (1, 1)):
+    for value, (line, col), path in _strings(data, (1, 1), ()):
         if "://" not in value and "mailto:" not in value.lower():
             continue
-        start = lines.offset(line, col)
-        for _, url in urls_in_text(value, markdown=True):
-            at = text.find(url, start)
-            if at < 0:
-                out.append(Found(url, line, col))
-                continue
-            out.append(Found(url, *lines.at(at)))
-            start = at + len(url)
+        if render is not None and is_markdown(path):
+            urls = markdown_urls(value, render)
+        else:
+            urls = [url for _, url in urls_in_text(value)]
+        out += _placed(text, lines.offset(line, col), urls, (line, col))
     return out
 
 
 # -- HTML ---------------------------------------------------------------------------------------
-
-_ATTRS = r"(?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'>]+))?|\s*/(?!>))*"
-_TOKEN = re.compile(
-    r"<!--.*?-->"
-    rf"|<(?P<raw>script|style|textarea|title)\b(?P<rawattrs>{_ATTRS})\s*/?>.*?</(?P=raw)\s*>"
-    rf"|<(?P<tag>[a-zA-Z][\w:-]*)(?P<attrs>{_ATTRS})\s*/?>",
-    re.S | re.I,
-)
-_ATTR = re.compile(r"([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
-_ID = re.compile(r"""\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 # Which attribute of which element is a link. <link rel=preconnect> and the like name a host,
 # not a resource, and are skipped.
@@ -162,73 +181,77 @@ class HtmlLink:
     tag: str
     line: int
     column: int
+    generated: bool = False  # a heading's permalink (class "headerlink"), not written by anyone
 
 
 @dataclass(slots=True)
 class HtmlPage:
+    """What a page defines and links to: its ids (and ``<a name>`` anchors), each id defined
+    more than once (with the line and column of the repeat), its links, ``<base href>`` and
+    canonical address."""
+
     ids: set[str] = field(default_factory=set)
     links: list[HtmlLink] = field(default_factory=list)
     base: str | None = None
     canonical: str | None = None  # <link rel="canonical">: where this page is published
+    repeated: list[tuple[str, int, int]] = field(default_factory=list)
 
 
-def _attrs(text: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for m in _ATTR.finditer(text):
-        name = m.group(1).lower()
-        if name in out:
-            continue
-        value = m.group(2) if m.group(2) is not None else m.group(3)
-        if value is None:
-            value = m.group(4) or ""
-        out[name] = html.unescape(value) if "&" in value else value
-    return out
+class _Scanner(HTMLParser):
+    """The standard library's HTML parser, reading a page as a browser tokenises it: comments
+    and the text of scripts and styles are not markup, character references are decoded."""
+
+    def __init__(self, *, links: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = HtmlPage()
+        self.want_links = links
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        page = self.page
+        values: dict[str, str | None] = {}
+        for name, value in attrs:
+            values.setdefault(name, value)
+        ident = values.get("id")
+        if tag == "a" and not ident:
+            ident = values.get("name")
+        if ident:
+            if ident in page.ids:
+                line, offset = self.getpos()
+                page.repeated.append((ident, line, offset + 1))
+            page.ids.add(ident)
+        if tag == "a" and values.get("id") and values.get("name"):
+            page.ids.add(values["name"] or "")
+        if not self.want_links:
+            return
+        if tag == "base" and values.get("href") is not None and page.base is None:
+            page.base = (values["href"] or "").strip()
+            return
+        attr = LINK_ATTRS.get(tag)
+        url = values.get(attr) if attr else None
+        if not url or not url.strip():
+            return
+        if tag == "link" and _HINT_RELS & set(rels := (values.get("rel") or "").lower().split()):
+            if "canonical" in rels and page.canonical is None:
+                page.canonical = url.strip()
+            return
+        line, offset = self.getpos()
+        generated = "headerlink" in (values.get("class") or "").split()
+        page.links.append(HtmlLink(url.strip(), tag, line, offset + 1, generated))
+
+    handle_startendtag = handle_starttag
 
 
 def scan_html(text: str) -> HtmlPage:
     """The ids (and ``<a name>`` anchors) a page defines, its links, and its ``<base href>``."""
-    page = HtmlPage()
-    lines: Lines | None = None
-    for m in _TOKEN.finditer(text):
-        tag = m.group("tag") or m.group("raw")
-        if tag is None:
-            continue  # a comment
-        raw_attrs = m.group("attrs") if m.group("tag") else m.group("rawattrs")
-        if not raw_attrs or "=" not in raw_attrs:
-            continue
-        tag = tag.lower()
-        attrs = _attrs(raw_attrs)
-        ident = attrs.get("id")
-        if ident:
-            page.ids.add(ident)
-        if tag == "a" and attrs.get("name"):
-            page.ids.add(attrs["name"])
-        if tag == "base" and "href" in attrs and page.base is None:
-            page.base = attrs["href"].strip()
-            continue
-        attr = LINK_ATTRS.get(tag)
-        if attr is None or attr not in attrs:
-            continue
-        if tag == "link" and _HINT_RELS & set(rels := attrs.get("rel", "").lower().split()):
-            if "canonical" in rels and page.canonical is None:
-                page.canonical = attrs[attr].strip()
-            continue
-        url = attrs[attr].strip()
-        if not url:
-            continue
-        if lines is None:
-            lines = Lines(text)
-        line, col = lines.at(m.start())
-        page.links.append(HtmlLink(url, tag, line, col))
-    return page
+    scanner = _Scanner(links=True)
+    scanner.feed(text)
+    scanner.close()
+    return scanner.page
 
 
 def html_ids(text: str) -> frozenset[str]:
-    """Every id, and every name (for ``<a name>``), in a fetched page: a fast over-approximation."""
-    out = set()
-    for m in _ID.finditer(text):
-        value = m.group(1) if m.group(1) is not None else m.group(2)
-        if value is None:
-            value = m.group(3)
-        out.add(html.unescape(value) if "&" in value else value)
-    return frozenset(out)
+    """Every id, and every ``<a name>``, of a fetched page (the same parser as the site scan)."""
+    scanner = _Scanner(links=False)
+    scanner.feed(text)
+    scanner.close()
+    return frozenset(scanner.page.ids)

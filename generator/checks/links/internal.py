@@ -8,7 +8,9 @@ links are left to the external check.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
 from generator.checks.links.collect import Site, scheme
@@ -126,8 +128,35 @@ def check_internal(site: Site) -> list[Diagnostic]:
                         site.shown(rel),
                         link.line,
                         link.column,
-                        hint="link to an existing heading's id (headings get one from their "
-                        "text), or drop the '#...' part",
+                        hint=closest(fragment, ids),
                     )
                 )
-    return out
+    return out + repeated_ids(site)
+
+
+def closest(fragment: str, ids: Iterable[str]) -> str:
+    """The hint for a missing anchor: the page's closest ids, else how ids are made."""
+    near = difflib.get_close_matches(fragment, sorted(ids), n=3, cutoff=0.6)
+    if near:
+        return "did you mean " + " or ".join(repr(f"#{i}") for i in near) + "?"
+    return "link to an existing heading's id (headings get one from their text), or drop '#...'"
+
+
+def repeated_ids(site: Site) -> list[Diagnostic]:
+    """``anchor-duplicate`` for every id a built page defines more than once: every link to it
+    lands on the first."""
+    rule = RULES["anchor-duplicate"]
+    return [
+        Diagnostic(
+            rule.id,
+            rule.severity,
+            f"the page defines id {ident!r} more than once; "
+            f"links to '#{ident}' reach only the first",
+            site.shown(rel),
+            line,
+            column,
+            hint="give each heading or anchor its own id",
+        )
+        for rel, page in sorted(site.pages.items())
+        for ident, line, column in page.repeated
+    ]
