@@ -219,3 +219,28 @@ def test_a_linked_asset_is_refused_and_never_copied(
         for p in (root / "build").rglob("*")
         if p.is_file()
     )
+
+
+def test_an_interrupted_run_leaves_nothing_for_long(root: Path) -> None:
+    """A staging folder left by a killed build is removed by the next one; a folder of the
+    same name the tool did not make is left alone."""
+    left = root / ".site.new-killed"
+    shutil.copytree(root / "site", left)
+    foreign = root / ".site.new-yours"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("keep", encoding="utf-8")
+    assert main(["build", "--root", str(root)]) == 0
+    assert not left.exists()
+    assert (foreign / "keep.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_an_earlier_versions_report_folder_is_recognised(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = root / "report"
+    out.mkdir()
+    for name in ("report.md", "report.json", "report.junit.xml"):
+        (out / name).write_text("old", encoding="utf-8")
+    assert main(["report", "--root", str(root), "--no-links", "--out", str(out)]) == 0
+    assert (out / MARKER).is_file()
+    assert (out / "report.md").read_text(encoding="utf-8") != "old"
