@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
+from generator import chars
 from generator.diagnostics import Diagnostic, HandbookError, Severity
 from generator.load import SCHEMA_FILES, Document, files
 
@@ -24,6 +25,7 @@ EXPECTED = {
     "url": "a web address starting with https://",
     "link": "a web address (https://...) or an e-mail link (mailto:...)",
     "email": "an e-mail address, e.g. team@example.com",
+    "line": "one line of text",
     "text": "text",
     "person": "a person's name or role",
     "ratio": "a fraction between 0 and 1, e.g. 0.93",
@@ -251,6 +253,13 @@ class Schemas:
                 f"{path} is {shown(value)}, which is not one of: {', '.join(options)}",
                 f"did you mean {close[0]!r}?" if close else None,
             )
+        elif kind == "Pattern" and (found := _refused_character(sub, value)):
+            position, char = found
+            last = ", the last" if position == len(value) else ""
+            yield diag(
+                f"{path} contains {chars.describe(char)} at character {position}{last}",
+                chars.why_refused(char),
+            )
         elif kind in {"Format", "Pattern"}:
             expected = (name and EXPECTED.get(name)) or sub.get("description") or "another form"
             hint = None
@@ -317,3 +326,11 @@ class Schemas:
         own = node.get("description")  # a property's own description beats its type's
         node, _, name = self._deref(node, file) if "$ref" in node else (node, "", None)
         return str(own or node.get("description", "")), name
+
+
+def _refused_character(sub: dict[str, Any], value: Any) -> tuple[int, str] | None:
+    """The first character a text type refuses (``line``, ``text``, ``person``), if any."""
+    refused = chars.PATTERNS.get(sub.get("pattern", ""))
+    if refused is None or not isinstance(value, str):
+        return None
+    return chars.first_refused(value, refused)
