@@ -1,4 +1,4 @@
-"""Characters a reader cannot see: the one list of them, used two ways.
+"""Characters a reader cannot see, or could take for others: the one list, used three ways.
 
 * The schemas' text types refuse them. ``line`` (names, titles, people, list items: every
   single-line field) refuses line breaks, every control character, bidirectional controls and
@@ -8,6 +8,8 @@
   patterns built by :func:`pattern` from the ranges here; a test keeps the two equal.
 * :func:`first_refused` says which character broke the pattern, by code point and name, for the
   schema's message (:mod:`generator.schema`).
+* :func:`reveal` shows, in every message that quotes a value, the characters a reader could
+  mistake for others as ``\\u0456``-style escapes (see its docstring for which).
 """
 
 from __future__ import annotations
@@ -145,3 +147,120 @@ def why_refused(char: str) -> str:
         "(retype the value if you cannot see where it is)"
     )
 
+
+# -- look-alikes in messages ---------------------------------------------------------------------
+
+# Letters of other scripts that look like ASCII letters (after Unicode's confusables.txt), by
+# code point so that this file holds no look-alike itself. A word spelt only with these, in a
+# text with no other letter of their script, is shown escaped.
+CONFUSABLE_LETTERS = frozenset(
+    # Cyrillic a e o p c y x s i j h d q w l y; A B E 3 K M H O P C T Y X S I J Y Q W l
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0455\u0456\u0458\u04bb\u0501\u051b\u051d\u04cf\u04af"
+    "\u0410\u0412\u0415\u0417\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405\u0406\u0408"
+    "\u04ae\u051a\u051c\u04c0"
+    # Greek a o v p u i x y c j; A B E Z H I K M N O P T Y X C J
+    "\u03b1\u03bf\u03bd\u03c1\u03c5\u03b9\u03c7\u03b3\u03f2\u03f3"
+    "\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7\u03f9\u037f"
+    # Armenian o u n h q g; U O
+    "\u0585\u057d\u0578\u0570\u0566\u0581\u054d\u0555"
+)
+# Scripts that mix with Latin in one word in ordinary writing (UTS #39 "highly restrictive").
+_MIXES_WITH_LATIN = frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO"})
+# A word: letters and digits, with any combining marks (a decomposed 'ü' stays one word).
+_MARKS = r"\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])+")
+_VARIATION = re.compile(r"[\ufe00-\ufe0f]")
+
+
+@functools.cache
+def script(char: str) -> str:
+    """A letter's script, from its Unicode name: 'LATIN', 'CYRILLIC', 'CJK'..."""
+    words = unicodedata.name(char, "").replace("-", " ").split()
+    while words and words[0] in {"FULLWIDTH", "HALFWIDTH"}:
+        words.pop(0)
+    head = words[0] if words else ""
+    return "CJK" if head == "IDEOGRAPHIC" else head
+
+
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(char: str) -> str:
+    if char in _SHORT:
+        return _SHORT[char]
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+@functools.cache
+def _hidden(char: str) -> bool:
+    """Invisible, or a compatibility form of an ASCII character (full-width, mathematical...)."""
+    code = ord(char)
+    if code < 0x80:
+        return not char.isprintable()
+    category = unicodedata.category(char)
+    if category[0] in "CZ":
+        return True  # controls, format characters, unassigned; spaces other than ' '
+    if any(lo <= code <= hi for lo, hi in LINE_REFUSED):
+        return True  # fillers and other default-ignorable characters
+    folded = unicodedata.normalize("NFKC", char)
+    if folded == char or not folded.isascii():
+        return False
+    return (
+        category[0] == "L"
+        or category in {"Nd", "Nl"}
+        or 0xFF00 <= code <= 0xFFEF  # full-width and half-width forms
+        or 0xFE50 <= code <= 0xFE6F  # small form variants: ﹦ ﹢ ﹣ ﹫
+    )
+
+
+def reveal(text: str) -> str:
+    """``text`` with every character a reader could mistake shown as a ``\\u``-escape.
+
+    Shown escaped: invisible characters (controls, format characters such as U+202E or U+200B,
+    separators and spaces other than the ASCII space, fillers); compatibility forms of ASCII
+    characters (full-width letters and U+FF1D FULLWIDTH EQUALS SIGN, mathematical letters, the
+    ligature U+FB01); letters of another script inside a word with ASCII letters
+    ('publ\\u0456c', a Cyrillic i), except the scripts that mix with Latin in ordinary writing
+    (Han, Hiragana, Katakana, Hangul); and a word spelt only with letters that look like ASCII
+    ones (Cyrillic '\\u0440\\u0430\\u0443', "pay") when the text has no other letter of that
+    script. Ordinary text of any script stays readable: German, Japanese (also mixed with ASCII,
+    as in 'AI' followed by katakana), Russian. Variation selectors stay after a symbol (emoji)
+    and are shown anywhere else.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    marked = [False] * len(text)
+    for i, char in enumerate(text):
+        if char.isascii():
+            marked[i] = not char.isprintable()
+        elif _VARIATION.match(char):
+            marked[i] = i == 0 or unicodedata.category(text[i - 1]) != "So"
+        else:
+            marked[i] = _hidden(char)
+    words = list(_WORD.finditer(text))
+    genuine = {
+        script(c)
+        for w in words
+        for c in w.group()
+        if c.isalpha() and not c.isascii() and c not in CONFUSABLE_LETTERS
+    }
+    for w in words:
+        word = w.group()
+        if word.isascii():
+            continue
+        letters = [c for c in word if c.isalpha()]
+        if any(c.isascii() for c in letters):
+            for j, c in enumerate(word, w.start()):
+                if c.isalpha() and not c.isascii() and script(c) not in _MIXES_WITH_LATIN:
+                    marked[j] = True
+        elif (
+            letters
+            and all(c in CONFUSABLE_LETTERS for c in letters)
+            and not {script(c) for c in letters} & genuine
+        ):
+            for j in range(w.start(), w.end()):
+                marked[j] = True
+    if not any(marked):
+        return text
+    return "".join(_escaped(c) if m else c for c, m in zip(text, marked, strict=True))
