@@ -127,6 +127,13 @@ _RULES = [
     ),
     # validate: cross-field and cross-file
     Rule(
+        "file-name",
+        E,
+        "validate",
+        "The name of a tool, vendor, phase or page file is not an id (lower-case ASCII letters, digits and hyphens, 1-64 characters). File names become ids and web addresses, so they are checked before anything else.",
+        "Rename the file as the hint suggests (for a tool or vendor, to its id).",
+    ),
+    Rule(
         "id-mismatch",
         E,
         "validate",

@@ -20,7 +20,7 @@ from typing import Any
 
 from generator.diagnostics import HandbookError
 from generator.load import Document, Tree, discover, load_yaml
-from generator.validate import skeleton
+from generator.validate import skeleton, slug
 
 WIDTH = 100
 ID_RULES = (
@@ -92,14 +92,23 @@ def context(root: Path, schemas: Mapping[str, Any]) -> Context:
 # -- checks ------------------------------------------------------------------------------------
 
 
-def check_new_id(ctx: Context, kind: str, new_id: str, name: str) -> None:
-    """Refuse ids the schema would reject, and ids or names that clash with existing entries."""
+def is_id(ctx: Context, text: str) -> bool:
     pattern = ctx.schemas["common.schema.json"]["$defs"]["id"]["pattern"]
-    folder = "tools" if kind == "tool" else "vendors"
-    if not re.fullmatch(pattern, new_id):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", new_id.lower()).strip("-")[:64].strip("-")
+    return re.fullmatch(pattern, text) is not None
+
+
+def check_id(ctx: Context, kind: str, new_id: str) -> None:
+    """Refuse an id the schema would reject, suggesting one it accepts."""
+    if not is_id(ctx, new_id):
+        suggestion = slug(new_id)
         hint = ID_RULES + (f"; try {suggestion!r}" if suggestion else "")
         raise HandbookError(f"{new_id!r} is not a valid {kind} id", hint)
+
+
+def check_new_id(ctx: Context, kind: str, new_id: str, name: str) -> None:
+    """Refuse ids the schema would reject, and ids or names that clash with existing entries."""
+    folder = "tools" if kind == "tool" else "vendors"
+    check_id(ctx, kind, new_id)
     existing = ctx.tools if kind == "tool" else ctx.vendors
     if new_id in existing or (ctx.root / "registry" / folder / f"{new_id}.yaml").exists():
         raise HandbookError(
@@ -120,9 +129,11 @@ def check_new_id(ctx: Context, kind: str, new_id: str, name: str) -> None:
 
 
 def check_vendor(ctx: Context, vendor: str) -> None:
+    check_id(ctx, "vendor", vendor)
     if vendor in ctx.vendors:
         return
-    close = difflib.get_close_matches(vendor, list(ctx.vendors), n=1)
+    named = [v for v in ctx.vendors if is_id(ctx, v)]  # a file named otherwise is no vendor id
+    close = difflib.get_close_matches(vendor, named, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     raise HandbookError(
         f"vendor {vendor!r} has no file in registry/vendors/",

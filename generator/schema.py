@@ -7,7 +7,9 @@ name the key, quote the value and say what to do, positioned by the loader's mar
 from __future__ import annotations
 
 import difflib
+import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -132,6 +134,14 @@ class Schemas:
 
     def uri(self, name: str) -> str:
         return (self.folder / name).as_uri()
+
+    @functools.cached_property
+    def id_pattern(self) -> re.Pattern[str]:
+        """The shared ``id`` type's pattern (common.schema.json), for names that must be ids."""
+        return re.compile(str(self.raw["common.schema.json"]["$defs"]["id"]["pattern"]))
+
+    def is_id(self, text: str) -> bool:
+        return self.id_pattern.fullmatch(text) is not None
 
     # -- walking a schema along an instance path, for hints ----------------------------------
 

@@ -168,8 +168,30 @@ def test_new_tool_owner_address_and_name(
             "--owner 'research team' is neither an e-mail address nor a GitHub handle",
             "pass the owning team's address (team@example.com) or its handle (@org/team)",
         ),
+        (
+            ["acme-draft", "--vendor", "Globex Corporation"],
+            "'Globex Corporation' is not a valid vendor id",
+            "ids use lower-case ASCII letters, digits and hyphens, 1-64 characters, starting and "
+            "ending with a letter or digit, e.g. 'acme-chat'; try 'globex-corporation'",
+        ),
+        (
+            ["\u00dcberpr\u00fcfung", "--vendor", "acme-ai"],
+            "'\u00dcberpr\u00fcfung' is not a valid tool id",
+            "ids use lower-case ASCII letters, digits and hyphens, 1-64 characters, starting and "
+            "ending with a letter or digit, e.g. 'acme-chat'; try 'uberprufung'",
+        ),
     ],
-    ids=["exists", "bad-id", "look-alike", "same-name", "did-you-mean", "unknown-vendor", "owner"],
+    ids=[
+        "exists",
+        "bad-id",
+        "look-alike",
+        "same-name",
+        "did-you-mean",
+        "unknown-vendor",
+        "owner",
+        "bad-vendor-id",
+        "accents-dropped",
+    ],
 )
 def test_new_tool_refuses(
     args: list[str],
@@ -184,6 +206,20 @@ def test_new_tool_refuses(
     assert (code, out) == (2, "")
     assert err == f"handbook: error: {message}\n  hint: {hint}\n"
     assert sorted(p.name for p in (root / "registry/tools").iterdir()) == before
+
+
+def test_a_vendor_file_not_named_by_an_id_is_never_suggested(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = handbook_tree()
+    vendors = root / "registry/vendors"
+    (vendors / "globex.yaml").rename(vendors / "globex corp.yaml")
+    code, _, err = run(capsys, "new-tool", "x", "--vendor", "globex-corp", "--root", str(root))
+    assert code == 2
+    assert err == (
+        "handbook: error: vendor 'globex-corp' has no file in registry/vendors/\n"
+        "  hint: to add the vendor first, run: handbook new-vendor globex-corp\n"
+    )
 
 
 def test_new_tool_outside_a_handbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
