@@ -16,6 +16,7 @@ from typing import Any
 from generator.checks.due import Due, current_until
 from generator.model import Tool, Vendor
 from generator.render import Site
+from generator.sitenames import DUE_DATES, REGISTRY_CSV, REGISTRY_JSON
 
 JSON_VERSION = 1
 CSV_COLUMNS = (
@@ -37,10 +38,10 @@ UID_DOMAIN = "ai-tool-handbook"
 
 
 def exports(site: Site) -> dict[str, str]:
-    return {
-        "registry.json": registry_json(site),
-        "registry.csv": registry_csv(site),
-        "due-dates.ics": due_dates_ics(site.dues, site.today),
+    return {  # the names live in generator/sitenames.py, where validation reads them
+        REGISTRY_JSON: registry_json(site),
+        REGISTRY_CSV: registry_csv(site),
+        DUE_DATES: due_dates_ics(site.dues, site.today),
     }
 
 

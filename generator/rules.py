@@ -134,6 +134,13 @@ _RULES = [
         "Rename the file as the hint suggests (for a tool or vendor, to its id).",
     ),
     Rule(
+        "id-reserved",
+        E,
+        "validate",
+        "An id or page name is one the site uses for itself: a tool or vendor 'index' (the registry's own page), a page named after a generated page, folder or file (dashboard, rules, exports, which-tools, tools, vendors, procedure, assets, registry, due-dates, search, sitemap, 404), a step 'faq', or an asset named like the handbook's own. It would replace that page or make its address ambiguous. The pages index, propose and report-inaccuracy may be written by hand.",
+        "Choose another id or name (and rename the file to match).",
+    ),
+    Rule(
         "id-mismatch",
         E,
         "validate",

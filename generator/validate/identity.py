@@ -1,4 +1,5 @@
-"""File names that are ids; unique ids and names; references to vendors, steps, fields, rules."""
+"""File names that are ids and ids the site does not use itself; unique ids and names;
+references to vendors, steps, tool fields and rules."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+from generator import sitenames
 from generator.diagnostics import Diagnostic
-from generator.load import PAGES, Document, Tree
+from generator.load import ASSETS, PAGES, Document, Tree
 from generator.rules import RULES
 from generator.schema import Schemas
 from generator.validate.checker import Checker
@@ -46,12 +48,41 @@ def stem(path: str) -> str:
     return name.removesuffix(".yaml").removesuffix(".md")
 
 
+def _problem(rule: str, path: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(rule, RULES[rule].severity, message, path, 1, 1, hint=hint)
+
+
 def file_names(tree: Tree, is_id: Callable[[str], bool]) -> list[Diagnostic]:
-    """``file-name``: each tool, vendor, phase and page file is named by an id.
+    """``file-name``: each tool, vendor, phase and page file is named by an id; ``id-reserved``:
+    no page or asset takes a name the site uses for itself (:mod:`generator.sitenames`).
 
     Checked first and for every file, readable or not: a name becomes an id, a page's web
     address and a CODEOWNERS pattern, so one that is not an id is never suggested anywhere."""
     found = []
+    for page in tree.pages:
+        what = sitenames.taken("page", page.name)
+        if what:
+            found.append(
+                _problem(
+                    "id-reserved",
+                    page.path,
+                    f"page name {page.name!r} is reserved for {what}",
+                    f"rename the file, e.g. to {page.name}-notes.md; of the site's own pages, "
+                    f"only {', '.join(sitenames.FIXED_PAGES)} may be written by hand",
+                )
+            )
+    for rel in tree.assets:
+        what = sitenames.taken("asset", rel.removeprefix(ASSETS + "/"))
+        if what:
+            found.append(
+                _problem(
+                    "id-reserved",
+                    rel,
+                    f"{rel} would replace {what}",
+                    "rename it; to add styles of your own, list the file under extra_css "
+                    "in mkdocs.yml",
+                )
+            )
     files = [(d.path, d.data) for d in tree.documents if d.kind in NAMED_BY_ID]
     files += [(p.path, None) for p in tree.pages]
     for path, data in files:
@@ -67,14 +98,11 @@ def file_names(tree: Tree, is_id: Callable[[str], bool]) -> list[Diagnostic]:
             else "rename it; file names are ids: "
         )
         found.append(
-            Diagnostic(
+            _problem(
                 "file-name",
-                RULES["file-name"].severity,
-                f"file name {name + suffix!r} is not an id",
                 path,
-                1,
-                1,
-                hint=hint + "lower-case ASCII letters, digits and hyphens, e.g. 'acme-chat'",
+                f"file name {name + suffix!r} is not an id",
+                hint + "lower-case ASCII letters, digits and hyphens, e.g. 'acme-chat'",
             )
         )
     return found
@@ -98,6 +126,17 @@ def identities(check: Checker, docs: list[Document], is_id: Callable[[str], bool
                 ["id"],
                 f"id {ident!r} differs from the file name {named!r}",
                 f"rename the file to {ident}.yaml, or set id: {named}",
+            )
+        what = None
+        if isinstance(ident, str) and doc.kind in {"tool", "vendor"}:  # tools/<id>/ is a page
+            what = sitenames.taken(doc.kind, ident)
+        if what:
+            check.emit(
+                "id-reserved",
+                doc,
+                ["id"],
+                f"{doc.kind} id {ident!r} is reserved for {what}",
+                "choose another id, and rename the file to match",
             )
         if isinstance(ident, str):
             key = (doc.kind, skeleton(ident))
@@ -143,6 +182,15 @@ def procedure(check: Checker, schemas: Schemas) -> None:
                     "step ids are unique across the whole procedure",
                 )
             seen_steps.setdefault(step["id"], doc.path)
+            what = sitenames.taken("step", step["id"])
+            if what:
+                check.emit(
+                    "id-reserved",
+                    doc,
+                    ["steps", i, "id"],
+                    f"step id {step['id']!r} is reserved for {what}",
+                    "choose another step id (links to the step use it)",
+                )
             for j, field in enumerate(step["evidence"]):
                 sub, _ = schemas.at("tool", field.split("."))
                 if not sub:
