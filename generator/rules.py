@@ -141,6 +141,13 @@ _RULES = [
         "Choose another id or name (and rename the file to match).",
     ),
     Rule(
+        "placeholder-left",
+        W,
+        "validate",
+        "A value is still a placeholder that `handbook new-tool` or `new-vendor` wrote: text starting with TODO, the address replace-me@example.com, or a link under https://example.com/replace-me/. A warning, so a forgotten scaffold fails `handbook validate --strict` and the build.",
+        "Replace it with the real value.",
+    ),
+    Rule(
         "id-mismatch",
         E,
         "validate",

@@ -2,8 +2,10 @@
 
 The comments in a scaffold come from the JSON Schemas' descriptions (the one description of
 shape), and the evidence list from the policy's requirements for the next status, so a newcomer
-sees what the procedure expects without opening the schema. Text is built here (pure); only
-:func:`create` touches the disk, and it never overwrites a file.
+sees what the procedure expects without opening the schema. What the newcomer must fill in is
+written with the markers of :mod:`generator.validate.placeholders`, which the placeholder-left
+rule finds: the file validates, and `handbook validate --strict` fails until they are replaced.
+Text is built here (pure); only :func:`create` touches the disk, and it never overwrites a file.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from typing import Any
 from generator.diagnostics import HandbookError
 from generator.load import Document, Tree, discover, load_yaml
 from generator.validate import skeleton, slug
+from generator.validate.placeholders import EMAIL as PLACEHOLDER_EMAIL
+from generator.validate.placeholders import URL as PLACEHOLDER_URL
+from generator.validate.placeholders import todo, url
 
 WIDTH = 100
 ID_RULES = (
@@ -216,8 +221,9 @@ def tool_text(
     lines = [
         "# yaml-language-server: $schema=../../schemas/tool.schema.json",
         f"# A proposed AI tool, scaffolded by `handbook new-tool` on {today.isoformat()}.",
-        "# Replace every TODO, then run `handbook validate`. Each comment says what the procedure",
-        "# expects in that section; delete the comments once you have filled it in.",
+        "# Replace every TODO and placeholder: `handbook validate --strict` lists those left and",
+        "# fails until none is. Each comment says what the procedure expects in that section;",
+        "# delete the comments once you have filled it in.",
         "",
         *doc("id"),
         f"id: {tool_id}",
@@ -229,9 +235,9 @@ def tool_text(
         '# description: "One or two sentences on what the tool does."',
         "owner:",
         *doc("owner", "team", indent=2),
-        '  team: "TODO: the accountable team"',
+        f"  team: {quoted(todo('the accountable team'))}",
         *doc("owner", "contact", indent=2),
-        f"  contact: {quoted(contact or 'replace-me@example.com')}",
+        f"  contact: {quoted(contact or PLACEHOLDER_EMAIL)}",
         *doc("owner", "github", indent=2),
         f"  github: {quoted(github)}" if github else '  # github: "@your-org/your-team"',
         "status:",
@@ -241,12 +247,12 @@ def tool_text(
         f"  since: {today.isoformat()}",
         *doc("problem"),
         "problem: >-",
-        "  TODO: the pain point in two to five sentences, without naming a product: who is",
+        f"  {todo('the pain point in two to five sentences, without naming a product: who is')}",
         "  affected, how much work (tasks per week, hours), today's workaround and its cost.",
         "uses:",
         *doc("uses", "approved", indent=2),
         "  approved:",
-        '    - "TODO: a task the tool would be used for"',
+        f"    - {quoted(todo('a task the tool would be used for'))}",
         *doc("uses", "prohibited", indent=2),
         "  prohibited:",
         "    - Final decisions on financial transactions or HR matters without human oversight",
@@ -287,25 +293,24 @@ def vendor_text(ctx: Context, vendor_id: str, name: str, today: date) -> str:
     def doc(*path: str) -> list[str]:
         return comment(describe(s, v, *path))
 
-    base = f"https://example.com/replace-me/{vendor_id}"
     return (
         "\n".join(
             [
                 "# yaml-language-server: $schema=../../schemas/vendor.schema.json",
                 f"# A vendor, scaffolded by `handbook new-vendor` on {today.isoformat()}.",
-                "# The three links below are placeholders under https://example.com/: replace each",
-                "# with the vendor's real page before the pull request is merged.",
+                f"# The three links below are placeholders under {PLACEHOLDER_URL}: replace",
+                "# each with the vendor's real page before the pull request is merged.",
                 "",
                 *doc("id"),
                 f"id: {vendor_id}",
                 *doc("name"),
                 f"name: {quoted(name)}",
                 *doc("website"),
-                f"website: {base}/website",
+                f"website: {url(vendor_id, 'website')}",
                 *doc("trust_page"),
-                f"trust_page: {base}/trust",
+                f"trust_page: {url(vendor_id, 'trust')}",
                 *doc("privacy_policy"),
-                f"privacy_policy: {base}/privacy",
+                f"privacy_policy: {url(vendor_id, 'privacy')}",
                 *doc("terms"),
                 "# terms: https://...",
                 *doc("contact"),

@@ -9,6 +9,7 @@ passed them (so one typo does not cascade into a dozen follow-on messages):
 * ``policy``       the policy's regular expressions
 * ``tools``        per-tool dates, status requirements, personal data, license, exceptions
 * ``credentials``  keys pasted into a file
+* ``placeholders`` values a scaffold left to fill in
 
 Each reports through one :class:`~generator.validate.checker.Checker`.
 """
@@ -28,6 +29,7 @@ from generator.schema import Schemas
 from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
 from generator.validate.identity import file_names, identities, procedure, skeleton, slug, stem
+from generator.validate.placeholders import placeholders
 from generator.validate.policy import patterns
 from generator.validate.tools import tool
 from generator.validate.usable import usable
@@ -92,6 +94,7 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
                 continue  # reported as file-name; never offered as a vendor id
         vendors[ident] = d.data if d.path in out.valid else None
     for doc in valid:
+        placeholders(checker, doc)
         if doc.kind == "policy":
             patterns(checker, doc)
         elif doc.kind == "vendor":
