@@ -6,6 +6,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from generator.chars import reveal
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -19,6 +21,11 @@ class Severity(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
+    """One finding. Its message and hint quote values from the handbook, so they are shown
+    through :func:`generator.chars.reveal` once, here: a character a reader could mistake
+    (an invisible one, a Cyrillic letter inside a Latin word, a full-width letter) reaches every
+    report as a ``\\u0456``-style escape, whichever stage wrote the message."""
+
     rule: str
     severity: Severity
     message: str
@@ -34,6 +41,13 @@ class Diagnostic:
     days: int | None = None
     certificate: str | None = None  # the vendor certification it concerns
     tools: tuple[str, ...] = ()  # the tools it concerns (a certificate's: those relying on it)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", reveal(self.message))
+        if self.path is not None:  # a file name can hold what a value can
+            object.__setattr__(self, "path", reveal(self.path))
+        if self.hint is not None:
+            object.__setattr__(self, "hint", reveal(self.hint))
 
     def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)
@@ -82,6 +96,7 @@ class HandbookError(Exception):
     """The run cannot continue (missing tree, unreadable config). Caught once, in cli.py."""
 
     def __init__(self, message: str, hint: str | None = None) -> None:
+        message = reveal(message)  # it may quote an argument or a file's value, as findings do
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = None if hint is None else reveal(hint)

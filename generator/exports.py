@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from generator.checks.due import Due, current_until
 from generator.model import Tool, Vendor
 from generator.render import Site
+from generator.sitenames import DUE_DATES, REGISTRY_CSV, REGISTRY_JSON
 
 JSON_VERSION = 1
 CSV_COLUMNS = (
@@ -37,10 +39,10 @@ UID_DOMAIN = "ai-tool-handbook"
 
 
 def exports(site: Site) -> dict[str, str]:
-    return {
-        "registry.json": registry_json(site),
-        "registry.csv": registry_csv(site),
-        "due-dates.ics": due_dates_ics(site.dues, site.today),
+    return {  # the names live in generator/sitenames.py, where validation reads them
+        REGISTRY_JSON: registry_json(site),
+        REGISTRY_CSV: registry_csv(site),
+        DUE_DATES: due_dates_ics(site.dues, site.today),
     }
 
 
@@ -111,16 +113,39 @@ def registry_json(site: Site) -> str:
 # -- CSV --------------------------------------------------------------------------------------
 
 
+# OWASP "CSV Injection" and ASVS 1.2.10: a cell a spreadsheet may read as a formula starts with
+# one of these, possibly after white space (Calc and Sheets skip it); their full-width forms
+# (U+FF1D, U+FF0B, U+FF0D, U+FF20) and small forms (U+FE66, U+FE62, U+FE63, U+FE6B) fold onto
+# them under NFKC, and U+2212 MINUS SIGN reads as '-'.
+_FORMULA_START = frozenset("=+-@\u2212")
+_CONTROL_START = frozenset("\t\r\n\0")
+
+
 def csv_cell(value: object) -> str:
-    """A cell a spreadsheet will not run as a formula."""
+    """A cell a spreadsheet shows as the text it is, never runs as a formula.
+
+    A value starting with a formula character (``=``, ``+``, ``-``, ``@``, a full-width or
+    small form of one, U+2212) after any white space or invisible characters, or starting with
+    a tab, carriage return, line feed or NUL, gets a leading ``'``, which spreadsheets read as
+    "this is text". :func:`registry_csv` then quotes every cell and doubles the quotes inside,
+    so no separator or quote in a value can start a cell of its own (OWASP's guidance, whole).
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    if text[:1] in _CONTROL_START:
+        return "'" + text
+    for char in text:
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        if unicodedata.normalize("NFKC", char) in _FORMULA_START or char in _FORMULA_START:
+            return "'" + text
+        break
+    return text
 
 
 def registry_csv(site: Site) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(CSV_COLUMNS)  # every cell quoted, quotes inside doubled (csv.QUOTE_ALL)
     for tool in site.hb.tools.values():
         nd = site.next_due(tool)
         writer.writerow(

@@ -111,7 +111,7 @@ class Checked:
 
     def markdown(self) -> links.Markdown:
         """How the site reads Markdown: its renderer and the schemas' Markdown fields."""
-        fields = {kind: self.schemas.paths_of_type(kind, "markdown") for kind in SCHEMA_FILES}
+        fields = {kind: self.schemas.markdown_paths(kind) for kind in SCHEMA_FILES}
         return links.Markdown(siteconfig.renderer(self.site.config), fields)
 
     @property

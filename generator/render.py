@@ -5,7 +5,8 @@ never print a raw value), so a ``<script>`` in a description shows as text. The 
 Markdown fields (intro, details, guidance) keep their formatting, minus raw HTML.
 
 Page paths are fixed or derived from ids (``tools/<id>.md``), which the schema restricts to
-lower-case letters, digits and hyphens.
+lower-case letters, digits and hyphens. The fixed names come from :mod:`generator.sitenames`,
+which validation reads to refuse an id or page name that would take one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import jinja2
 
 from generator import escape
+from generator import sitenames as names
 from generator.checks.due import Due, current_until, obligations
 from generator.checks.exceptions import OpenException
 from generator.diagnostics import Diagnostic, Severity, sorted_diagnostics
@@ -25,26 +27,8 @@ from generator.model import CLASSIFICATIONS, Handbook, Phase, Tool, Vendor
 from generator.rules import RULES
 from generator.status import LABELS, STATES, SYMBOLS, StepState, findings_by_tool, step_states
 
-#: Ids the templates give parts of a page themselves, with what they mark: no id from the data
-#: may take them (validate's anchor-duplicate). Each page's heading is taken too (its id comes
-#: from its text: see page_heading).
-PAGE_ANCHORS = {
-    "phase": {"faq": "the page's 'Frequently asked questions' section"},
-    "guidance": {
-        "pro-tips": "the 'Pro tips' section",
-        "pitfalls": "the 'Pitfalls' section",
-        "frequently-asked-questions": "the 'Frequently asked questions' section",
-    },
-}
-
-
-def page_heading(kind: str, number: int = 0, title: str = "") -> str:
-    """The text of the page's first heading (a phase page: "Phase 1: Assess")."""
-    return f"Phase {number}: {title}" if kind == "phase" else "Tips, pitfalls and questions"
-
-
-#: Hand-written pages that keep their place in the navigation.
-FIXED_PAGES = ("index", "propose", "report-inaccuracy")
+#: Hand-written pages that keep their place in the navigation (see generator/sitenames.py).
+FIXED_PAGES = names.FIXED_PAGES
 STATUS_WORDS = {
     "proposed": "proposed",
     "sandbox": "in sandbox",
@@ -261,7 +245,9 @@ class Site:
         for due in self.dues:
             for tool_id in due.tools:
                 self.due_by_tool.setdefault(tool_id, []).append(due)
-        self.phase_files = {p.id: f"phase-{i}" for i, p in enumerate(self.phases, 1)}
+        self.phase_files = {
+            p.id: names.PHASE_PAGE.format(number=i) for i, p in enumerate(self.phases, 1)
+        }
         self.step_phase = {s.id: p for p in self.phases for s in p.steps}
         self._links: dict[tuple[str, str, bool], str] = {}
 
@@ -333,24 +319,30 @@ def pages(site: Site, tool_page: Callable[[Site, Tool], str] | None = None) -> d
     pages: dict[str, str] = {}
     for page in handbook.pages:
         pages[f"{page.name}.md"] = page.text
-    if "index.md" not in pages:
-        pages["index.md"] = site.page("home.md.j2")
-    if "report-inaccuracy.md" not in pages:  # tool pages link to it
-        pages["report-inaccuracy.md"] = site.page("report-inaccuracy.md.j2")
-    pages["procedure/index.md"] = site.page("procedure.md.j2")
+    home, report = f"{names.HOME}.md", f"{names.REPORT_INACCURACY}.md"
+    if home not in pages:
+        pages[home] = site.page("home.md.j2")
+    if report not in pages:  # tool pages link to it
+        pages[report] = site.page("report-inaccuracy.md.j2")
+    procedure, tools, vendors = (f"{f}/" for f in (names.PROCEDURE, names.TOOLS, names.VENDORS))
+    index = f"{names.INDEX}.md"
+    pages[procedure + index] = site.page("procedure.md.j2")
     for phase in site.phases:
-        pages[f"procedure/{site.phase_files[phase.id]}.md"] = render_phase(site, phase)
-    pages["procedure/guidance.md"] = site.page("guidance.md.j2")
-    pages["tools/index.md"] = site.page("tools.md.j2", tools=list(handbook.tools.values()))
+        pages[f"{procedure}{site.phase_files[phase.id]}.md"] = render_phase(site, phase)
+    pages[f"{procedure}{names.GUIDANCE}.md"] = site.page("guidance.md.j2")
+    pages[tools + index] = site.page("tools.md.j2", tools=list(handbook.tools.values()))
     for tool in handbook.tools.values():
-        pages[f"tools/{tool.id}.md"] = tool_page(site, tool)
-    pages["vendors/index.md"] = site.page("vendors.md.j2")
+        pages[f"{tools}{tool.id}.md"] = tool_page(site, tool)
+    pages[vendors + index] = site.page("vendors.md.j2")
     for vendor in handbook.vendors.values():
-        pages[f"vendors/{vendor.id}.md"] = render_vendor(site, vendor)
-    pages["dashboard.md"] = render_dashboard(site)
-    pages["which-tools.md"] = site.page("which-tools.md.j2", classes=CLASSIFICATIONS)
-    pages["rules.md"] = site.page("rules.md.j2", rules=list(RULES.values()))
-    pages["exports.md"] = site.page("exports.md.j2")
+        pages[f"{vendors}{vendor.id}.md"] = render_vendor(site, vendor)
+    dashboard, which, rules, exports = (
+        f"{n}.md" for n in (names.DASHBOARD, names.WHICH_TOOLS, names.RULES, names.EXPORTS_PAGE)
+    )
+    pages[dashboard] = render_dashboard(site)
+    pages[which] = site.page("which-tools.md.j2", classes=CLASSIFICATIONS)
+    pages[rules] = site.page("rules.md.j2", rules=list(RULES.values()))
+    pages[exports] = site.page("exports.md.j2")
     return pages
 
 

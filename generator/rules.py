@@ -127,6 +127,27 @@ _RULES = [
     ),
     # validate: cross-field and cross-file
     Rule(
+        "file-name",
+        E,
+        "validate",
+        "The name of a tool, vendor, phase or page file is not an id (lower-case ASCII letters, digits and hyphens, 1-64 characters). File names become ids and web addresses, so they are checked before anything else.",
+        "Rename the file as the hint suggests (for a tool or vendor, to its id).",
+    ),
+    Rule(
+        "id-reserved",
+        E,
+        "validate",
+        "An id or page name is one the site uses for itself: a tool or vendor 'index' (the registry's own page), a page named after a generated page, folder or file (dashboard, rules, exports, which-tools, tools, vendors, procedure, assets, registry, due-dates, search, sitemap, 404), a step 'faq', or an asset named like the handbook's own. It would replace that page or make its address ambiguous. The pages index, propose and report-inaccuracy may be written by hand.",
+        "Choose another id or name (and rename the file to match).",
+    ),
+    Rule(
+        "placeholder-left",
+        W,
+        "validate",
+        "A value is still a placeholder that `handbook new-tool` or `new-vendor` wrote: text starting with TODO, the address replace-me@example.com, or a link under https://example.com/replace-me/. A warning, so a forgotten scaffold fails `handbook validate --strict` and the build.",
+        "Replace it with the real value.",
+    ),
+    Rule(
         "id-mismatch",
         E,
         "validate",

@@ -2,8 +2,10 @@
 
 The comments in a scaffold come from the JSON Schemas' descriptions (the one description of
 shape), and the evidence list from the policy's requirements for the next status, so a newcomer
-sees what the procedure expects without opening the schema. Text is built here (pure); only
-:func:`create` touches the disk, and it never overwrites a file.
+sees what the procedure expects without opening the schema. What the newcomer must fill in is
+written with the markers of :mod:`generator.validate.placeholders`, which the placeholder-left
+rule finds: the file validates, and `handbook validate --strict` fails until they are replaced.
+Text is built here (pure); only :func:`create` touches the disk, and it never overwrites a file.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from typing import Any
 
 from generator.diagnostics import HandbookError
 from generator.load import Document, Tree, discover, load_yaml
-from generator.validate import skeleton
+from generator.validate import skeleton, slug
+from generator.validate.placeholders import EMAIL as PLACEHOLDER_EMAIL
+from generator.validate.placeholders import URL as PLACEHOLDER_URL
+from generator.validate.placeholders import todo, url
 
 WIDTH = 100
 ID_RULES = (
@@ -92,14 +97,23 @@ def context(root: Path, schemas: Mapping[str, Any]) -> Context:
 # -- checks ------------------------------------------------------------------------------------
 
 
-def check_new_id(ctx: Context, kind: str, new_id: str, name: str) -> None:
-    """Refuse ids the schema would reject, and ids or names that clash with existing entries."""
+def is_id(ctx: Context, text: str) -> bool:
     pattern = ctx.schemas["common.schema.json"]["$defs"]["id"]["pattern"]
-    folder = "tools" if kind == "tool" else "vendors"
-    if not re.fullmatch(pattern, new_id):
-        suggestion = re.sub(r"[^a-z0-9]+", "-", new_id.lower()).strip("-")[:64].strip("-")
+    return re.fullmatch(pattern, text) is not None
+
+
+def check_id(ctx: Context, kind: str, new_id: str) -> None:
+    """Refuse an id the schema would reject, suggesting one it accepts."""
+    if not is_id(ctx, new_id):
+        suggestion = slug(new_id)
         hint = ID_RULES + (f"; try {suggestion!r}" if suggestion else "")
         raise HandbookError(f"{new_id!r} is not a valid {kind} id", hint)
+
+
+def check_new_id(ctx: Context, kind: str, new_id: str, name: str) -> None:
+    """Refuse ids the schema would reject, and ids or names that clash with existing entries."""
+    folder = "tools" if kind == "tool" else "vendors"
+    check_id(ctx, kind, new_id)
     existing = ctx.tools if kind == "tool" else ctx.vendors
     if new_id in existing or (ctx.root / "registry" / folder / f"{new_id}.yaml").exists():
         raise HandbookError(
@@ -120,9 +134,11 @@ def check_new_id(ctx: Context, kind: str, new_id: str, name: str) -> None:
 
 
 def check_vendor(ctx: Context, vendor: str) -> None:
+    check_id(ctx, "vendor", vendor)
     if vendor in ctx.vendors:
         return
-    close = difflib.get_close_matches(vendor, list(ctx.vendors), n=1)
+    named = [v for v in ctx.vendors if is_id(ctx, v)]  # a file named otherwise is no vendor id
+    close = difflib.get_close_matches(vendor, named, n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
     raise HandbookError(
         f"vendor {vendor!r} has no file in registry/vendors/",
@@ -205,8 +221,9 @@ def tool_text(
     lines = [
         "# yaml-language-server: $schema=../../schemas/tool.schema.json",
         f"# A proposed AI tool, scaffolded by `handbook new-tool` on {today.isoformat()}.",
-        "# Replace every TODO, then run `handbook validate`. Each comment says what the procedure",
-        "# expects in that section; delete the comments once you have filled it in.",
+        "# Replace every TODO and placeholder: `handbook validate --strict` lists those left and",
+        "# fails until none is. Each comment says what the procedure expects in that section;",
+        "# delete the comments once you have filled it in.",
         "",
         *doc("id"),
         f"id: {tool_id}",
@@ -218,9 +235,9 @@ def tool_text(
         '# description: "One or two sentences on what the tool does."',
         "owner:",
         *doc("owner", "team", indent=2),
-        '  team: "TODO: the accountable team"',
+        f"  team: {quoted(todo('the accountable team'))}",
         *doc("owner", "contact", indent=2),
-        f"  contact: {quoted(contact or 'replace-me@example.com')}",
+        f"  contact: {quoted(contact or PLACEHOLDER_EMAIL)}",
         *doc("owner", "github", indent=2),
         f"  github: {quoted(github)}" if github else '  # github: "@your-org/your-team"',
         "status:",
@@ -230,12 +247,12 @@ def tool_text(
         f"  since: {today.isoformat()}",
         *doc("problem"),
         "problem: >-",
-        "  TODO: the pain point in two to five sentences, without naming a product: who is",
+        f"  {todo('the pain point in two to five sentences, without naming a product: who is')}",
         "  affected, how much work (tasks per week, hours), today's workaround and its cost.",
         "uses:",
         *doc("uses", "approved", indent=2),
         "  approved:",
-        '    - "TODO: a task the tool would be used for"',
+        f"    - {quoted(todo('a task the tool would be used for'))}",
         *doc("uses", "prohibited", indent=2),
         "  prohibited:",
         "    - Final decisions on financial transactions or HR matters without human oversight",
@@ -276,25 +293,24 @@ def vendor_text(ctx: Context, vendor_id: str, name: str, today: date) -> str:
     def doc(*path: str) -> list[str]:
         return comment(describe(s, v, *path))
 
-    base = f"https://example.com/replace-me/{vendor_id}"
     return (
         "\n".join(
             [
                 "# yaml-language-server: $schema=../../schemas/vendor.schema.json",
                 f"# A vendor, scaffolded by `handbook new-vendor` on {today.isoformat()}.",
-                "# The three links below are placeholders under https://example.com/: replace each",
-                "# with the vendor's real page before the pull request is merged.",
+                f"# The three links below are placeholders under {PLACEHOLDER_URL}: replace",
+                "# each with the vendor's real page before the pull request is merged.",
                 "",
                 *doc("id"),
                 f"id: {vendor_id}",
                 *doc("name"),
                 f"name: {quoted(name)}",
                 *doc("website"),
-                f"website: {base}/website",
+                f"website: {url(vendor_id, 'website')}",
                 *doc("trust_page"),
-                f"trust_page: {base}/trust",
+                f"trust_page: {url(vendor_id, 'trust')}",
                 *doc("privacy_policy"),
-                f"privacy_policy: {base}/privacy",
+                f"privacy_policy: {url(vendor_id, 'privacy')}",
                 *doc("terms"),
                 "# terms: https://...",
                 *doc("contact"),

@@ -7,13 +7,16 @@ name the key, quote the value and say what to do, positioned by the loader's mar
 from __future__ import annotations
 
 import difflib
+import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
+from generator import chars, urls
 from generator.diagnostics import Diagnostic, HandbookError, Severity
 from generator.load import SCHEMA_FILES, Document, files
 
@@ -24,6 +27,7 @@ EXPECTED = {
     "url": "a web address starting with https://",
     "link": "a web address (https://...) or an e-mail link (mailto:...)",
     "email": "an e-mail address, e.g. team@example.com",
+    "line": "one line of text",
     "text": "text",
     "person": "a person's name or role",
     "ratio": "a fraction between 0 and 1, e.g. 0.93",
@@ -37,6 +41,14 @@ TYPE_WORDS = {
     "number": "a number",
     "null": "nothing",
 }
+
+
+#: The formats the schemas name beyond JSON Schema's own: checked by parsing (generator/urls.py).
+FORMATS = {
+    "url": lambda value: urls.url_problem(value) is None,
+    "link": lambda value: urls.link_problem(value) is None,
+}
+URL_PROBLEMS = {"url": urls.url_problem, "link": urls.link_problem}
 
 
 def _first_line(exc: Exception) -> str:
@@ -112,6 +124,7 @@ class Schemas:
                     {**self.raw[name], "$id": self.uri(name)},
                     registry=registry,
                     validate_formats=True,
+                    formats=FORMATS,
                 )
             except ValueError as exc:  # jsonschema_rs.ValidationError is a ValueError
                 raise HandbookError(
@@ -121,6 +134,14 @@ class Schemas:
 
     def uri(self, name: str) -> str:
         return (self.folder / name).as_uri()
+
+    @functools.cached_property
+    def id_pattern(self) -> re.Pattern[str]:
+        """The shared ``id`` type's pattern (common.schema.json), for names that must be ids."""
+        return re.compile(str(self.raw["common.schema.json"]["$defs"]["id"]["pattern"]))
+
+    def is_id(self, text: str) -> bool:
+        return self.id_pattern.fullmatch(text) is not None
 
     # -- walking a schema along an instance path, for hints ----------------------------------
 
@@ -171,6 +192,11 @@ class Schemas:
         start = SCHEMA_FILES[kind]
         walk(self.raw[start], start, (), 0)
         return out
+
+    def markdown_paths(self, kind: str) -> list[tuple[str, ...]]:
+        """The paths of a ``kind`` document's Markdown fields (types ``markdown`` and
+        ``markdown_line``), as :meth:`paths_of_type` gives them."""
+        return self.paths_of_type(kind, "markdown") + self.paths_of_type(kind, "markdown_line")
 
     def describe(self, kind: str, where: Sequence[str | int]) -> str:
         """The description of the value at ``where``: the property's own, else its type's."""
@@ -273,13 +299,23 @@ class Schemas:
                 f"{path} is {shown(value)}, which is not one of: {', '.join(options)}",
                 f"did you mean {close[0]!r}?" if close else None,
             )
+        elif kind == "Pattern" and (found := _refused_character(sub, value)):
+            position, char = found
+            last = ", the last" if position == len(value) else ""
+            yield diag(
+                f"{path} contains {chars.describe(char)} at character {position}{last}",
+                chars.why_refused(char),
+            )
+        elif (
+            kind in {"Format", "Pattern"}
+            and name in URL_PROBLEMS
+            and isinstance(value, str)
+            and (problem := URL_PROBLEMS[name](value))
+        ):
+            yield diag(f"{path} is {value!r}: {problem}", f"write {EXPECTED[name]}")
         elif kind in {"Format", "Pattern"}:
             expected = (name and EXPECTED.get(name)) or sub.get("description") or "another form"
             hint = None
-            if name in {"url", "link"} and isinstance(value, str) and ":" in value:
-                scheme = value.split(":", 1)[0].lower()
-                if scheme not in {"http", "https", "mailto"}:
-                    hint = f"{scheme}: links are not allowed; only https:// (or mailto:) links are"
             if name == "date" and isinstance(value, str):
                 hint = "check that the date exists (years 1900-2999), and write YYYY-MM-DD"
             yield diag(f"{path} is {value!r}, which is not {expected}", hint or about)
@@ -339,3 +375,11 @@ class Schemas:
         own = node.get("description")  # a property's own description beats its type's
         node, _, name = self._deref(node, file) if "$ref" in node else (node, "", None)
         return str(own or node.get("description", "")), name
+
+
+def _refused_character(sub: dict[str, Any], value: Any) -> tuple[int, str] | None:
+    """The first character a text type refuses (``line``, ``text``, ``person``), if any."""
+    refused = chars.PATTERNS.get(sub.get("pattern", ""))
+    if refused is None or not isinstance(value, str):
+        return None
+    return chars.first_refused(value, refused)

@@ -33,8 +33,9 @@ from generator.rules import RULES
 
 VALID = sorted(p for p in (CASES / "valid").iterdir() if p.is_dir())
 INVALID = sorted(p for p in (CASES / "invalid").glob("*/*") if p.is_dir())
-FINDING = re.compile(r"^(?P<where>\S+): (?P<severity>error|warning|note)\[(?P<rule>[a-z0-9-]+)\] ")
-FINDING_ERROR = re.compile(r"^\S+: error\[", re.MULTILINE)
+# A path may hold spaces (a file-name case): it ends at the first ": <severity>[".
+FINDING = re.compile(r"^(?P<where>.+?): (?P<severity>error|warning|note)\[(?P<rule>[a-z0-9-]+)\] ")
+FINDING_ERROR = re.compile(r"^.+?: error\[", re.MULTILINE)
 AS_OF_LINE = re.compile(r"(handbook: dates judged as of \d{4}-\d\d-\d\d \([^)\n]+\)\n)?")
 
 

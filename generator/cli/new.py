@@ -64,8 +64,13 @@ def created(root: Path, rel: str, text: str) -> int:
     scaffold.create(root, rel, text)
     checked = pipeline.check(root, None, today())
     mine = [d for d in checked.diagnostics if d.path == rel]
+    left = sum(1 for d in mine if d.rule == "placeholder-left")  # expected in a new file
+    mine = [d for d in mine if d.rule != "placeholder-left"]
     print(f"created {rel}")
     if mine:
         emit(mine, "text")
-    print("next: replace the TODOs and placeholders, then run `handbook validate`")
+    print(
+        f"next: replace its {left} placeholder{'s' if left != 1 else ''} (TODOs and replace-me "
+        "addresses); `handbook validate --strict` lists those left and fails until none is"
+    )
     return exit_code(mine)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from generator.chars import reveal
 from generator.diagnostics import Diagnostic
 from generator.report.markdown import one_line
 
@@ -21,14 +22,15 @@ Value = str | int | float | bool | None | list[str]
 
 
 def plain(value: Value) -> str:
-    """A value as one line of text: lists joined, booleans as YAML writes them."""
+    """A value as one line of text: lists joined, booleans as YAML writes them, and characters
+    a reader could mistake shown as escapes (:func:`generator.chars.reveal`, as in findings)."""
     if value is None:
         return "(none)"
     if isinstance(value, list):
-        return ", ".join(one_line(v) for v in value) if value else "(none)"
+        return ", ".join(one_line(reveal(v)) for v in value) if value else "(none)"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return one_line(str(value))
+    return one_line(reveal(str(value)))
 
 
 @dataclass(frozen=True, slots=True)

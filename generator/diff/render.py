@@ -3,7 +3,9 @@
 User values reach Markdown only through :func:`md_value`: short tokens (ids, statuses, dates) go
 into code spans, where GitHub neither links nor mentions nor renders HTML; anything else goes
 through the project's Markdown escaping (report/markdown.py: punctuation, HTML, @-mentions,
-issue references and autolinks all neutralised). Templates are ours and are not escaped.
+issue references and autolinks all neutralised). Templates are ours and are not escaped. In
+every format, characters a reader could mistake (an invisible one, a Cyrillic letter in a Latin
+word) are shown as escapes (:func:`generator.chars.reveal`), as they are in findings.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import re
 from collections.abc import Callable
 
+from generator.chars import reveal
 from generator.diff.changes import (
     AREAS,
     ATTENTION,
@@ -51,7 +54,8 @@ def render_text(d: GovDiff) -> str:
     for (area, subject, path), changes in _ordered(d):
         name = changes[0].name
         lines.append("")
-        lines.append(f"{area} {subject}" + (f" ({name})" if name else "") + f"  {path}")
+        head = f"{area} {subject}" + (f" ({name})" if name else "") + f"  {path}"
+        lines.append(reveal(head))
         lines += [f"  {c.level:<9}  {c.text()}" for c in changes]
     for p in d.problems:
         lines.append(f"could not read {p.location}: {p.message}")
@@ -98,8 +102,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]+")
 
 
 def md_code(value: str) -> str:
-    """A code span: GitHub renders its content literally (no mentions, links, images, HTML)."""
-    value = " ".join(_CONTROL.sub(" ", value).split())
+    """A code span: GitHub renders its content literally (no mentions, links, images, HTML);
+    characters a reader could mistake are shown as escapes first."""
+    value = " ".join(_CONTROL.sub(" ", reveal(value)).split())
     if not value:
         return "*(empty)*"
     fence = "`" * (max((len(r) for r in re.findall(r"`+", value)), default=0) + 1)
@@ -108,7 +113,7 @@ def md_code(value: str) -> str:
 
 
 def md_text(value: str) -> str:
-    return escape(" ".join(value.split()))
+    return escape(" ".join(reveal(value).split()))  # reveal first: escape() adds joiners
 
 
 def md_value(value: Value) -> str:

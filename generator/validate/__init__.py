@@ -3,11 +3,13 @@
 Schema checks come first; the cross-field and cross-file rules then run on every document that
 passed them (so one typo does not cascade into a dozen follow-on messages):
 
-* ``identity``     unique ids and names; references to vendors, steps, tool fields and rules
+* ``identity``     file names that are ids (for every file, first); unique ids and names;
+                   references to vendors, steps, tool fields and rules
 * ``vendors``      certification dates
 * ``policy``       the policy's regular expressions
 * ``tools``        per-tool dates, status requirements, personal data, license, exceptions
 * ``credentials``  keys pasted into a file
+* ``placeholders`` values a scaffold left to fill in
 
 Each reports through one :class:`~generator.validate.checker.Checker`.
 """
@@ -26,13 +28,14 @@ from generator.model import Skip
 from generator.schema import Schemas
 from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
-from generator.validate.identity import identities, procedure, skeleton
+from generator.validate.identity import file_names, identities, procedure, skeleton, slug, stem
+from generator.validate.placeholders import placeholders
 from generator.validate.policy import patterns
 from generator.validate.tools import tool
 from generator.validate.usable import usable
 from generator.validate.vendors import certifications
 
-__all__ = ["_SECRET", "Validation", "skeleton", "validate"]
+__all__ = ["_SECRET", "Validation", "skeleton", "slug", "validate"]
 
 
 @dataclass(slots=True)
@@ -53,6 +56,7 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
     """Schema checks, then the cross rules (on valid documents only), over a loaded tree."""
     out = Validation()
     found = out.diagnostics
+    found += file_names(tree, schemas.is_id)
     loaded = [d for d in tree.documents if d.data is not None]
     for doc in loaded:
         problems = schemas.check(doc)
@@ -78,16 +82,19 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
             )
     checker = Checker(tree, today, out.valid)
     valid = [d for d in loaded if d.path in out.valid]
-    identities(checker, valid)
+    identities(checker, valid, schemas.is_id)
     procedure(checker, schemas)
     # Every vendor file counts as existing; an invalid one's certifications are unknown.
     vendors: dict[str, dict[str, Any] | None] = {}
     for d in tree.of_kind("vendor"):
         ident = d.data.get("id") if d.path in out.valid else None
         if not isinstance(ident, str):
-            ident = d.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+            ident = stem(d.path)
+            if not schemas.is_id(ident):
+                continue  # reported as file-name; never offered as a vendor id
         vendors[ident] = d.data if d.path in out.valid else None
     for doc in valid:
+        placeholders(checker, doc)
         if doc.kind == "policy":
             patterns(checker, doc)
         elif doc.kind == "vendor":

@@ -17,9 +17,9 @@ from generator import sanitize, siteconfig
 from generator.checks.links.extract import scan_html
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Tree
-from generator.render import PAGE_ANCHORS, page_heading
 from generator.rules import RULES
 from generator.schema import dotted
+from generator.sitenames import PAGE_ANCHORS, page_heading
 
 Render = Callable[[str], str]
 

@@ -1,13 +1,17 @@
-"""Unique ids and names; references to vendors, steps, tool fields and rules."""
+"""File names that are ids and ids the site does not use itself; unique ids and names;
+references to vendors, steps, tool fields and rules."""
 
 from __future__ import annotations
 
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
-from generator.load import Document
+from generator import sitenames
+from generator.diagnostics import Diagnostic
+from generator.load import ASSETS, PAGES, Document, Tree
 from generator.rules import RULES
 from generator.schema import Schemas
 from generator.validate.checker import Checker
@@ -25,23 +29,114 @@ def skeleton(text: str) -> str:
     return _NOT_ALNUM.sub("", folded)
 
 
-def identities(check: Checker, docs: list[Document]) -> None:
+def slug(text: str) -> str:
+    """An id made from ``text`` ('Northwind Code' -> 'northwind-code'), '' when nothing is left.
+
+    Accents are dropped (NFKD), everything but ASCII letters and digits becomes one hyphen."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64].strip("-")
+
+
+#: Kinds of file whose name is their id (a phase's starts with its number: 1-assess.yaml).
+NAMED_BY_ID = frozenset({"tool", "vendor", "phase"})
+
+
+def stem(path: str) -> str:
+    """A file's name without its folder and its .yaml or .md suffix."""
+    name = path.rsplit("/", 1)[-1]
+    return name.removesuffix(".yaml").removesuffix(".md")
+
+
+def _problem(rule: str, path: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(rule, RULES[rule].severity, message, path, 1, 1, hint=hint)
+
+
+def file_names(tree: Tree, is_id: Callable[[str], bool]) -> list[Diagnostic]:
+    """``file-name``: each tool, vendor, phase and page file is named by an id; ``id-reserved``:
+    no page or asset takes a name the site uses for itself (:mod:`generator.sitenames`).
+
+    Checked first and for every file, readable or not: a name becomes an id, a page's web
+    address and a CODEOWNERS pattern, so one that is not an id is never suggested anywhere."""
+    found = []
+    for page in tree.pages:
+        what = sitenames.taken("page", page.name)
+        if what:
+            found.append(
+                _problem(
+                    "id-reserved",
+                    page.path,
+                    f"page name {page.name!r} is reserved for {what}",
+                    f"rename the file, e.g. to {page.name}-notes.md; of the site's own pages, "
+                    f"only {', '.join(sitenames.FIXED_PAGES)} may be written by hand",
+                )
+            )
+    for rel in tree.assets:
+        what = sitenames.taken("asset", rel.removeprefix(ASSETS + "/"))
+        if what:
+            found.append(
+                _problem(
+                    "id-reserved",
+                    rel,
+                    f"{rel} would replace {what}",
+                    "rename it; to add styles of your own, list the file under extra_css "
+                    "in mkdocs.yml",
+                )
+            )
+    files = [(d.path, d.data) for d in tree.documents if d.kind in NAMED_BY_ID]
+    files += [(p.path, None) for p in tree.pages]
+    for path, data in files:
+        name = stem(path)
+        if is_id(name):
+            continue
+        suffix = ".md" if path.endswith(".md") else ".yaml"
+        ident = data.get("id") if isinstance(data, dict) and not path.startswith(PAGES) else None
+        better = ident if isinstance(ident, str) and is_id(ident) else slug(name)
+        hint = (
+            f"rename it to {better}{suffix}; file names are ids: "
+            if better
+            else "rename it; file names are ids: "
+        )
+        found.append(
+            _problem(
+                "file-name",
+                path,
+                f"file name {name + suffix!r} is not an id",
+                hint + "lower-case ASCII letters, digits and hyphens, e.g. 'acme-chat'",
+            )
+        )
+    return found
+
+
+def identities(check: Checker, docs: list[Document], is_id: Callable[[str], bool]) -> None:
     seen: dict[tuple[str, str], Document] = {}
     names: dict[tuple[str, str], Document] = {}
     for doc in docs:
         if not isinstance(doc.data, dict) or doc.kind not in {"tool", "vendor", "phase"}:
             continue
         ident = doc.data.get("id")
-        stem = doc.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        named = stem(doc.path)
         if doc.kind == "phase":
-            stem = stem.split("-", 1)[-1]
-        if isinstance(ident, str) and ident != stem:
+            named = named.split("-", 1)[-1]
+        # a file name that is no id is reported once, as file-name, never suggested as an id
+        if isinstance(ident, str) and ident != named and is_id(stem(doc.path)):
             check.emit(
                 "id-mismatch",
                 doc,
                 ["id"],
-                f"id {ident!r} differs from the file name {stem!r}",
-                f"rename the file to {ident}.yaml, or set id: {stem}",
+                f"id {ident!r} differs from the file name {named!r}",
+                f"rename the file to {ident}.yaml, or set id: {named}",
+            )
+        what = None
+        if isinstance(ident, str) and doc.kind in {"tool", "vendor"}:  # tools/<id>/ is a page
+            what = sitenames.taken(doc.kind, ident)
+        if what:
+            check.emit(
+                "id-reserved",
+                doc,
+                ["id"],
+                f"{doc.kind} id {ident!r} is reserved for {what}",
+                "choose another id, and rename the file to match",
             )
         if isinstance(ident, str):
             key = (doc.kind, skeleton(ident))

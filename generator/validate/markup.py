@@ -33,7 +33,7 @@ def check(
     for doc in tree.documents:
         if doc.path not in valid:
             continue
-        for pattern in schemas.paths_of_type(doc.kind, "markdown"):
+        for pattern in schemas.markdown_paths(doc.kind):
             for where, text in _values(doc.data, pattern, []):
                 lost = sanitize.removed(html_of(text))
                 if lost:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import sitenames
 from generator.cli import main
 from generator.output import MARKER
 
@@ -54,6 +55,17 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (rel, old)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_every_top_level_entry_of_the_site_has_a_declared_name(built: Path) -> None:
+    """What MkDocs and Material write is listed in generator/sitenames.py beside the generator's
+    own output, so validation keeps every page name off it (a new MkDocs output fails here)."""
+    top = sitenames.top_level()
+    pages = {p.stem for p in (built / "content/pages").glob("*.md")}
+    for entry in (built / "site").iterdir():
+        if entry.name != MARKER:
+            name = entry.name.split(".", 1)[0]
+            assert name in top or name in pages, entry.name
 
 
 def test_the_site_carries_the_marker(root: Path) -> None:

@@ -87,9 +87,12 @@ def plant(root: Path) -> None:
     text = text.replace(
         "    details: |\n", "    details: |\n" + block + "\n\n", 1
     )  # the first step's details
-    text = text.replace(
-        "    checklist:\n", "    checklist:\n      - |\n" + markdown_block(8) + "\n", 1
-    )
+    items = "".join(
+        f"      - '{name}: {markup}'\n".replace("\\`", "`")
+        for name, markup in VECTORS.items()
+        if "'" not in markup
+    )  # checklist items are one line each
+    text = text.replace("    checklist:\n", "    checklist:\n" + items, 1)
     phase.write_text(text, encoding="utf-8")
     guidance = root / "content/guidance.yaml"
     text = guidance.read_text(encoding="utf-8")

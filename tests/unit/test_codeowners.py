@@ -171,3 +171,57 @@ def test_invalid_handles_are_left_out(handbook_tree: MakeTree) -> None:
     tool.write_text(text.replace("owner:\n", 'owner:\n  github: "@bad handle\\n* @x"\n'), "utf-8")
     tree, _ = load_tree(root)
     assert codeowners.generate(tree) == HEADER
+
+
+def parse(line: str) -> list[str]:
+    """A CODEOWNERS line as GitHub reads it (gitignore syntax): fields split at unescaped
+    white space, a backslash taking the next character literally."""
+    fields, current, escaped = [], "", False
+    for char in line:
+        if escaped:
+            current, escaped = current + char, False
+        elif char == "\\":
+            escaped = True
+        elif char in " \t":
+            if current:
+                fields.append(current)
+            current = ""
+        else:
+            current += char
+    return [*fields, current] if current else fields
+
+
+@pytest.mark.parametrize(
+    ("path", "written"),
+    [
+        ("registry/tools/acme-chat.yaml", "/registry/tools/acme-chat.yaml"),
+        ("registry/tools/northwind code.yaml", "/registry/tools/northwind\\ code.yaml"),
+        ("registry/tools/a*b?.yaml", "/registry/tools/a\\*b\\?.yaml"),
+        ("registry/tools/[ab].yaml", "/registry/tools/\\[ab\\].yaml"),
+        ("registry/tools/#x!y.yaml", "/registry/tools/\\#x\\!y.yaml"),
+        ("registry/tools/back\\slash.yaml", "/registry/tools/back\\\\slash.yaml"),
+        ("registry/tools/trailing .yaml", "/registry/tools/trailing\\ .yaml"),
+        ("registry/tools/\u00fcber.yaml", "/registry/tools/\u00fcber.yaml"),
+    ],
+)
+def test_paths_are_escaped_as_codeowners_patterns(path: str, written: str) -> None:
+    assert codeowners.pattern(path) == written
+    assert parse(f"{written} @example/team") == [f"/{path}", "@example/team"]
+
+
+@pytest.mark.parametrize("path", ["registry/tools/a\nb.yaml", "registry/tools/a\u202eb.yaml"])
+def test_a_name_no_pattern_can_hold_gets_no_line(path: str) -> None:
+    assert codeowners.pattern(path) is None
+
+
+def test_a_file_name_with_a_space_is_one_path_and_one_owner(handbook_tree: MakeTree) -> None:
+    root = owned(handbook_tree())
+    (root / "registry/tools/acme-code.yaml").rename(root / "registry/tools/acme code.yaml")
+    tree, _ = load_tree(root)
+    lines = codeowners.generate(tree).splitlines()
+    assert "/registry/tools/acme\\ code.yaml @example/Platform" in lines
+    owners = [parse(line) for line in lines if line and not line.startswith("#")]
+    assert ["/registry/tools/acme code.yaml", "@example/Platform"] in owners
+    for fields in owners:  # one pattern, then owners only
+        assert fields[0].startswith("/")
+        assert all(f.startswith("@") for f in fields[1:]), fields

@@ -514,7 +514,8 @@ def test_markdown_stays_under_githubs_comment_limit(monkeypatch: pytest.MonkeyPa
 def test_code_spans_survive_backticks() -> None:
     assert render.md_code("a`b") == "``a`b``"
     assert render.md_code("`x`") == "`` `x` ``"
-    assert render.md_code("a\u202eb\nc") == "`a b c`"
+    # a hidden override or line break is shown, not silently turned into a space
+    assert render.md_code("a\u202eb\nc") == "`a\\u202eb\\nc`"
 
 
 def test_owner_license_exceptions_evidence_and_other_fields() -> None:
@@ -1009,3 +1010,31 @@ def test_any_value_deleted_is_reported_with_its_old_value(file: str, where: Wher
         assert d.changes == ()  # deleting a value equal to its default changes nothing
     else:
         assert _reported(d, file, value), [c.text() for c in d.changes]
+
+
+def test_look_alike_values_are_shown_by_code_point() -> None:
+    """A reviewer must see that 'publ\\u0456c' (a Cyrillic i) is not 'public', in text and in
+    the comment; the JSON keeps the values as they are, for programs."""
+    old = {"registry/tools/a.yaml": tool("a", "Acme Chat", data={"allowed": ["public"]})}
+    new = {
+        "registry/tools/a.yaml": tool(
+            "a",
+            "\uff21cme Chat",
+            owner={"team": "Res\u0435arch"},
+            data={"allowed": ["publ\u0456c"]},
+        )
+    }
+    d = compare(Snapshot("a", None, old), Snapshot("b", None, new))
+    assert render.render_text(d).splitlines()[2:] == [
+        "tool a (\\uff21cme Chat)  registry/tools/a.yaml",
+        "  attention  data classifications widened: publ\\u0456c newly allowed (now publ\\u0456c)",
+        "  info       data classifications narrowed: public no longer allowed",
+        "  info       owner team: (none) → Res\\u0435arch",
+        "  info       name Acme Chat → \\uff21cme Chat",
+    ]
+    markdown = render.render_markdown(d)
+    assert "**Tool `a`** \\\\uff21cme Chat · `registry/tools/a.yaml`" in markdown
+    assert "`publ\\u0456c` newly allowed" in markdown
+    assert "\u0456" not in markdown and "\uff21" not in markdown
+    values = [c["values"] for c in json.loads(render.render_json(d))["changes"]]
+    assert "publ\u0456c" in values[0]["added"]

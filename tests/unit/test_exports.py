@@ -14,11 +14,12 @@ from datetime import date
 from pathlib import Path
 
 import icalendar
+import pytest
 from conftest import TODAY, MakeTree
 
 from generator import pipeline
 from generator.checks.due import Due
-from generator.exports import due_dates_ics, exports, fold, ics_text
+from generator.exports import csv_cell, due_dates_ics, exports, fold, ics_text
 from generator.model import Handbook, build
 from generator.render import Inputs, Site
 
@@ -89,6 +90,61 @@ def test_registry_csv(handbook_tree: MakeTree) -> None:
     ]  # fmt: skip
     assert rows[3][1] == '\'=HYPERLINK(1), "x"'  # a formula stays text
     assert len(rows) == 4
+    # every cell quoted, the quotes inside doubled: no value can start a cell of its own
+    lines = out.split("\r\n")
+    assert lines[0].startswith('"id","name","vendor",')
+    assert '"\'=HYPERLINK(1), ""x"""' in lines[3]
+    assert all(line.startswith('"') and line.endswith('"') for line in lines if line)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=1+1",
+        "+1",
+        "-1",
+        "@SUM(A1:A9)",
+        "\t=1",
+        "\r=1",
+        "\n=1",
+        "\x00x",
+        "\uff1dHYPERLINK()",  # full-width = + - @
+        "\uff0b1",
+        "\uff0d1",
+        "\uff20SUM()",
+        "\ufe66x",  # small = + - @
+        "\ufe621",
+        "\ufe631",
+        "\ufe6bx",
+        "\u22121",  # minus sign
+        " =1+1",  # after white space, which Calc and Sheets skip
+        "   @x",
+        "\u00a0=1",
+        "\u3000\uff1d1",
+        "\u200b=1",  # after an invisible character
+        "\ufeff+1",
+    ],
+)
+def test_a_cell_a_spreadsheet_would_run_is_text(value: str) -> None:
+    assert csv_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize(
+    "value", ["", "Acme Chat", "acme-chat", "a=b", "km@example.com", "2026-04-02", "'quoted"]
+)
+def test_an_ordinary_cell_is_unchanged(value: str) -> None:
+    assert csv_cell(value) == value
+
+
+def test_separators_and_quotes_inside_a_value_stay_in_its_cell(handbook_tree: MakeTree) -> None:
+    root = handbook_tree()
+    path = root / "registry/tools/globex-notes.yaml"
+    text = path.read_text(encoding="utf-8")
+    evil = "Notes\",=cmd|' /C calc'!A0;@x"
+    path.write_text(text.replace("name: Globex Notes", f"name: {json.dumps(evil)}"))
+    rows = list(csv.reader(io.StringIO(files(root)["registry.csv"])))
+    assert [len(r) for r in rows] == [12] * 4
+    assert rows[3][1] == evil
 
 
 def unfold(text: str) -> list[str]:

@@ -205,21 +205,25 @@ def test_github() -> None:
 
 
 def test_github_escapes_messages() -> None:
-    """A YAML value with a newline must not start a second workflow command."""
+    """A YAML value with a newline must not start a second workflow command: the Diagnostic
+    already shows it as an escape, and the annotation escapes whatever line break is left."""
     forged = "name is 'x\n::error file=evil.yaml,line=1::forged'; 100% sure\r"
     out = github.render([Diagnostic("schema", E, forged, "f.yaml", 2, 7, hint="50%\nmore")])
     assert out == (
         "::error file=f.yaml,line=2,col=7,title=schema (error)::"
-        "name is 'x%0A::error file=evil.yaml,line=1::forged'; 100%25 sure%0D%0A50%25%0Amore\n"
+        "name is 'x\\n::error file=evil.yaml,line=1::forged'; 100%25 sure\\r%0A50%25\\nmore\n"
         "1 error\n"
     )
+    assert github.escape_data("a\r\nb%") == "a%0D%0Ab%25"
+    assert github.escape_property("f:1,2\n") == "f%3A1%2C2%0A"
     assert len(out.splitlines()) == 2
 
 
 def test_github_escapes_properties() -> None:
+    """A file name's line break is shown as an escape by the Diagnostic, like a value's."""
     diag = Diagnostic("schema", W, "m", "registry/tools/a,b:c%\nd.yaml", 1, 1)
     assert github.render([diag]) == (
-        "::warning file=registry/tools/a%2Cb%3Ac%25%0Ad.yaml,line=1,col=1,"
+        "::warning file=registry/tools/a%2Cb%3Ac%25\\nd.yaml,line=1,col=1,"
         "title=schema (warning)::m\n"
         "1 warning\n"
     )

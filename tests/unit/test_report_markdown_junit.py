@@ -257,7 +257,9 @@ def test_junit_escapes_markup_and_strips_characters_xml_cannot_hold() -> None:
     root = ET.fromstring(got)  # well-formed
     (case,) = root.iter("testcase")
     (failure,) = case
-    assert failure.attrib["message"] == 'bad "value" </failure><x> & \ufffd\ufffd end\nnext'
+    # the Diagnostic shows the controls as escapes; clean() is the last lock for the XML
+    assert failure.attrib["message"] == 'bad "value" </failure><x> & \\u0000\\u001b end\\nnext'
+    assert junit.clean("a\x00\x1bb\n") == "a\ufffd\ufffdb\n"
     assert failure.text is not None
     assert failure.text.endswith("hint: <hint>")
     assert case.attrib["file"] == 'registry/tools/"q".yaml'

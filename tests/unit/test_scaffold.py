@@ -40,7 +40,21 @@ SCHEMAS = {
 }
 
 
-def test_new_tool_validates_clean(
+LEFT_HINT = (
+    "  hint: replace it with the real value; `handbook validate --strict` and the build fail "
+    "while a placeholder is left\n"
+)
+
+
+def replace_placeholders(path: Path, *pairs: tuple[str, str]) -> None:
+    text = path.read_text(encoding="utf-8")
+    for old, new in pairs:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_new_tool_validates_and_strict_fails_until_its_placeholders_are_replaced(
     handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = handbook_tree()
@@ -58,14 +72,27 @@ def test_new_tool_validates_clean(
     assert (code, err) == (0, "")
     assert out == (
         "created registry/tools/globex-draft.yaml\n"
-        "next: replace the TODOs and placeholders, then run `handbook validate`\n"
+        "next: replace its 4 placeholders (TODOs and replace-me addresses); "
+        "`handbook validate --strict` lists those left and fails until none is\n"
     )
+    assert run(capsys, "validate", "--root", str(root))[0] == 0  # it validates as written
+    file = "registry/tools/globex-draft.yaml"
     assert run(capsys, "validate", "--strict", "--root", str(root)) == (
-        0,
-        "no problems found\n",
+        1,
+        f"{file}:17:9: warning[placeholder-left] owner.team is still a TODO from the scaffold: "
+        "'TODO: the accountable team'\n"
+        + LEFT_HINT
+        + f"{file}:19:12: warning[placeholder-left] owner.contact is still the placeholder "
+        "address from the scaffold: 'replace-me@example.com'\n"
+        + LEFT_HINT
+        + f"{file}:29:10: warning[placeholder-left] problem is still a TODO from the scaffold: "
+        "'TODO: the pain point in two to five sentences, without nami\u2026'\n"
+        + LEFT_HINT
+        + f"{file}:35:7: warning[placeholder-left] uses.approved[0] is still a TODO from the "
+        "scaffold: 'TODO: a task the tool would be used for'\n" + LEFT_HINT + "4 warnings\n",
         PINNED,
     )
-    text = (root / "registry/tools/globex-draft.yaml").read_text(encoding="utf-8")
+    text = (root / file).read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schemas/tool.schema.json"
     assert data_lines(text) == [
         "",
@@ -108,6 +135,19 @@ def test_new_tool_validates_clean(
         f"{describe(SCHEMAS, tool, 'evidence', 'vendor_due_diligence')}\n"
         "# schemas/tool.schema.json lists every field; editors complete them as you type.\n"
     )
+    # once every placeholder is replaced, the strict run passes
+    replace_placeholders(
+        root / file,
+        ('"TODO: the accountable team"', "Research"),
+        ('"replace-me@example.com"', "research@example.com"),
+        ("  TODO: the pain point", "  The pain point"),
+        ('"TODO: a task the tool would be used for"', "Drafting research briefs"),
+    )
+    assert run(capsys, "validate", "--strict", "--root", str(root)) == (
+        0,
+        "no problems found\n",
+        PINNED,
+    )
 
 
 def test_new_tool_owner_address_and_name(
@@ -123,10 +163,9 @@ def test_new_tool_owner_address_and_name(
     assert 'name: "Globex \\"Draft\\" Pro"' in data_lines(text)
     assert '  contact: "research@example.com"' in data_lines(text)
     assert '  # github: "@your-org/your-team"' in text.splitlines()
-    assert run(capsys, "validate", "--strict", "--root", str(root))[:2] == (
-        0,
-        "no problems found\n",
-    )
+    code, out, _ = run(capsys, "validate", "--strict", "--root", str(root))
+    assert (code, out.splitlines()[-1]) == (1, "3 warnings")  # no contact placeholder now
+    assert "owner.contact" not in out
 
 
 @pytest.mark.parametrize(
@@ -168,8 +207,30 @@ def test_new_tool_owner_address_and_name(
             "--owner 'research team' is neither an e-mail address nor a GitHub handle",
             "pass the owning team's address (team@example.com) or its handle (@org/team)",
         ),
+        (
+            ["acme-draft", "--vendor", "Globex Corporation"],
+            "'Globex Corporation' is not a valid vendor id",
+            "ids use lower-case ASCII letters, digits and hyphens, 1-64 characters, starting and "
+            "ending with a letter or digit, e.g. 'acme-chat'; try 'globex-corporation'",
+        ),
+        (
+            ["\u00dcberpr\u00fcfung", "--vendor", "acme-ai"],
+            "'\u00dcberpr\u00fcfung' is not a valid tool id",
+            "ids use lower-case ASCII letters, digits and hyphens, 1-64 characters, starting and "
+            "ending with a letter or digit, e.g. 'acme-chat'; try 'uberprufung'",
+        ),
     ],
-    ids=["exists", "bad-id", "look-alike", "same-name", "did-you-mean", "unknown-vendor", "owner"],
+    ids=[
+        "exists",
+        "bad-id",
+        "look-alike",
+        "same-name",
+        "did-you-mean",
+        "unknown-vendor",
+        "owner",
+        "bad-vendor-id",
+        "accents-dropped",
+    ],
 )
 def test_new_tool_refuses(
     args: list[str],
@@ -186,6 +247,20 @@ def test_new_tool_refuses(
     assert sorted(p.name for p in (root / "registry/tools").iterdir()) == before
 
 
+def test_a_vendor_file_not_named_by_an_id_is_never_suggested(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = handbook_tree()
+    vendors = root / "registry/vendors"
+    (vendors / "globex.yaml").rename(vendors / "globex corp.yaml")
+    code, _, err = run(capsys, "new-tool", "x", "--vendor", "globex-corp", "--root", str(root))
+    assert code == 2
+    assert err == (
+        "handbook: error: vendor 'globex-corp' has no file in registry/vendors/\n"
+        "  hint: to add the vendor first, run: handbook new-vendor globex-corp\n"
+    )
+
+
 def test_new_tool_outside_a_handbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "new-tool", "x", "--vendor", "y", "--root", str(tmp_path))
     assert code == 2
@@ -195,7 +270,7 @@ def test_new_tool_outside_a_handbook(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
 
 
-def test_new_vendor_validates_clean(
+def test_new_vendor_validates_and_strict_fails_until_its_links_are_replaced(
     handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = handbook_tree()
@@ -203,19 +278,27 @@ def test_new_vendor_validates_clean(
     assert (code, err) == (0, "")
     assert out == (
         "created registry/vendors/initech.yaml\n"
-        "next: replace the TODOs and placeholders, then run `handbook validate`\n"
+        "next: replace its 3 placeholders (TODOs and replace-me addresses); "
+        "`handbook validate --strict` lists those left and fails until none is\n"
     )
-    assert run(capsys, "validate", "--strict", "--root", str(root)) == (
-        0,
-        "no problems found\n",
-        PINNED,
-    )
-    text = (root / "registry/vendors/initech.yaml").read_text(encoding="utf-8")
+    assert run(capsys, "validate", "--root", str(root))[0] == 0
+    file = "registry/vendors/initech.yaml"
+    code, out, _ = run(capsys, "validate", "--strict", "--root", str(root))
+    assert code == 1
+    assert [line for line in out.splitlines() if "[placeholder-left]" in line] == [
+        f"{file}:11:10: warning[placeholder-left] website is still a placeholder link from the "
+        "scaffold: 'https://example.com/replace-me/initech/website'",
+        f"{file}:13:13: warning[placeholder-left] trust_page is still a placeholder link from "
+        "the scaffold: 'https://example.com/replace-me/initech/trust'",
+        f"{file}:15:17: warning[placeholder-left] privacy_policy is still a placeholder link "
+        "from the scaffold: 'https://example.com/replace-me/initech/privacy'",
+    ]
+    text = (root / file).read_text(encoding="utf-8")
     assert text.splitlines()[:4] == [
         "# yaml-language-server: $schema=../../schemas/vendor.schema.json",
         "# A vendor, scaffolded by `handbook new-vendor` on 2026-11-01.",
-        "# The three links below are placeholders under https://example.com/: replace each",
-        "# with the vendor's real page before the pull request is merged.",
+        "# The three links below are placeholders under https://example.com/replace-me/: replace",
+        "# each with the vendor's real page before the pull request is merged.",
     ]
     assert data_lines(text) == [
         "",
@@ -229,6 +312,14 @@ def test_new_vendor_validates_clean(
     assert comment_above(text, "trust_page: https://example.com/replace-me/initech/trust") == (
         describe(SCHEMAS, vendor, "trust_page")
     )
+    replace_placeholders(
+        root / file, ("https://example.com/replace-me/initech", "https://initech.example")
+    )
+    assert run(capsys, "validate", "--strict", "--root", str(root)) == (
+        0,
+        "no problems found\n",
+        PINNED,
+    )
 
 
 def test_new_vendor_then_a_tool_for_it(
@@ -237,7 +328,9 @@ def test_new_vendor_then_a_tool_for_it(
     root = str(handbook_tree())
     assert run(capsys, "new-vendor", "initech", "--root", root)[0] == 0
     assert run(capsys, "new-tool", "initech-tps", "--vendor", "initech", "--root", root)[0] == 0
-    assert run(capsys, "validate", "--strict", "--root", root) == (0, "no problems found\n", PINNED)
+    assert run(capsys, "validate", "--root", root)[0] == 0
+    code, out, _ = run(capsys, "validate", "--strict", "--root", root)
+    assert (code, out.count("[placeholder-left]"), out.splitlines()[-1]) == (1, 7, "7 warnings")
 
 
 def test_new_vendor_refuses_an_existing_vendor(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import BASE, REPO
 
+from generator import chars
 from generator.load import Document, parse_yaml
 from generator.schema import Schemas, dotted, shown
 
@@ -234,9 +237,12 @@ def test_dangerous_link_schemes(schemas: Schemas, value: str, scheme: str) -> No
     )
     assert (rule, hint) == (
         "schema",
-        f"{scheme}: links are not allowed; only https:// (or mailto:) links are",
+        "write a web address (https://...) or an e-mail link (mailto:...)",
     )
-    assert message.startswith(f"evidence.feedback.channel is {value!r}, which is not a web ")
+    assert message == (
+        f"evidence.feedback.channel is {value!r}: "
+        f"{scheme}: links are not allowed; only https:// (or mailto:) links are"
+    )
 
 
 @pytest.mark.parametrize(
@@ -339,3 +345,168 @@ def test_dotted(where: list[str | int], text: str) -> None:
 )
 def test_shown(value: object, text: str) -> None:
     assert shown(value) == text
+
+
+# -- one-line and multi-line text ---------------------------------------------------------------
+
+#: The fields that may hold several lines (schema type ``text``); every other text is ``line``.
+MULTI_LINE = {
+    "guidance": {"tips[].text", "pitfalls[].text", "faq[].answer"},
+    "phase": {"intro", "steps[].purpose", "steps[].details"},
+    "policy": set(),
+    "tool": {
+        "description",
+        "status.reason",
+        "problem",
+        "data.notes",
+        "evidence.privacy_audit.notes",
+        "evidence.vendor_due_diligence.notes",
+        "evidence.compliance_review.notes",
+        "evidence.sandbox.notes",
+        "evidence.benchmark.tone",
+        "evidence.integration.architecture",
+        "evidence.integration.notes",
+        "evidence.security_review.notes",
+        "evidence.pilot.summary",
+        "evidence.human_review.checks",
+        "evidence.incidents[].summary",
+        "evidence.output_audits[].notes",
+        "evidence.vendor_review.changes",
+        "evidence.vendor_review.action",
+        "evidence.offboarding.notes",
+        "exceptions[].reason",
+    },
+    "vendor": {"notes"},
+}
+
+
+def quoted(value: str) -> str:
+    """A YAML double-quoted scalar spelling every character outside printable ASCII as an escape."""
+    inner = "".join(c if " " <= c <= "~" and c not in '"\\' else f"\\U{ord(c):08x}" for c in value)
+    return f'"{inner}"'
+
+
+def string_fields(schemas: Schemas, kind: str) -> dict[str, tuple[str | None, dict[str, object]]]:
+    """Every string-valued field of a kind: dotted path -> (shared type name, its schema)."""
+    out: dict[str, tuple[str | None, dict[str, object]]] = {}
+
+    def walk(where: list[str | int], label: str, depth: int) -> None:
+        node, name = schemas.at(kind, where)
+        if node.get("type") == "string":
+            out[label] = (name, node)
+        if depth > 8:
+            return
+        for key in node.get("properties", {}):
+            walk([*where, key], f"{label}.{key}" if label else key, depth + 1)
+        if "items" in node:
+            walk([*where, 0], f"{label}[]", depth + 1)
+
+    walk([], "", 0)
+    return out
+
+
+def test_the_text_patterns_are_built_from_one_list() -> None:
+    common = json.loads((REPO / "schemas/common.schema.json").read_text(encoding="utf-8"))
+    defs = common["$defs"]
+    assert defs["line"]["pattern"] == chars.LINE_PATTERN
+    assert defs["person"]["pattern"] == chars.LINE_PATTERN
+    assert defs["text"]["pattern"] == chars.TEXT_PATTERN
+
+
+@pytest.mark.parametrize("kind", FILES)
+def test_every_free_text_field_is_line_or_text(schemas: Schemas, kind: str) -> None:
+    """A string field is ``text`` only where several lines make sense; the rest are ``line`` or
+    have a pattern or format of their own (ids, dates, links, handles)."""
+    fields = string_fields(schemas, kind)
+    assert {f for f, (name, _) in fields.items() if name == "text"} == MULTI_LINE[kind]
+    for field, (name, node) in fields.items():
+        assert name in {"line", "text", "person"} or "pattern" in node or "format" in node, field
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [
+        ("\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\u202a", "U+202A LEFT-TO-RIGHT EMBEDDING"),
+        ("\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+        ("\u2069", "U+2069 POP DIRECTIONAL ISOLATE"),
+        ("\u200e", "U+200E LEFT-TO-RIGHT MARK"),
+        ("\u200f", "U+200F RIGHT-TO-LEFT MARK"),
+        ("\u061c", "U+061C ARABIC LETTER MARK"),
+        ("\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("\u200c", "U+200C ZERO WIDTH NON-JOINER"),
+        ("\u200d", "U+200D ZERO WIDTH JOINER"),
+        ("\u2060", "U+2060 WORD JOINER"),
+        ("\u2064", "U+2064 INVISIBLE PLUS"),
+        ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("\u180e", "U+180E MONGOLIAN VOWEL SEPARATOR"),
+        ("\u00ad", "U+00AD SOFT HYPHEN"),
+        ("\u3164", "U+3164 HANGUL FILLER"),
+        ("\U000e0041", "U+E0041 TAG LATIN CAPITAL LETTER A"),
+        ("\n", "U+000A LINE FEED"),
+        ("\r", "U+000D CARRIAGE RETURN"),
+        ("\t", "U+0009 CHARACTER TABULATION"),
+        ("\x85", "U+0085 NEXT LINE"),
+        ("\u2028", "U+2028 LINE SEPARATOR"),
+        ("\x07", "U+0007 BELL"),
+        ("\x9b", "U+009B <control>"),
+    ],
+)
+def test_a_line_refuses_controls_and_invisible_characters(
+    schemas: Schemas, char: str, named: str
+) -> None:
+    value = quoted(f"Acme {char}Chat")
+    [(where, rule, message, hint)] = check(schemas, "tool", ("name: Acme Chat", f"name: {value}"))
+    assert (where, rule, message) == ("4:7", "schema", f"name contains {named} at character 6")
+    assert hint is not None
+    assert hint.startswith(
+        "write the value on one line"
+        if char in "\n\r\x85\u2028"
+        else "bidirectional controls"
+        if char in "\u202e\u202a\u2066\u2069\u200e\u200f\u061c"
+        else "control characters"
+        if char in "\t\x07\x9b"
+        else "invisible characters"
+    )
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202b", "\u2067", "\u2068", "\x00", "\x1b", "\x9b"])
+def test_multi_line_text_refuses_bidi_overrides_and_controls(schemas: Schemas, char: str) -> None:
+    value = quoted(f"Briefs take{char} an hour.")
+    [(where, _, message, _)] = check(
+        schemas,
+        "tool",
+        ("problem: Research briefs take an hour each to write.", f"problem: {value}"),
+    )
+    assert (where, message) == ("12:10", f"problem contains {chars.describe(char)} at character 12")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Line one.\nLine two.\n",
+        "Columns:\ta\tb",
+        "Pair programming 👩\u200d💻 with a zero-width joiner",
+        "An Arabic note \u200f\u0645\u0631\u062d\u0628\u0627\u200f with right-to-left marks",
+        "Überprüfung, 利用ガイド, Проверка",
+    ],
+)
+def test_multi_line_text_keeps_what_prose_needs(schemas: Schemas, value: str) -> None:
+    edit = ("problem: Research briefs take an hour each to write.", f"problem: {quoted(value)}")
+    assert check(schemas, "tool", edit) == []
+
+
+@pytest.mark.parametrize("value", ["Überprüfung", "利用ガイド", "✔️ Acme", "Acme Chat (EU)"])
+def test_a_line_keeps_ordinary_text_of_any_script(schemas: Schemas, value: str) -> None:
+    assert check(schemas, "tool", ("name: Acme Chat", f"name: {quoted(value)}")) == []
+
+
+def test_a_blank_line_is_not_text(schemas: Schemas) -> None:
+    assert check(schemas, "tool", ("name: Acme Chat", "name: '  '")) == [
+        (
+            "4:7",
+            "schema",
+            "name is '  ', which is not one line of text",
+            "The tool's name as people know it.",
+        )
+    ]
