@@ -299,7 +299,12 @@ def run_mkdocs(layout: Layout, *, strict: bool = True, dirty: bool = False) -> l
         except (Abort, MkDocsException) as exc:
             failed = str(exc)
     problems = [
-        Diagnostic("site-build", Severity.ERROR, r.getMessage().strip(), "build/mkdocs.yml")
+        Diagnostic(
+            "site-build",
+            Severity.ERROR,
+            " ".join(r.getMessage().split()),  # MkDocs' messages may span lines
+            "build/mkdocs.yml",
+        )
         for r in log.records
     ]
     if failed and not problems:
