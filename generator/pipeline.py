@@ -236,6 +236,31 @@ def build_site(
     )
 
 
+# -- links ------------------------------------------------------------------------------------
+
+
+def external(
+    checked: Checked,
+    *,
+    now: float,
+    progress: Progress | None = None,
+    cache_path: Path | None = links.DEFAULT_CACHE,
+    allow_private: bool = False,
+) -> list[Diagnostic]:
+    """Every external URL of the registry and content (their Markdown read as the site reads
+    it), checked under the policy's ``links:`` settings; ``cache_path`` is relative to the
+    handbook (None: no cache)."""
+    return links.check_external(
+        checked.tree,
+        checked.handbook.policy,
+        checked.markdown(),
+        allow_private=allow_private,
+        cache_path=cache_path,
+        now=now,
+        progress=progress,
+    )
+
+
 # -- the nightly report -----------------------------------------------------------------------
 
 
@@ -256,14 +281,7 @@ def nightly(
     found = list(checked.diagnostics)
     found += staleness(checked)
     if external_links:
-        found += links.check_external(
-            checked.tree,
-            checked.handbook.policy,
-            checked.markdown(),
-            cache_path=links.DEFAULT_CACHE,
-            now=now,
-            progress=progress,
-        )
+        found += external(checked, now=now, progress=progress)
     with output.staged(out) as stage:
         nightly_report.write(found, checked.as_of.day, stage.path, checked.as_of.why)
         stage.commit()

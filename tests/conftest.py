@@ -52,6 +52,15 @@ def today() -> date:
     return TODAY
 
 
+def copy_shipped(root: Path) -> Path:
+    """A copy of the repository's own handbook (registry, content, schemas, mkdocs.yml) at
+    ``root``, for tests that build the real thing."""
+    for folder in ("registry", "content", "schemas"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
 def overlay(root: Path, case: Path) -> None:
     """Copy ``case`` over ``root``: files replace files; ``.delete`` lists paths to remove."""
     for src in sorted(case.rglob("*")):

@@ -62,14 +62,8 @@ def run(args: argparse.Namespace) -> int:
         emit(diags, args.format)
         return 1
     if not args.internal_only:
-        diags += links.check_external(
-            checked.tree,
-            checked.handbook.policy,
-            checked.markdown(),
-            allow_private=args.allow_private,
-            cache_path=cache,
-            now=now,
-            progress=progress,
+        diags += pipeline.external(
+            checked, now=now, progress=progress, cache_path=cache, allow_private=args.allow_private
         )
     site = args.root / "site"
     if site.is_dir():

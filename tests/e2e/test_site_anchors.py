@@ -4,10 +4,10 @@ would define twice refused."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_shipped
 
 from generator.cli import main
 
@@ -18,9 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     root = tmp_path / "handbook"
-    for folder in ("registry", "content", "schemas"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_shipped(root)
     return root
 
 

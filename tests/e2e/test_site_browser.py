@@ -10,12 +10,12 @@ Screenshots go to tests/artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
 from browser import Visit
+from conftest import copy_shipped
 
 from generator import pipeline
 from generator.build import Layout, build_site, inputs_for
@@ -51,9 +51,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser") / "handbook"
-    for folder in ("registry", "content", "schemas"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_shipped(root)
     (root / "registry/tools/evil-tool.yaml").write_text(EVIL_TOOL, encoding="utf-8")
     checked = pipeline.check(root, AS_OF, AS_OF)
     assert exit_code(checked.diagnostics) == 0, checked.diagnostics

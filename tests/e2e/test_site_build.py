@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MakeTree, read_config
+from conftest import MakeTree, copy_shipped, read_config
 
 from generator.cli import main
 
@@ -19,9 +18,7 @@ pytestmark = pytest.mark.slow
 def shipped(tmp_path: Path) -> Path:
     """A copy of the repository's own handbook (registry, content, schemas, mkdocs.yml)."""
     root = tmp_path / "handbook"
-    for folder in ("registry", "content", "schemas"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_shipped(root)
     return root
 
 

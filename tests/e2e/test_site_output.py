@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_shipped
 
 from generator import sitenames
 from generator.cli import main
@@ -36,9 +37,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped handbook, built once; tests copy it."""
     root = tmp_path_factory.mktemp("built") / "handbook"
-    for folder in ("registry", "content", "schemas"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_shipped(root)
     assert main(["build", "--root", str(root)]) == 0
     return root
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser import REPO, Visit
+from browser import Visit
+from conftest import copy_shipped
 
 from generator.cli import main
 
@@ -118,13 +118,6 @@ def plant(root: Path) -> None:
 def replace_block(text: str, key: str, value: str) -> str:
     """``text`` with the top-level ``key: >-`` block's value replaced by ``value``."""
     return re.sub(rf"(?m)^{key}: >-\n(?:  .*\n)+", f"{key}: {value}\n", text, count=1)
-
-
-def copy_shipped(root: Path) -> Path:
-    for folder in ("registry", "content", "schemas"):
-        shutil.copytree(REPO / folder, root / folder)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    return root
 
 
 @pytest.fixture(scope="module")
