@@ -298,6 +298,10 @@ def run_mkdocs(layout: Layout, *, strict: bool = True, dirty: bool = False) -> l
             failed = None
         except (Abort, MkDocsException) as exc:
             failed = str(exc)
+        except RecursionError:
+            failed = "MkDocs stopped: a page nests too deeply (front matter or Markdown)"
+        except Exception as exc:  # the theme or an extension choked on mkdocs.yml or a page
+            failed = f"MkDocs stopped: {type(exc).__name__}: {exc}"
     problems = [
         Diagnostic(
             "site-build",
@@ -308,7 +312,8 @@ def run_mkdocs(layout: Layout, *, strict: bool = True, dirty: bool = False) -> l
         for r in log.records
     ]
     if failed and not problems:
-        problems.append(Diagnostic("site-build", Severity.ERROR, failed, "build/mkdocs.yml"))
+        text = " ".join(failed.split())
+        problems.append(Diagnostic("site-build", Severity.ERROR, text, "build/mkdocs.yml"))
     return problems
 
 

@@ -37,7 +37,7 @@ TEXT_REFUSED: Ranges = (
 
 #: Refused in ``line``: everything ``text`` refuses, every control (tab and line feed too),
 #: line and paragraph separators, the bidi marks, and the invisible (default-ignorable)
-#: characters, variation selectors excepted (emoji need them).
+#: characters, the variation selectors emoji need (1-16) excepted.
 LINE_REFUSED: Ranges = (
     (0x00, 0x1F),  # C0 controls: tab, line feed, carriage return...
     (0x7F, 0x9F),  # DEL, C1 controls (U+0085 NEXT LINE)
@@ -46,11 +46,12 @@ LINE_REFUSED: Ranges = (
     (0x61C, 0x61C),  # ARABIC LETTER MARK
     (0x115F, 0x1160),  # HANGUL CHOSEONG and JUNGSEONG FILLER
     (0x17B4, 0x17B5),  # KHMER VOWEL INHERENT AQ and AA
-    (0x180E, 0x180E),  # MONGOLIAN VOWEL SEPARATOR
+    (0x180B, 0x180F),  # MONGOLIAN FREE VARIATION SELECTORS, VOWEL SEPARATOR
     (0x200B, 0x200F),  # ZERO WIDTH SPACE, NON-JOINER, JOINER; LEFT-TO-RIGHT and RIGHT-TO-LEFT MARK
     (0x2028, 0x2029),  # LINE SEPARATOR, PARAGRAPH SEPARATOR
     (0x202A, 0x202E),  # bidi embeddings and overrides
     (0x2060, 0x206F),  # WORD JOINER, invisible operators, bidi isolates, deprecated format controls
+    (0x2800, 0x2800),  # BRAILLE PATTERN BLANK (an empty-looking letter)
     (0x3164, 0x3164),  # HANGUL FILLER
     (0xFEFF, 0xFEFF),  # ZERO WIDTH NO-BREAK SPACE (byte order mark)
     (0xFFA0, 0xFFA0),  # HALFWIDTH HANGUL FILLER
@@ -58,6 +59,7 @@ LINE_REFUSED: Ranges = (
     (0x1BCA0, 0x1BCA3),  # SHORTHAND FORMAT controls
     (0x1D173, 0x1D17A),  # MUSICAL SYMBOL BEGIN/END BEAM, TIE, SLUR, PHRASE
     *TAGS,
+    (0xE0100, 0xE01EF),  # VARIATION SELECTORS 17-256 (emoji use only 1-16)
 )
 
 # Names Unicode gives controls only as aliases (unicodedata.name has none for them).

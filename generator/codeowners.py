@@ -1,10 +1,10 @@
 """`.github/CODEOWNERS` generated from the registry, so a change to an entry asks its owners.
 
 Each tool file is owned by its ``owner.github``; each vendor file by the union of its tools'
-owners; everything else under registry/, content/ and schemas/ by the policy's
-``repository.default_owner`` when set. CODEOWNERS lets the last matching line win, so the
-catch-all lines come first. The output is sorted, so the same registry always gives the same
-file, and `handbook validate` reports a committed file that no longer matches
+owners; everything else in the repository (``mkdocs.yml``, ``schemas/``, ``.github/``, the code)
+by the policy's ``repository.default_owner`` when set. CODEOWNERS lets the last matching line
+win, so the catch-all line comes first. The output is sorted, so the same registry always gives
+the same file, and `handbook validate` reports a committed file that no longer matches
 (``codeowners-stale``).
 
 Paths are written as CODEOWNERS patterns (gitignore syntax): a space would end the pattern and
@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from generator import output
 from generator.diagnostics import Diagnostic, HandbookError
 from generator.load import Tree, files
 from generator.load.marked import dig
@@ -74,8 +75,9 @@ def generate(tree: Tree) -> str:
             vendors.append((path, " ".join(sorted(owners, key=str.casefold))))
     out = [HEADER]
     if default:
-        out.append("# Everything else in the handbook: repository.default_owner")
-        out += [f"/{folder}/ {default}" for folder in ("registry", "content", "schemas")]
+        # `*` first: everything, mkdocs.yml, .github/ and the code included, then the entries
+        out.append("# Everything else in the repository: repository.default_owner")
+        out.append(f"* {default}")
         out.append("")
     if vendors:
         out.append("# Vendors: the owners of the vendor's tools")
@@ -106,7 +108,8 @@ def read(root: Path) -> str | None:
 
 
 def write(root: Path, text: str) -> None:
-    target = root / PATH
+    """Write the file (never through a symbolic link: see generator.output.writable)."""
+    target = output.writable(root, PATH)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")

@@ -11,11 +11,11 @@ import io
 import json
 import unicodedata
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from generator.checks.due import Due, current_until
-from generator.model import Tool, Vendor
+from generator.model import Tool, Vendor, shift
 from generator.render import Site
 from generator.sitenames import DUE_DATES, REGISTRY_CSV, REGISTRY_JSON
 
@@ -238,7 +238,7 @@ def due_dates_ics(dues: Iterable[Due], today: date) -> str:
             f"UID:{ics_text(d.uid)}@{UID_DOMAIN}",
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{d.day.strftime('%Y%m%d')}",
-            f"DTEND;VALUE=DATE:{(d.day + timedelta(days=1)).strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{shift(d.day, 1).strftime('%Y%m%d')}",
             f"SUMMARY:{ics_text(d.summary)}",
             f"DESCRIPTION:{ics_text(description)}",
             f"CATEGORIES:{ics_text(d.kind)}",

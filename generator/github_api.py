@@ -9,7 +9,6 @@ next-page links must stay on the same API) and never appears in an error message
 
 from __future__ import annotations
 
-import email.utils
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -21,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 
 from generator import __version__
+from generator.checks.links.fetch import retry_after
 from generator.diagnostics import HandbookError
 
 API_VERSION = "2022-11-28"
@@ -268,7 +268,13 @@ def rate_limit_wait(response: requests.Response, now: float) -> float | None:
         if seconds is not None:
             return max(seconds, 1.0)
     reset = headers.get("x-ratelimit-reset")
-    if headers.get("x-ratelimit-remaining") == "0" and reset and reset.strip().isdigit():
+    reset = reset.strip() if reset else None
+    if (
+        headers.get("x-ratelimit-remaining") == "0"
+        and reset
+        and reset.isascii()
+        and reset.isdigit()
+    ):
         return max(int(reset) - now, 1.0)
     if response.status_code == 429 or "rate limit" in github_message(response).lower():
         return SECONDARY_WAIT
@@ -276,11 +282,5 @@ def rate_limit_wait(response: requests.Response, now: float) -> float | None:
 
 
 def parse_retry_after(value: str, now: float) -> float | None:
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return when.timestamp() - now
+    """Seconds to wait from a Retry-After header, as the link checker reads it (one parser)."""
+    return retry_after(value, None, now)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from generator.load import Document, Mark, Page, Tree, locate
@@ -48,6 +48,15 @@ def has_path(data: Any, parts: Iterable[str]) -> bool:
             return False
         data = data[part]
     return data not in (None, "", [], {})
+
+
+def shift(start: date, days: int) -> date:
+    """``start`` plus ``days`` (negative: minus), kept within the calendar Python can count
+    (years 1 to 9999): a cadence of 36,500 days from a late as-of date stays a date."""
+    try:
+        return start + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def day(value: Any) -> date | None:

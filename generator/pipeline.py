@@ -22,7 +22,7 @@ from generator.model import Handbook, Policy, build
 from generator.report import nightly as nightly_report
 from generator.schema import Schemas
 from generator.siteconfig import Vetted
-from generator.validate import Validation, anchors, markup, validate
+from generator.validate import Validation, anchors, assets, markup, validate
 
 POLICY = "registry/policy.yaml"
 
@@ -143,6 +143,7 @@ def check_tree(tree: Tree, diags: list[Diagnostic], given: date | None, today: d
     render = siteconfig.renderer(site.config)
     diags += markup.check(tree, schemas, render, validation.valid)
     diags += anchors.check(tree, validation.valid, render)
+    diags += assets.check(tree)
     return Checked(root, tree, schemas, validation, diags, as_of, site)
 
 

@@ -302,6 +302,20 @@ _RULES = [
         "Remove it or write it in Markdown. Pages may use text formatting, lists, tables, code, links, the site's own images and static SVG shapes.",
     ),
     Rule(
+        "asset-refused",
+        E,
+        "validate",
+        "A file in content/assets/ would be published as it is and could run or load something: an HTML page, a script or another active kind of file, an SVG image with a script, an event handler, foreign content or outside links, or a style sheet that imports or loads from another host.",
+        "Publish images (PNG, JPEG, WebP, plain SVG), fonts, PDF and text only; keep style sheets to the site's own files.",
+    ),
+    Rule(
+        "markdown-too-complex",
+        E,
+        "validate",
+        "A page or Markdown field takes more than 5 seconds to render: Markdown's parser slows down badly on long runs of brackets, asterisks or backticks. It is not published.",
+        "Find the long run of [ ] * _ or ` characters; put such text in a code block.",
+    ),
+    Rule(
         "site-config",
         E,
         "validate",

@@ -82,14 +82,35 @@ INPUT_TYPES = frozenset({"checkbox", "radio"})
 # Ids the theme's own script looks up (Material's start with "__"); pymdownx.tabbed's inputs
 # are the one family of such ids that pages legitimately carry.
 _THEME_ID = re.compile(r"^__(?!tabbed_)")
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+# What a browser drops from a URL before reading it (the URL standard): leading and trailing
+# C0 controls and spaces, and tabs and newlines anywhere.
+_URL_JUNK = re.compile(r"[\t\n\r]")
+
+
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def browser_url(value: str) -> str:
+    """``value`` as a browser reads a URL: C0 controls and spaces trimmed, tabs and newlines
+    removed, backslashes read as slashes (as in http(s) URLs)."""
+    return _URL_JUNK.sub("", value).strip(_C0_AND_SPACE).replace("\\", "/")
+
+
+def is_local(url: str) -> bool:
+    """True for a URL within the site: no scheme, not protocol-relative (``//host``)."""
+    url = browser_url(url)
+    return not (_SCHEME.match(url) or url.startswith("//"))
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
     """Per-value rules the tables cannot say (nh3's attribute_filter)."""
     if name == "id" and _THEME_ID.match(value):
         return None  # would shadow an element of the theme (e.g. __config)
-    if tag == "img" and name == "src" and (_SCHEME.match(value) or value.strip().startswith("//")):
+    if name == "title" and ("<" in value or ">" in value):
+        # Material's tooltips (content.tooltips) show a title as HTML: no markup in titles
+        return None
+    if tag == "img" and name == "src" and not is_local(value):
         return None  # images come from the site itself: nothing is loaded from another host
     if tag == "input" and name == "type" and value.strip().lower() not in INPUT_TYPES:
         return None
@@ -162,6 +183,8 @@ class Removed:
             return "inline styles may only set text-align"
         if name == "id":
             return "ids starting with '__' are the theme's own"
+        if name == "title":
+            return "the theme shows a title as HTML in a tooltip, so it may not hold < or >"
         return "the attribute is not one pages may use"
 
 

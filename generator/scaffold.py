@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from generator import output
 from generator.diagnostics import HandbookError
 from generator.load import Document, Tree, discover, load_yaml
 from generator.validate import skeleton, slug
@@ -335,8 +336,9 @@ def vendor_text(ctx: Context, vendor_id: str, name: str, today: date) -> str:
 
 
 def create(root: Path, rel: str, text: str) -> Path:
-    """Write a new file; never overwrite one (the check and the write are one step)."""
-    path = root / rel
+    """Write a new file; never overwrite one (the check and the write are one step), never
+    write through a symbolic link (generator.output.writable)."""
+    path = output.writable(root, rel)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8", newline="\n") as f:

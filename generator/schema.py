@@ -23,7 +23,7 @@ from generator.load import SCHEMA_FILES, Document, files
 # What a value of each shared type should look like, for messages.
 EXPECTED = {
     "id": "an id: lower-case letters, digits and hyphens, e.g. 'acme-chat'",
-    "date": "a date written YYYY-MM-DD, e.g. 2026-03-31",
+    "date": "a date written YYYY-MM-DD in the years 1900-2999, e.g. 2026-03-31",
     "url": "a web address starting with https://",
     "link": "a web address (https://...) or an e-mail link (mailto:...)",
     "email": "an e-mail address, e.g. team@example.com",

@@ -32,7 +32,7 @@ from typing import Any
 
 from generator.build import Layout, Timings, inputs_for, prepare, run_mkdocs
 from generator.diagnostics import Diagnostic, HandbookError
-from generator.load import Document, Tree, discover, load_document, load_page
+from generator.load import Document, Tree, discover, front_matter, load_document, load_page
 from generator.model import Handbook, Tool
 from generator.pipeline import check_tree, staleness
 from generator.render import Site, render_tool
@@ -89,6 +89,7 @@ class Preview:
             if page is not None:
                 pages.append(page)
         docs = [self.files[rel].doc for rel, _ in found.documents]
+        docs += [m for p in pages if (m := front_matter(p)) is not None]
         return Tree(self.root, docs, pages, tuple(found.assets)), diags
 
     def regenerate(self) -> Handbook | None:

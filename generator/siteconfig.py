@@ -24,10 +24,14 @@ and pymdownx's text extensions, Material's emoji), ``extra_css`` (the site's own
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import importlib
+import importlib.resources
 import re
+import signal
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +41,7 @@ from generator import sanitize
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import Document, decode, files, locate, parse_yaml
 from generator.load.construct import PythonName
+from generator.urls import link_problem, url_problem
 
 PATH = "mkdocs.yml"
 RULE = "site-config"
@@ -72,7 +77,13 @@ EXTENSIONS = frozenset(
     | {f"pymdownx.{n}" for n in _PYMDOWNX}
     | {"material.extensions.emoji"}
 )
-PLUGINS = frozenset({"search", "tags", "offline"})
+#: Plugins and the options each may set: search, with its language (the word separator is the
+#: handbook's own). Material's tags plugin prints front-matter tags unescaped and writes files
+#: where its options say; offline changes the URLs the build checks: neither is allowed.
+PLUGINS = {"search": frozenset({"lang"})}
+#: Extension options that name files to read (icons, snippets): the site reads no file outside
+#: what the handbook loaded.
+FILE_OPTIONS = frozenset({"custom_icons", "base_path", "auto_append", "check_paths"})
 #: Scripts the site may run: the handbook's own.
 OUR_SCRIPTS = ("assets/which-tools.js",)
 OUR_STYLES = ("assets/handbook.css",)
@@ -174,7 +185,17 @@ class _Vet:
         if isinstance(value, PythonName):
             return value
         if isinstance(value, Mapping):
-            return {k: self.plain(v, [*where, k], text_safe=text_safe) for k, v in value.items()}
+            out = {}
+            for k, v in value.items():
+                if text_safe and _UNSAFE_TEXT.search(str(k)):
+                    self.refuse(
+                        [*where, k],
+                        f"key {k!r} of {_dotted(where)}: the theme writes it into pages as code",
+                        "write it without < > \" ' ` & and backslashes",
+                    )
+                    continue
+                out[k] = self.plain(v, [*where, k], text_safe=text_safe)
+            return out
         if isinstance(value, list):
             return [self.plain(v, [*where, i], text_safe=text_safe) for i, v in enumerate(value)]
         if text_safe and isinstance(value, str) and _UNSAFE_TEXT.search(value):
@@ -232,18 +253,21 @@ def vet(doc: Document | None) -> Vetted:
             else:
                 check.refuse(where, "copyright should be text", "write it as text")
         elif key == "site_url":
-            if isinstance(value, str) and _URL.match(value):
+            problem = url_problem(value) if isinstance(value, str) else "it is not text"
+            if problem is None and _UNSAFE_TEXT.search(value):
+                problem = "it holds a quote, an angle bracket, a backslash or &"
+            if problem is None:
                 out.config[key] = value
             else:
-                check.refuse(where, f"site_url {value!r} is not an http(s) address", "fix it")
+                check.refuse(
+                    where, f"site_url {value!r} is not an http(s) address: {problem}", "fix it"
+                )
         elif key == "theme":
             out.config[key] = _theme(check, value)
         elif key == "plugins":
-            out.config[key] = _named(check, value, where, PLUGINS, "plugin", "plugins run code")
+            out.config[key] = _plugins(check, value)
         elif key == "markdown_extensions":
-            out.config[key] = _named(
-                check, value, where, EXTENSIONS, "Markdown extension", "extensions run code"
-            )
+            out.config[key] = _extensions(check, value)
         elif key == "extra_css":
             out.config[key] = _files(check, value, where, allowed=None)
         elif key == "extra_javascript":
@@ -287,6 +311,16 @@ def _theme(check: _Vet, value: Any) -> dict[str, Any] | None:
             check.refuse(
                 where, f"theme.name is {item!r}; the handbook uses Material", "name: material"
             )
+        elif key == "language" and not (
+            isinstance(item, str)
+            and _LANGUAGE.match(item)
+            and _material(f"partials/languages/{item}.html")
+        ):
+            check.refuse(
+                where,
+                f"theme.language {item!r} is not a language Material knows",
+                "e.g. language: en",
+            )
         elif key == "font" and item is not False:
             check.refuse(
                 where,
@@ -301,7 +335,39 @@ def _theme(check: _Vet, value: Any) -> dict[str, Any] | None:
             )
         else:
             out[key] = check.plain(item, where, text_safe=True)
+            _icons(check, item, where)
     return out
+
+
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[a-zA-Z]{2,4})?$")
+_ICON = re.compile(r"^[a-z0-9-]+(?:/[a-z0-9-]+)+$")
+
+
+def _material(rel: str) -> bool:
+    """Whether Material's templates folder holds ``rel`` (a language, an icon)."""
+    try:
+        return (importlib.resources.files("material") / "templates" / rel).is_file()
+    except (ModuleNotFoundError, OSError):
+        return False
+
+
+def _icons(check: _Vet, value: Any, where: list[str | int]) -> None:
+    """Every icon name under ``value`` (an ``icon`` key, a toggle's ``icon``) names an icon
+    Material ships: a typo would stop the theme while it renders."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if k == "icon" or where[-1:] == ["icon"]:
+                if isinstance(v, str) and not (_ICON.match(v) and _material(f".icons/{v}.svg")):
+                    check.refuse(
+                        [*where, k], f"icon {v!r} is not one Material ships", "e.g. material/alert"
+                    )
+                elif isinstance(v, Mapping):
+                    _icons(check, v, [*where, k])
+            else:
+                _icons(check, v, [*where, k])
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _icons(check, v, [*where, i])
 
 
 def _named(
@@ -335,6 +401,117 @@ def _named(
         else:
             out.append({name: check.plain(options, [*where, i, name], text_safe=False)})
     return out
+
+
+def _plugins(check: _Vet, value: Any) -> list[Any] | None:
+    where: list[str | int] = ["plugins"]
+    if not isinstance(value, list):
+        check.refuse(where, "plugins should be a list", "write one plugin per line: - search")
+        return None
+    out: list[Any] = []
+    for i, entry in enumerate(value):
+        name, options = _entry(entry)
+        if name not in PLUGINS:
+            check.refuse(
+                [*where, i],
+                f"plugin {name!r} is not allowed: plugins run code during the build",
+                "allowed: " + ", ".join(sorted(PLUGINS)),
+            )
+            continue
+        kept: dict[str, Any] = {}
+        for key, option in (options or {}).items():
+            if key not in PLUGINS[name]:
+                check.refuse(
+                    [*where, i, name, key],
+                    f"option {key!r} of plugin {name!r} is not allowed",
+                    "allowed: " + ", ".join(sorted(PLUGINS[name])),
+                )
+            else:
+                kept[key] = check.plain(option, [*where, i, name, key], text_safe=True)
+        out.append({name: kept} if kept else name)
+    return out
+
+
+def _entry(entry: Any) -> tuple[str | None, Mapping[str, Any] | None]:
+    """(name, options) of a plugins or markdown_extensions entry (``name`` or ``name: {...}``)."""
+    if isinstance(entry, str):
+        return entry, None
+    if isinstance(entry, Mapping) and len(entry) == 1:
+        name, options = next(iter(entry.items()))
+        if isinstance(name, str) and (options is None or isinstance(options, Mapping)):
+            return name, options
+    return None, None
+
+
+_PATHY = re.compile(r"^(?:/|~|[a-zA-Z]:[\\/])|(?:^|[\\/])\.\.(?:[\\/]|$)")
+
+
+def _extensions(check: _Vet, value: Any) -> list[Any] | None:
+    """The allowed extensions, each with options that are plain data naming no file, and that
+    Python-Markdown accepts (tried here, so a typo is a finding, not a crash of the build)."""
+    where: list[str | int] = ["markdown_extensions"]
+    kept = _named(check, value, where, EXTENSIONS, "Markdown extension", "extensions run code")
+    if kept is None:
+        return None
+    out = []
+    for entry in kept:
+        name, options = _entry(entry)
+        at = [*where, _index_of(value, name)]
+        given = options or {}
+        bad = [k for k in given if k in FILE_OPTIONS or _names_a_file(given[k])]
+        for key in bad:
+            check.refuse(
+                [*at, name or "", key],
+                f"option {key!r} of {name!r} names files to read; the site reads none but its own",
+                "remove the option",
+            )
+        if bad:
+            continue
+        problem = _tried([entry, "pymdownx.superfences"])
+        if problem is not None:
+            check.refuse(
+                at,
+                f"Markdown extension {name!r} does not accept its options: {problem}",
+                "fix or remove the options",
+            )
+            continue
+        out.append(entry)
+    problem = _tried(out) if out else None
+    if problem is not None:  # each works alone, not all together
+        check.refuse(where, f"the Markdown extensions do not work together: {problem}", "fix them")
+        return None
+    return out
+
+
+def _index_of(value: list[Any], name: str | None) -> int:
+    for i, entry in enumerate(value):
+        if _entry(entry)[0] == name:
+            return i
+    return 0
+
+
+def _names_a_file(option: Any) -> bool:
+    if isinstance(option, str):
+        return bool(_PATHY.search(option))
+    if isinstance(option, list):
+        return any(_names_a_file(o) for o in option)
+    if isinstance(option, Mapping):
+        return any(k in FILE_OPTIONS or _names_a_file(v) for k, v in option.items())
+    return False
+
+
+def _tried(entries: list[Any]) -> str | None:
+    """Why Python-Markdown refuses these extensions and options, or None."""
+    try:
+        sample = (
+            "# Title\n\nText with `code`, *a* [b](c) :smile:.\n\n```python\nx = 1\n```\n\n"
+            "    indented = 2\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n!!! note\n\n    Note.\n"
+        )
+        renderer({"markdown_extensions": entries})(sample)
+    except Exception as exc:  # any refusal of the options is the user's to fix
+        text = str(exc).strip().splitlines()
+        return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+    return None
 
 
 def _files(
@@ -372,8 +549,33 @@ def _extra(check: _Vet, value: Any) -> dict[str, Any] | None:
         if key not in _EXTRA:
             why = "it loads from another host" if key in ("analytics", "consent") else "unknown"
             check.refuse(where, f"extra.{key} is not allowed ({why})", "allowed: social, generator")
+        elif key == "social":
+            out[key] = _social(check, item)
         else:
             out[key] = check.plain(item, where, text_safe=True)
+    return out
+
+
+def _social(check: _Vet, value: Any) -> list[Any] | None:
+    """extra.social: links with an icon (and a name), each to an http(s) or mailto address."""
+    where: list[str | int] = ["extra", "social"]
+    if not isinstance(value, list):
+        check.refuse(where, "extra.social should be a list of links", "see Material's docs")
+        return None
+    out = []
+    for i, entry in enumerate(value):
+        at = [*where, i]
+        link = entry.get("link") if isinstance(entry, Mapping) else None
+        problem = link_problem(link) if isinstance(link, str) else "it has no link"
+        if problem is None and _UNSAFE_TEXT.search(link or ""):
+            problem = "it holds a quote, an angle bracket, a backslash or &"
+        if problem is not None:
+            check.refuse(
+                at, f"extra.social[{i}] is not a web or mail link: {problem}", "fix the link"
+            )
+            continue
+        out.append(check.plain(entry, at, text_safe=True))
+        _icons(check, {"icon": entry.get("icon")} if entry.get("icon") else {}, at)
     return out
 
 
@@ -465,10 +667,42 @@ def _resolved(value: Any) -> Any:
     return value
 
 
+#: Seconds one page or field may take to render before validation gives up on it: Markdown's
+#: parsers slow down badly on some inputs (20,000 '[' take minutes).
+RENDER_SECONDS = 5.0
+
+
+class TooSlow(Exception):
+    """Rendering took longer than :data:`RENDER_SECONDS`."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`TooSlow` in the block after ``seconds`` (a real-time timer; only on the
+    main thread, where signals arrive: elsewhere, no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expired(signum: int, frame: object) -> None:
+        raise TooSlow
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def renderer(config: Mapping[str, Any]) -> Callable[[str], str]:
     """Markdown -> HTML with the site's extensions (from the vetted ``config``) and heading ids,
     as MkDocs renders a page (without MkDocs' own link rewriting). The converter is made on
-    first use and reused."""
+    first use and reused. Raises :class:`TooSlow` when one text takes longer than
+    :data:`RENDER_SECONDS` (the converter is then made afresh for the next)."""
     import markdown
 
     made: list[markdown.Markdown] = []
@@ -486,6 +720,11 @@ def renderer(config: Mapping[str, Any]) -> Callable[[str], str]:
             made.append(markdown.Markdown(extensions=names, extension_configs=options))
         md = made[0]
         md.reset()
-        return str(md.convert(text))
+        try:
+            with time_limit(RENDER_SECONDS):
+                return str(md.convert(text))
+        except TooSlow:
+            made.clear()  # interrupted midway: its state cannot be trusted
+            raise
 
     return render

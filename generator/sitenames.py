@@ -14,6 +14,10 @@ navigation (:data:`FIXED_PAGES`).
 
 from __future__ import annotations
 
+import functools
+import importlib.resources
+from typing import Any
+
 HOME = "index"
 PROPOSE = "propose"
 REPORT_INACCURACY = "report-inaccuracy"
@@ -102,5 +106,34 @@ def taken(kind: str, name: str) -> str | None:
             else None
         )
     if kind == "asset":
-        return f"the handbook's own {ASSETS}/{name}" if name in OWN_ASSETS else None
+        if name in OWN_ASSETS:
+            return f"the handbook's own {ASSETS}/{name}"
+        if name.split("/", 1)[0] in THEME_ASSET_FOLDERS or name in theme_assets():
+            return f"the theme's {ASSETS}/{name.split('/', 1)[0]}/ (its scripts, styles and icons)"
+        return None
     raise ValueError(kind)
+
+
+#: Material's folders under assets/: its script bundles, style sheets and the search worker
+#: live there under names that change with each release, so a team's file may take none.
+THEME_ASSET_FOLDERS = frozenset({"javascripts", "stylesheets"})
+
+
+@functools.lru_cache(maxsize=1)
+def theme_assets() -> frozenset[str]:
+    """Every file Material itself writes under assets/ (``images/favicon.png``...)."""
+    try:
+        base = importlib.resources.files("material") / "templates" / "assets"
+    except ModuleNotFoundError:  # pragma: no cover - Material is a dependency
+        return frozenset()
+    found: set[str] = set()
+
+    def walk(node: Any, prefix: str) -> None:
+        for child in node.iterdir():
+            if child.is_dir():
+                walk(child, f"{prefix}{child.name}/")
+            else:
+                found.add(prefix + child.name)
+
+    walk(base, "")
+    return frozenset(found)

@@ -72,7 +72,7 @@ def host_problem(host: str) -> str | None:
     if (
         len(name) <= MAX_HOST
         and _PLAIN_HOST.fullmatch(host)
-        and not name.rpartition(".")[2].isdigit()
+        and not (name.rpartition(".")[2].isascii() and name.rpartition(".")[2].isdigit())
         and "xn--" not in name.lower()
     ):
         return None  # the common case

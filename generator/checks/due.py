@@ -12,10 +12,10 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from generator.diagnostics import Severity, plural
-from generator.model import RELYING, Certification, Handbook, Policy, Tool, Vendor
+from generator.model import RELYING, Certification, Handbook, Policy, Tool, Vendor, shift
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +81,8 @@ def add_months(start: date, months: int) -> date:
     """``start`` plus ``months`` calendar months, the day clamped to the month's last day."""
     index = start.month - 1 + months
     year, month = start.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        return date.max
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
@@ -128,7 +130,7 @@ def last_review(tool: Tool, review: Review) -> tuple[date, int] | None:
 def next_review(tool: Tool, review: Review, policy: Policy) -> date:
     """One cadence after the last ``review``, or after ``status.since`` when none is recorded."""
     last = last_review(tool, review)
-    return (last[0] if last else tool.since) + timedelta(days=policy.cadence_days[review.key])
+    return shift(last[0] if last else tool.since, policy.cadence_days[review.key])
 
 
 def review_due(tool: Tool, review: Review, policy: Policy) -> date | None:
@@ -160,14 +162,14 @@ def stage_due(tool: Tool, policy: Policy) -> date | None:
     limit = policy.max_days_in_status.get(tool.status)
     if limit is None:
         return None
-    return tool.since + timedelta(days=limit)
+    return shift(tool.since, limit)
 
 
 def offboarding_due(tool: Tool, policy: Policy) -> date | None:
     """``status.since`` plus ``offboarding_deadline_days`` for a deprecated tool, else None."""
     if tool.status != "deprecated":
         return None
-    return tool.since + timedelta(days=policy.offboarding_deadline_days)
+    return shift(tool.since, policy.offboarding_deadline_days)
 
 
 # -- how due --------------------------------------------------------------------------------------
@@ -177,7 +179,7 @@ def timing(due: date, today: date, window: int) -> Severity | None:
     """The severity of something due on ``due``: None (not yet), warning (window), error (late)."""
     if today > due:
         return Severity.ERROR
-    if today >= due - timedelta(days=window):
+    if today >= shift(due, -window):
         return Severity.WARNING
     return None
 

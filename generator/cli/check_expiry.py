@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from generator import pipeline
 from generator.cli.common import add_common, command, emit, say, say_as_of, today
 from generator.diagnostics import Severity, exit_code
+from generator.report import choose, json_format, nightly
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,5 +28,9 @@ def run(args: argparse.Namespace) -> int:
             "their valid parts go; every other entry was checked in full"
         )
     found += pipeline.staleness(checked)
-    emit(found, args.format)
+    if choose(args.format, os.environ) == "json":  # the check date travels with the findings
+        meta = nightly.meta(checked.today, checked.as_of.why)
+        sys.stdout.write(json_format.render(found, meta=meta))
+    else:
+        emit(found, args.format)
     return exit_code(found, strict=args.strict)

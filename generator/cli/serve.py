@@ -21,6 +21,6 @@ def run(args: argparse.Namespace) -> int:
     from generator import serve  # imports MkDocs: only for the commands that need it
 
     host, _, port = args.dev_addr.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
         raise HandbookError(f"--dev-addr {args.dev_addr!r} is not HOST:PORT", "e.g. 127.0.0.1:8000")
     return serve.serve(args.root, host, int(port), given=args.as_of, clock=today)

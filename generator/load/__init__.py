@@ -24,6 +24,7 @@ from __future__ import annotations
 import fnmatch
 import gc
 import os
+import re
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ __all__ = [
     "Tree",
     "decode",
     "discover",
+    "front_matter",
     "kind_of",
     "load_document",
     "load_page",
@@ -118,6 +120,7 @@ SCHEMA_FILES = {
     "policy": "policy.schema.json",
     "phase": "phase.schema.json",
     "guidance": "guidance.schema.json",
+    "page": "page.schema.json",  # a hand-written page's front matter
 }
 PAGES = "content/pages"
 ASSETS = "content/assets"
@@ -126,11 +129,18 @@ PARALLEL_FROM = 400  # files; below this a second process costs more than it sav
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """A hand-written Markdown page from content/pages/."""
+    """A hand-written Markdown page from content/pages/: its whole text, and where its Markdown
+    starts after the YAML front matter (``---`` ... ``---``), which loads as a Document of kind
+    ``page`` (see :func:`front_matter`)."""
 
     path: str
     name: str
     text: str
+    body_start: int = 0  # offset of the Markdown after the front matter
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,15 +241,37 @@ def _load_one(args: tuple[Path, str, str]) -> tuple[Document, list[Diagnostic]]:
     return load_document(*args)
 
 
+# MkDocs' own rule for front matter (mkdocs.utils.meta): a first line of ---, YAML, then a line
+# of --- or ... . The handbook reads it first, with its own loader and a schema, so MkDocs only
+# ever reads front matter that passed.
+_FRONT_MATTER = re.compile(r"\A(-{3}[ \t]*\n(?:.*?\n)?)(?:\.{3}|-{3})[ \t]*(?:\n|\Z)", re.S)
+
+
+def front_matter(page: Page) -> Document | None:
+    """The page's front matter as a Document of kind ``page`` (its text is the file's first
+    lines, so positions are the file's), or None when it has none."""
+    m = _FRONT_MATTER.match(page.text)
+    if m is None:
+        return None
+    data, _ = parse_yaml(m.group(1), page.path, marks=False)
+    return Document(page.path, "page", data if data is not None else {}, m.group(1))
+
+
 def load_page(root: Path, rel: str) -> tuple[Page | None, list[Diagnostic]]:
-    """A hand-written page from content/pages/ (UTF-8 Markdown)."""
+    """A hand-written page from content/pages/ (UTF-8 Markdown, optional front matter), and
+    what stops it from being read, including problems in its front matter's YAML."""
     raw, problems = files.read(root, rel)
     if raw is None:
         return None, problems
     text, problems = decode(raw, rel)
     if text is None:
         return None, problems
-    return Page(rel, rel.rsplit("/", 1)[-1].removesuffix(".md"), text), []
+    name = rel.rsplit("/", 1)[-1].removesuffix(".md")
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return Page(rel, name, text), []
+    _, problems = parse_yaml(m.group(1), rel, marks=False)
+    return Page(rel, name, text, m.end()), problems
 
 
 def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagnostic]]:
@@ -274,4 +306,6 @@ def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagno
         diags += problems
         if page is not None:
             pages.append(page)
+            if not problems and (meta := front_matter(page)) is not None:
+                documents.append(meta)
     return Tree(root, documents, pages, tuple(found.assets)), diags

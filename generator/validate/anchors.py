@@ -93,7 +93,10 @@ def _written(
     from their text (Markdown numbers those apart)."""
     if not isinstance(text, str) or ("id" not in text and "#" not in text):
         return
-    html = sanitize.clean(render(text))  # the ids the published page keeps
+    try:
+        html = sanitize.clean(render(text))  # the ids the published page keeps
+    except siteconfig.TooSlow:
+        return  # reported by generator.validate.markup
     auto = {a.ident for a in _heading_ids(html)}
     for ident in sorted(scan_html(html).ids - auto):
         yield Anchor(ident, f"{dotted(list(where))} (an id it writes)", doc, where, written=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from generator import sanitize
+from generator import sanitize, siteconfig
 from generator.diagnostics import Diagnostic
 from generator.load import Document, Tree
 from generator.rules import RULES
@@ -24,21 +24,44 @@ def check(
 ) -> list[Diagnostic]:
     """``html-removed`` for every construct the site would remove from the handbook's Markdown
     (valid documents only: an invalid one is reported by its schema errors first)."""
-    html_of = render
     found: list[Diagnostic] = []
-
     for page in tree.pages:
-        for r, offset in sanitize.locate(page.text, sanitize.removed(html_of(page.text))):
-            found.append(_warning(r, page.path, page.text, offset))
+        try:
+            html = render(page.body)
+        except siteconfig.TooSlow:
+            found.append(_too_slow(page.path, 1, 1))
+            continue
+        for r, offset in sanitize.locate(page.body, sanitize.removed(html)):
+            at = offset + page.body_start if offset >= 0 else -1
+            found.append(_warning(r, page.path, page.text, at))
     for doc in tree.documents:
         if doc.path not in valid:
             continue
         for pattern in schemas.markdown_paths(doc.kind):
             for where, text in _values(doc.data, pattern, []):
-                lost = sanitize.removed(html_of(text))
+                try:
+                    lost = sanitize.removed(render(text))
+                except siteconfig.TooSlow:
+                    found.append(_too_slow(doc.path, *doc.locate(where), dotted(where)))
+                    continue
                 if lost:
                     found += _field_warnings(doc, where, text, lost)
     return found
+
+
+def _too_slow(path: str, line: int, column: int, field: str | None = None) -> Diagnostic:
+    rule = RULES["markdown-too-complex"]
+    what = f"{field} takes" if field else "the page takes"
+    return Diagnostic(
+        rule.id,
+        rule.severity,
+        f"{what} more than {siteconfig.RENDER_SECONDS:g} s to render as Markdown, so it is not "
+        "published",
+        path,
+        line,
+        column,
+        hint="look for long runs of [ ] * _ or ` characters, and write them in a code block",
+    )
 
 
 def _values(

@@ -13,7 +13,7 @@ def patterns(check: Checker, doc: Document) -> None:
     for i, pattern in enumerate(links.get("exclude", [])):
         try:
             re.compile(pattern)
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:  # a{99999999999} overflows
             check.emit(
                 "regex-invalid",
                 doc,

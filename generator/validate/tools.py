@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from generator.load import Document
-from generator.model import IN_USE, has_path
+from generator.model import IN_USE, has_path, shift
 from generator.validate.checker import Checker, as_date
 from generator.validate.credentials import secrets
 from generator.validate.identity import rule_reference, vendor_reference
@@ -87,7 +86,7 @@ def _dates(check: Checker, doc: Document, ev: dict[str, Any]) -> None:
                 ["evidence", "pilot", "end"],
                 f"the pilot runs {days} days ({pilot['start']} to {pilot['end']}); "
                 f"the policy asks for at least {minimum}",
-                f"set the end on or after {as_date(pilot['start']) + timedelta(days=minimum)}",  # type: ignore[operator]
+                f"set the end on or after {shift(as_date(pilot['start']), minimum)}",  # type: ignore[arg-type]
             )
     bench = ev.get("benchmark")
     lo, hi = policy.benchmark_min, policy.benchmark_max
@@ -205,19 +204,12 @@ def _exceptions(check: Checker, doc: Document, data: dict[str, Any]) -> None:
                 "add 'approver:' with the person who accepted the risk",
             )
         until = as_date(exc["until"])
-        if until and until > _plus(check.today, longest):
+        if until and until > shift(check.today, longest):
             check.emit(
                 "exception-invalid",
                 doc,
                 [*where, "until"],
                 f"the exception for {exc['rule']!r} runs until {exc['until']}, "
                 f"more than {longest} days from {check.today}",
-                f"set 'until' on or before {_plus(check.today, longest)}",
+                f"set 'until' on or before {shift(check.today, longest)}",
             )
-
-
-def _plus(day: date, days: int) -> date:
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:  # --as-of 9999-12-31
-        return date.max

@@ -377,6 +377,32 @@ def test_failed_head_is_asked_again_with_get(hosts: Callable[[], Host], failure:
     assert [s.method for s in h.seen] == ["HEAD", "GET"]
 
 
+def hang(h: Handler) -> None:
+    """Keep the connection open without answering, past the test's deadline."""
+    time.sleep(1.5)
+
+
+def test_a_head_that_hangs_is_asked_again_with_get(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/x"] = head_fails(hang)
+    assert run([h.url("/x")]) == []
+    assert [s.method for s in h.seen] == ["HEAD", "GET"]
+
+
+def test_a_200_with_a_garbled_retry_after_is_fine(hosts: Callable[[], Host]) -> None:
+    h = hosts()
+    h.routes["/x"] = page(200, Retry_After="\u00b2")
+    h.routes["/y"] = page(429, Retry_After="\u00b2")
+    diags = run(
+        [h.url("/x"), h.url("/y")],
+        Settings(
+            timeout=1.0, backoff=0.05, retry_after_max=5.0, rate_limit_retries=1, allow_private=True
+        ),
+    )
+    assert [(d.rule, d.line) for d in diags] == [("link-rate-limited", 2)]
+    assert "internal" not in diags[0].message
+
+
 def test_failed_head_and_get_is_broken_by_the_get(hosts: Callable[[], Host]) -> None:
     h = hosts()
     h.routes["/501"] = page(501)

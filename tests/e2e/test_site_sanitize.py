@@ -77,7 +77,7 @@ def plant(root: Path) -> None:
     (root / "content/pages/vectors.md").write_text(page, encoding="utf-8")
     front = (
         "---\ntitle: 'Front </title><script>" + RUN + "</script>'\n"
-        'description: \'x" onmouseover="' + RUN + "'\ntemplate: main.html\n---\n\nBody.\n"
+        'description: \'x" onmouseover="' + RUN + "'\n---\n\nBody.\n"
     )
     (root / "content/pages/front.md").write_text(front, encoding="utf-8")
     phase = root / "content/procedure/1-assess.yaml"

@@ -215,7 +215,8 @@ def test_a_date_failing_format_and_pattern_is_reported_once(schemas: Schemas) ->
         (
             "11:10",
             "schema",
-            "status.since is '2026-3-2', which is not a date written YYYY-MM-DD, e.g. 2026-03-31",
+            "status.since is '2026-3-2', which is not a date written YYYY-MM-DD in the years "
+            "1900-2999, e.g. 2026-03-31",
             "check that the date exists (years 1900-2999), and write YYYY-MM-DD",
         )
     ]

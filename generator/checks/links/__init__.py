@@ -78,7 +78,7 @@ class Options:
 def _pattern(text: str) -> re.Pattern[str]:
     try:
         return re.compile(text)
-    except re.error as exc:
+    except (re.error, OverflowError, RecursionError) as exc:
         raise HandbookError(
             f"links.exclude pattern {text!r} in the policy is not a regular expression: {exc}",
             "fix the pattern in registry/policy.yaml (Python syntax; escape dots as '\\.')",

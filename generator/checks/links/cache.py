@@ -36,7 +36,7 @@ class Cache:
     @classmethod
     def load(cls, path: Path | None, *, now: float, max_age_hours: float) -> Cache:
         cache = cls(path, now=now, max_age_hours=max_age_hours)
-        if path is None or cache.max_age <= 0:
+        if path is None or cache.max_age <= 0 or _linked(path):
             return cache
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
@@ -65,7 +65,9 @@ class Cache:
             self.changed = True
 
     def save(self) -> None:
-        if self.path is None or not self.changed or self.max_age <= 0:
+        """Write the cache (atomically); not when its folder or file is a symbolic link, which
+        would put the file elsewhere: the cache is a convenience, so it is skipped."""
+        if self.path is None or not self.changed or self.max_age <= 0 or _linked(self.path):
             return
         doc: dict[str, Any] = {
             "version": VERSION,
@@ -84,6 +86,11 @@ class Cache:
             with contextlib.suppress(OSError):
                 Path(tmp).unlink()
             raise
+
+
+def _linked(path: Path) -> bool:
+    """Whether the cache file or its folder is a symbolic link."""
+    return path.is_symlink() or path.parent.is_symlink()
 
 
 def _entry(raw: object) -> Entry | None:

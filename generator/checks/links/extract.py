@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from generator import sanitize, siteconfig
 from generator.load import MarkedDict, MarkedList
 
 # -- positions ------------------------------------------------------------------------------
@@ -80,11 +81,17 @@ def urls_in_text(text: str) -> Iterator[tuple[int, str]]:
 
 def markdown_urls(text: str, render: Render) -> list[str]:
     """The URLs Markdown ``text`` links to, in order: what ``render`` (the site's Markdown)
-    makes links and images of, read by the same HTML parser as the built site. A URL in code,
-    in an HTML comment, or in text that does not render as a link is not a link."""
+    makes links and images of, once cleaned as every published page is (generator.sanitize),
+    read by the same HTML parser as the built site. A URL in code, in an HTML comment, in text
+    that does not render as a link, or removed by the cleaning, is not a link. A text that is
+    too slow to render has none (validate reports it)."""
+    try:
+        html = sanitize.clean(render(text))
+    except siteconfig.TooSlow:
+        return []
     return [
         link.url
-        for link in scan_html(render(text)).links
+        for link in scan_html(html).links
         if link.tag in ("a", "img", "area") and not link.generated
     ]
 

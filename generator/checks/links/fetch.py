@@ -77,22 +77,30 @@ def host_key(url: str) -> str:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-def retry_after(value: str | None, server_date: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+def retry_after(
+    value: str | None, server_date: str | None, now: float | None = None
+) -> float | None:
+    """Seconds to wait from a Retry-After header (RFC 9110 10.2.3): delta-seconds (ASCII
+    digits) or an HTTP date, counted from the server's Date header when it sent one, else
+    from ``now`` (seconds since the epoch; default the clock). None when it is neither."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return float(value)
     try:
         then = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    now = time.time()
+    if now is None:
+        now = time.time()
     if server_date:
-        with contextlib.suppress(TypeError, ValueError):
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
             now = email.utils.parsedate_to_datetime(server_date).timestamp()
-    return max(0.0, then.timestamp() - now)
+    try:
+        return max(0.0, then.timestamp() - now)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def _target(url: str) -> str:

@@ -33,7 +33,7 @@ from generator.checks.links.pace import HostPace
 
 Progress = Callable[[int, int], None]
 _RETRYABLE = {"timeout", "reset", "refused", "protocol"}
-_HEAD_BROKEN = {"reset", "protocol"}  # the server dropped or garbled the answer to a HEAD
+_HEAD_BROKEN = {"reset", "protocol", "timeout"}  # a HEAD the server dropped, garbled or let hang
 _REDIRECTS = {301, 302, 303, 307, 308}
 PERMANENT = {301, 308}
 

@@ -40,13 +40,23 @@ def _needles(url: str) -> list[str]:
     return [n for n in (f"{stem}.md", f"{stem}/", stem) if n and n != "/"]
 
 
+#: Where a link target is written: a Markdown link, a reference definition, an HTML attribute.
+_CONTEXTS = ("](", "]: ", "](<", 'href="', "href='", 'src="', "src='")
+
+
 def _find(texts: Iterable[tuple[str, str]], needles: list[str]) -> tuple[str, int, int] | None:
-    for path, text in texts:
-        for needle in needles:
-            at = text.find(needle)
-            if at >= 0:
-                line = text.count("\n", 0, at) + 1
-                return path, line, at - (text.rfind("\n", 0, at) + 1) + 1
+    """The first place a needle is written as a link target (``](needle``, ``href="needle``...),
+    else the first place it is written at all; (path, line, column of the needle)."""
+    texts = list(texts)
+    for contexts in (_CONTEXTS, ("",)):
+        for path, text in texts:
+            for needle in needles:
+                for context in contexts:
+                    at = text.find(context + needle)
+                    if at >= 0:
+                        at += len(context)
+                        line = text.count("\n", 0, at) + 1
+                        return path, line, at - (text.rfind("\n", 0, at) + 1) + 1
     return None
 
 
