@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import http.client
+import ipaddress
 import socket
 import ssl
 import threading
@@ -73,8 +74,25 @@ class Expired(Exception):
 
 
 def host_key(url: str) -> str:
+    """The server a URL reaches, for pacing and the per-host limit: scheme, host and port,
+    with the spellings of one address made one (``[::ffff:127.0.0.1]`` and ``127.0.0.1``, an
+    explicit default port, a trailing dot, case). Two names for one server stay two."""
     parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        pass
+    else:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        host = address.compressed
+    try:
+        port = parts.port or (443 if scheme == "https" else 80)
+    except ValueError:
+        port = 0
+    return f"{scheme}://{host}:{port}"
 
 
 def retry_after(
