@@ -7,6 +7,7 @@ name cannot mention people, embed images or inject HTML into the pull-request co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -94,7 +95,10 @@ class Changes:
 
 
 def _clean(value: object) -> Value:
-    """Values as JSON-safe scalars or lists of text (the data has not been validated)."""
+    """Values as JSON-safe scalars or lists of text (the data has not been validated): YAML's
+    ``.nan`` and ``.inf`` become text, since JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, list):

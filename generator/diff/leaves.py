@@ -61,12 +61,12 @@ def _number(value: Any) -> bool:
 
 
 def same(a: Any, b: Any) -> bool:
-    """Equal all the way down, and of the same type except numbers: ``24`` is ``24.0``, but
-    ``1`` is not ``true`` and ``"1"`` is not ``1``."""
+    """Equal all the way down, and of the same type except numbers: ``24`` is ``24.0`` (and
+    ``.nan`` is ``.nan``), but ``1`` is not ``true`` and ``"1"`` is not ``1``."""
     if _empty(a) and _empty(b):
         return True
     if _number(a) and _number(b):
-        return bool(a == b)
+        return bool(a == b) or (a != a and b != b)  # NaN is not equal to itself
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):

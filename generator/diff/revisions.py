@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Severity
 from generator.history import SYMLINK_MODE, Repo
 from generator.load import MAX_BYTES, decode, discover, files, kind_of, parse_yaml
 
@@ -37,9 +37,26 @@ def _parse(label: str, rev: str | None, raw: Mapping[str, bytes]) -> Snapshot:
         data = None
         if text is not None:
             data, found = parse_yaml(text, path)
+        if data is not None and not isinstance(data, dict):
+            found = [*found, not_a_mapping(path, data)]
         docs[path] = data if isinstance(data, dict) else None
         problems += found
     return Snapshot(label, rev, docs, tuple(problems))
+
+
+def not_a_mapping(path: str, data: object) -> Diagnostic:
+    """A file whose top level is a list or a single value: it cannot be compared key by key, so
+    it is reported as unreadable rather than silently left out."""
+    what = "a list" if isinstance(data, list) else "a single value"
+    return Diagnostic(
+        "schema",
+        Severity.ERROR,
+        f"(top level) should be a mapping (key: value lines), not {what}",
+        path,
+        1,
+        1,
+        hint="start from an example in the same folder",
+    )
 
 
 def _parse_all(

@@ -1012,6 +1012,125 @@ def test_any_value_deleted_is_reported_with_its_old_value(file: str, where: Wher
         assert _reported(d, file, value), [c.text() for c in d.changes]
 
 
+# -- any shape anywhere: the diff reads data nobody has validated yet ------------------------------
+
+Shape = tuple[str, Any]
+#: What each value (and each container, the whole file included) is replaced by in turn; the list
+#: and the mapping carry an id, a date and a key written like a list item, so matching by
+#: identity, date comparisons and item-looking paths all meet them.
+SHAPES: list[Shape] = [
+    ("scalar", "2027-01-01"),
+    ("list", ["x", {"id": "x", "date": "2027-01-01"}, None]),
+    ("mapping", {"id": "x", "[x]": ["x"], "date": {"x": None}}),
+    ("null", None),
+]
+
+
+def nodes(data: Any, where: Where = ()) -> Iterator[Where]:
+    """Every value's path, containers and the whole document (``()``) included; of a list,
+    the first two items stand for the rest."""
+    yield where
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from nodes(value, (*where, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data[:2]):
+            yield from nodes(value, (*where, i))
+
+
+def replaced(data: Any, where: Where, value: Any) -> Any:
+    """A copy of ``data`` with the value at ``where`` replaced."""
+    if not where:
+        return copy.deepcopy(value)
+    out = copy.deepcopy(data)
+    target = out
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = copy.deepcopy(value)
+    return out
+
+
+def shaped(files: dict[str, Any]) -> list[Any]:
+    return [
+        pytest.param(file, side, shape, id=f"{file}:{side}:{shape[0]}")
+        for file in files
+        for side in ("base", "head")
+        for shape in SHAPES
+    ]
+
+
+@pytest.mark.parametrize(("file", "side", "shape"), shaped(base_docs()))
+def test_any_value_of_any_shape_is_compared_without_an_internal_error(
+    file: str, side: str, shape: Shape
+) -> None:
+    """Each value in turn a scalar, a list, a mapping or null, at one revision: the comparison
+    and every renderer finish (an exception here is `handbook diff`'s exit 3)."""
+    docs = base_docs()
+    for where in nodes(docs[file]):
+        other = {**docs, file: replaced(docs[file], where, shape[1])}
+        old, new = (other, docs) if side == "base" else (docs, other)
+        d = compare(Snapshot("a", "1" * 40, old), Snapshot("b", None, new))
+        for renderer in render.RENDERERS.values():
+            renderer(d)
+        json.loads(render.render_json(d))  # strict JSON: no NaN, no Infinity
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        (
+            "registry/policy.yaml",
+            "requirements:\n  sandbox:",
+            "requirements:\n  - a\nx:\n  sandbox:",
+        ),
+        (
+            "registry/tools/acme-chat.yaml",
+            "evidence:\n  privacy_audit:",
+            "evidence:\n  - a\nx:\n  privacy_audit:",
+        ),
+    ],
+    ids=["policy requirements a list", "tool evidence a list"],
+)
+def test_a_list_where_a_mapping_belongs_is_compared_at_either_revision(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], file: str, old: str, new: str
+) -> None:
+    """The review's two crashes: `diff HEAD` with the working tree's policy ``requirements:`` a
+    list, and with the base commit's tool ``evidence:`` a list."""
+    repo.edit(file, old, new)
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    assert f"  {file}\n" in out and "x." in out
+    repo.commit("Break the file", "2026-10-20")
+    repo.git("checkout", "HEAD~1", "--", ".")
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    assert f"  {file}\n" in out and "x." in out
+
+
+def test_a_file_that_is_not_a_mapping_is_a_problem_not_silence(repo: GitRepo) -> None:
+    (repo.root / CODE).write_text("- a\n- b\n", encoding="utf-8")
+    (repo.root / "registry/tools/one.yaml").write_text("just text\n", encoding="utf-8")
+    result = diff.diff(repo.root, "HEAD")
+    assert [(p.path, p.message) for p in result.problems] == [
+        (CODE, "(top level) should be a mapping (key: value lines), not a list"),
+        (
+            "registry/tools/one.yaml",
+            "(top level) should be a mapping (key: value lines), not a single value",
+        ),
+    ]
+    assert result.changes == ()
+
+
+def test_nan_and_infinity_stay_valid_json() -> None:
+    old = {"registry/tools/a.yaml": tool("a", "A", license={"seats": float("nan")})}
+    new = {"registry/tools/a.yaml": tool("a", "A", license={"seats": float("inf")})}
+    assert compare(Snapshot("a", None, old), Snapshot("b", None, old)).changes == ()
+    d = compare(Snapshot("a", None, old), Snapshot("b", None, new))
+    assert [c["values"] for c in json.loads(render.render_json(d))["changes"]] == [
+        {"key": "license.seats", "old": "nan", "new": "inf"}
+    ]
+
+
 def test_look_alike_values_are_shown_by_code_point() -> None:
     """A reviewer must see that 'publ\\u0456c' (a Cyrillic i) is not 'public', in text and in
     the comment; the JSON keeps the values as they are, for programs."""
