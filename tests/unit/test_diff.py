@@ -42,7 +42,7 @@ def repo(handbook_tree: MakeTree) -> GitRepo:
 def pilot_then_approval(g: GitRepo) -> tuple[str, str]:
     """The realistic change: acme-chat leaves its pilot for approval, widens its data classes
     (personal data, now that the privacy audit allows it), and the vendor's SOC 2 report is
-    renewed. Returns (base, head) shas."""
+    renewed (a new issue date, period and evidence link). Returns (base, head) shas."""
     g.edit(TOOL, "  value: approved\n  since: 2026-03-02", "  value: pilot\n  since: 2026-01-12")
     g.edit(TOOL, "    - internal\n    - personal\n", "    - internal\n")
     g.edit(
@@ -56,6 +56,7 @@ def pilot_then_approval(g: GitRepo) -> tuple[str, str]:
         "start: 2025-07-01\n      end: 2026-06-30",
         "start: 2024-07-01\n      end: 2025-06-30",
     )
+    g.edit(VENDOR, "acme-ai/soc2-2026.pdf", "acme-ai/soc2-2025.pdf")
     base = g.commit("Start the Acme Chat pilot", "2026-01-12")
     g.edit(TOOL, "  value: pilot\n  since: 2026-01-12", "  value: approved\n  since: 2026-10-20")
     g.edit(TOOL, "    - internal\n", "    - internal\n    - personal\n")
@@ -70,6 +71,7 @@ def pilot_then_approval(g: GitRepo) -> tuple[str, str]:
         "start: 2024-07-01\n      end: 2025-06-30",
         "start: 2025-07-01\n      end: 2026-06-30",
     )
+    g.edit(VENDOR, "acme-ai/soc2-2025.pdf", "acme-ai/soc2-2026.pdf")
     head = g.commit("Approve Acme Chat after its pilot", "2026-10-20")
     return base, head
 
@@ -78,7 +80,7 @@ MARKDOWN = """\
 <!-- handbook:governance-diff -->
 ### Governance changes
 
-Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 5 other changes.
+Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 6 other changes.
 
 #### Needs a reviewer's attention
 
@@ -99,6 +101,7 @@ Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 5 other changes
 
 - certification `soc2-2026` (`soc2-type2`) renewed: issued `2025-08-11` → `2026-08-14`, valid until `2025-06-30` → `2026-06-30`
 - `certifications[soc2-2026].period.start`: `2024-07-01` → `2025-07-01`
+- `certifications[soc2-2026].evidence`: `https://docs.example.com/vendors/acme-ai/soc2-2025.pdf` → `https://docs.example.com/vendors/acme-ai/soc2-2026.pdf`
 
 <sub>Posted by <code>handbook diff</code>. It states what changed; <code>handbook validate</code> checks the rules.</sub>
 """  # the comment, line for line
@@ -121,7 +124,7 @@ def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str
     assert (code, err) == (0, "")
     assert out == (
         f"governance changes from {base} to {head}: "
-        "0 warnings, 1 needs attention, 5 other changes\n"
+        "0 warnings, 1 needs attention, 6 other changes\n"
         "\n"
         "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
         "  info       status pilot → approved since 2026-10-20; evidence added alongside: feedback;"
@@ -135,6 +138,9 @@ def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str
         "  info       certification soc2-2026 (soc2-type2) renewed: issued 2025-08-11 → 2026-08-14,"
         " valid until 2025-06-30 → 2026-06-30\n"
         "  info       certifications[soc2-2026].period.start: 2024-07-01 → 2025-07-01\n"
+        "  info       certifications[soc2-2026].evidence: "
+        "https://docs.example.com/vendors/acme-ai/soc2-2025.pdf → "
+        "https://docs.example.com/vendors/acme-ai/soc2-2026.pdf\n"
     )
 
 
@@ -150,7 +156,7 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
         "version": 1,
         "base": {"rev": full["HEAD~1"], "label": repo.short("HEAD~1")},
         "head": {"rev": full["HEAD"], "label": repo.short("HEAD")},
-        "summary": {"warning": 0, "attention": 1, "info": 5},
+        "summary": {"warning": 0, "attention": 1, "info": 6},
         "changes": [
             {
                 "level": "info",
@@ -234,6 +240,22 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
                     "key": "certifications[soc2-2026].period.start",
                     "old": "2024-07-01",
                     "new": "2025-07-01",
+                },
+            },
+            {
+                "level": "info",
+                "kind": "other",
+                "area": "vendor",
+                "subject": "acme-ai",
+                "name": "Acme AI",
+                "path": VENDOR,
+                "message": "certifications[soc2-2026].evidence: "
+                "https://docs.example.com/vendors/acme-ai/soc2-2025.pdf → "
+                "https://docs.example.com/vendors/acme-ai/soc2-2026.pdf",
+                "values": {
+                    "key": "certifications[soc2-2026].evidence",
+                    "old": "https://docs.example.com/vendors/acme-ai/soc2-2025.pdf",
+                    "new": "https://docs.example.com/vendors/acme-ai/soc2-2026.pdf",
                 },
             },
         ],
@@ -435,7 +457,11 @@ def test_certifications_added_replaced_and_removed() -> None:
             "name": "V",
             "certifications": [
                 cert(
-                    "soc2-2025", "soc2-type2", period={"start": "2024-01-01", "end": "2024-12-31"}
+                    "soc2-2025",
+                    "soc2-type2",
+                    period={"start": "2024-01-01", "end": "2024-12-31"},
+                    issued="2025-02-01",
+                    evidence="https://docs.example.com/soc2-2025.pdf",
                 ),
                 cert("iso27001", "iso27001", expires="2027-01-01"),
             ],
@@ -447,7 +473,11 @@ def test_certifications_added_replaced_and_removed() -> None:
             "name": "V",
             "certifications": [
                 cert(
-                    "soc2-2026", "soc2-type2", period={"start": "2025-01-01", "end": "2025-12-31"}
+                    "soc2-2026",
+                    "soc2-type2",
+                    period={"start": "2025-01-01", "end": "2025-12-31"},
+                    issued="2026-02-01",
+                    evidence="https://docs.example.com/soc2-2026.pdf",
                 ),
                 cert("iso42001", "iso42001", expires="2029-01-31"),
             ],
@@ -873,6 +903,7 @@ ROWS = [
     ([], [drop(POLICY, "as_of")], INFO, "as_of: 2026-11-01 → (none)"),
     ([], [put(POLICY, "repository", {"default_owner": "@org/gov"})], ATTENTION, "repository.default_owner: (none) → @org/gov (changes who must review"),
     ([put(POLICY, "report", {"mention_owners": True})], [put(POLICY, "report.mention_owners", False)], ATTENTION, "report.mention_owners: true → false"),
+    ([], [put(POLICY, "requirements", ["a"])], ATTENTION, "→ a (added a; removed sandbox: define-problem, privacy-audit, vendor-due-diligence, pilot:"),
     # tools
     ([put(TOOL, "exceptions", [EXC])], [put(TOOL, "exceptions.0.until", "2027-01-29")], ATTENTION, "exceptions[output-audit-overdue].until: 2026-11-15 → 2027-01-29"),
     ([put(TOOL, "exceptions", [EXC])], [put(TOOL, "exceptions.0.until", "2026-11-08")], INFO, "exceptions[output-audit-overdue].until: 2026-11-15 → 2026-11-08"),
@@ -908,13 +939,45 @@ ROWS = [
     ([put(TOOL, "evidence.access_control", {"administrators": ["Ann"], "roles": ["km"], "last_review": "2026-09-01"})], [append(TOOL, "evidence.access_control.roles", "everyone")], ATTENTION, "evidence.access_control.roles: km → km, everyone (added everyone; looser"),
     ([put(TOOL, "evidence.output_audits", [{"date": "2026-09-01"}, {"date": "2026-10-01"}])], [drop(TOOL, "evidence.output_audits.0")], ATTENTION, "evidence removed: output_audits (1 of 2 entries)"),
     ([], [drop(TOOL, "evidence.feedback")], ATTENTION, "evidence removed: feedback"),
+    # evidence deleted inside a record: less evidence
+    ([put(TOOL, "evidence.privacy_audit.report", "https://docs.example.com/privacy/acme-chat.pdf")], [drop(TOOL, "evidence.privacy_audit.report")], ATTENTION, "evidence.privacy_audit.report: https://docs.example.com/privacy/acme-chat.pdf → (none) (looser: less evidence)"),
+    ([], [put(TOOL, "evidence.benchmark.report", "")], ATTENTION, "evidence.benchmark.report: https://docs.example.com/benchmarks/acme-chat.xlsx →  (looser: less evidence)"),
+    ([], [drop(TOOL, "evidence.benchmark.accuracy")], ATTENTION, "evidence.benchmark.accuracy.human: 0.95 → (none) (looser: less evidence)"),
+    ([], [drop(TOOL, "evidence.pilot.power_users.1")], ATTENTION, "evidence.pilot.power_users: Rachel Kim (Research), Omar Haddad (Accounts) → Rachel Kim (Research) (removed Omar Haddad (Accounts); looser: less evidence)"),
+    ([], [put(TOOL, "evidence.privacy_audit", "done")], ATTENTION, "→ done (looser: less evidence)"),
+    ([], [put(TOOL, "evidence.benchmark.report", "https://docs.example.com/b.xlsx")], INFO, "evidence.benchmark.report: https://docs.example.com/benchmarks/acme-chat.xlsx → https://docs.example.com/b.xlsx"),
+    ([], [put(TOOL, "evidence.pilot.power_users", ["Rachel Kim (Research)", "Omar Haddad (Accounts)", "Ann Lee"])], INFO, "(added Ann Lee)"),
+    # an evidence date moved later in place: a prompt to check that new evidence backs it
+    ([put(TOOL, "evidence.privacy_audit.date", "2026-01-19")], [put(TOOL, "evidence.privacy_audit.date", "2026-10-19")], ATTENTION, "evidence.privacy_audit.date: 2026-01-19 → 2026-10-19 (the date moved later: check that new evidence backs it)"),
+    ([], [put(TOOL, "evidence.privacy_audit.date", "2025-10-03")], INFO, "evidence.privacy_audit.date: 2025-11-03 → 2025-10-03"),
+    ([], [put(TOOL, "evidence.vendor_due_diligence.date", "2026-10-01")], ATTENTION, "evidence.vendor_due_diligence.date: 2026-09-01 → 2026-10-01 (the date moved later"),
+    ([put(TOOL, "evidence.access_control", {"administrators": ["Ann"], "roles": ["km"], "last_review": "2026-09-01"})], [put(TOOL, "evidence.access_control.last_review", "2026-10-30")], ATTENTION, "evidence.access_control.last_review: 2026-09-01 → 2026-10-30 (the date moved later"),
+    ([], [put(TOOL, "evidence.pilot.end", "2026-04-06")], ATTENTION, "evidence.pilot.end: 2026-02-06 → 2026-04-06 (the date moved later"),
     # vendors
     ([], [put(VENDOR, "certifications.0.type", "soc2-type1")], ATTENTION, "certifications[soc2-2026].type: soc2-type2 → soc2-type1 (looser: a weaker kind of assurance)"),
     ([], [put(VENDOR, "certifications.1.type", "other")], ATTENTION, "certifications[iso27001].type: iso27001 → other"),
     ([put(VENDOR, "certifications.0.type", "soc2-type1")], [put(VENDOR, "certifications.0.type", "soc2-type2")], INFO, "certifications[soc2-2026].type: soc2-type1 → soc2-type2"),
     ([], [drop(VENDOR, "certifications.1")], ATTENTION, "certification iso27001 (iso27001) removed"),
     ([], [put(VENDOR, "certifications.1.expires", "2027-01-01")], ATTENTION, "certification iso27001 (iso27001) dates changed: valid until 2028-03-14 → 2027-01-01"),
-    ([], [put(VENDOR, "certifications.1.expires", "2029-01-01")], INFO, "certification iso27001 (iso27001) dates changed: valid until 2028-03-14 → 2029-01-01"),
+    # a certification current for longer: a renewal with a new issue date and evidence link, else a claim without new evidence
+    ([put(VENDOR, "certifications.1.expires", "2026-12-10")], [put(VENDOR, "certifications.1.expires", "2029-12-10")], ATTENTION, "certification iso27001 (iso27001) dates changed: valid until 2026-12-10 → 2029-12-10 (looser: valid for longer without a new issue date and evidence link)"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2026-03-15")], ATTENTION, "renewed: issued 2025-03-15 → 2026-03-15, valid until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], ATTENTION, "dates changed: valid until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2026-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], INFO, "renewed: issued 2025-03-15 → 2026-03-15, valid until 2028-03-14 → 2029-03-14"),
+    ([], [put(VENDOR, "certifications.0.period.end", "2027-06-30")], ATTENTION, "certification soc2-2026 (soc2-type2) dates changed: valid until 2026-06-30 → 2027-06-30 (looser: valid for longer"),
+    ([put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"})], [put(VENDOR, "certifications.0.bridge_letter.covers_until", "2026-12-31")], ATTENTION, "dates changed: valid until 2026-09-30 → 2026-12-31 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"})], ATTENTION, "dates changed: valid until 2026-06-30 → 2026-09-30 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"}), put(VENDOR, "certifications.0.evidence", "https://docs.example.com/bridge.pdf")], INFO, "dates changed: valid until 2026-06-30 → 2026-09-30"),
+    ([put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-12-31"})], [put(VENDOR, "certifications.0.period.end", "2026-09-30")], ATTENTION, "certifications[soc2-2026].period.end: 2026-06-30 → 2026-09-30 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.id", "iso27001-b"), put(VENDOR, "certifications.1.expires", "2029-01-01")], ATTENTION, "certification iso27001 replaced by iso27001-b (iso27001): valid until 2028-03-14 → 2029-01-01 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.id", "iso27001-b"), put(VENDOR, "certifications.1.expires", "2029-01-01"), put(VENDOR, "certifications.1.issued", "2026-01-02"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-b.pdf")], INFO, "certification iso27001 replaced by iso27001-b (iso27001): valid until 2028-03-14 → 2029-01-01"),
+    ([], [put(VENDOR, "certifications.1.expires", "2027-01-01"), put(VENDOR, "certifications.1.issued", "2026-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], ATTENTION, "valid until 2028-03-14 → 2027-01-01 (looser: current for less time)"),
+    # evidence on file for a certification
+    ([], [drop(VENDOR, "certifications.1.evidence")], ATTENTION, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf → (none) (looser: less evidence)"),
+    ([], [put(VENDOR, "certifications.1.evidence", " ")], ATTENTION, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf →  (looser: less evidence)"),
+    ([], [put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso.pdf")], INFO, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf → https://docs.example.com/iso.pdf"),
+    ([], [drop(VENDOR, "certifications.1.verified")], ATTENTION, "certifications[iso27001].verified.by: Dana Ruiz (Security) → (none) (looser: no longer recorded as verified)"),
+    ([], [put(VENDOR, "certifications", "none")], ATTENTION, "; looser: a certification is no longer on file)"),
     ([], [put(VENDOR, "certifications.1.issuer", "Other Ltd.")], INFO, "certifications[iso27001].issuer: Meridian Certification Ltd. → Other Ltd."),
     # procedure and guidance
     ([], [drop(STEPS, "steps.3")], ATTENTION, "step removed from the procedure"),
