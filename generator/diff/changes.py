@@ -17,7 +17,18 @@ from generator.report.markdown import one_line
 
 WARNING, ATTENTION, INFO = "warning", "attention", "info"
 LEVELS = (WARNING, ATTENTION, INFO)
-AREAS = ("tool", "vendor", "policy", "procedure", "guidance")
+AREAS = (
+    "tool",
+    "vendor",
+    "policy",
+    "procedure",
+    "guidance",
+    "schema",
+    "site",
+    "page",
+    "asset",
+    "codeowners",
+)
 
 Value = str | int | float | bool | None | list[str]
 
@@ -40,8 +51,11 @@ class Change:
 
     level: str  # warning | attention | info
     kind: str  # stable id, e.g. "status", "data-widened"
-    area: str  # tool | vendor | policy | procedure | guidance
-    subject: str  # the tool, vendor or step id; "policy"; "guidance"
+    area: str  # tool | vendor | policy | procedure | guidance | schema | site | page | asset
+    # | codeowners; the subject: the tool, vendor or step id; "policy"; "guidance"; the schema's
+    # file name; "mkdocs.yml"; the page's name; the asset's path under content/assets/;
+    # ".github/CODEOWNERS"
+    subject: str
     path: str
     template: str
     values: Mapping[str, Value] = field(default_factory=dict)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diff.changes import Value
+from generator.load.construct import PythonName
 
 Path = tuple[str, ...]
 IDENTITY = ("id", "rule", "name", "date")
@@ -41,7 +42,7 @@ class Delta:
 
     @property
     def key(self) -> str:
-        return dotted(self.path)
+        return dotted(self.path) or "(top level)"
 
     @property
     def is_item(self) -> bool:
@@ -126,6 +127,27 @@ def walk(
                 out += walk(b, a, (*path, k), (b, a))
         return out
     return [Delta(path, None if _empty(old) else old, None if _empty(new) else new, records)]
+
+
+class Literal(str):
+    """A value shown as its file writes it: ``null``, ``[]``, ``{}``, a ``!!python/name:``."""
+
+    __slots__ = ()
+
+
+def exact(value: Any) -> Any:
+    """``value`` for files where absent, null and empty differ (a JSON Schema's ``"enum": []``
+    accepts nothing, mkdocs.yml's ``plugins: []`` turns search off): each null and empty
+    container becomes a :class:`Literal`, so :func:`walk` tells it from an absent key."""
+    if value is None:
+        return Literal("null")
+    if isinstance(value, dict):
+        return {k: exact(v) for k, v in value.items()} if value else Literal("{}")
+    if isinstance(value, list):
+        return [exact(v) for v in value] if value else Literal("[]")
+    if isinstance(value, PythonName):
+        return Literal(f"!!python/name:{value.name}")
+    return value
 
 
 def container(value: Any) -> str | None:

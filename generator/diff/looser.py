@@ -6,8 +6,8 @@ what loosening means. A change that any row of its path calls a loosening needs 
 attention (the first such row gives the reason); the other way, or in a field without a row, it
 is an "other change". Either way the line names the old and the new value. Scopes: ``tool``,
 ``vendor`` and ``policy`` files; ``procedure`` (its steps, by id, across the phase files) and
-``step`` (a step's own fields). Phase texts and guidance have no rows: they explain, they do not
-decide.
+``step`` (a step's own fields); ``schema`` (a file of schemas/) and ``site`` (mkdocs.yml). Phase
+texts and guidance have no rows: they explain, they do not decide.
 
 Three refinements, all in this module:
 
@@ -50,6 +50,10 @@ What the table covers, and why:
 - procedure: a step removed; a step asking for less evidence or fewer checks, or recurring less
   often (``cadence``: the days of the policy cadence it points to; none: never).
 
+- schemas and the site's configuration (site.py): any change at all, since they decide what
+  every check accepts and what every page loads; they are compared exactly (leaves.exact), so
+  ``"enum": []`` is not the same as no ``enum``.
+
 Review results (``result``, ``outcome``) have no row: a move either way is information, and
 moving a tool to an in-use status without its evidence is already a warning (tools.py).
 """
@@ -76,6 +80,7 @@ LEAVES_FALSE, LEAVES_TRUE = "leaves false", "leaves true"  # the safe answer, wi
 DOWNGRADE = "downgrade"  # to a value of a later group in Row.ranks
 ADDED, REMOVED = "added", "removed"  # items of a list, or whole list items
 ANY = "any"  # any change: who reviews, who accepted a risk
+CHANGED = "changed"  # any change at all, a list reordered included: the rules and the site
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +103,8 @@ class Row:
 
     @property
     def note(self) -> str:
-        return self.why if self.looser == ANY or self.prompt else "looser: " + self.why
+        plain = self.looser in (ANY, CHANGED) or self.prompt
+        return self.why if plain else "looser: " + self.why
 
 
 def _match(pattern: tuple[str, ...], path: Path) -> bool:
@@ -269,6 +275,20 @@ LOOSER: tuple[Row, ...] = (
     Row("step", "evidence", REMOVED, "the step asks for less evidence"),
     Row("step", "checklist", REMOVED, "fewer checks"),
     Row("step", "cadence", RARER, "the step recurs less often"),
+    Row(
+        "schema",
+        "**",
+        CHANGED,
+        "changes the rules every file is checked against",
+        kind="schema-changed",
+    ),
+    Row(
+        "site",
+        "**",
+        CHANGED,
+        "changes how the site is built and what it loads",
+        kind="site-config-changed",
+    ),
 )
 
 # scope -> the kind of an "other change" line
@@ -280,6 +300,8 @@ OTHER = {
     "step": "step-changed",
     "phase": "phase-changed",
     "guidance": "guidance-changed",
+    "schema": "schema-changed",
+    "site": "site-config-changed",
 }
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -328,6 +350,7 @@ _SCALAR: dict[str, Callable[[Row, Any, Any], bool]] = {
     LEAVES_TRUE: lambda _, o, n: o is True and n is not True,
     DOWNGRADE: _downgrade,
     ANY: lambda _, o, n: True,
+    CHANGED: lambda _, o, n: True,
 }
 # direction -> do these items added and removed loosen? (lists, whole list items)
 _ITEMS: dict[str, Callable[[list[str], list[str]], bool]] = {
@@ -335,6 +358,7 @@ _ITEMS: dict[str, Callable[[list[str], list[str]], bool]] = {
     REMOVED: lambda added, removed: bool(removed),
     DELETED: lambda added, removed: bool(removed),
     ANY: lambda added, removed: bool(added or removed),
+    CHANGED: lambda added, removed: True,
 }
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BASE, MakeTree
+from conftest import BASE, REPO, MakeTree
 from gitrepo import GitRepo
 
 from generator import diff
@@ -20,6 +20,7 @@ from generator.diff import GovDiff, Snapshot, compare, pair, render
 from generator.diff.changes import ATTENTION, INFO, WARNING, plain
 from generator.load import parse_yaml
 from generator.model import build_policy, effective_policy, policy_defaults
+from generator.siteconfig import PYTHON_NAMES
 
 TOOL = "registry/tools/acme-chat.yaml"
 VENDOR = "registry/vendors/acme-ai.yaml"
@@ -525,7 +526,7 @@ def test_markdown_without_changes() -> None:
         "\n"
         "Comparing `abc1234` with `abc1234`: 0 warnings, 0 need attention, 0 other changes.\n"
         "\n"
-        "No change to tools, vendors, the policy or the procedure.\n"
+        "No change to the registry, the procedure, the schemas or the site.\n"
         "\n"
         "<sub>Posted by <code>handbook diff</code>. It states what changed; "
         "<code>handbook validate</code> checks the rules.</sub>\n"
@@ -644,6 +645,236 @@ def test_handbook_in_a_subfolder(
         "  info       name Acme Code → X\n"
         "  info       id: acme-code → x\n"
     )
+
+
+# -- the rules, the site's configuration, pages and assets --------------------------------------
+
+SITE = "site_name: Handbook\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n"
+ABOUT = "# About\n\nWe use AI tools with care.\n"
+OWNERS = "# Generated.\n* @org/gov\nregistry/tools/acme-chat.yaml @org/km\n"
+
+
+def edit_json(root: Path, rel: str, change: Callable[[Any], None]) -> None:
+    data = json.loads((root / rel).read_text(encoding="utf-8"))
+    change(data)
+    (root / rel).write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
+def site_inputs_changed(repo: GitRepo) -> tuple[str, str]:
+    """Every kind of input around the registry, each added, changed and removed."""
+    root = repo.root
+    (root / "mkdocs.yml").write_text(SITE, encoding="utf-8")
+    (root / "content/pages").mkdir()
+    (root / "content/pages/about.md").write_text(ABOUT, encoding="utf-8")
+    (root / "content/pages/old.md").write_text("# Old\n", encoding="utf-8")
+    (root / "content/assets").mkdir()
+    (root / "content/assets/logo.svg").write_bytes(b"<svg/>")
+    (root / "content/assets/old.png").write_bytes(b"\x89PNG")
+    (root / ".github").mkdir()
+    (root / ".github/CODEOWNERS").write_text(OWNERS, encoding="utf-8")
+    base = repo.commit("Add the site's pages and assets", "2026-02-01")
+    edit_json(root, "schemas/common.schema.json", lambda s: s["$defs"]["line"].pop("pattern"))
+    edit_json(root, "schemas/tool.schema.json", lambda s: s["required"].remove("owner"))
+    repo.edit(
+        "mkdocs.yml", "  - search\n", "  []\nextra_javascript:\n  - https://cdn.example/x.js\n"
+    )
+    repo.edit(
+        "content/pages/about.md",
+        "with care.",
+        "with care.\n<span hidden>Approved by Security.</span>",
+    )
+    (root / "content/pages/faq.md").write_text("# FAQ\n\nAsk us.\n", encoding="utf-8")
+    (root / "content/pages/old.md").unlink()
+    (root / "content/assets/logo.svg").write_bytes(b'<svg onload="alert(1)"/>')
+    (root / "content/assets/style.css").write_bytes(b"body { color: red }")
+    (root / "content/assets/old.png").unlink()
+    repo.edit(
+        ".github/CODEOWNERS", "registry/tools/acme-chat.yaml @org/km\n", "registry/ @mallory\n"
+    )
+    head = repo.commit("Change the rules and the site", "2026-10-20")
+    return base, head
+
+
+def test_schemas_site_configuration_pages_and_assets_are_compared(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, head = site_inputs_changed(repo)
+    code, out, err = run(capsys, "diff", base, head, "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    pattern = lines.pop(3)  # the one-line pattern is long: its ends say enough
+    assert pattern.startswith("  attention  $defs.line.pattern: ^[^\\u0000-\\u001F")
+    assert pattern.endswith("]*$ → (none) (changes the rules every file is checked against)")
+    assert "\n".join(lines) + "\n" == (
+        f"governance changes from {base} to {head}: 0 warnings, 8 need attention, 4 other changes\n"
+        "\n"
+        "schema common.schema.json  schemas/common.schema.json\n"
+        "\n"
+        "schema tool.schema.json  schemas/tool.schema.json\n"
+        "  attention  required: id, name, vendor, owner, status, problem, license, data → id, name, "
+        "vendor, status, problem, license, data (removed owner; changes the rules every file is "
+        "checked against)\n"
+        "\n"
+        "site mkdocs.yml  mkdocs.yml\n"
+        "  attention  plugins: search → [] (removed search; changes how the site is built and what "
+        "it loads)\n"
+        "  attention  extra_javascript: (none) → https://cdn.example/x.js (added "
+        "https://cdn.example/x.js; changes how the site is built and what it loads)\n"
+        "\n"
+        "page about  content/pages/about.md\n"
+        "  info       page changed: lines added: 1, removed: 0\n"
+        "  attention  raw HTML added: <span hidden>, </span> (check what the page shows a reader)\n"
+        "\n"
+        "page faq  content/pages/faq.md\n"
+        "  info       page added (lines: 3)\n"
+        "\n"
+        "page old  content/pages/old.md\n"
+        "  info       page removed (it had lines: 1)\n"
+        "\n"
+        "asset logo.svg  content/assets/logo.svg\n"
+        "  attention  asset changed: 6 → 24 bytes, SHA-256 d4dc56669143 → 357fe84c688d (published "
+        "as it is: no check reads it)\n"
+        "\n"
+        "asset old.png  content/assets/old.png\n"
+        "  info       asset removed (it had 4 bytes)\n"
+        "\n"
+        "asset style.css  content/assets/style.css\n"
+        "  attention  asset added: 19 bytes, SHA-256 925e8741be69 (published as it is: no check "
+        "reads it)\n"
+        "\n"
+        "codeowners .github/CODEOWNERS  .github/CODEOWNERS\n"
+        "  attention  rules added: registry/ @mallory; rules removed: registry/tools/acme-chat.yaml "
+        "@org/km (changes who must review which files)\n"
+    )
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root), "--format", "json")
+    doc = json.loads(out)
+    assert doc["version"] == 1
+    assert [(c["area"], c["kind"], c["level"]) for c in doc["changes"]] == [
+        ("schema", "schema-changed", ATTENTION),
+        ("schema", "schema-changed", ATTENTION),
+        ("site", "site-config-changed", ATTENTION),
+        ("site", "site-config-changed", ATTENTION),
+        ("page", "page-changed", INFO),
+        ("page", "page-html-changed", ATTENTION),
+        ("page", "page-added", INFO),
+        ("page", "page-removed", INFO),
+        ("asset", "asset-changed", ATTENTION),
+        ("asset", "asset-removed", INFO),
+        ("asset", "asset-added", ATTENTION),
+        ("codeowners", "codeowners-changed", ATTENTION),
+    ]
+    assert doc["changes"][1]["values"] == {
+        "key": "required",
+        "old": ["id", "name", "vendor", "owner", "status", "problem", "license", "data"],
+        "new": ["id", "name", "vendor", "status", "problem", "license", "data"],
+        "removed": ["owner"],
+    }
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root), "--format", "markdown")
+    assert "<span" not in out and "onload" not in out and "@mallory" not in out
+    assert (
+        "- ⚠️ **Page `about`**: raw HTML added: “&lt;span hidden&gt;”, `</span>` (check what the "
+        "page shows a reader)\n"
+    ) in out
+    assert "\n**Site configuration** · `mkdocs.yml`\n" in out
+
+
+def test_the_working_tree_reads_the_site_inputs_like_a_revision(repo: GitRepo) -> None:
+    """Nothing changed: the same files read from git and from the disk compare equal, hidden
+    files are no input either way, and a link is refused at both."""
+    root = repo.root
+    (root / "mkdocs.yml").write_text(SITE, encoding="utf-8")
+    (root / "content/pages").mkdir()
+    (root / "content/pages/about.md").write_text(ABOUT, encoding="utf-8")
+    (root / "content/assets").mkdir()
+    (root / "content/assets/logo.svg").write_bytes(b"<svg/>")
+    (root / "content/assets/.DS_Store").write_bytes(b"\0")
+    (root / "registry/tools/.draft.yaml").write_text("id: draft\n", encoding="utf-8")
+    (root / "content/assets/passwd").symlink_to("/etc/passwd")
+    (root / ".github").mkdir()
+    (root / ".github/CODEOWNERS").write_text(OWNERS, encoding="utf-8")
+    repo.commit("Add the site's inputs", "2026-02-01")
+    result = diff.diff(root, "HEAD")
+    assert result.changes == ()
+    assert {(p.path, p.rule) for p in result.problems} == {
+        ("content/assets/passwd", "file-symlink")
+    }
+    from generator.diff.revisions import at_revision, working_tree
+    from generator.history import open_repo
+
+    inputs = set(working_tree(root).docs)
+    assert inputs == set(at_revision(open_repo(root), "HEAD").docs)
+    assert {
+        ".github/CODEOWNERS",
+        "mkdocs.yml",
+        "schemas/tool.schema.json",
+        "content/pages/about.md",
+        "content/assets/logo.svg",
+        "content/assets/passwd",  # refused: None
+    } <= inputs
+
+
+def test_site_inputs_that_cannot_be_read_are_problems_not_changes(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.diff import revisions
+
+    monkeypatch.setattr(revisions, "MAX_ASSET_BYTES", 100)
+    root = repo.root
+    (root / "content/pages").mkdir()
+    (root / "content/pages/about.md").write_text(ABOUT, encoding="utf-8")
+    (root / "content/assets").mkdir()
+    (root / "content/assets/logo.svg").write_bytes(b"<svg/>")
+    repo.commit("Add a page and an asset", "2026-02-01")
+    (root / "schemas/common.schema.json").write_text("{", encoding="utf-8")
+    (root / "schemas/tool.schema.json").write_text("[" * 100_000, encoding="utf-8")
+    (root / "schemas/vendor.schema.json").write_text("[" * 200 + "]" * 200, encoding="utf-8")
+    (root / "content/pages/about.md").write_bytes(b"caf\xe9\n")
+    (root / "content/assets/logo.svg").write_bytes(b"<svg>" + b" " * 200 + b"</svg>")
+    (root / "mkdocs.yml").write_text("site_name: [\n", encoding="utf-8")
+    result = diff.diff(root, "HEAD")
+    assert result.changes == ()
+    assert [(p.path, p.rule, p.message) for p in result.problems] == [
+        ("content/assets/logo.svg", "file-too-large", "file is 211 bytes; the limit is 100"),
+        ("content/pages/about.md", "file-encoding", "byte 0xe9 is not valid UTF-8"),
+        ("mkdocs.yml", "yaml-syntax", result.problems[2].message),
+        (
+            "schemas/common.schema.json",
+            "file-unreadable",
+            "not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 "
+            "(char 1)",
+        ),
+        ("schemas/tool.schema.json", "file-unreadable", "not valid JSON: nested too deeply"),
+        ("schemas/vendor.schema.json", "file-too-large", "nested deeper than 100 levels"),
+    ]
+    repo.commit("Break them", "2026-02-02")
+    code, out, err = run(capsys, "diff", "HEAD~1", "HEAD", "--root", str(root))
+    assert (code, err) == (0, "")
+    assert "0 warnings, 0 need attention, 0 other changes" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (lambda s: s["$defs"]["id"].update(enum=[]), "$defs.id.enum: (none) → []"),
+        (lambda s: s["$defs"]["line"].update(minLength=None), "$defs.line.minLength: 1 → null"),
+        (lambda s: s["$defs"]["line"].update(minLength=1.0), None),  # the same number
+    ],
+    ids=["an empty enum is not an absent one", "null is not absent", "1.0 is 1"],
+)
+def test_schemas_are_compared_exactly(
+    handbook_tree: MakeTree, change: Callable[[Any], None], fragment: str | None
+) -> None:
+    root = handbook_tree()
+    old = {
+        "schemas/common.schema.json": json.loads((root / "schemas/common.schema.json").read_text())
+    }
+    new = copy.deepcopy(old)
+    change(new["schemas/common.schema.json"])
+    d = compare(Snapshot("a", None, old), Snapshot("b", None, new))
+    assert [c.text() for c in d.changes if fragment and fragment in c.text()] == (
+        [f"{fragment} (changes the rules every file is checked against)"] if fragment else []
+    )
+    assert len(d.changes) == (1 if fragment else 0)
 
 
 # -- nothing is read behind a link or above the size limit ------------------------------------
@@ -1089,16 +1320,29 @@ SHAPES: list[Shape] = [
 ]
 
 
-def nodes(data: Any, where: Where = ()) -> Iterator[Where]:
-    """Every value's path, containers and the whole document (``()``) included; of a list,
-    the first two items stand for the rest."""
+def nodes(data: Any, where: Where = (), depth: int = 99) -> Iterator[Where]:
+    """Every value's path down to ``depth``, containers and the whole document (``()``)
+    included; of a list, the first two items stand for the rest."""
     yield where
+    if len(where) >= depth:
+        return
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from nodes(value, (*where, key))
+            yield from nodes(value, (*where, key), depth)
     elif isinstance(data, list):
         for i, value in enumerate(data[:2]):
-            yield from nodes(value, (*where, i))
+            yield from nodes(value, (*where, i), depth)
+
+
+def around_docs() -> dict[str, Any]:
+    """The schemas of the base tree and the shipped mkdocs.yml, parsed as the diff reads them."""
+    docs = {
+        f"schemas/{f.name}": json.loads(f.read_text(encoding="utf-8"))
+        for f in sorted((REPO / "schemas").glob("*.json"))
+    }
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    docs["mkdocs.yml"] = parse_yaml(text, "mkdocs.yml", names=PYTHON_NAMES)[0]
+    return docs
 
 
 def replaced(data: Any, where: Where, value: Any) -> Any:
@@ -1122,14 +1366,19 @@ def shaped(files: dict[str, Any]) -> list[Any]:
     ]
 
 
-@pytest.mark.parametrize(("file", "side", "shape"), shaped(base_docs()))
+@pytest.mark.parametrize(("file", "side", "shape"), shaped({**base_docs(), **around_docs()}))
 def test_any_value_of_any_shape_is_compared_without_an_internal_error(
     file: str, side: str, shape: Shape
 ) -> None:
     """Each value in turn a scalar, a list, a mapping or null, at one revision: the comparison
-    and every renderer finish (an exception here is `handbook diff`'s exit 3)."""
+    and every renderer finish (an exception here is `handbook diff`'s exit 3). The registry's
+    files are compared together (a tool's checks read the policy and the procedure); a schema
+    or mkdocs.yml alone, down to three levels."""
     docs = base_docs()
-    for where in nodes(docs[file]):
+    depth = 99
+    if file not in docs:
+        docs, depth = {file: around_docs()[file]}, 3
+    for where in nodes(docs[file], depth=depth):
         other = {**docs, file: replaced(docs[file], where, shape[1])}
         old, new = (other, docs) if side == "base" else (docs, other)
         d = compare(Snapshot("a", "1" * 40, old), Snapshot("b", None, new))
