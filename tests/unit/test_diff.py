@@ -1433,6 +1433,17 @@ def test_a_file_that_is_not_a_mapping_is_a_problem_not_silence(repo: GitRepo) ->
     assert result.changes == ()
 
 
+def test_a_number_python_cannot_print_is_a_problem(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """0x followed by 5,000 digits is read by int() but cannot be printed: the loader refuses it,
+    so the diff lists the file instead of failing on it."""
+    repo.edit(TOOL, "  seats: 120\n", "  seats: 0x" + "f" * 5000 + "\n")
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    assert f"could not read {TOOL}:15:10: the number '0xffff" in out
+
+
 def test_nan_and_infinity_stay_valid_json() -> None:
     old = {"registry/tools/a.yaml": tool("a", "A", license={"seats": float("nan")})}
     new = {"registry/tools/a.yaml": tool("a", "A", license={"seats": float("inf")})}
