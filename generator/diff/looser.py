@@ -46,7 +46,8 @@ What the table covers, and why:
   other), or current for less time (``valid_until``: expires, else the bridge letter's
   covers_until, else the period's end); current for longer (any of those three dates set or
   moved later) without a new issue date (the certificate's or its bridge letter's) and a new
-  evidence link; its evidence link or its verification deleted.
+  evidence link; its evidence link or its verification deleted; its verification moved to a
+  later day in place (a prompt, as for a tool's evidence dates).
 - procedure: a step removed; a step asking for less evidence or fewer checks, or recurring less
   often (``cadence``: the days of the policy cadence it points to; none: never).
 
@@ -271,6 +272,14 @@ LOOSER: tuple[Row, ...] = (
     Row("vendor", "certifications[*].bridge_letter.covers_until", EXTENDED, LONGER, unless=RENEWED),
     Row("vendor", "certifications[*].evidence", DELETED, "less evidence"),
     Row("vendor", "certifications[*].verified.**", DELETED, "no longer recorded as verified"),
+    Row(
+        "vendor",
+        "certifications[*].verified.on",
+        LATER,
+        "verified on a later day: check that someone read the new document",
+        kind="evidence-date-later",
+        prompt=True,
+    ),
     Row("procedure", "steps[*]", REMOVED, "a step of the procedure is gone"),
     Row("step", "evidence", REMOVED, "the step asks for less evidence"),
     Row("step", "checklist", REMOVED, "fewer checks"),

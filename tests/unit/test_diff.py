@@ -1207,6 +1207,8 @@ ROWS = [
     ([], [drop(VENDOR, "certifications.1.evidence")], ATTENTION, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf → (none) (looser: less evidence)"),
     ([], [put(VENDOR, "certifications.1.evidence", " ")], ATTENTION, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf →  (looser: less evidence)"),
     ([], [put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso.pdf")], INFO, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf → https://docs.example.com/iso.pdf"),
+    ([], [put(VENDOR, "certifications.1.verified.on", "2026-10-02")], ATTENTION, "certifications[iso27001].verified.on: 2025-04-02 → 2026-10-02 (verified on a later day: check that someone read the new document)"),
+    ([], [put(VENDOR, "certifications.1.verified.on", "2025-04-01")], INFO, "certifications[iso27001].verified.on: 2025-04-02 → 2025-04-01"),
     ([], [drop(VENDOR, "certifications.1.verified")], ATTENTION, "certifications[iso27001].verified.by: Dana Ruiz (Security) → (none) (looser: no longer recorded as verified)"),
     ([], [put(VENDOR, "certifications", "none")], ATTENTION, "; looser: a certification is no longer on file)"),
     ([], [put(VENDOR, "certifications.1.issuer", "Other Ltd.")], INFO, "certifications[iso27001].issuer: Meridian Certification Ltd. → Other Ltd."),
