@@ -12,7 +12,8 @@ texts and guidance have no rows: they explain, they do not decide.
 Three refinements, all in this module:
 
 - ``unless``: fields of the value's record (its list item, see leaves.py) that, all changed to a
-  new value, back the move, so that it is no longer a loosening (``a|b``: either field). A
+  new value (a date: a later one), back the move, so that it is no longer a loosening (``a|b``:
+  either field). A
   certification valid for longer is a renewal when its issue date and evidence link are new too,
   and a claim of longer validity without new evidence when they are not.
 - ``prompt``: the line states the why alone, as a question for the reviewer rather than a
@@ -380,12 +381,15 @@ def _is_list(d: Delta) -> bool:
 
 
 def _renewed(d: Delta, field: str) -> bool:
-    """``field`` (``a|b``: either) of the delta's record is there and new at the head."""
+    """``field`` (``a|b``: either) of the delta's record is there and new at the head: changed,
+    and a date moved later (an issue date earlier than the last one is no new document)."""
     old, new = d.records
     for dotted in field.split("|"):
         keys = dotted.split(".")
-        after = dig(new, *keys)
-        if _present(after) and not same(dig(old, *keys), after):
+        before, after = dig(old, *keys), dig(new, *keys)
+        if not _present(after) or same(before, after):
+            continue
+        if not (_day(before) and _day(after)) or after > before:
             return True
     return False
 
