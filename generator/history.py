@@ -130,9 +130,10 @@ class Repo:
                 entries.append(TreeEntry(rel, mode, int(size) if size.isdigit() else 0))
         return sorted(entries, key=lambda e: e.path)
 
-    def read(self, rev: str, paths: Sequence[str]) -> dict[str, bytes]:
-        """The content of each path at ``rev``, read by one ``git cat-file --batch``."""
-        return self.blobs([f"{rev}:{self.full(p)}" for p in paths], keys=paths)
+    def read(self, rev: str, paths: Sequence[str], *, limit: int = MAX_BYTES) -> dict[str, bytes]:
+        """The content of each path at ``rev``, read by one ``git cat-file --batch``; paths
+        larger than ``limit`` bytes are left out unread (see :meth:`blobs`)."""
+        return self.blobs([f"{rev}:{self.full(p)}" for p in paths], keys=paths, limit=limit)
 
     def sizes(self, specs: Sequence[str]) -> dict[str, int]:
         """The size in bytes of each blob named in ``specs`` (``git cat-file --batch-check``)."""

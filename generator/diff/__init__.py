@@ -1,14 +1,16 @@
-"""What a change means for governance: the registry and procedure at two revisions, compared.
+"""What a change means for governance: the handbook's inputs at two revisions, compared.
 
-read (revisions.py: two snapshots, from git or the working tree) -> pair (compare.py: by path,
-then git's rename detection, then same name in a different file) -> walk (leaves.py: every
-changed value of an entry, lists of records matched by id, rule, name or date) -> compare
-(tools.py: status transitions, evidence, data classifications, uses, owners, exceptions;
-vendors.py: certifications; policy.py: effective policy values, procedure steps), each in its
-own words, and every value left over as ``key: old → new`` -> classify (looser.py: one table says
-which way each governance-relevant field loosens; a loosening needs attention) -> a
-:class:`GovDiff` of :class:`Change` values (changes.py); render.py turns it into text, versioned
-JSON or the Markdown comment the pull-request workflow posts.
+read (revisions.py: two snapshots of every input, from git or the working tree: the registry
+and content YAML, the schemas, mkdocs.yml, pages and assets) -> pair (compare.py: by path, then
+git's rename detection, then same name in a different file) -> walk (leaves.py: every changed
+value of an entry, lists of records matched by id, rule, name or date) -> compare (tools.py:
+status transitions, evidence, data classifications, uses, owners, exceptions; vendors.py:
+certifications; policy.py: effective policy values, procedure steps; site.py: schemas,
+mkdocs.yml, pages, assets), each in its own words, and every value left over as
+``key: old → new`` -> classify (looser.py: one table says which way each governance-relevant
+field loosens; a loosening needs attention) -> a :class:`GovDiff` of :class:`Change` values
+(changes.py); render.py turns it into text, versioned JSON or the Markdown comment the
+pull-request workflow posts.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ name cannot mention people, embed images or inject HTML into the pull-request co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -16,7 +17,18 @@ from generator.report.markdown import one_line
 
 WARNING, ATTENTION, INFO = "warning", "attention", "info"
 LEVELS = (WARNING, ATTENTION, INFO)
-AREAS = ("tool", "vendor", "policy", "procedure", "guidance")
+AREAS = (
+    "tool",
+    "vendor",
+    "policy",
+    "procedure",
+    "guidance",
+    "schema",
+    "site",
+    "page",
+    "asset",
+    "codeowners",
+)
 
 Value = str | int | float | bool | None | list[str]
 
@@ -39,8 +51,11 @@ class Change:
 
     level: str  # warning | attention | info
     kind: str  # stable id, e.g. "status", "data-widened"
-    area: str  # tool | vendor | policy | procedure | guidance
-    subject: str  # the tool, vendor or step id; "policy"; "guidance"
+    area: str  # tool | vendor | policy | procedure | guidance | schema | site | page | asset
+    # | codeowners; the subject: the tool, vendor or step id; "policy"; "guidance"; the schema's
+    # file name; "mkdocs.yml"; the page's name; the asset's path under content/assets/;
+    # ".github/CODEOWNERS"
+    subject: str
     path: str
     template: str
     values: Mapping[str, Value] = field(default_factory=dict)
@@ -94,7 +109,10 @@ class Changes:
 
 
 def _clean(value: object) -> Value:
-    """Values as JSON-safe scalars or lists of text (the data has not been validated)."""
+    """Values as JSON-safe scalars or lists of text (the data has not been validated): YAML's
+    ``.nan`` and ``.inf`` become text, since JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     if isinstance(value, list):

@@ -1,6 +1,7 @@
 """Two snapshots -> a :class:`GovDiff`: pair each entry with its earlier self, then compare tools,
-vendors, the policy, the procedure and the guidance. Every changed value is reported: in the
-words of a specific comparison, or as a general ``key: old → new`` line (leaves.py, looser.py).
+vendors, the policy, the procedure and the guidance, then the schemas, the site's configuration,
+pages and assets (site.py). Every changed value is reported: in the words of a specific
+comparison, or as a general ``key: old → new`` line (leaves.py, looser.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from generator.diff.leaves import Deltas
 from generator.diff.looser import report
 from generator.diff.policy import compare_policy, compare_procedure
 from generator.diff.revisions import Snapshot
+from generator.diff.site import compare_site
 from generator.diff.tools import Requirements, compare_tool
 from generator.diff.vendors import compare_vendor
 from generator.validate import skeleton
@@ -77,5 +79,6 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
     for path in sorted({*base.of("guidance"), *head.of("guidance")} - unreadable):
         add = out.entry("guidance", "guidance", path)
         report(add, "guidance", Deltas(base.docs.get(path), head.docs.get(path)).left)
+    compare_site(out, base, head)
     problems = tuple(sorted_diagnostics(dict.fromkeys([*base.problems, *head.problems])))
     return GovDiff(base.label, head.label, base.rev, head.rev, tuple(out.changes), problems)

@@ -1,11 +1,27 @@
 """Which way each governance-relevant field loosens the rules: one table, :data:`LOOSER`.
 
 A row names a scope, a path in it (``*``: any one key, ``[*]``: any one list item, matched as in
-leaves.py), the direction that loosens, and what loosening means. A change in that direction
-needs a reviewer's attention; the other way, or in a field without a row, it is an "other change".
-Either way the line names the old and the new value. Scopes: ``tool``, ``vendor`` and ``policy``
-files; ``procedure`` (its steps, by id, across the phase files) and ``step`` (a step's own
-fields). Phase texts and guidance have no rows: they explain, they do not decide.
+leaves.py; ``**``: any number of keys and items, none included), the direction that loosens, and
+what loosening means. A change that any row of its path calls a loosening needs a reviewer's
+attention (the first such row gives the reason); the other way, or in a field without a row, it
+is an "other change". Either way the line names the old and the new value. Scopes: ``tool``,
+``vendor`` and ``policy`` files; ``procedure`` (its steps, by id, across the phase files) and
+``step`` (a step's own fields); ``schema`` (a file of schemas/) and ``site`` (mkdocs.yml). Phase
+texts and guidance have no rows: they explain, they do not decide.
+
+Three refinements, all in this module:
+
+- ``unless``: fields of the value's record (its list item, see leaves.py) that, all changed to a
+  new value (a date: a later one), back the move, so that it is no longer a loosening (``a|b``:
+  either field). A
+  certification valid for longer is a renewal when its issue date and evidence link are new too,
+  and a claim of longer validity without new evidence when they are not.
+- ``prompt``: the line states the why alone, as a question for the reviewer rather than a
+  verdict ("looser: …"). The procedure asks people to update evidence in place, so an evidence
+  date moved later is a prompt to check that new evidence backs it, not an accusation.
+- A mapping or list of records replaced by a value of another shape (data nobody has validated
+  yet) is judged by what it held and now holds (leaves.inside): ``requirements:`` turned into a
+  list removes every status's steps, and that is a loosening even though no row names the list.
 
 What the table covers, and why:
 
@@ -23,12 +39,22 @@ What the table covers, and why:
   administrators and roles it relies on or reaches; what human review covers; exceptions (a new
   one, a later ``until``, another approver); a later ``status.since`` without a status change
   (it restarts the clock on the time in a status); and who reviews the entry (``owner.github``,
-  which writes CODEOWNERS).
+  which writes CODEOWNERS). Any evidence deleted (a section, a field of one, an entry of a
+  list) is less evidence; any evidence date moved later in place (a review's ``date``,
+  ``last_review``, a pilot's ``end``) restarts or pushes back a clock, a prompt to check that
+  new evidence backs it.
 - vendors: a certification removed, downgraded (SOC 2 Type II or an ISO certificate → Type I →
   other), or current for less time (``valid_until``: expires, else the bridge letter's
-  covers_until, else the period's end).
+  covers_until, else the period's end); current for longer (any of those three dates set or
+  moved later) without a new issue date (the certificate's or its bridge letter's) and a new
+  evidence link; its evidence link or its verification deleted; its verification moved to a
+  later day in place (a prompt, as for a tool's evidence dates).
 - procedure: a step removed; a step asking for less evidence or fewer checks, or recurring less
   often (``cadence``: the days of the policy cadence it points to; none: never).
+
+- schemas and the site's configuration (site.py): any change at all, since they decide what
+  every check accepts and what every page loads; they are compared exactly (leaves.exact), so
+  ``"enum": []`` is not the same as no ``enum``.
 
 Review results (``result``, ``outcome``) have no row: a move either way is information, and
 moving a tool to an in-use status without its evidence is already a warning (tools.py).
@@ -43,22 +69,27 @@ from functools import cache
 from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO, Value
-from generator.diff.leaves import Delta, Path, is_item, items, shown
+from generator.diff.leaves import Delta, Path, inside, is_item, items, same, shown
+from generator.load.marked import dig
 
 LARGER, SMALLER = "larger", "smaller"  # a number
 LATER, EARLIER = "later", "earlier"  # an ISO date
 PINNED = "pinned"  # a date set where there was none, or moved earlier
+EXTENDED = "extended"  # a date set where there was none, or moved later
+DELETED = "deleted"  # a value, list item or mapping key that was there is gone
 RARER = "rarer"  # a period in days, None meaning never
 LEAVES_FALSE, LEAVES_TRUE = "leaves false", "leaves true"  # the safe answer, withdrawn
 DOWNGRADE = "downgrade"  # to a value of a later group in Row.ranks
 ADDED, REMOVED = "added", "removed"  # items of a list, or whole list items
 ANY = "any"  # any change: who reviews, who accepted a risk
+CHANGED = "changed"  # any change at all, a list reordered included: the rules and the site
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
     """One field that can loosen governance. ``why`` ends the line of a loosening ("looser:
-    {why}"; for ANY just the why); ``kind`` is that line's stable id in the JSON output."""
+    {why}"; for ANY and prompts just the why); ``kind`` is that line's stable id in the JSON
+    output."""
 
     scope: str
     path: str
@@ -66,19 +97,41 @@ class Row:
     why: str
     ranks: tuple[tuple[str, ...], ...] = ()  # for DOWNGRADE: groups from strict to loose
     kind: str = "loosened"
+    unless: tuple[str, ...] = ()  # fields of the record that, all new too, back the move
+    prompt: bool = False  # a question for the reviewer: the line says the why alone
 
     def matches(self, path: Path) -> bool:
-        pattern = _segments(self.path)
-        return len(pattern) == len(path) and all(
-            p == s or (p == "*" and not is_item(s)) or (p == "[*]" and is_item(s))
-            for p, s in zip(pattern, path, strict=True)
-        )
+        return _match(_segments(self.path), path)
+
+    @property
+    def note(self) -> str:
+        plain = self.looser in (ANY, CHANGED) or self.prompt
+        return self.why if plain else "looser: " + self.why
+
+
+def _match(pattern: tuple[str, ...], path: Path) -> bool:
+    if not pattern:
+        return not path
+    head, rest = pattern[0], pattern[1:]
+    if head == "**":
+        return any(_match(rest, path[i:]) for i in range(len(path) + 1))
+    if not path:
+        return False
+    s = path[0]
+    ok = head == s or (head == "*" and not is_item(s)) or (head == "[*]" and is_item(s))
+    return ok and _match(rest, path[1:])
 
 
 @cache
 def _segments(pattern: str) -> tuple[str, ...]:
     """``"exceptions[*].until"`` -> ``("exceptions", "[*]", "until")``, as leaves.py paths."""
     return tuple(re.findall(r"\[[^\]]*\]|[^.\[\]]+", pattern))
+
+
+#: A certification's new validity is backed by a new issue date (the report's or its bridge
+#: letter's) and a new evidence link.
+RENEWED = ("issued|bridge_letter.issued", "evidence")
+LONGER = "valid for longer without a new issue date and evidence link"
 
 
 LOOSER: tuple[Row, ...] = (
@@ -196,6 +249,15 @@ LOOSER: tuple[Row, ...] = (
         "stored data no longer recorded as wiped",
     ),
     Row("tool", "evidence.offboarding.datasets", REMOVED, "fewer datasets to wipe"),
+    Row("tool", "evidence.**", DELETED, "less evidence"),
+    Row(
+        "tool",
+        "evidence.**",
+        LATER,
+        "the date moved later: check that new evidence backs it",
+        kind="evidence-date-later",
+        prompt=True,
+    ),
     Row("vendor", "certifications[*]", REMOVED, "a certification is no longer on file"),
     Row(
         "vendor",
@@ -205,10 +267,38 @@ LOOSER: tuple[Row, ...] = (
         ranks=(("soc2-type2", "iso27001", "iso27701", "iso42001"), ("soc2-type1",), ("other",)),
     ),
     Row("vendor", "certifications[*].valid_until", EARLIER, "current for less time"),
+    Row("vendor", "certifications[*].valid_until", EXTENDED, LONGER, unless=RENEWED),
+    Row("vendor", "certifications[*].expires", EXTENDED, LONGER, unless=RENEWED),
+    Row("vendor", "certifications[*].period.end", EXTENDED, LONGER, unless=RENEWED),
+    Row("vendor", "certifications[*].bridge_letter.covers_until", EXTENDED, LONGER, unless=RENEWED),
+    Row("vendor", "certifications[*].evidence", DELETED, "less evidence"),
+    Row("vendor", "certifications[*].verified.**", DELETED, "no longer recorded as verified"),
+    Row(
+        "vendor",
+        "certifications[*].verified.on",
+        LATER,
+        "verified on a later day: check that someone read the new document",
+        kind="evidence-date-later",
+        prompt=True,
+    ),
     Row("procedure", "steps[*]", REMOVED, "a step of the procedure is gone"),
     Row("step", "evidence", REMOVED, "the step asks for less evidence"),
     Row("step", "checklist", REMOVED, "fewer checks"),
     Row("step", "cadence", RARER, "the step recurs less often"),
+    Row(
+        "schema",
+        "**",
+        CHANGED,
+        "changes the rules every file is checked against",
+        kind="schema-changed",
+    ),
+    Row(
+        "site",
+        "**",
+        CHANGED,
+        "changes how the site is built and what it loads",
+        kind="site-config-changed",
+    ),
 )
 
 # scope -> the kind of an "other change" line
@@ -220,6 +310,8 @@ OTHER = {
     "step": "step-changed",
     "phase": "phase-changed",
     "guidance": "guidance-changed",
+    "schema": "schema-changed",
+    "site": "site-config-changed",
 }
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -231,6 +323,18 @@ def _number(v: Any) -> bool:
 
 def _day(v: Any) -> bool:
     return isinstance(v, str) and _DAY.fullmatch(v) is not None
+
+
+def _present(v: Any) -> bool:
+    """Not absent, null, empty or blank: a value that says something."""
+    if isinstance(v, str):
+        return bool(v.strip())
+    return v is not None and v != [] and v != {}
+
+
+def _deleted(o: Any, n: Any) -> bool:
+    """A value gone, or a mapping's keys gone with it (replaced by a single value)."""
+    return _present(o) and (not _present(n) or (isinstance(o, dict) and not isinstance(n, dict)))
 
 
 def _rank(row: Row, v: Any) -> int | None:
@@ -249,49 +353,78 @@ _SCALAR: dict[str, Callable[[Row, Any, Any], bool]] = {
     LATER: lambda _, o, n: _day(o) and _day(n) and n > o,
     EARLIER: lambda _, o, n: _day(o) and _day(n) and n < o,
     PINNED: lambda _, o, n: _day(n) and (o is None or (_day(o) and n < o)),
+    EXTENDED: lambda _, o, n: _day(n) and (o is None or (_day(o) and n > o)),
+    DELETED: lambda _, o, n: _deleted(o, n),
     RARER: lambda _, o, n: _number(o) and (n is None or (_number(n) and n > o)),
     LEAVES_FALSE: lambda _, o, n: o is False and n is not False,
     LEAVES_TRUE: lambda _, o, n: o is True and n is not True,
     DOWNGRADE: _downgrade,
     ANY: lambda _, o, n: True,
+    CHANGED: lambda _, o, n: True,
 }
 # direction -> do these items added and removed loosen? (lists, whole list items)
 _ITEMS: dict[str, Callable[[list[str], list[str]], bool]] = {
     ADDED: lambda added, removed: bool(added),
     REMOVED: lambda added, removed: bool(removed),
+    DELETED: lambda added, removed: bool(removed),
     ANY: lambda added, removed: bool(added or removed),
+    CHANGED: lambda added, removed: True,
 }
 
 
-def row_for(scope: str, path: Path) -> Row | None:
-    return next((r for r in LOOSER if r.scope == scope and r.matches(path)), None)
+def rows_for(scope: str, path: Path) -> list[Row]:
+    return [r for r in LOOSER if r.scope == scope and r.matches(path)]
 
 
 def _is_list(d: Delta) -> bool:
     return d.is_item or isinstance(d.old, list) or isinstance(d.new, list)
 
 
-def loosens(scope: str, d: Delta) -> Row | None:
-    """The row that makes ``d`` a loosening, if any."""
-    row = row_for(scope, d.path)
-    if row is None:
-        return None
+def _renewed(d: Delta, field: str) -> bool:
+    """``field`` (``a|b``: either) of the delta's record is there and new at the head: changed,
+    and a date moved later (an issue date earlier than the last one is no new document)."""
+    old, new = d.records
+    for dotted in field.split("|"):
+        keys = dotted.split(".")
+        before, after = dig(old, *keys), dig(new, *keys)
+        if not _present(after) or same(before, after):
+            continue
+        if not (_day(before) and _day(after)) or after > before:
+            return True
+    return False
+
+
+def _loosens(row: Row, d: Delta) -> bool:
     if _is_list(d):
         test = _ITEMS.get(row.looser)
-        return row if test is not None and test(*items(d)) else None
-    scalar = _SCALAR.get(row.looser)
-    return row if scalar is not None and scalar(row, d.old, d.new) else None
+        moved = test is not None and test(*items(d))
+    else:
+        scalar = _SCALAR.get(row.looser)
+        moved = scalar is not None and scalar(row, d.old, d.new)
+    return moved and not (row.unless and all(_renewed(d, f) for f in row.unless))
 
 
-def level_of(scope: str, d: Delta) -> str:
-    return ATTENTION if loosens(scope, d) else INFO
+def loosens(scope: str, d: Delta) -> Row | None:
+    """The first row that makes ``d`` a loosening, if any; a container replaced by a value of
+    another shape, by what it held and now holds (leaves.inside)."""
+    row = next((r for r in rows_for(scope, d.path) if _loosens(r, d)), None)
+    if row is None:
+        row = next((r for sub in inside(d) if (r := loosens(scope, sub))), None)
+    return row
+
+
+def level_of(scope: str, *deltas: Delta) -> str:
+    """Attention when any of ``deltas`` loosens, else info."""
+    return ATTENTION if any(loosens(scope, d) for d in deltas) else INFO
 
 
 def items_level(scope: str, path: Path, added: list[str], removed: list[str]) -> str:
     """The level of some items of a list added and others removed."""
-    row = row_for(scope, path)
-    test = _ITEMS.get(row.looser) if row is not None else None
-    return ATTENTION if test is not None and test(added, removed) else INFO
+    for row in rows_for(scope, path):
+        test = _ITEMS.get(row.looser)
+        if test is not None and test(added, removed):
+            return ATTENTION
+    return INFO
 
 
 Add = Callable[..., None]  # add(level, kind, template, **values), bound to one entry
@@ -315,7 +448,7 @@ def line(scope: str, d: Delta) -> tuple[str, str, str, dict[str, Value]]:
                 notes.append("removed {removed}")
                 values["removed"] = removed
     if row is not None:
-        notes.append(row.why if row.looser == ANY else "looser: " + row.why)
+        notes.append(row.note)
     if notes:
         template += " (" + "; ".join(notes) + ")"
     if row is None:

@@ -132,6 +132,11 @@ AREA_TITLES = {
     "policy": "Policy",
     "procedure": "Procedure",
     "guidance": "Guidance",
+    "schema": "Schemas",
+    "site": "Site configuration",
+    "page": "Pages",
+    "asset": "Assets",
+    "codeowners": "Code owners",
 }
 
 
@@ -140,7 +145,14 @@ def _md_change(c: Change) -> str:
 
 
 def _md_subject(area: str, subject: str, name: str | None) -> str:
-    label = {"tool": "Tool", "vendor": "Vendor", "procedure": "Step"}.get(area)
+    label = {
+        "tool": "Tool",
+        "vendor": "Vendor",
+        "procedure": "Step",
+        "schema": "Schema",
+        "page": "Page",
+        "asset": "Asset",
+    }.get(area)
     if label is None:
         return f"**{AREA_TITLES[area]}**"
     return f"**{label} {md_code(subject)}**" + (f" {md_text(name)}" if name else "")
@@ -156,7 +168,7 @@ def render_markdown(d: GovDiff) -> str:
         f"{md_code(d.head) if d.head_rev else 'the working tree'}: {_summary(d)}.",
     ]
     if not d.changes:
-        head += ["", "No change to tools, vendors, the policy or the procedure."]
+        head += ["", "No change to the registry, the procedure, the schemas or the site."]
     urgent = [c for c in d.changes if c.level != INFO]
     urgent.sort(key=lambda c: LEVELS.index(c.level))
     if urgent:

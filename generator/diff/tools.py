@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO, WARNING, Changes, Value
-from generator.diff.fields import get, get_list, stem
+from generator.diff.fields import get, get_list, get_map, stem
 from generator.diff.leaves import Deltas, items, shown
 from generator.diff.looser import Add, items_level, level_of, report
 from generator.diff.revisions import Snapshot
@@ -25,7 +25,7 @@ class Requirements:
         policy = next(iter(head.of("policy").values()), None)
         self.requirements: dict[str, list[str]] = {
             str(k): [str(s) for s in v]
-            for k, v in (get(policy, "requirements") or {}).items()
+            for k, v in get_map(policy, "requirements").items()
             if isinstance(v, list)
         }
         self.fields: dict[str, list[str]] = {}
@@ -154,18 +154,27 @@ def _status(add: Add, ctx: Requirements, deltas: Deltas, old: Any, new: Any) -> 
 
 def _evidence_removed(add: Add, deltas: Deltas, old: Any, new: Any) -> None:
     """Evidence sections deleted, and entries deleted from list-valued evidence (audits,
-    incidents): the line names them, so their values are not repeated one by one."""
+    incidents): the line names them, so their values are not repeated one by one. Less
+    evidence is a loosening by the table (``evidence.**``); fields deleted inside a section are
+    left for it, one line each."""
     _, _, removed = _sections(get(old, "evidence"), get(new, "evidence"))
+    taken = []
     for section in removed:
-        deltas.take("evidence", section)
+        taken += deltas.take("evidence", section)
     dropped = []
-    for section, before in (get(old, "evidence") or {}).items():
+    for section, before in get_map(old, "evidence").items():
         if isinstance(before, list) and section not in removed:
             gone = deltas.take("evidence", section, where=lambda d: d.is_item and d.new is None)
+            taken += gone
             if gone:
                 dropped.append(f"{section} ({len(gone)} of {len(before)} entries)")
     if removed or dropped:
-        add(ATTENTION, "evidence-removed", "evidence removed: {removed}", removed=removed + dropped)
+        add(
+            level_of(TOOL, *taken),
+            "evidence-removed",
+            "evidence removed: {removed}",
+            removed=removed + dropped,
+        )
 
 
 def _data_and_uses(add: Add, deltas: Deltas) -> None:

@@ -1,6 +1,7 @@
 """A vendor's record at two revisions: certifications added, renewed, replaced (a new id of the
 same type) or removed, and every other changed value in general terms (a downgraded type, a new
-scope or issuer). Which way is looser comes from the table in looser.py.
+scope or issuer, an evidence link). Which way is looser comes from the table in looser.py: a
+certification current for less time, or for longer without a new issue date and evidence link.
 """
 
 from __future__ import annotations
@@ -9,8 +10,8 @@ from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO, Changes
 from generator.diff.fields import get, get_list, scalar, stem
-from generator.diff.leaves import Delta, Deltas, keyed, shown
-from generator.diff.looser import Add, level_of, report
+from generator.diff.leaves import Delta, Deltas, Path, keyed, shown
+from generator.diff.looser import Add, level_of, loosens, report
 
 VENDOR = "vendor"
 _UNTIL = (("expires",), ("bridge_letter", "covers_until"), ("period", "end"))
@@ -86,13 +87,25 @@ def compare_vendor(
     report(add, VENDOR, deltas.left)
 
 
+def _until(path: Path, prev: Any, cert: Any) -> Delta:
+    """The end of validity at both revisions, as a delta of the certification (its record)."""
+    return Delta((*path, "valid_until"), _valid_until(prev), _valid_until(cert), (prev, cert))
+
+
+def _noted(template: str, *deltas: Delta) -> str:
+    """``template`` plus the table's reason when one of ``deltas`` loosens."""
+    row = next((r for d in deltas if (r := loosens(VENDOR, d))), None)
+    return f"{template} ({row.note})" if row else template
+
+
 def _replaced(add: Add, was: Delta, now: Delta) -> None:
-    """A certification removed and another of the same type added: a renewal under a new id."""
-    until = Delta((*was.path, "valid_until"), _valid_until(was.old), _valid_until(now.new))
+    """A certification removed and another of the same type added: a renewal under a new id
+    (backed when the new one has its own issue date and evidence link, as looser.py says)."""
+    until = _until(was.path, was.old, now.new)
     add(
         level_of(VENDOR, until),
         "certification-renewed",
-        "certification {old} replaced by {new} ({type}): valid until {was} → {now}",
+        _noted("certification {old} replaced by {new} ({type}): valid until {was} → {now}", until),
         old=shown(get(was.old, "id")),
         new=shown(get(now.new, "id")),
         type=shown(get(now.new, "type")),
@@ -102,28 +115,33 @@ def _replaced(add: Add, was: Delta, now: Delta) -> None:
 
 
 def _dates(add: Add, deltas: Deltas, key: str, prev: Any, cert: Any) -> None:
-    """A certification kept under its id whose issue date or end of validity moved."""
-    until_b, until_a = _valid_until(prev), _valid_until(cert)
+    """A certification kept under its id whose issue date or end of validity moved. Whether it
+    is current for less time, or for longer without new evidence, is the table's (looser.py)."""
+    until = _until(("certifications", key), prev, cert)
     issued_b, issued_a = get(prev, "issued"), get(cert, "issued")
-    if until_b == until_a and issued_b == issued_a:
+    if until.old == until.new and issued_b == issued_a:
         return
+    taken = []
     if issued_b != issued_a:
-        deltas.take("certifications", key, "issued")
-    if until_b != until_a:
+        taken += deltas.take("certifications", key, "issued")
+    if until.old != until.new:
         for keys in {_until_key(prev), _until_key(cert)}:
             if keys:
-                deltas.take("certifications", key, *keys)
-    add(
-        level_of(VENDOR, Delta(("certifications", key, "valid_until"), until_b, until_a)),
-        "certification-renewed",
+                taken += deltas.take("certifications", key, *keys)
+    template = (
         "certification {id} ({type}) renewed: issued {issued_old} → {issued_new}, "
         "valid until {old} → {new}"
         if issued_a != issued_b
-        else "certification {id} ({type}) dates changed: valid until {old} → {new}",
+        else "certification {id} ({type}) dates changed: valid until {old} → {new}"
+    )
+    add(
+        level_of(VENDOR, until, *taken),
+        "certification-renewed",
+        _noted(template, until, *taken),
         id=shown(get(cert, "id")),
         type=shown(get(cert, "type")),
         issued_old=scalar(issued_b),
         issued_new=scalar(issued_a),
-        old=until_b,
-        new=until_a,
+        old=until.old,
+        new=until.new,
     )

@@ -60,24 +60,33 @@ class Problem(Exception):
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "on": True, "off": False}
 
 
-def _misfit(node: ScalarNode, what: str) -> ConstructorError:
+def _misfit(node: ScalarNode, what: str, *, too_long: bool = False) -> ConstructorError:
     value = node.value if len(node.value) <= 40 else node.value[:40] + "..."
     message = f"{value!r} is tagged {short_tag(node.tag)!r} but is not {what}"
-    if len(node.value) > 4000:  # past Python's int() limit, tagged or not
+    if too_long or len(node.value) > 4000:  # past Python's int() limit, tagged or not
         message = f"the number {value!r} has more than 4,000 digits"
     return ConstructorError(None, None, message, node.start_mark)
+
+
+#: Python refuses to print a whole number of more than 4,300 digits (and so would every message
+#: and report quoting it); int() reads longer ones in base 8 and 16, so they are refused here.
+_TOO_LONG = 10**4000
 
 
 def _int(node: ScalarNode) -> int:
     value = node.value.replace("_", "")
     try:
         if value.startswith("0o"):
-            return int(value[2:], 8)
-        if value.startswith("0x"):
-            return int(value[2:], 16)
-        return int(value, 10)
+            number = int(value[2:], 8)
+        elif value.startswith("0x"):
+            number = int(value[2:], 16)
+        else:
+            number = int(value, 10)
     except ValueError:
         raise _misfit(node, "a whole number") from None
+    if abs(number) >= _TOO_LONG:
+        raise _misfit(node, "a whole number", too_long=True)
+    return number
 
 
 def _float(node: ScalarNode) -> float:

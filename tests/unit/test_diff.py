@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import BASE, MakeTree
+from conftest import BASE, REPO, MakeTree
 from gitrepo import GitRepo
 
 from generator import diff
@@ -20,6 +20,7 @@ from generator.diff import GovDiff, Snapshot, compare, pair, render
 from generator.diff.changes import ATTENTION, INFO, WARNING, plain
 from generator.load import parse_yaml
 from generator.model import build_policy, effective_policy, policy_defaults
+from generator.siteconfig import PYTHON_NAMES
 
 TOOL = "registry/tools/acme-chat.yaml"
 VENDOR = "registry/vendors/acme-ai.yaml"
@@ -42,7 +43,7 @@ def repo(handbook_tree: MakeTree) -> GitRepo:
 def pilot_then_approval(g: GitRepo) -> tuple[str, str]:
     """The realistic change: acme-chat leaves its pilot for approval, widens its data classes
     (personal data, now that the privacy audit allows it), and the vendor's SOC 2 report is
-    renewed. Returns (base, head) shas."""
+    renewed (a new issue date, period and evidence link). Returns (base, head) shas."""
     g.edit(TOOL, "  value: approved\n  since: 2026-03-02", "  value: pilot\n  since: 2026-01-12")
     g.edit(TOOL, "    - internal\n    - personal\n", "    - internal\n")
     g.edit(
@@ -56,6 +57,7 @@ def pilot_then_approval(g: GitRepo) -> tuple[str, str]:
         "start: 2025-07-01\n      end: 2026-06-30",
         "start: 2024-07-01\n      end: 2025-06-30",
     )
+    g.edit(VENDOR, "acme-ai/soc2-2026.pdf", "acme-ai/soc2-2025.pdf")
     base = g.commit("Start the Acme Chat pilot", "2026-01-12")
     g.edit(TOOL, "  value: pilot\n  since: 2026-01-12", "  value: approved\n  since: 2026-10-20")
     g.edit(TOOL, "    - internal\n", "    - internal\n    - personal\n")
@@ -70,6 +72,7 @@ def pilot_then_approval(g: GitRepo) -> tuple[str, str]:
         "start: 2024-07-01\n      end: 2025-06-30",
         "start: 2025-07-01\n      end: 2026-06-30",
     )
+    g.edit(VENDOR, "acme-ai/soc2-2025.pdf", "acme-ai/soc2-2026.pdf")
     head = g.commit("Approve Acme Chat after its pilot", "2026-10-20")
     return base, head
 
@@ -78,7 +81,7 @@ MARKDOWN = """\
 <!-- handbook:governance-diff -->
 ### Governance changes
 
-Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 5 other changes.
+Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 6 other changes.
 
 #### Needs a reviewer's attention
 
@@ -99,6 +102,7 @@ Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 5 other changes
 
 - certification `soc2-2026` (`soc2-type2`) renewed: issued `2025-08-11` → `2026-08-14`, valid until `2025-06-30` → `2026-06-30`
 - `certifications[soc2-2026].period.start`: `2024-07-01` → `2025-07-01`
+- `certifications[soc2-2026].evidence`: `https://docs.example.com/vendors/acme-ai/soc2-2025.pdf` → `https://docs.example.com/vendors/acme-ai/soc2-2026.pdf`
 
 <sub>Posted by <code>handbook diff</code>. It states what changed; <code>handbook validate</code> checks the rules.</sub>
 """  # the comment, line for line
@@ -121,7 +125,7 @@ def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str
     assert (code, err) == (0, "")
     assert out == (
         f"governance changes from {base} to {head}: "
-        "0 warnings, 1 needs attention, 5 other changes\n"
+        "0 warnings, 1 needs attention, 6 other changes\n"
         "\n"
         "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
         "  info       status pilot → approved since 2026-10-20; evidence added alongside: feedback;"
@@ -135,6 +139,9 @@ def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str
         "  info       certification soc2-2026 (soc2-type2) renewed: issued 2025-08-11 → 2026-08-14,"
         " valid until 2025-06-30 → 2026-06-30\n"
         "  info       certifications[soc2-2026].period.start: 2024-07-01 → 2025-07-01\n"
+        "  info       certifications[soc2-2026].evidence: "
+        "https://docs.example.com/vendors/acme-ai/soc2-2025.pdf → "
+        "https://docs.example.com/vendors/acme-ai/soc2-2026.pdf\n"
     )
 
 
@@ -150,7 +157,7 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
         "version": 1,
         "base": {"rev": full["HEAD~1"], "label": repo.short("HEAD~1")},
         "head": {"rev": full["HEAD"], "label": repo.short("HEAD")},
-        "summary": {"warning": 0, "attention": 1, "info": 5},
+        "summary": {"warning": 0, "attention": 1, "info": 6},
         "changes": [
             {
                 "level": "info",
@@ -234,6 +241,22 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
                     "key": "certifications[soc2-2026].period.start",
                     "old": "2024-07-01",
                     "new": "2025-07-01",
+                },
+            },
+            {
+                "level": "info",
+                "kind": "other",
+                "area": "vendor",
+                "subject": "acme-ai",
+                "name": "Acme AI",
+                "path": VENDOR,
+                "message": "certifications[soc2-2026].evidence: "
+                "https://docs.example.com/vendors/acme-ai/soc2-2025.pdf → "
+                "https://docs.example.com/vendors/acme-ai/soc2-2026.pdf",
+                "values": {
+                    "key": "certifications[soc2-2026].evidence",
+                    "old": "https://docs.example.com/vendors/acme-ai/soc2-2025.pdf",
+                    "new": "https://docs.example.com/vendors/acme-ai/soc2-2026.pdf",
                 },
             },
         ],
@@ -435,7 +458,11 @@ def test_certifications_added_replaced_and_removed() -> None:
             "name": "V",
             "certifications": [
                 cert(
-                    "soc2-2025", "soc2-type2", period={"start": "2024-01-01", "end": "2024-12-31"}
+                    "soc2-2025",
+                    "soc2-type2",
+                    period={"start": "2024-01-01", "end": "2024-12-31"},
+                    issued="2025-02-01",
+                    evidence="https://docs.example.com/soc2-2025.pdf",
                 ),
                 cert("iso27001", "iso27001", expires="2027-01-01"),
             ],
@@ -447,7 +474,11 @@ def test_certifications_added_replaced_and_removed() -> None:
             "name": "V",
             "certifications": [
                 cert(
-                    "soc2-2026", "soc2-type2", period={"start": "2025-01-01", "end": "2025-12-31"}
+                    "soc2-2026",
+                    "soc2-type2",
+                    period={"start": "2025-01-01", "end": "2025-12-31"},
+                    issued="2026-02-01",
+                    evidence="https://docs.example.com/soc2-2026.pdf",
                 ),
                 cert("iso42001", "iso42001", expires="2029-01-31"),
             ],
@@ -495,7 +526,7 @@ def test_markdown_without_changes() -> None:
         "\n"
         "Comparing `abc1234` with `abc1234`: 0 warnings, 0 need attention, 0 other changes.\n"
         "\n"
-        "No change to tools, vendors, the policy or the procedure.\n"
+        "No change to the registry, the procedure, the schemas or the site.\n"
         "\n"
         "<sub>Posted by <code>handbook diff</code>. It states what changed; "
         "<code>handbook validate</code> checks the rules.</sub>\n"
@@ -614,6 +645,236 @@ def test_handbook_in_a_subfolder(
         "  info       name Acme Code → X\n"
         "  info       id: acme-code → x\n"
     )
+
+
+# -- the rules, the site's configuration, pages and assets --------------------------------------
+
+SITE = "site_name: Handbook\ntheme:\n  name: material\n  font: false\nplugins:\n  - search\n"
+ABOUT = "# About\n\nWe use AI tools with care.\n"
+OWNERS = "# Generated.\n* @org/gov\nregistry/tools/acme-chat.yaml @org/km\n"
+
+
+def edit_json(root: Path, rel: str, change: Callable[[Any], None]) -> None:
+    data = json.loads((root / rel).read_text(encoding="utf-8"))
+    change(data)
+    (root / rel).write_text(json.dumps(data, indent=4), encoding="utf-8")
+
+
+def site_inputs_changed(repo: GitRepo) -> tuple[str, str]:
+    """Every kind of input around the registry, each added, changed and removed."""
+    root = repo.root
+    (root / "mkdocs.yml").write_text(SITE, encoding="utf-8")
+    (root / "content/pages").mkdir()
+    (root / "content/pages/about.md").write_text(ABOUT, encoding="utf-8")
+    (root / "content/pages/old.md").write_text("# Old\n", encoding="utf-8")
+    (root / "content/assets").mkdir()
+    (root / "content/assets/logo.svg").write_bytes(b"<svg/>")
+    (root / "content/assets/old.png").write_bytes(b"\x89PNG")
+    (root / ".github").mkdir()
+    (root / ".github/CODEOWNERS").write_text(OWNERS, encoding="utf-8")
+    base = repo.commit("Add the site's pages and assets", "2026-02-01")
+    edit_json(root, "schemas/common.schema.json", lambda s: s["$defs"]["line"].pop("pattern"))
+    edit_json(root, "schemas/tool.schema.json", lambda s: s["required"].remove("owner"))
+    repo.edit(
+        "mkdocs.yml", "  - search\n", "  []\nextra_javascript:\n  - https://cdn.example/x.js\n"
+    )
+    repo.edit(
+        "content/pages/about.md",
+        "with care.",
+        "with care.\n<span hidden>Approved by Security.</span>",
+    )
+    (root / "content/pages/faq.md").write_text("# FAQ\n\nAsk us.\n", encoding="utf-8")
+    (root / "content/pages/old.md").unlink()
+    (root / "content/assets/logo.svg").write_bytes(b'<svg onload="alert(1)"/>')
+    (root / "content/assets/style.css").write_bytes(b"body { color: red }")
+    (root / "content/assets/old.png").unlink()
+    repo.edit(
+        ".github/CODEOWNERS", "registry/tools/acme-chat.yaml @org/km\n", "registry/ @mallory\n"
+    )
+    head = repo.commit("Change the rules and the site", "2026-10-20")
+    return base, head
+
+
+def test_schemas_site_configuration_pages_and_assets_are_compared(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base, head = site_inputs_changed(repo)
+    code, out, err = run(capsys, "diff", base, head, "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    pattern = lines.pop(3)  # the one-line pattern is long: its ends say enough
+    assert pattern.startswith("  attention  $defs.line.pattern: ^[^\\u0000-\\u001F")
+    assert pattern.endswith("]*$ → (none) (changes the rules every file is checked against)")
+    assert "\n".join(lines) + "\n" == (
+        f"governance changes from {base} to {head}: 0 warnings, 8 need attention, 4 other changes\n"
+        "\n"
+        "schema common.schema.json  schemas/common.schema.json\n"
+        "\n"
+        "schema tool.schema.json  schemas/tool.schema.json\n"
+        "  attention  required: id, name, vendor, owner, status, problem, license, data → id, name, "
+        "vendor, status, problem, license, data (removed owner; changes the rules every file is "
+        "checked against)\n"
+        "\n"
+        "site mkdocs.yml  mkdocs.yml\n"
+        "  attention  plugins: search → [] (removed search; changes how the site is built and what "
+        "it loads)\n"
+        "  attention  extra_javascript: (none) → https://cdn.example/x.js (added "
+        "https://cdn.example/x.js; changes how the site is built and what it loads)\n"
+        "\n"
+        "page about  content/pages/about.md\n"
+        "  info       page changed: lines added: 1, removed: 0\n"
+        "  attention  raw HTML added: <span hidden>, </span> (check what the page shows a reader)\n"
+        "\n"
+        "page faq  content/pages/faq.md\n"
+        "  info       page added (lines: 3)\n"
+        "\n"
+        "page old  content/pages/old.md\n"
+        "  info       page removed (it had lines: 1)\n"
+        "\n"
+        "asset logo.svg  content/assets/logo.svg\n"
+        "  attention  asset changed: 6 → 24 bytes, SHA-256 d4dc56669143 → 357fe84c688d (published "
+        "as it is: no check reads it)\n"
+        "\n"
+        "asset old.png  content/assets/old.png\n"
+        "  info       asset removed (it had 4 bytes)\n"
+        "\n"
+        "asset style.css  content/assets/style.css\n"
+        "  attention  asset added: 19 bytes, SHA-256 925e8741be69 (published as it is: no check "
+        "reads it)\n"
+        "\n"
+        "codeowners .github/CODEOWNERS  .github/CODEOWNERS\n"
+        "  attention  rules added: registry/ @mallory; rules removed: registry/tools/acme-chat.yaml "
+        "@org/km (changes who must review which files)\n"
+    )
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root), "--format", "json")
+    doc = json.loads(out)
+    assert doc["version"] == 1
+    assert [(c["area"], c["kind"], c["level"]) for c in doc["changes"]] == [
+        ("schema", "schema-changed", ATTENTION),
+        ("schema", "schema-changed", ATTENTION),
+        ("site", "site-config-changed", ATTENTION),
+        ("site", "site-config-changed", ATTENTION),
+        ("page", "page-changed", INFO),
+        ("page", "page-html-changed", ATTENTION),
+        ("page", "page-added", INFO),
+        ("page", "page-removed", INFO),
+        ("asset", "asset-changed", ATTENTION),
+        ("asset", "asset-removed", INFO),
+        ("asset", "asset-added", ATTENTION),
+        ("codeowners", "codeowners-changed", ATTENTION),
+    ]
+    assert doc["changes"][1]["values"] == {
+        "key": "required",
+        "old": ["id", "name", "vendor", "owner", "status", "problem", "license", "data"],
+        "new": ["id", "name", "vendor", "status", "problem", "license", "data"],
+        "removed": ["owner"],
+    }
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root), "--format", "markdown")
+    assert "<span" not in out and "onload" not in out and "@mallory" not in out
+    assert (
+        "- ⚠️ **Page `about`**: raw HTML added: “&lt;span hidden&gt;”, `</span>` (check what the "
+        "page shows a reader)\n"
+    ) in out
+    assert "\n**Site configuration** · `mkdocs.yml`\n" in out
+
+
+def test_the_working_tree_reads_the_site_inputs_like_a_revision(repo: GitRepo) -> None:
+    """Nothing changed: the same files read from git and from the disk compare equal, hidden
+    files are no input either way, and a link is refused at both."""
+    root = repo.root
+    (root / "mkdocs.yml").write_text(SITE, encoding="utf-8")
+    (root / "content/pages").mkdir()
+    (root / "content/pages/about.md").write_text(ABOUT, encoding="utf-8")
+    (root / "content/assets").mkdir()
+    (root / "content/assets/logo.svg").write_bytes(b"<svg/>")
+    (root / "content/assets/.DS_Store").write_bytes(b"\0")
+    (root / "registry/tools/.draft.yaml").write_text("id: draft\n", encoding="utf-8")
+    (root / "content/assets/passwd").symlink_to("/etc/passwd")
+    (root / ".github").mkdir()
+    (root / ".github/CODEOWNERS").write_text(OWNERS, encoding="utf-8")
+    repo.commit("Add the site's inputs", "2026-02-01")
+    result = diff.diff(root, "HEAD")
+    assert result.changes == ()
+    assert {(p.path, p.rule) for p in result.problems} == {
+        ("content/assets/passwd", "file-symlink")
+    }
+    from generator.diff.revisions import at_revision, working_tree
+    from generator.history import open_repo
+
+    inputs = set(working_tree(root).docs)
+    assert inputs == set(at_revision(open_repo(root), "HEAD").docs)
+    assert {
+        ".github/CODEOWNERS",
+        "mkdocs.yml",
+        "schemas/tool.schema.json",
+        "content/pages/about.md",
+        "content/assets/logo.svg",
+        "content/assets/passwd",  # refused: None
+    } <= inputs
+
+
+def test_site_inputs_that_cannot_be_read_are_problems_not_changes(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.diff import revisions
+
+    monkeypatch.setattr(revisions, "MAX_ASSET_BYTES", 100)
+    root = repo.root
+    (root / "content/pages").mkdir()
+    (root / "content/pages/about.md").write_text(ABOUT, encoding="utf-8")
+    (root / "content/assets").mkdir()
+    (root / "content/assets/logo.svg").write_bytes(b"<svg/>")
+    repo.commit("Add a page and an asset", "2026-02-01")
+    (root / "schemas/common.schema.json").write_text("{", encoding="utf-8")
+    (root / "schemas/tool.schema.json").write_text("[" * 100_000, encoding="utf-8")
+    (root / "schemas/vendor.schema.json").write_text("[" * 200 + "]" * 200, encoding="utf-8")
+    (root / "content/pages/about.md").write_bytes(b"caf\xe9\n")
+    (root / "content/assets/logo.svg").write_bytes(b"<svg>" + b" " * 200 + b"</svg>")
+    (root / "mkdocs.yml").write_text("site_name: [\n", encoding="utf-8")
+    result = diff.diff(root, "HEAD")
+    assert result.changes == ()
+    assert [(p.path, p.rule, p.message) for p in result.problems] == [
+        ("content/assets/logo.svg", "file-too-large", "file is 211 bytes; the limit is 100"),
+        ("content/pages/about.md", "file-encoding", "byte 0xe9 is not valid UTF-8"),
+        ("mkdocs.yml", "yaml-syntax", result.problems[2].message),
+        (
+            "schemas/common.schema.json",
+            "file-unreadable",
+            "not valid JSON: Expecting property name enclosed in double quotes: line 1 column 2 "
+            "(char 1)",
+        ),
+        ("schemas/tool.schema.json", "file-unreadable", "not valid JSON: nested too deeply"),
+        ("schemas/vendor.schema.json", "file-too-large", "nested deeper than 100 levels"),
+    ]
+    repo.commit("Break them", "2026-02-02")
+    code, out, err = run(capsys, "diff", "HEAD~1", "HEAD", "--root", str(root))
+    assert (code, err) == (0, "")
+    assert "0 warnings, 0 need attention, 0 other changes" in out
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (lambda s: s["$defs"]["id"].update(enum=[]), "$defs.id.enum: (none) → []"),
+        (lambda s: s["$defs"]["line"].update(minLength=None), "$defs.line.minLength: 1 → null"),
+        (lambda s: s["$defs"]["line"].update(minLength=1.0), None),  # the same number
+    ],
+    ids=["an empty enum is not an absent one", "null is not absent", "1.0 is 1"],
+)
+def test_schemas_are_compared_exactly(
+    handbook_tree: MakeTree, change: Callable[[Any], None], fragment: str | None
+) -> None:
+    root = handbook_tree()
+    old = {
+        "schemas/common.schema.json": json.loads((root / "schemas/common.schema.json").read_text())
+    }
+    new = copy.deepcopy(old)
+    change(new["schemas/common.schema.json"])
+    d = compare(Snapshot("a", None, old), Snapshot("b", None, new))
+    assert [c.text() for c in d.changes if fragment and fragment in c.text()] == (
+        [f"{fragment} (changes the rules every file is checked against)"] if fragment else []
+    )
+    assert len(d.changes) == (1 if fragment else 0)
 
 
 # -- nothing is read behind a link or above the size limit ------------------------------------
@@ -873,6 +1134,7 @@ ROWS = [
     ([], [drop(POLICY, "as_of")], INFO, "as_of: 2026-11-01 → (none)"),
     ([], [put(POLICY, "repository", {"default_owner": "@org/gov"})], ATTENTION, "repository.default_owner: (none) → @org/gov (changes who must review"),
     ([put(POLICY, "report", {"mention_owners": True})], [put(POLICY, "report.mention_owners", False)], ATTENTION, "report.mention_owners: true → false"),
+    ([], [put(POLICY, "requirements", ["a"])], ATTENTION, "→ a (added a; removed sandbox: define-problem, privacy-audit, vendor-due-diligence, pilot:"),
     # tools
     ([put(TOOL, "exceptions", [EXC])], [put(TOOL, "exceptions.0.until", "2027-01-29")], ATTENTION, "exceptions[output-audit-overdue].until: 2026-11-15 → 2027-01-29"),
     ([put(TOOL, "exceptions", [EXC])], [put(TOOL, "exceptions.0.until", "2026-11-08")], INFO, "exceptions[output-audit-overdue].until: 2026-11-15 → 2026-11-08"),
@@ -908,13 +1170,48 @@ ROWS = [
     ([put(TOOL, "evidence.access_control", {"administrators": ["Ann"], "roles": ["km"], "last_review": "2026-09-01"})], [append(TOOL, "evidence.access_control.roles", "everyone")], ATTENTION, "evidence.access_control.roles: km → km, everyone (added everyone; looser"),
     ([put(TOOL, "evidence.output_audits", [{"date": "2026-09-01"}, {"date": "2026-10-01"}])], [drop(TOOL, "evidence.output_audits.0")], ATTENTION, "evidence removed: output_audits (1 of 2 entries)"),
     ([], [drop(TOOL, "evidence.feedback")], ATTENTION, "evidence removed: feedback"),
+    # evidence deleted inside a record: less evidence
+    ([put(TOOL, "evidence.privacy_audit.report", "https://docs.example.com/privacy/acme-chat.pdf")], [drop(TOOL, "evidence.privacy_audit.report")], ATTENTION, "evidence.privacy_audit.report: https://docs.example.com/privacy/acme-chat.pdf → (none) (looser: less evidence)"),
+    ([], [put(TOOL, "evidence.benchmark.report", "")], ATTENTION, "evidence.benchmark.report: https://docs.example.com/benchmarks/acme-chat.xlsx →  (looser: less evidence)"),
+    ([], [drop(TOOL, "evidence.benchmark.accuracy")], ATTENTION, "evidence.benchmark.accuracy.human: 0.95 → (none) (looser: less evidence)"),
+    ([], [drop(TOOL, "evidence.pilot.power_users.1")], ATTENTION, "evidence.pilot.power_users: Rachel Kim (Research), Omar Haddad (Accounts) → Rachel Kim (Research) (removed Omar Haddad (Accounts); looser: less evidence)"),
+    ([], [put(TOOL, "evidence.privacy_audit", "done")], ATTENTION, "→ done (looser: less evidence)"),
+    ([], [put(TOOL, "evidence.benchmark.report", "https://docs.example.com/b.xlsx")], INFO, "evidence.benchmark.report: https://docs.example.com/benchmarks/acme-chat.xlsx → https://docs.example.com/b.xlsx"),
+    ([], [put(TOOL, "evidence.pilot.power_users", ["Rachel Kim (Research)", "Omar Haddad (Accounts)", "Ann Lee"])], INFO, "(added Ann Lee)"),
+    # an evidence date moved later in place: a prompt to check that new evidence backs it
+    ([put(TOOL, "evidence.privacy_audit.date", "2026-01-19")], [put(TOOL, "evidence.privacy_audit.date", "2026-10-19")], ATTENTION, "evidence.privacy_audit.date: 2026-01-19 → 2026-10-19 (the date moved later: check that new evidence backs it)"),
+    ([], [put(TOOL, "evidence.privacy_audit.date", "2025-10-03")], INFO, "evidence.privacy_audit.date: 2025-11-03 → 2025-10-03"),
+    ([], [put(TOOL, "evidence.vendor_due_diligence.date", "2026-10-01")], ATTENTION, "evidence.vendor_due_diligence.date: 2026-09-01 → 2026-10-01 (the date moved later"),
+    ([put(TOOL, "evidence.access_control", {"administrators": ["Ann"], "roles": ["km"], "last_review": "2026-09-01"})], [put(TOOL, "evidence.access_control.last_review", "2026-10-30")], ATTENTION, "evidence.access_control.last_review: 2026-09-01 → 2026-10-30 (the date moved later"),
+    ([], [put(TOOL, "evidence.pilot.end", "2026-04-06")], ATTENTION, "evidence.pilot.end: 2026-02-06 → 2026-04-06 (the date moved later"),
     # vendors
     ([], [put(VENDOR, "certifications.0.type", "soc2-type1")], ATTENTION, "certifications[soc2-2026].type: soc2-type2 → soc2-type1 (looser: a weaker kind of assurance)"),
     ([], [put(VENDOR, "certifications.1.type", "other")], ATTENTION, "certifications[iso27001].type: iso27001 → other"),
     ([put(VENDOR, "certifications.0.type", "soc2-type1")], [put(VENDOR, "certifications.0.type", "soc2-type2")], INFO, "certifications[soc2-2026].type: soc2-type1 → soc2-type2"),
     ([], [drop(VENDOR, "certifications.1")], ATTENTION, "certification iso27001 (iso27001) removed"),
     ([], [put(VENDOR, "certifications.1.expires", "2027-01-01")], ATTENTION, "certification iso27001 (iso27001) dates changed: valid until 2028-03-14 → 2027-01-01"),
-    ([], [put(VENDOR, "certifications.1.expires", "2029-01-01")], INFO, "certification iso27001 (iso27001) dates changed: valid until 2028-03-14 → 2029-01-01"),
+    # a certification current for longer: a renewal with a new issue date and evidence link, else a claim without new evidence
+    ([put(VENDOR, "certifications.1.expires", "2026-12-10")], [put(VENDOR, "certifications.1.expires", "2029-12-10")], ATTENTION, "certification iso27001 (iso27001) dates changed: valid until 2026-12-10 → 2029-12-10 (looser: valid for longer without a new issue date and evidence link)"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2026-03-15")], ATTENTION, "renewed: issued 2025-03-15 → 2026-03-15, valid until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], ATTENTION, "dates changed: valid until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2026-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], INFO, "renewed: issued 2025-03-15 → 2026-03-15, valid until 2028-03-14 → 2029-03-14"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2024-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2024.pdf")], ATTENTION, "renewed: issued 2025-03-15 → 2024-03-15, valid until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.0.period.end", "2027-06-30")], ATTENTION, "certification soc2-2026 (soc2-type2) dates changed: valid until 2026-06-30 → 2027-06-30 (looser: valid for longer"),
+    ([put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"})], [put(VENDOR, "certifications.0.bridge_letter.covers_until", "2026-12-31")], ATTENTION, "dates changed: valid until 2026-09-30 → 2026-12-31 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"})], ATTENTION, "dates changed: valid until 2026-06-30 → 2026-09-30 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"}), put(VENDOR, "certifications.0.evidence", "https://docs.example.com/bridge.pdf")], INFO, "dates changed: valid until 2026-06-30 → 2026-09-30"),
+    ([put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-12-31"})], [put(VENDOR, "certifications.0.period.end", "2026-09-30")], ATTENTION, "certifications[soc2-2026].period.end: 2026-06-30 → 2026-09-30 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.id", "iso27001-b"), put(VENDOR, "certifications.1.expires", "2029-01-01")], ATTENTION, "certification iso27001 replaced by iso27001-b (iso27001): valid until 2028-03-14 → 2029-01-01 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.id", "iso27001-b"), put(VENDOR, "certifications.1.expires", "2029-01-01"), put(VENDOR, "certifications.1.issued", "2026-01-02"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-b.pdf")], INFO, "certification iso27001 replaced by iso27001-b (iso27001): valid until 2028-03-14 → 2029-01-01"),
+    ([], [put(VENDOR, "certifications.1.expires", "2027-01-01"), put(VENDOR, "certifications.1.issued", "2026-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], ATTENTION, "valid until 2028-03-14 → 2027-01-01 (looser: current for less time)"),
+    # evidence on file for a certification
+    ([], [drop(VENDOR, "certifications.1.evidence")], ATTENTION, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf → (none) (looser: less evidence)"),
+    ([], [put(VENDOR, "certifications.1.evidence", " ")], ATTENTION, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf →  (looser: less evidence)"),
+    ([], [put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso.pdf")], INFO, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf → https://docs.example.com/iso.pdf"),
+    ([], [put(VENDOR, "certifications.1.verified.on", "2026-10-02")], ATTENTION, "certifications[iso27001].verified.on: 2025-04-02 → 2026-10-02 (verified on a later day: check that someone read the new document)"),
+    ([], [put(VENDOR, "certifications.1.verified.on", "2025-04-01")], INFO, "certifications[iso27001].verified.on: 2025-04-02 → 2025-04-01"),
+    ([], [drop(VENDOR, "certifications.1.verified")], ATTENTION, "certifications[iso27001].verified.by: Dana Ruiz (Security) → (none) (looser: no longer recorded as verified)"),
+    ([], [put(VENDOR, "certifications", "none")], ATTENTION, "; looser: a certification is no longer on file)"),
     ([], [put(VENDOR, "certifications.1.issuer", "Other Ltd.")], INFO, "certifications[iso27001].issuer: Meridian Certification Ltd. → Other Ltd."),
     # procedure and guidance
     ([], [drop(STEPS, "steps.3")], ATTENTION, "step removed from the procedure"),
@@ -1010,6 +1307,154 @@ def test_any_value_deleted_is_reported_with_its_old_value(file: str, where: Wher
         assert d.changes == ()  # deleting a value equal to its default changes nothing
     else:
         assert _reported(d, file, value), [c.text() for c in d.changes]
+
+
+# -- any shape anywhere: the diff reads data nobody has validated yet ------------------------------
+
+Shape = tuple[str, Any]
+#: What each value (and each container, the whole file included) is replaced by in turn; the list
+#: and the mapping carry an id, a date and a key written like a list item, so matching by
+#: identity, date comparisons and item-looking paths all meet them.
+SHAPES: list[Shape] = [
+    ("scalar", "2027-01-01"),
+    ("list", ["x", {"id": "x", "date": "2027-01-01"}, None]),
+    ("mapping", {"id": "x", "[x]": ["x"], "date": {"x": None}}),
+    ("null", None),
+]
+
+
+def nodes(data: Any, where: Where = (), depth: int = 99) -> Iterator[Where]:
+    """Every value's path down to ``depth``, containers and the whole document (``()``)
+    included; of a list, the first two items stand for the rest."""
+    yield where
+    if len(where) >= depth:
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from nodes(value, (*where, key), depth)
+    elif isinstance(data, list):
+        for i, value in enumerate(data[:2]):
+            yield from nodes(value, (*where, i), depth)
+
+
+def around_docs() -> dict[str, Any]:
+    """The schemas of the base tree and the shipped mkdocs.yml, parsed as the diff reads them."""
+    docs = {
+        f"schemas/{f.name}": json.loads(f.read_text(encoding="utf-8"))
+        for f in sorted((REPO / "schemas").glob("*.json"))
+    }
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    docs["mkdocs.yml"] = parse_yaml(text, "mkdocs.yml", names=PYTHON_NAMES)[0]
+    return docs
+
+
+def replaced(data: Any, where: Where, value: Any) -> Any:
+    """A copy of ``data`` with the value at ``where`` replaced."""
+    if not where:
+        return copy.deepcopy(value)
+    out = copy.deepcopy(data)
+    target = out
+    for key in where[:-1]:
+        target = target[key]
+    target[where[-1]] = copy.deepcopy(value)
+    return out
+
+
+def shaped(files: dict[str, Any]) -> list[Any]:
+    return [
+        pytest.param(file, side, shape, id=f"{file}:{side}:{shape[0]}")
+        for file in files
+        for side in ("base", "head")
+        for shape in SHAPES
+    ]
+
+
+@pytest.mark.parametrize(("file", "side", "shape"), shaped({**base_docs(), **around_docs()}))
+def test_any_value_of_any_shape_is_compared_without_an_internal_error(
+    file: str, side: str, shape: Shape
+) -> None:
+    """Each value in turn a scalar, a list, a mapping or null, at one revision: the comparison
+    and every renderer finish (an exception here is `handbook diff`'s exit 3). The registry's
+    files are compared together (a tool's checks read the policy and the procedure); a schema
+    or mkdocs.yml alone, down to three levels."""
+    docs = base_docs()
+    depth = 99
+    if file not in docs:
+        docs, depth = {file: around_docs()[file]}, 3
+    for where in nodes(docs[file], depth=depth):
+        other = {**docs, file: replaced(docs[file], where, shape[1])}
+        old, new = (other, docs) if side == "base" else (docs, other)
+        d = compare(Snapshot("a", "1" * 40, old), Snapshot("b", None, new))
+        for renderer in render.RENDERERS.values():
+            renderer(d)
+        json.loads(render.render_json(d))  # strict JSON: no NaN, no Infinity
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        (
+            "registry/policy.yaml",
+            "requirements:\n  sandbox:",
+            "requirements:\n  - a\nx:\n  sandbox:",
+        ),
+        (
+            "registry/tools/acme-chat.yaml",
+            "evidence:\n  privacy_audit:",
+            "evidence:\n  - a\nx:\n  privacy_audit:",
+        ),
+    ],
+    ids=["policy requirements a list", "tool evidence a list"],
+)
+def test_a_list_where_a_mapping_belongs_is_compared_at_either_revision(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], file: str, old: str, new: str
+) -> None:
+    """The review's two crashes: `diff HEAD` with the working tree's policy ``requirements:`` a
+    list, and with the base commit's tool ``evidence:`` a list."""
+    repo.edit(file, old, new)
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    assert f"  {file}\n" in out and "x." in out
+    repo.commit("Break the file", "2026-10-20")
+    repo.git("checkout", "HEAD~1", "--", ".")
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    assert f"  {file}\n" in out and "x." in out
+
+
+def test_a_file_that_is_not_a_mapping_is_a_problem_not_silence(repo: GitRepo) -> None:
+    (repo.root / CODE).write_text("- a\n- b\n", encoding="utf-8")
+    (repo.root / "registry/tools/one.yaml").write_text("just text\n", encoding="utf-8")
+    result = diff.diff(repo.root, "HEAD")
+    assert [(p.path, p.message) for p in result.problems] == [
+        (CODE, "(top level) should be a mapping (key: value lines), not a list"),
+        (
+            "registry/tools/one.yaml",
+            "(top level) should be a mapping (key: value lines), not a single value",
+        ),
+    ]
+    assert result.changes == ()
+
+
+def test_a_number_python_cannot_print_is_a_problem(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """0x followed by 5,000 digits is read by int() but cannot be printed: the loader refuses it,
+    so the diff lists the file instead of failing on it."""
+    repo.edit(TOOL, "  seats: 120\n", "  seats: 0x" + "f" * 5000 + "\n")
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(repo.root))
+    assert (code, err) == (0, "")
+    assert f"could not read {TOOL}:15:10: the number '0xffff" in out
+
+
+def test_nan_and_infinity_stay_valid_json() -> None:
+    old = {"registry/tools/a.yaml": tool("a", "A", license={"seats": float("nan")})}
+    new = {"registry/tools/a.yaml": tool("a", "A", license={"seats": float("inf")})}
+    assert compare(Snapshot("a", None, old), Snapshot("b", None, old)).changes == ()
+    d = compare(Snapshot("a", None, old), Snapshot("b", None, new))
+    assert [c["values"] for c in json.loads(render.render_json(d))["changes"]] == [
+        {"key": "license.seats", "old": "nan", "new": "inf"}
+    ]
 
 
 def test_look_alike_values_are_shown_by_code_point() -> None:

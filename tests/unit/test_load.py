@@ -327,16 +327,23 @@ def test_values_that_do_not_fit_their_tag(value: str, message: str) -> None:
     ]
 
 
-def test_a_number_too_long_for_python() -> None:
-    _, diags = parse_yaml("a: 1" + "0" * 5000 + "\n", "f.yaml")
+@pytest.mark.parametrize(
+    "number", ["1" + "0" * 5000, "0x" + "f" * 3400, "0o" + "7" * 4500], ids=["10", "16", "8"]
+)
+def test_a_number_too_long_for_python(number: str) -> None:
+    """Python cannot print a whole number of more than 4,300 digits (its messages and the
+    reports could not quote it): in hex or octal, it is fewer characters than that."""
+    _, diags = parse_yaml(f"a: {number}\n", "f.yaml")
     assert [(d.location, d.rule, d.message, d.hint) for d in diags] == [
         (
             "f.yaml:1:4",
             "yaml-syntax",
-            f"the number {'1' + '0' * 39 + '...'!r} has more than 4,000 digits",
+            f"the number {number[:40] + '...'!r} has more than 4,000 digits",
             "quote it to keep it as text",
         )
     ]
+    _, diags = parse_yaml(f"a: {number}\n", "f.yaml", marks=False)
+    assert len(diags) == 1
 
 
 def test_long_misfit_values_are_shortened() -> None:
