@@ -71,6 +71,7 @@ class Schemas:
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
         self.raw: dict[str, dict[str, Any]] = {}
+        self._paths: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {}
         walked = files.walk(self.folder.parent, self.folder.name)
         for problem in walked.problems:
             raise HandbookError(f"{problem.path}: {problem.message}", problem.hint)
@@ -150,10 +151,14 @@ class Schemas:
             node, file, name = self._deref(nxt, file)
         return node, name
 
-    def paths_of_type(self, kind: str, type_name: str) -> list[tuple[str, ...]]:
+    def paths_of_type(self, kind: str, type_name: str) -> tuple[tuple[str, ...], ...]:
         """The paths of a ``kind`` document whose values are the shared type ``type_name``
         (``common.schema.json#/$defs/<type_name>``); ``"*"`` stands for any list index.
-        E.g. ``[("intro",), ("steps", "*", "purpose"), ("steps", "*", "checklist", "*")]``."""
+        E.g. ``(("intro",), ("steps", "*", "purpose"), ("steps", "*", "checklist", "*"))``.
+        Worked out once per kind and type: it is asked for every document."""
+        known = self._paths.get((kind, type_name))
+        if known is not None:
+            return known
         out: list[tuple[str, ...]] = []
 
         def walk(node: Any, file: str, path: tuple[str, ...], depth: int) -> None:
@@ -170,7 +175,8 @@ class Schemas:
 
         start = SCHEMA_FILES[kind]
         walk(self.raw[start], start, (), 0)
-        return out
+        self._paths[kind, type_name] = tuple(out)
+        return self._paths[kind, type_name]
 
     def describe(self, kind: str, where: Sequence[str | int]) -> str:
         """The description of the value at ``where``: the property's own, else its type's."""
