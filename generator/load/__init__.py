@@ -35,6 +35,7 @@ from generator.load import files
 from generator.load.construct import MAX_DEPTH, MAX_NODES
 from generator.load.files import MAX_ASSET_BYTES, MAX_BYTES
 from generator.load.marked import Mark, MarkedDict, MarkedList, locate
+from generator.load.positions import Finder
 from generator.load.text import decode
 from generator.load.yamlfile import parse_yaml
 
@@ -74,6 +75,7 @@ class Document:
     data: Any
     text: str = field(repr=False, default="")
     _marked: list[Any] = field(default_factory=list, repr=False, compare=False)
+    _finder: list[Finder] = field(default_factory=list, repr=False, compare=False)
 
     def marked(self) -> Any:
         """The data as MarkedDict/MarkedList, parsed again from the text on first use.
@@ -87,8 +89,16 @@ class Document:
         return self._marked[0]
 
     def locate(self, where: Sequence[str | int], *, key: bool = False) -> Mark:
-        """Line and column of the value at ``where`` (or of its key), else of the nearest parent."""
-        return locate(self.marked(), where, key=key)
+        """Line and column of the value at ``where`` (or of its key), else of the nearest parent.
+
+        Plain data (the fast path's) is located in the text by :mod:`.positions`, path by path.
+        """
+        plain = isinstance(self.data, (dict, list))
+        if not plain or isinstance(self.data, (MarkedDict, MarkedList)) or self._marked:
+            return locate(self.marked() if plain else self.data, where, key=key)
+        if not self._finder:
+            self._finder.append(Finder(self.text, self.data))
+        return self._finder[0].locate(where, key=key)
 
 
 def load_yaml(root: Path, rel: str, kind: str) -> tuple[Document, list[Diagnostic]]:

@@ -92,6 +92,21 @@ else:  # pragma: no cover - pure-Python fallback when PyYAML was built without l
             CoreResolver.__init__(self)
 
 
+def event_parser(text: str) -> Any:
+    """A parser of ``text`` that gives the events the loader composes nodes from, one per
+    ``get_event()`` call (``dispose()`` it after)."""
+    if _CParser is not None:
+        return _CParser(text)
+    return _Events(text)  # pragma: no cover
+
+
+class _Events(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # pragma: no cover
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
 def parse_yaml(
     text: str, path: str, *, marks: bool = True, names: frozenset[str] = frozenset()
 ) -> tuple[Any, list[Diagnostic]]:
