@@ -37,7 +37,7 @@ from generator.load.files import MAX_ASSET_BYTES, MAX_BYTES
 from generator.load.marked import Mark, MarkedDict, MarkedList, locate
 from generator.load.positions import Finder
 from generator.load.text import decode
-from generator.load.yamlfile import parse_yaml
+from generator.load.yamlfile import parse_plain, parse_yaml
 
 __all__ = [
     "KINDS",
@@ -74,6 +74,7 @@ class Document:
     kind: str
     data: Any
     text: str = field(repr=False, default="")
+    outline: tuple[int, ...] = field(repr=False, default=(), compare=False)  # construct.outline
     _marked: list[Any] = field(default_factory=list, repr=False, compare=False)
     _finder: list[Finder] = field(default_factory=list, repr=False, compare=False)
 
@@ -97,7 +98,7 @@ class Document:
         if not plain or isinstance(self.data, (MarkedDict, MarkedList)) or self._marked:
             return locate(self.marked() if plain else self.data, where, key=key)
         if not self._finder:
-            self._finder.append(Finder(self.text, self.data))
+            self._finder.append(Finder(self.text, self.data, self.outline))
         return self._finder[0].locate(where, key=key)
 
 
@@ -109,8 +110,8 @@ def load_yaml(root: Path, rel: str, kind: str) -> tuple[Document, list[Diagnosti
     text, diags = decode(raw, rel)
     if text is None:
         return Document(rel, kind, None), diags
-    data, diags = parse_yaml(text, rel, marks=False)
-    return Document(rel, kind, data, text), diags
+    data, outline, diags = parse_plain(text, rel)
+    return Document(rel, kind, data, text, outline), diags
 
 
 # --- the tree -------------------------------------------------------------------------------

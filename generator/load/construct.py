@@ -157,6 +157,22 @@ class PlainBuilder:
         raise Unusual
 
 
+def outline(root: Node) -> tuple[int, ...]:
+    """Where each top-level key starts, when the root is a block mapping whose every key starts
+    a line: the 0-based line and the character offset of each, flattened (line, offset, line,
+    offset, ...) in the file's order; else (). :mod:`generator.load.positions` cuts the text
+    there, so that a finding's position is looked for in its top-level entry only."""
+    if root.__class__ is not MappingNode or root.flow_style:
+        return ()
+    out: list[int] = []
+    for key_node, _ in root.value:
+        mark = key_node.start_mark
+        if mark.column:
+            return ()
+        out += (mark.line, mark.index)
+    return tuple(out)
+
+
 class Builder:
     """Node graph -> MarkedDict / MarkedList / scalars, in one pass, positions included.
 

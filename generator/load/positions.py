@@ -7,8 +7,11 @@ one value can be found by following its path through libyaml's parser events, sk
 lies before it and stopping there: no nodes, no second copy of the data, nothing kept. The marks
 are those of the events the composer builds nodes from, so they equal the full ``Builder``'s.
 
-A file asked for more than ``WALKS`` positions is indexed once instead (every path's marks, from
-one pass over its events), so a file with many findings costs one pass rather than many.
+When the root is a block mapping whose keys each start a line, loading noted where each starts
+(the *outline*, :func:`~generator.load.construct.outline`), and only the top-level entry that
+holds the path is parsed: cut at a line start where a key began, the text parses to the same
+events, lines counted from the cut. A file asked for more than ``WALKS`` positions is indexed
+once instead (every path's marks, from one pass over its events).
 """
 
 from __future__ import annotations
@@ -62,9 +65,9 @@ def resolve(data: Any, where: Sequence[str | int], key: bool) -> tuple[Path_, bo
     return tuple(steps), key and whole and bool(steps) and isinstance(steps[-1], str)
 
 
-def _mark(event: Any) -> Mark:
-    """1-based line and column where an event starts."""
-    return (event.start_mark.line + 1, event.start_mark.column + 1)
+def _mark(event: Any, lines: int = 0) -> Mark:
+    """1-based line and column where an event starts (``lines`` added to the line)."""
+    return (event.start_mark.line + lines + 1, event.start_mark.column + 1)
 
 
 def _skip(get: Callable[[], Any]) -> None:
@@ -74,24 +77,27 @@ def _skip(get: Callable[[], Any]) -> None:
         depth += _DEPTH[get().__class__]
 
 
-def walk(text: str, steps: Path_, key: bool) -> Mark:
-    """The (line, column) of the value at ``steps``, which exist, or of its key."""
+def walk(text: str, steps: Path_, key: bool, lines: int = 0) -> Mark:
+    """The (line, column) of the value at ``steps``, which exist, or of its key.
+
+    ``text`` may be cut at a line start: ``lines`` is the number of lines before the cut.
+    """
     parser = event_parser(text)
     try:
         get = parser.get_event
         get()  # stream start
         get()  # document start
-        best = _mark(get())  # the root's
+        best = _mark(get(), lines)  # the root's
         last = len(steps) - 1
         for i, step in enumerate(steps):
             if isinstance(step, str):
                 while (name := get()).value != step:  # a key
                     _skip(get)
-                best = _mark(name if key and i == last else get())
+                best = _mark(name if key and i == last else get(), lines)
             else:
                 for _ in range(step):
                     _skip(get)
-                best = _mark(get())
+                best = _mark(get(), lines)
         return best
     finally:
         parser.dispose()
@@ -127,12 +133,17 @@ class Index:
 
 
 class Finder:
-    """Positions in one file whose data came from the fast path (plain dicts and lists)."""
+    """Positions in one file whose data came from the fast path (plain dicts and lists).
 
-    __slots__ = ("data", "index", "text", "walks")
+    ``outline``: where its top-level keys start, (line, offset) pairs flattened, or ().
+    """
 
-    def __init__(self, text: str, data: Any) -> None:
+    __slots__ = ("data", "index", "outline", "text", "walks")
+
+    def __init__(self, text: str, data: Any, outline: tuple[int, ...] = ()) -> None:
         self.text, self.data = text, data
+        # libyaml does not count a byte-order mark in its offsets
+        self.outline = outline if isinstance(data, dict) and text[:1] != "\ufeff" else ()
         self.walks = 0
         self.index: Index | None = None
 
@@ -141,7 +152,18 @@ class Finder:
         steps, key = resolve(self.data, where, key)
         if self.index is None and self.walks < WALKS:
             self.walks += 1
-            return walk(self.text, steps, key)
+            if not steps or not self.outline:
+                return walk(self.text, steps, key)
+            part, lines = self._entry(steps[0])
+            return walk(part, steps, key, lines)
         if self.index is None:
             self.index = Index(self.text)
         return (self.index.keys if key else self.index.values)[steps]
+
+    def _entry(self, name: str | int) -> tuple[str, int]:
+        """The text of the top-level entry ``name`` (the file's start before the first) and the
+        number of lines before it."""
+        i = 2 * list(self.data).index(name)
+        start, lines = (self.outline[i + 1], self.outline[i]) if i else (0, 0)
+        end = self.outline[i + 3] if i + 3 < len(self.outline) else len(self.text)
+        return self.text[start:end], lines

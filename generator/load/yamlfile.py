@@ -27,6 +27,7 @@ from generator.load.construct import (
     Unusual,
     check_size,
     node_mark,
+    outline,
     short_tag,
 )
 
@@ -117,12 +118,25 @@ def parse_yaml(
     ``names``: the ``!!python/name:`` values allowed (as :class:`PythonName`); every other tag
     is refused.
     """
+    data, _, problems = _parse(text, path, marks, names)
+    return data, problems
+
+
+def parse_plain(text: str, path: str) -> tuple[Any, tuple[int, ...], list[Diagnostic]]:
+    """``parse_yaml(text, path, marks=False)``, and the outline of plain data (where each
+    top-level key starts, see :func:`~generator.load.construct.outline`; () for other data)."""
+    return _parse(text, path, False, frozenset())
+
+
+def _parse(
+    text: str, path: str, marks: bool, names: frozenset[str]
+) -> tuple[Any, tuple[int, ...], list[Diagnostic]]:
     loader = None
     try:
         loader = _Loader(text)  # the pure-Python reader already checks characters here
         node = loader.get_single_node()
         if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
-            return None, [
+            return _refused(
                 Diagnostic(
                     "yaml-empty",
                     Severity.ERROR,
@@ -132,10 +146,10 @@ def parse_yaml(
                     1,
                     hint="fill it in, starting from an example in the same folder, or delete it",
                 )
-            ]
+            )
         if not marks and "*" not in text:
             try:
-                return PlainBuilder().build(node), []
+                return PlainBuilder().build(node), outline(node), []
             except Unusual:
                 pass
         if "*" in text:  # only aliases can make the values outnumber the nodes
@@ -143,7 +157,7 @@ def parse_yaml(
         builder = Builder(node, names)
         data = builder.build(node)
     except TooLarge as exc:
-        return None, [
+        return _refused(
             Diagnostic(
                 "yaml-too-large",
                 Severity.ERROR,
@@ -152,13 +166,15 @@ def parse_yaml(
                 *node_mark(exc.node),
                 hint=exc.hint,
             )
-        ]
+        )
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, path)]
+        return _refused(_syntax_error(exc, path))
     except yaml.reader.ReaderError as exc:  # a control character, or a lone surrogate
-        return None, [_reader_error(exc, text, path)]
+        return _refused(_reader_error(exc, text, path))
     except RecursionError:  # the pure-Python parser recurses once per level: a guard only
-        return None, [Diagnostic("yaml-too-large", Severity.ERROR, DEEP, path, 1, 1, hint=FLATTEN)]
+        return _refused(
+            Diagnostic("yaml-too-large", Severity.ERROR, DEEP, path, 1, 1, hint=FLATTEN)
+        )
     finally:
         if loader is not None:
             loader.dispose()
@@ -166,7 +182,11 @@ def parse_yaml(
         Diagnostic(p.rule, Severity.ERROR, p.message, path, *(p.mark or (1, 1)), hint=p.hint)
         for p in builder.problems
     ]
-    return data, problems
+    return data, (), problems
+
+
+def _refused(problem: Diagnostic) -> tuple[Any, tuple[int, ...], list[Diagnostic]]:
+    return None, (), [problem]
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:

@@ -10,6 +10,7 @@ import pytest
 
 from generator.load import Document, MarkedDict, MarkedList, locate, parse_yaml
 from generator.load.positions import WALKS, Finder, Index, resolve, walk
+from generator.load.yamlfile import parse_plain
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -23,13 +24,13 @@ TEXTS = [
     "# comment\n---\nlist:\n- a\n- b:\n    - c\n  d: e\nafter: 1\n...\n",  # indentless lists
     "x: {a: [1, [2, {b: [3]}]], c: {}}\ny: []\nz: {}\n",
     "a: {b: {a: {b: 1}}}\nb: 2\n",  # a key repeated down the path
-    # comments, directives, line breaks of every kind
+    # top-level entries the finder cuts the text at
     "%YAML 1.1\n---\n# c\na: 1\n# c\nb: |+\n  x\n\n\nc: 2\n...\n",
-    "a: 'x\ny'\nb: \"x\nc: 2\"\nc: [1,\n2]\nd: 3\n",
+    "a: 'x\ny'\nb: \"x\nc: 2\"\nc: [1,\n2]\nd: 3\n",  # continued at column 0
     "&k a: 1\n!!str b: {c: 2}\n",
     "a: 1\x85b: [1,\n2]\u2028c: 'x\u2029y'\nd: 3\n",  # every line break libyaml counts
     "a: é😀\r\nb:\r\n  - c\r\nd: x\r\n",
-    # a flow root, an explicit key, an indented root
+    # no outline: a flow root, an explicit key, an indented root
     "{a: 1,\nb: [2,\n3]}\n",
     "? a\n: 1\nb: {c: 2}\n",
     "  a: 1\n  b:\n    c: 2\n",
@@ -61,23 +62,40 @@ def paths(data: Any, here: tuple[str | int, ...] = ()) -> Iterator[tuple[str | i
 
 
 def check_every_path(text: str) -> int:
-    """Walking the text, and the index, for every path."""
+    """Walking the whole text, walking the top-level entry, and the index, for every path."""
     data = plain(text)
     if data is None:
         return 0
     marked, _ = parse_yaml(text, "f.yaml")
     index = Index(text)
+    _, outline, _ = parse_plain(text, "f.yaml")
     for where in paths(data):
         for key in (False, True) if where and isinstance(where[-1], str) else (False,):
             expected = locate(marked, where, key=key)
             assert walk(text, where, key) == expected, (where, key)
             assert (index.keys if key else index.values)[where] == expected, (where, key)
+            assert Finder(text, data, outline).locate(where, key=key) == expected, (where, key)
     return 1
 
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_every_path_of_a_text(text: str) -> None:
     assert check_every_path(text) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "outline"),
+    [
+        ("a: 1\nb:\n  c: 2\n", (0, 0, 1, 5)),
+        ("---\na: 1\nb: 2\n", (1, 4, 2, 9)),
+        ("{a: 1,\nb: 2}\n", ()),
+        ("? a\n: 1\nb: 2\n", ()),
+        ("  a: 1\n  b: 2\n", ()),
+        ("- a\n- b\n", ()),
+    ],
+)
+def test_outline_is_where_each_top_level_key_starts(text: str, outline: tuple[int, ...]) -> None:
+    assert parse_plain(text, "f.yaml")[1] == outline
 
 
 def test_every_path_of_every_yaml_file_in_the_repository() -> None:
