@@ -65,6 +65,21 @@ def value_at(data: Any, where: Sequence[str | int]) -> Any:
     return data
 
 
+Failure = tuple[tuple[str | int, ...], str, tuple[str, ...]]
+
+
+def summary(failures: list[Any]) -> list[Failure]:
+    """(instance path, error kind, unknown keys) of each of jsonschema-rs's errors."""
+    return [
+        (
+            tuple(err.instance_path),
+            type(err.kind).__name__,
+            tuple(getattr(err.kind, "unexpected", ())),
+        )
+        for err in failures
+    ]
+
+
 class Schemas:
     """The JSON Schemas of schemas/, compiled once."""
 
@@ -194,27 +209,23 @@ class Schemas:
 
     # -- validation -------------------------------------------------------------------------
 
-    def errors(
-        self, kind: str, data: Any
-    ) -> list[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:
-        """(instance path, error kind, unknown keys) of each schema error of ``data``."""
+    def failures(self, kind: str, data: Any) -> list[Any]:
+        """jsonschema-rs's errors of ``data`` as a ``kind`` document; [] when it is valid."""
         validator = self.validators[kind]
         if validator.is_valid(data):
             return []
-        return [
-            (
-                tuple(err.instance_path),
-                type(err.kind).__name__,
-                tuple(getattr(err.kind, "unexpected", ())),
-            )
-            for err in validator.iter_errors(data)
-        ]
+        return list(validator.iter_errors(data))
+
+    def errors(self, kind: str, data: Any) -> list[Failure]:
+        """(instance path, error kind, unknown keys) of each schema error of ``data``."""
+        return summary(self.failures(kind, data))
 
     def check(self, doc: Document) -> list[Diagnostic]:
-        validator = self.validators[doc.kind]
-        if validator.is_valid(doc.data):
-            return []
-        found = [d for err in validator.iter_errors(doc.data) for d in self._explain(doc, err)]
+        return self.explain(doc, self.failures(doc.kind, doc.data))
+
+    def explain(self, doc: Document, failures: list[Any]) -> list[Diagnostic]:
+        """Diagnostics for the ``failures`` of ``doc`` (:meth:`failures`)."""
+        found = [d for err in failures for d in self._explain(doc, err)]
         return list(dict.fromkeys(found))  # a date failing both its format and its pattern
 
     def _explain(self, doc: Document, err: Any) -> Iterable[Diagnostic]:

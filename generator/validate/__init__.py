@@ -23,7 +23,7 @@ from generator import codeowners
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import Tree
 from generator.model import Skip
-from generator.schema import Schemas
+from generator.schema import Schemas, summary
 from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
 from generator.validate.identity import identities, procedure, skeleton
@@ -55,13 +55,15 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
     found = out.diagnostics
     loaded = [d for d in tree.documents if d.data is not None]
     for doc in loaded:
-        problems = schemas.check(doc)
+        failures = schemas.failures(doc.kind, doc.data)
+        problems = schemas.explain(doc, failures)
         found += problems
         if not problems:
             out.valid.add(doc.path)
             out.usable[doc.path] = frozenset()
             continue
-        skip = usable(doc.kind, doc.data, functools.partial(schemas.errors, doc.kind))
+        errors = functools.partial(schemas.errors, doc.kind)
+        skip = usable(doc.kind, doc.data, errors, summary(failures))
         if skip is not None:
             out.usable[doc.path] = skip
     kinds = {d.kind for d in tree.documents}
