@@ -7,6 +7,7 @@ name the key, quote the value and say what to do, positioned by the loader's mar
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -78,6 +79,14 @@ def summary(failures: list[Any]) -> list[Failure]:
         )
         for err in failures
     ]
+
+
+@functools.lru_cache(maxsize=4096)
+def closest(word: str, options: tuple[str, ...], cutoff: float) -> str | None:
+    """The option most like ``word`` (difflib), or None. Cached: a mistake made in one file is
+    often made in many (a key added everywhere before the schema knows it)."""
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return close[0] if close else None
 
 
 class Schemas:
@@ -243,10 +252,10 @@ class Schemas:
             return Diagnostic(rule, Severity.ERROR, message, doc.path, line, col, hint=hint)
 
         if kind == "AdditionalProperties":
-            allowed = sorted(sub.get("properties", {}))
+            allowed = tuple(sorted(sub.get("properties", {})))
             for key in err.kind.unexpected:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else None
+                close = closest(key, allowed, 0.6)
+                hint = f"did you mean {close!r}?" if close is not None else None
                 if hint is None:
                     hint = "allowed here: " + ", ".join(allowed)
                 yield diag(
@@ -284,11 +293,11 @@ class Schemas:
             else:
                 yield diag(f"{path} should be {words}, not {shown(value)}", hint)
         elif kind == "Enum":
-            options = [str(o) for o in sub.get("enum", [])]
-            close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+            options = tuple(str(o) for o in sub.get("enum", []))
+            close = closest(str(value), options, 0.5)
             yield diag(
                 f"{path} is {shown(value)}, which is not one of: {', '.join(options)}",
-                f"did you mean {close[0]!r}?" if close else None,
+                f"did you mean {close!r}?" if close is not None else None,
             )
         elif kind in {"Format", "Pattern"}:
             expected = (name and EXPECTED.get(name)) or sub.get("description") or "another form"
@@ -337,14 +346,14 @@ class Schemas:
                 seen.append(item)
         elif kind == "PropertyNames" and isinstance(value, dict):
             names, _, _ = self._deref(sub.get("propertyNames", {}), SCHEMA_FILES[doc.kind])
-            options = [str(o) for o in names.get("enum", [])]
+            options = tuple(str(o) for o in names.get("enum", []))
             for key in value:
                 if options and key not in options:
-                    close = difflib.get_close_matches(key, options, n=1, cutoff=0.5)
+                    close = closest(key, options, 0.5)
                     yield diag(
                         f"unknown key {key!r} in {path}",
-                        f"did you mean {close[0]!r}?"
-                        if close
+                        f"did you mean {close!r}?"
+                        if close is not None
                         else "allowed: " + ", ".join(options),
                         "schema-unknown-key",
                         doc.locate([*where, key], key=True),
