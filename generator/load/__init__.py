@@ -15,8 +15,11 @@ Decisions taken here, once, so users never meet YAML 1.1 surprises:
   aliases may not expand to more than ``MAX_NODES`` nodes (the "billion laughs" bomb), nor refer
   to the value that contains them; nesting deeper than ``MAX_DEPTH`` levels is refused.
 
-Mappings load as :class:`MarkedDict` and sequences as :class:`MarkedList`: plain ``dict``/``list``
-subclasses that carry the 1-based line and column of each of their keys and values.
+A file with nothing unusual in it (no aliases, merge keys, tags, odd keys) loads as plain dicts
+and lists; any other, and any text parsed with ``marks``, as :class:`MarkedDict` and
+:class:`MarkedList`: ``dict``/``list`` subclasses that carry the 1-based line and column of each
+of their keys and values. :meth:`Document.locate` gives the same positions for both; for plain
+data it finds them in the text only when a finding asks (:mod:`.positions`).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from generator.load.files import MAX_ASSET_BYTES, MAX_BYTES
 from generator.load.marked import Mark, MarkedDict, MarkedList, locate
 from generator.load.positions import Finder
 from generator.load.text import decode
-from generator.load.yamlfile import parse_plain, parse_yaml
+from generator.load.yamlfile import Outline, parse_plain, parse_yaml
 
 __all__ = [
     "KINDS",
@@ -74,7 +77,7 @@ class Document:
     kind: str
     data: Any
     text: str = field(repr=False, default="")
-    outline: tuple[int, ...] = field(repr=False, default=(), compare=False)  # construct.outline
+    outline: Outline = field(repr=False, default=(), compare=False)  # see PlainBuilder
     _marked: list[Any] = field(default_factory=list, repr=False, compare=False)
     _finder: list[Finder] = field(default_factory=list, repr=False, compare=False)
 

@@ -119,11 +119,19 @@ class PlainBuilder:
 
     Anything out of the ordinary (aliases, merge keys, tags, non-text or duplicate keys, limits)
     raises ``Unusual`` and the file is built again by ``Builder``, which reports it properly.
-    Positions are recorded later, only for files that need them (``Document.locate``).
+    Positions are found later, only for files that need them (``Document.locate``), helped by
+    the ``outline``: when the root is a block mapping, the character offset where each of its
+    keys starts, then those of each of its values that is a block mapping, in the file's order
+    (one tuple each). :mod:`generator.load.positions` cuts the text there.
     """
 
     def __init__(self) -> None:
         self.count = 0
+        self.offsets: list[list[int]] = []
+
+    @property
+    def outline(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(keys) for keys in self.offsets)
 
     def build(self, node: Node, depth: int = 1) -> Any:
         cls = node.__class__
@@ -143,6 +151,11 @@ class PlainBuilder:
         if self.count > MAX_NODES:
             raise Unusual
         if cls is MappingNode and node.tag == MAP:
+            outlined = depth == 1 or (depth == 2 and self.offsets)  # the root, then its values
+            if outlined and not node.flow_style:  # type: ignore[attr-defined]
+                offsets: list[int] = []
+                self.offsets.append(offsets)
+                return self._mapping(node, depth, offsets)  # type: ignore[arg-type]
             data: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.__class__ is not ScalarNode or key_node.tag != STR:
@@ -156,21 +169,18 @@ class PlainBuilder:
             return [self.build(child, depth + 1) for child in node.value]
         raise Unusual
 
-
-def outline(root: Node) -> tuple[int, ...]:
-    """Where each top-level key starts, when the root is a block mapping whose every key starts
-    a line: the 0-based line and the character offset of each, flattened (line, offset, line,
-    offset, ...) in the file's order; else (). :mod:`generator.load.positions` cuts the text
-    there, so that a finding's position is looked for in its top-level entry only."""
-    if root.__class__ is not MappingNode or root.flow_style:
-        return ()
-    out: list[int] = []
-    for key_node, _ in root.value:
-        mark = key_node.start_mark
-        if mark.column:
-            return ()
-        out += (mark.line, mark.index)
-    return tuple(out)
+    def _mapping(self, node: MappingNode, depth: int, offsets: list[int]) -> dict[str, Any]:
+        """A block mapping of the outline: built as in ``build``, noting where each key starts."""
+        data: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode or key_node.tag != STR:
+                raise Unusual
+            key = key_node.value
+            if key in data:
+                raise Unusual
+            offsets.append(key_node.start_mark.index)
+            data[key] = self.build(value_node, depth + 1)
+        return data
 
 
 class Builder:

@@ -1,24 +1,30 @@
 """Positions of the fast path's plain data, recovered from the text only when a finding asks.
 
 The fast path (``PlainBuilder``) builds plain dicts and lists without positions, and only for
-files with nothing unusual: no aliases, merge keys or tags, every key a distinct text scalar.
+files with nothing unusual: no aliases, merge keys or odd tags, every key a distinct text scalar.
 The mappings of such data are the file's mappings, key for key and in order, so the position of
 one value can be found by following its path through libyaml's parser events, skipping whatever
 lies before it and stopping there: no nodes, no second copy of the data, nothing kept. The marks
 are those of the events the composer builds nodes from, so they equal the full ``Builder``'s.
 
-When the root is a block mapping whose keys each start a line, loading noted where each starts
-(the *outline*, :func:`~generator.load.construct.outline`), and only the top-level entry that
-holds the path is parsed: cut at a line start where a key began, the text parses to the same
-events, lines counted from the cut. A file asked for more than ``WALKS`` positions is indexed
-once instead (every path's marks, from one pass over its events).
+When the root is a block mapping, loading noted where its keys start, and those of its values
+that are block mappings (the *outline*, see :class:`~generator.load.construct.PlainBuilder`).
+Only the entry that holds the path is then parsed: the text from the start of the line where
+its key is written (nothing but spaces before the key) to the line where the next one is, or
+to the end of the entry above. libyaml reads the same events from there, lines counted from
+the cut. Once the walks in a file have read as much text as it holds, it is indexed instead
+(every path's marks from one pass over its events, about 1.4 times a walk of the whole text):
+a file with many findings costs about what parsing it again with the Builder used to.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import yaml
 from yaml.events import (
     AliasEvent,
     MappingEndEvent,
@@ -29,10 +35,11 @@ from yaml.events import (
 )
 
 from generator.load.marked import Mark
-from generator.load.yamlfile import event_parser
+from generator.load.yamlfile import Outline, event_parser
 
 Path_ = tuple[str | int, ...]
-WALKS = 2  # walks per file before it is indexed: a whole-file walk costs about what indexing does
+BREAKS = "\n\r\x85\u2028\u2029"  # what libyaml counts as a line break ("\r\n" once)
+_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 _DEPTH = {
     ScalarEvent: 0,
     AliasEvent: 0,
@@ -135,35 +142,87 @@ class Index:
 class Finder:
     """Positions in one file whose data came from the fast path (plain dicts and lists).
 
-    ``outline``: where its top-level keys start, (line, offset) pairs flattened, or ().
+    ``outline``: where keys start in ``text`` (see :class:`~generator.load.construct.PlainBuilder`).
     """
 
-    __slots__ = ("data", "index", "outline", "text", "walks")
+    __slots__ = ("cuts", "data", "index", "read", "text")
 
-    def __init__(self, text: str, data: Any, outline: tuple[int, ...] = ()) -> None:
+    def __init__(self, text: str, data: Any, outline: Outline = ()) -> None:
         self.text, self.data = text, data
         # libyaml does not count a byte-order mark in its offsets
-        self.outline = outline if isinstance(data, dict) and text[:1] != "\ufeff" else ()
-        self.walks = 0
+        plain = isinstance(data, dict) and bool(outline) and text[:1] != "\ufeff"
+        if plain and "%" in text[: outline[0][0]]:
+            plain = False  # a directive (%TAG) the cut text would lack
+        self.cuts = Cuts(text, outline) if plain else None
+        self.read = 0  # characters walked so far
         self.index: Index | None = None
 
     def locate(self, where: Sequence[str | int], *, key: bool = False) -> Mark:
         """What :func:`~generator.load.marked.locate` gives on the file's MarkedDict."""
         steps, key = resolve(self.data, where, key)
-        if self.index is None and self.walks < WALKS:
-            self.walks += 1
-            if not steps or not self.outline:
+        if self.index is None and self.read < len(self.text):
+            if self.cuts is None or not steps:
+                self.read += len(self.text)
                 return walk(self.text, steps, key)
-            part, lines = self._entry(steps[0])
-            return walk(part, steps, key, lines)
+            part, depth, lines = self.cuts.entry(self.data, steps)
+            self.read += len(part)
+            try:
+                return walk(part, steps[depth:], key, lines)  # the whole text's events, from there
+            except yaml.YAMLError:  # pragma: no cover - a safety net: none is known to fail
+                return walk(self.text, steps, key)
         if self.index is None:
             self.index = Index(self.text)
         return (self.index.keys if key else self.index.values)[steps]
 
-    def _entry(self, name: str | int) -> tuple[str, int]:
-        """The text of the top-level entry ``name`` (the file's start before the first) and the
-        number of lines before it."""
-        i = 2 * list(self.data).index(name)
-        start, lines = (self.outline[i + 1], self.outline[i]) if i else (0, 0)
-        end = self.outline[i + 3] if i + 3 < len(self.outline) else len(self.text)
-        return self.text[start:end], lines
+
+class Cuts:
+    """Where the text of a file may be cut: the line starts of the keys of its outline."""
+
+    def __init__(self, text: str, outline: Outline) -> None:
+        self.text = text
+        self.top = outline[0]
+        # each inner tuple belongs to the top-level entry its first key lies in
+        self.inner = {bisect.bisect_right(self.top, keys[0]) - 1: keys for keys in outline[1:]}
+
+    def entry(self, data: dict[str, Any], steps: Path_) -> tuple[str, int, int]:
+        """The text of the deepest outlined entry holding ``steps``, how many steps lead to
+        that entry's key (0: a top-level one), and the number of lines before the text."""
+        text = self.text
+        i = list(data).index(steps[0])  # type: ignore[arg-type]  # a key of data
+        bounds = self._bounds(self.top, i, len(text))
+        if bounds is None:
+            return text, 0, 0
+        start, end = bounds
+        start = start if i else 0  # the first entry keeps what comes before it (%, ---)
+        depth = 0
+        inner = self.inner.get(i)
+        if inner is not None and len(steps) > 1:
+            j = list(data[steps[0]]).index(steps[1])  # type: ignore[index]
+            bounds = self._bounds(inner, j, end)
+            if bounds is not None:
+                (start, end), depth = bounds, 1
+        if start == 0:
+            return text[:end], depth, 0
+        return text[start:end], depth, self._lines_before(start)
+
+    def _bounds(self, keys: tuple[int, ...], i: int, end: int) -> tuple[int, int] | None:
+        """From the line of ``keys[i]`` to the line of the next key, else ``end``; None when
+        something other than spaces comes before either on its line."""
+        start = self._line(keys[i])
+        if i + 1 < len(keys):
+            end = self._line(keys[i + 1])
+        return None if start < 0 or end < 0 else (start, end)
+
+    def _line(self, offset: int) -> int:
+        """The start of the line where a key begins at ``offset``, or -1 when anything but
+        spaces comes before it on that line."""
+        start = offset
+        while start and self.text[start - 1] == " ":
+            start -= 1
+        return start if start == 0 or self.text[start - 1] in BREAKS else -1
+
+    def _lines_before(self, offset: int) -> int:
+        text = self.text
+        if "\r" in text or not text.isascii():
+            return len(_BREAK.findall(text, 0, offset))
+        return text.count("\n", 0, offset)

@@ -27,7 +27,6 @@ from generator.load.construct import (
     Unusual,
     check_size,
     node_mark,
-    outline,
     short_tag,
 )
 
@@ -122,15 +121,18 @@ def parse_yaml(
     return data, problems
 
 
-def parse_plain(text: str, path: str) -> tuple[Any, tuple[int, ...], list[Diagnostic]]:
-    """``parse_yaml(text, path, marks=False)``, and the outline of plain data (where each
-    top-level key starts, see :func:`~generator.load.construct.outline`; () for other data)."""
+Outline = tuple[tuple[int, ...], ...]
+
+
+def parse_plain(text: str, path: str) -> tuple[Any, Outline, list[Diagnostic]]:
+    """``parse_yaml(text, path, marks=False)``, and the outline of plain data (where its keys
+    start, see :class:`~generator.load.construct.PlainBuilder`; () for other data)."""
     return _parse(text, path, False, frozenset())
 
 
 def _parse(
     text: str, path: str, marks: bool, names: frozenset[str]
-) -> tuple[Any, tuple[int, ...], list[Diagnostic]]:
+) -> tuple[Any, Outline, list[Diagnostic]]:
     loader = None
     try:
         loader = _Loader(text)  # the pure-Python reader already checks characters here
@@ -148,8 +150,9 @@ def _parse(
                 )
             )
         if not marks and "*" not in text:
+            plain = PlainBuilder()
             try:
-                return PlainBuilder().build(node), outline(node), []
+                return plain.build(node), plain.outline, []
             except Unusual:
                 pass
         if "*" in text:  # only aliases can make the values outnumber the nodes
@@ -185,7 +188,7 @@ def _parse(
     return data, (), problems
 
 
-def _refused(problem: Diagnostic) -> tuple[Any, tuple[int, ...], list[Diagnostic]]:
+def _refused(problem: Diagnostic) -> tuple[Any, Outline, list[Diagnostic]]:
     return None, (), [problem]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator.load import Document, MarkedDict, MarkedList, locate, parse_yaml
-from generator.load.positions import WALKS, Finder, Index, resolve, walk
+from generator.load.positions import Finder, Index, resolve, walk
 from generator.load.yamlfile import parse_plain
 
 REPO = Path(__file__).resolve().parents[2]
@@ -86,15 +86,15 @@ def test_every_path_of_a_text(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "outline"),
     [
-        ("a: 1\nb:\n  c: 2\n", (0, 0, 1, 5)),
-        ("---\na: 1\nb: 2\n", (1, 4, 2, 9)),
+        ("a: 1\nb:\n  c: 2\n  d: [3]\n", ((0, 5), (10, 17))),
+        ("---\na: {x: 1}\nb:\n  - c: 2\n", ((4, 14),)),  # flow and list values: no keys
         ("{a: 1,\nb: 2}\n", ()),
-        ("? a\n: 1\nb: 2\n", ()),
-        ("  a: 1\n  b: 2\n", ()),
-        ("- a\n- b\n", ()),
+        ("- a: 1\n  b: 2\n", ()),
     ],
 )
-def test_outline_is_where_each_top_level_key_starts(text: str, outline: tuple[int, ...]) -> None:
+def test_outline_is_where_the_keys_of_two_levels_start(
+    text: str, outline: tuple[tuple[int, ...], ...]
+) -> None:
     assert parse_plain(text, "f.yaml")[1] == outline
 
 
@@ -135,15 +135,21 @@ def test_resolve_follows_locate(
     )
 
 
-def test_many_positions_in_one_file_index_it_once() -> None:
+def test_a_file_is_indexed_once_walks_have_read_it_all() -> None:
     text = TEXTS[0]
-    finder = Finder(text, plain(text))
+    data, outline, _ = parse_plain(text, "f.yaml")
     marked, _ = parse_yaml(text, "f.yaml")
     asked = [["a"], ["b", "c"], ["b", "d", 1], ["e", "g", 0], ["e"], ["zz"]]
+    whole, cut = Finder(text, data), Finder(text, data, outline)
     for where in asked:
-        assert finder.locate(where, key=True) == locate(marked, where, key=True)
-    assert finder.walks == WALKS
-    assert finder.index is not None
+        assert whole.locate(where, key=True) == locate(marked, where, key=True)
+        assert cut.locate(where, key=True) == locate(marked, where, key=True)
+    assert whole.index is not None  # after one walk of the whole text
+    assert cut.index is not None
+    one = Finder(text, data, outline)
+    assert one.locate(["b", "c"]) == (3, 6)
+    assert one.index is None
+    assert 0 < one.read < len(text)  # only the line of b.c was read
 
 
 def test_documents_without_plain_data_locate_as_before() -> None:
