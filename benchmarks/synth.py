@@ -164,8 +164,9 @@ FINDINGS: dict[str, tuple[str, Callable[[str], str]]] = {
         lambda text: text + EXCEPTION,
     ),
     "schema-error": (
-        "a schema-unknown-key error on the last line: a top-level key the schema lacks",
-        lambda text: text + "notes: Reviewed by the board in March.\n",
+        "a schema-unknown-key error on the last line, in the last top-level entry (evidence, "
+        "most of the file, or data)",
+        lambda text: text + "  remarks: Reviewed by the board in March.\n",
     ),
 }
 
