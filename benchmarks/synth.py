@@ -1,12 +1,15 @@
 """Synthetic handbooks for benchmarks: the shipped procedure and policy, N generated tools.
 
 Every generated tool is valid and current as of the policy's pinned date, so a benchmark measures
-the normal path (a clean nightly run), not error reporting.
+the normal path (a clean nightly run), not error reporting; unless ``finding`` names one of
+``FINDINGS``, which gives every tool file one finding of that kind.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -142,8 +145,40 @@ EVIDENCE_DEPLOY = """\
 """
 
 
-def make_handbook(root: Path, tools: int, vendors: int | None = None) -> Path:
-    """Write a complete handbook tree with ``tools`` generated tools under ``root``."""
+EXCEPTION = """\
+exceptions:
+  - rule: cert-expiring
+    reason: The renewed report is due next month.
+    approver: Dana Ruiz (Security)
+    until: 2031-01-31
+"""
+
+#: One finding in every tool file: name -> (what it is, the tool's text -> the text with it).
+FINDINGS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "warning": (
+        "a name-duplicate warning on line 3: every tool named alike, bar the first",
+        lambda text: re.sub(r"(?m)^name: .*$", "name: Synthetic Tool", text, count=1),
+    ),
+    "deep-error": (
+        "an exception-invalid error on the last line: exceptions[0].until too late",
+        lambda text: text + EXCEPTION,
+    ),
+    "schema-error": (
+        "a schema-unknown-key error on the last line, in the last top-level entry (evidence, "
+        "most of the file, or data)",
+        lambda text: text + "  remarks: Reviewed by the board in March.\n",
+    ),
+}
+
+
+def make_handbook(
+    root: Path, tools: int, vendors: int | None = None, finding: str | None = None
+) -> Path:
+    """Write a complete handbook tree with ``tools`` generated tools under ``root``.
+
+    ``finding``: a key of ``FINDINGS`` to give every tool file that one finding; None: none.
+    """
+    add_finding = FINDINGS[finding][1] if finding else None
     vendors = vendors or max(1, tools // 25)
     if root.exists():
         shutil.rmtree(root)
@@ -174,5 +209,7 @@ def make_handbook(root: Path, tools: int, vendors: int | None = None) -> Path:
                 "  pilot:\n    power_users: [Omar Haddad]\n    start: 2026-10-01\n"
                 "    end: 2026-11-20\n    outcome: pending\n"
             )
+        if add_finding is not None:
+            text = add_finding(text)
         (root / "registry" / "tools" / f"{tid}.yaml").write_text(text)
     return root

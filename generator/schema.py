@@ -77,12 +77,36 @@ def value_at(data: Any, where: Sequence[str | int]) -> Any:
     return data
 
 
+Failure = tuple[tuple[str | int, ...], str, tuple[str, ...]]
+
+
+def summary(failures: list[Any]) -> list[Failure]:
+    """(instance path, error kind, unknown keys) of each of jsonschema-rs's errors."""
+    return [
+        (
+            tuple(err.instance_path),
+            type(err.kind).__name__,
+            tuple(getattr(err.kind, "unexpected", ())),
+        )
+        for err in failures
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def closest(word: str, options: tuple[str, ...], cutoff: float) -> str | None:
+    """The option most like ``word`` (difflib), or None. Cached: a mistake made in one file is
+    often made in many (a key added everywhere before the schema knows it)."""
+    close = difflib.get_close_matches(word, options, n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 class Schemas:
     """The JSON Schemas of schemas/, compiled once."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder.resolve()
         self.raw: dict[str, dict[str, Any]] = {}
+        self._paths: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {}
         walked = files.walk(self.folder.parent, self.folder.name)
         for problem in walked.problems:
             raise HandbookError(f"{problem.path}: {problem.message}", problem.hint)
@@ -171,10 +195,14 @@ class Schemas:
             node, file, name = self._deref(nxt, file)
         return node, name
 
-    def paths_of_type(self, kind: str, type_name: str) -> list[tuple[str, ...]]:
+    def paths_of_type(self, kind: str, type_name: str) -> tuple[tuple[str, ...], ...]:
         """The paths of a ``kind`` document whose values are the shared type ``type_name``
         (``common.schema.json#/$defs/<type_name>``); ``"*"`` stands for any list index.
-        E.g. ``[("intro",), ("steps", "*", "purpose"), ("steps", "*", "checklist", "*")]``."""
+        E.g. ``(("intro",), ("steps", "*", "purpose"), ("steps", "*", "checklist", "*"))``.
+        Worked out once per kind and type: it is asked for every document."""
+        known = self._paths.get((kind, type_name))
+        if known is not None:
+            return known
         out: list[tuple[str, ...]] = []
 
         def walk(node: Any, file: str, path: tuple[str, ...], depth: int) -> None:
@@ -191,7 +219,8 @@ class Schemas:
 
         start = SCHEMA_FILES[kind]
         walk(self.raw[start], start, (), 0)
-        return out
+        self._paths[kind, type_name] = tuple(out)
+        return self._paths[kind, type_name]
 
     def markdown_paths(self, kind: str) -> list[tuple[str, ...]]:
         """The paths of a ``kind`` document's Markdown fields (types ``markdown`` and
@@ -214,27 +243,23 @@ class Schemas:
 
     # -- validation -------------------------------------------------------------------------
 
-    def errors(
-        self, kind: str, data: Any
-    ) -> list[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:
-        """(instance path, error kind, unknown keys) of each schema error of ``data``."""
+    def failures(self, kind: str, data: Any) -> list[Any]:
+        """jsonschema-rs's errors of ``data`` as a ``kind`` document; [] when it is valid."""
         validator = self.validators[kind]
         if validator.is_valid(data):
             return []
-        return [
-            (
-                tuple(err.instance_path),
-                type(err.kind).__name__,
-                tuple(getattr(err.kind, "unexpected", ())),
-            )
-            for err in validator.iter_errors(data)
-        ]
+        return list(validator.iter_errors(data))
+
+    def errors(self, kind: str, data: Any) -> list[Failure]:
+        """(instance path, error kind, unknown keys) of each schema error of ``data``."""
+        return summary(self.failures(kind, data))
 
     def check(self, doc: Document) -> list[Diagnostic]:
-        validator = self.validators[doc.kind]
-        if validator.is_valid(doc.data):
-            return []
-        found = [d for err in validator.iter_errors(doc.data) for d in self._explain(doc, err)]
+        return self.explain(doc, self.failures(doc.kind, doc.data))
+
+    def explain(self, doc: Document, failures: list[Any]) -> list[Diagnostic]:
+        """Diagnostics for the ``failures`` of ``doc`` (:meth:`failures`)."""
+        found = [d for err in failures for d in self._explain(doc, err)]
         return list(dict.fromkeys(found))  # a date failing both its format and its pattern
 
     def _explain(self, doc: Document, err: Any) -> Iterable[Diagnostic]:
@@ -252,10 +277,10 @@ class Schemas:
             return Diagnostic(rule, Severity.ERROR, message, doc.path, line, col, hint=hint)
 
         if kind == "AdditionalProperties":
-            allowed = sorted(sub.get("properties", {}))
+            allowed = tuple(sorted(sub.get("properties", {})))
             for key in err.kind.unexpected:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-                hint = f"did you mean {close[0]!r}?" if close else None
+                close = closest(key, allowed, 0.6)
+                hint = f"did you mean {close!r}?" if close is not None else None
                 if hint is None:
                     hint = "allowed here: " + ", ".join(allowed)
                 yield diag(
@@ -293,11 +318,11 @@ class Schemas:
             else:
                 yield diag(f"{path} should be {words}, not {shown(value)}", hint)
         elif kind == "Enum":
-            options = [str(o) for o in sub.get("enum", [])]
-            close = difflib.get_close_matches(str(value), options, n=1, cutoff=0.5)
+            options = tuple(str(o) for o in sub.get("enum", []))
+            close = closest(str(value), options, 0.5)
             yield diag(
                 f"{path} is {shown(value)}, which is not one of: {', '.join(options)}",
-                f"did you mean {close[0]!r}?" if close else None,
+                f"did you mean {close!r}?" if close is not None else None,
             )
         elif kind == "Pattern" and (found := _refused_character(sub, value)):
             position, char = found
@@ -356,14 +381,14 @@ class Schemas:
                 seen.append(item)
         elif kind == "PropertyNames" and isinstance(value, dict):
             names, _, _ = self._deref(sub.get("propertyNames", {}), SCHEMA_FILES[doc.kind])
-            options = [str(o) for o in names.get("enum", [])]
+            options = tuple(str(o) for o in names.get("enum", []))
             for key in value:
                 if options and key not in options:
-                    close = difflib.get_close_matches(key, options, n=1, cutoff=0.5)
+                    close = closest(key, options, 0.5)
                     yield diag(
                         f"unknown key {key!r} in {path}",
-                        f"did you mean {close[0]!r}?"
-                        if close
+                        f"did you mean {close!r}?"
+                        if close is not None
                         else "allowed: " + ", ".join(options),
                         "schema-unknown-key",
                         doc.locate([*where, key], key=True),

@@ -15,8 +15,11 @@ Decisions taken here, once, so users never meet YAML 1.1 surprises:
   aliases may not expand to more than ``MAX_NODES`` nodes (the "billion laughs" bomb), nor refer
   to the value that contains them; nesting deeper than ``MAX_DEPTH`` levels is refused.
 
-Mappings load as :class:`MarkedDict` and sequences as :class:`MarkedList`: plain ``dict``/``list``
-subclasses that carry the 1-based line and column of each of their keys and values.
+A file with nothing unusual in it (no aliases, merge keys, tags, odd keys) loads as plain dicts
+and lists; any other, and any text parsed with ``marks``, as :class:`MarkedDict` and
+:class:`MarkedList`: ``dict``/``list`` subclasses that carry the 1-based line and column of each
+of their keys and values. :meth:`Document.locate` gives the same positions for both; for plain
+data it finds them in the text only when a finding asks (:mod:`.positions`).
 """
 
 from __future__ import annotations
@@ -36,8 +39,9 @@ from generator.load import files
 from generator.load.construct import MAX_DEPTH, MAX_NODES
 from generator.load.files import MAX_ASSET_BYTES, MAX_BYTES
 from generator.load.marked import Mark, MarkedDict, MarkedList, locate
+from generator.load.positions import Finder
 from generator.load.text import decode
-from generator.load.yamlfile import parse_yaml
+from generator.load.yamlfile import Outline, parse_plain, parse_yaml
 
 __all__ = [
     "KINDS",
@@ -75,7 +79,9 @@ class Document:
     kind: str
     data: Any
     text: str = field(repr=False, default="")
+    outline: Outline = field(repr=False, default=(), compare=False)  # see PlainBuilder
     _marked: list[Any] = field(default_factory=list, repr=False, compare=False)
+    _finder: list[Finder] = field(default_factory=list, repr=False, compare=False)
 
     def marked(self) -> Any:
         """The data as MarkedDict/MarkedList, parsed again from the text on first use.
@@ -89,8 +95,16 @@ class Document:
         return self._marked[0]
 
     def locate(self, where: Sequence[str | int], *, key: bool = False) -> Mark:
-        """Line and column of the value at ``where`` (or of its key), else of the nearest parent."""
-        return locate(self.marked(), where, key=key)
+        """Line and column of the value at ``where`` (or of its key), else of the nearest parent.
+
+        Plain data (the fast path's) is located in the text by :mod:`.positions`, path by path.
+        """
+        plain = isinstance(self.data, (dict, list))
+        if not plain or isinstance(self.data, (MarkedDict, MarkedList)) or self._marked:
+            return locate(self.marked() if plain else self.data, where, key=key)
+        if not self._finder:
+            self._finder.append(Finder(self.text, self.data, self.outline))
+        return self._finder[0].locate(where, key=key)
 
 
 def load_yaml(root: Path, rel: str, kind: str) -> tuple[Document, list[Diagnostic]]:
@@ -101,8 +115,8 @@ def load_yaml(root: Path, rel: str, kind: str) -> tuple[Document, list[Diagnosti
     text, diags = decode(raw, rel)
     if text is None:
         return Document(rel, kind, None), diags
-    data, diags = parse_yaml(text, rel, marks=False)
-    return Document(rel, kind, data, text), diags
+    data, outline, diags = parse_plain(text, rel)
+    return Document(rel, kind, data, text, outline), diags
 
 
 # --- the tree -------------------------------------------------------------------------------

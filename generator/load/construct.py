@@ -128,11 +128,19 @@ class PlainBuilder:
 
     Anything out of the ordinary (aliases, merge keys, tags, non-text or duplicate keys, limits)
     raises ``Unusual`` and the file is built again by ``Builder``, which reports it properly.
-    Positions are recorded later, only for files that need them (``Document.locate``).
+    Positions are found later, only for files that need them (``Document.locate``), helped by
+    the ``outline``: when the root is a block mapping, the character offset where each of its
+    keys starts, then those of each of its values that is a block mapping, in the file's order
+    (one tuple each). :mod:`generator.load.positions` cuts the text there.
     """
 
     def __init__(self) -> None:
         self.count = 0
+        self.offsets: list[list[int]] = []
+
+    @property
+    def outline(self) -> tuple[tuple[int, ...], ...]:
+        return tuple(tuple(keys) for keys in self.offsets)
 
     def build(self, node: Node, depth: int = 1) -> Any:
         cls = node.__class__
@@ -152,6 +160,11 @@ class PlainBuilder:
         if self.count > MAX_NODES:
             raise Unusual
         if cls is MappingNode and node.tag == MAP:
+            outlined = depth == 1 or (depth == 2 and self.offsets)  # the root, then its values
+            if outlined and not node.flow_style:  # type: ignore[attr-defined]
+                offsets: list[int] = []
+                self.offsets.append(offsets)
+                return self._mapping(node, depth, offsets)  # type: ignore[arg-type]
             data: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if key_node.__class__ is not ScalarNode or key_node.tag != STR:
@@ -164,6 +177,19 @@ class PlainBuilder:
         if cls is SequenceNode and node.tag == SEQ:
             return [self.build(child, depth + 1) for child in node.value]
         raise Unusual
+
+    def _mapping(self, node: MappingNode, depth: int, offsets: list[int]) -> dict[str, Any]:
+        """A block mapping of the outline: built as in ``build``, noting where each key starts."""
+        data: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not ScalarNode or key_node.tag != STR:
+                raise Unusual
+            key = key_node.value
+            if key in data:
+                raise Unusual
+            offsets.append(key_node.start_mark.index)
+            data[key] = self.build(value_node, depth + 1)
+        return data
 
 
 class Builder:

@@ -92,6 +92,21 @@ else:  # pragma: no cover - pure-Python fallback when PyYAML was built without l
             CoreResolver.__init__(self)
 
 
+def event_parser(text: str) -> Any:
+    """A parser of ``text`` that gives the events the loader composes nodes from, one per
+    ``get_event()`` call (``dispose()`` it after)."""
+    if _CParser is not None:
+        return _CParser(text)
+    return _Events(text)  # pragma: no cover
+
+
+class _Events(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # pragma: no cover
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+
+
 def parse_yaml(
     text: str, path: str, *, marks: bool = True, names: frozenset[str] = frozenset()
 ) -> tuple[Any, list[Diagnostic]]:
@@ -102,12 +117,28 @@ def parse_yaml(
     ``names``: the ``!!python/name:`` values allowed (as :class:`PythonName`); every other tag
     is refused.
     """
+    data, _, problems = _parse(text, path, marks, names)
+    return data, problems
+
+
+Outline = tuple[tuple[int, ...], ...]
+
+
+def parse_plain(text: str, path: str) -> tuple[Any, Outline, list[Diagnostic]]:
+    """``parse_yaml(text, path, marks=False)``, and the outline of plain data (where its keys
+    start, see :class:`~generator.load.construct.PlainBuilder`; () for other data)."""
+    return _parse(text, path, False, frozenset())
+
+
+def _parse(
+    text: str, path: str, marks: bool, names: frozenset[str]
+) -> tuple[Any, Outline, list[Diagnostic]]:
     loader = None
     try:
         loader = _Loader(text)  # the pure-Python reader already checks characters here
         node = loader.get_single_node()
         if node is None or (isinstance(node, ScalarNode) and node.tag.endswith(":null")):
-            return None, [
+            return _refused(
                 Diagnostic(
                     "yaml-empty",
                     Severity.ERROR,
@@ -117,10 +148,11 @@ def parse_yaml(
                     1,
                     hint="fill it in, starting from an example in the same folder, or delete it",
                 )
-            ]
+            )
         if not marks and "*" not in text:
+            plain = PlainBuilder()
             try:
-                return PlainBuilder().build(node), []
+                return plain.build(node), plain.outline, []
             except Unusual:
                 pass
         if "*" in text:  # only aliases can make the values outnumber the nodes
@@ -128,7 +160,7 @@ def parse_yaml(
         builder = Builder(node, names)
         data = builder.build(node)
     except TooLarge as exc:
-        return None, [
+        return _refused(
             Diagnostic(
                 "yaml-too-large",
                 Severity.ERROR,
@@ -137,13 +169,15 @@ def parse_yaml(
                 *node_mark(exc.node),
                 hint=exc.hint,
             )
-        ]
+        )
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_error(exc, path)]
+        return _refused(_syntax_error(exc, path))
     except yaml.reader.ReaderError as exc:  # a control character, or a lone surrogate
-        return None, [_reader_error(exc, text, path)]
+        return _refused(_reader_error(exc, text, path))
     except RecursionError:  # the pure-Python parser recurses once per level: a guard only
-        return None, [Diagnostic("yaml-too-large", Severity.ERROR, DEEP, path, 1, 1, hint=FLATTEN)]
+        return _refused(
+            Diagnostic("yaml-too-large", Severity.ERROR, DEEP, path, 1, 1, hint=FLATTEN)
+        )
     finally:
         if loader is not None:
             loader.dispose()
@@ -151,7 +185,11 @@ def parse_yaml(
         Diagnostic(p.rule, Severity.ERROR, p.message, path, *(p.mark or (1, 1)), hint=p.hint)
         for p in builder.problems
     ]
-    return data, problems
+    return data, (), problems
+
+
+def _refused(problem: Diagnostic) -> tuple[Any, Outline, list[Diagnostic]]:
+    return None, (), [problem]
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, path: str) -> Diagnostic:

@@ -25,7 +25,7 @@ from generator import codeowners
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import Tree
 from generator.model import Skip
-from generator.schema import Schemas
+from generator.schema import Schemas, summary
 from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
 from generator.validate.identity import file_names, identities, procedure, skeleton, slug, stem
@@ -59,13 +59,15 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
     found += file_names(tree, schemas.is_id)
     loaded = [d for d in tree.documents if d.data is not None]
     for doc in loaded:
-        problems = schemas.check(doc)
+        failures = schemas.failures(doc.kind, doc.data)
+        problems = schemas.explain(doc, failures)
         found += problems
         if not problems:
             out.valid.add(doc.path)
             out.usable[doc.path] = frozenset()
             continue
-        skip = usable(doc.kind, doc.data, functools.partial(schemas.errors, doc.kind))
+        errors = functools.partial(schemas.errors, doc.kind)
+        skip = usable(doc.kind, doc.data, errors, summary(failures))
         if skip is not None:
             out.usable[doc.path] = skip
     kinds = {d.kind for d in tree.documents}

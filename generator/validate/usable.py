@@ -17,9 +17,10 @@ An unknown key is simply dropped. An error anywhere else (a tool's ``status.sinc
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
+
+from generator.schema import Failure
 
 Path_ = tuple[str | int, ...]
 Skip = frozenset[Path_]
@@ -52,49 +53,44 @@ def record_of(kind: str, where: Path_, data: Any) -> Path_ | None:
     return None
 
 
-def _drop(data: Any, where: Path_) -> None:
-    node = data
-    for step in where[:-1]:
-        node = node[step]
-    last = where[-1]
-    if isinstance(node, dict):
-        node.pop(last, None)
-    elif isinstance(node, list) and isinstance(last, int):
-        node[last] = _GONE
+_KEEP: frozenset[Path_] = frozenset()
 
 
-class _Gone:
-    """A removed list entry: kept in place so that later entries keep their index."""
+def _pruned(data: Any, drop: Skip | set[Path_]) -> Any:
+    """``data`` without the values at the paths ``drop``; a list closes up over a removed entry.
 
-
-_GONE = _Gone()
-
-
-def _compact(data: Any) -> Any:
+    Only the mappings and lists on the way to a removed value are copied; the rest is shared
+    with ``data``, which is left as it was.
+    """
+    if not drop or not isinstance(data, (dict, list)):
+        return data
+    gone: set[str | int] = set()
+    deeper: dict[str | int, set[Path_]] = {}
+    for where in drop:
+        if len(where) == 1:
+            gone.add(where[0])
+        elif where:
+            deeper.setdefault(where[0], set()).add(where[1:])
     if isinstance(data, dict):
-        return {k: _compact(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_compact(v) for v in data if v is not _GONE]
-    return data
+        return {k: _pruned(v, deeper.get(k, _KEEP)) for k, v in data.items() if k not in gone}
+    return [_pruned(v, deeper.get(i, _KEEP)) for i, v in enumerate(data) if i not in gone]
 
 
-Errors = Callable[[Any], list[tuple[Path_, str, tuple[str, ...]]]]
+Errors = Callable[[Any], list[Failure]]
 
 
-def usable(kind: str, data: Any, errors: Errors) -> Skip | None:
+def usable(kind: str, data: Any, errors: Errors, found: list[Failure] | None = None) -> Skip | None:
     """The records to leave out of ``data`` so that the rest is valid; None when no such set.
 
     ``errors(data)`` lists a candidate's schema errors as (instance path, error kind, unknown
-    keys for an AdditionalProperties error).
+    keys for an AdditionalProperties error); ``found``: those of ``data`` itself, when known.
     """
     skip: set[Path_] = set()
     unknown: set[Path_] = set()
-    for _ in range(ROUNDS):
-        candidate = copy.deepcopy(data)
+    for round_ in range(ROUNDS):
         removed = set(skip)  # what this candidate lacks, for mapping its paths back
-        for where in sorted(skip | unknown, key=len, reverse=True):
-            _drop(candidate, where)
-        found = errors(_compact(candidate))
+        if round_ or found is None:  # the first candidate is ``data`` itself
+            found = errors(_pruned(data, skip | unknown))
         if not found:
             return frozenset(skip)
         for where, error, keys in found:

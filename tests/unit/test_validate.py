@@ -11,6 +11,7 @@ from generator.diagnostics import sorted_diagnostics
 from generator.load import load_tree
 from generator.schema import Schemas
 from generator.validate import _SECRET, skeleton, validate
+from generator.validate.usable import _pruned
 
 CHAT = "registry/tools/acme-chat.yaml"
 CODE = "registry/tools/acme-code.yaml"
@@ -480,3 +481,19 @@ def test_secret_patterns_match(value: str) -> None:
 )
 def test_secret_patterns_leave_ordinary_text(value: str) -> None:
     assert not _SECRET.search(value)
+
+
+def test_pruned_copies_only_the_way_to_what_it_removes() -> None:
+    data = {
+        "a": {"b": [1, 2, 3], "c": {"d": 4}},
+        "e": [{"f": 5}, {"g": 6}],
+        "h": {"i": 7},
+    }
+    drop = {("a", "b", 0), ("a", "b", 2), ("e", 0), ("e", 0, "f"), ("h", "x"), ("a", "b", "k")}
+    out = _pruned(data, drop)
+    assert out == {"a": {"b": [2], "c": {"d": 4}}, "e": [{"g": 6}], "h": {"i": 7}}
+    assert data["a"]["b"] == [1, 2, 3]
+    assert data["e"][0] == {"f": 5}
+    assert out["a"]["c"] is data["a"]["c"]
+    assert out["e"][0] is data["e"][1]
+    assert _pruned(data, set()) is data
