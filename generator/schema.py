@@ -222,7 +222,7 @@ class Schemas:
         self._paths[kind, type_name] = tuple(out)
         return self._paths[kind, type_name]
 
-    def markdown_paths(self, kind: str) -> list[tuple[str, ...]]:
+    def markdown_paths(self, kind: str) -> tuple[tuple[str, ...], ...]:
         """The paths of a ``kind`` document's Markdown fields (types ``markdown`` and
         ``markdown_line``), as :meth:`paths_of_type` gives them."""
         return self.paths_of_type(kind, "markdown") + self.paths_of_type(kind, "markdown_line")
