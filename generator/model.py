@@ -333,19 +333,21 @@ def without(data: Mapping[str, Any], skip: Skip) -> dict[str, Any]:
 
 
 def build_vendor(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> Vendor:
-    """A vendor from its valid data; ``skip`` names certifications ("certifications", i) left
-    out because they are invalid (their index stays the one in the file)."""
+    """A vendor from its valid data; ``skip`` names records left out because they are invalid:
+    certifications ("certifications", i), whose index stays the one in the file, and
+    descriptive fields ("terms",), which read as empty (:mod:`generator.validate.usable`)."""
+    kept = without(raw, frozenset(w for w in skip if len(w) == 1))
     return Vendor(
         path=path,
         raw=raw,
         id=raw["id"],
-        name=raw["name"],
-        website=raw["website"],
-        trust_page=raw["trust_page"],
-        privacy_policy=raw["privacy_policy"],
-        terms=raw.get("terms"),
-        contact=raw.get("contact"),
-        notes=raw.get("notes"),
+        name=kept.get("name", raw["id"]),
+        website=kept.get("website", ""),
+        trust_page=kept.get("trust_page", ""),
+        privacy_policy=kept.get("privacy_policy", ""),
+        terms=kept.get("terms"),
+        contact=kept.get("contact"),
+        notes=kept.get("notes"),
         certifications=tuple(
             _certification(c, i)
             for i, c in enumerate(raw.get("certifications", []))
@@ -356,25 +358,28 @@ def build_vendor(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) ->
 
 def build_tool(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> Tool:
     """A tool from its valid data; ``skip`` names records left out because they are invalid:
-    evidence sections or list entries, and exceptions ("exceptions", i)."""
-    owner, status, uses = raw["owner"], raw["status"], raw.get("uses", {})
+    evidence sections or list entries, exceptions ("exceptions", i), and descriptive fields
+    (("license",), ("owner", "team")...), which read as empty (:mod:`generator.validate.usable`).
+    """
+    kept = without(raw, frozenset(w for w in skip if w[0] not in ("evidence", "exceptions")))
+    owner, status, uses = kept["owner"], raw["status"], kept.get("uses", {})
     return Tool(
         path=path,
         raw=raw,
         id=raw["id"],
-        name=raw["name"],
+        name=kept.get("name", raw["id"]),
         vendor=raw["vendor"],
-        description=raw.get("description"),
-        team=owner["team"],
+        description=kept.get("description"),
+        team=owner.get("team", ""),
         contact=owner["contact"],
         github=owner.get("github"),
         status=status["value"],
         since=date.fromisoformat(status["since"]),
-        problem=raw["problem"],
+        problem=kept.get("problem", ""),
         approved_uses=tuple(uses.get("approved", ())),
         prohibited_uses=tuple(uses.get("prohibited", ())),
-        license_tier=raw["license"]["tier"],
-        data_allowed=tuple(raw["data"]["allowed"]),
+        license_tier=kept.get("license", {}).get("tier", ""),
+        data_allowed=tuple(kept.get("data", {}).get("allowed", ())),
         evidence=raw.get("evidence", {}),
         exceptions=tuple(
             Exception_(e["rule"], e["reason"], e.get("approver"), date.fromisoformat(e["until"]), i)

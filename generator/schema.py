@@ -81,12 +81,14 @@ Failure = tuple[tuple[str | int, ...], str, tuple[str, ...]]
 
 
 def summary(failures: list[Any]) -> list[Failure]:
-    """(instance path, error kind, unknown keys) of each of jsonschema-rs's errors."""
+    """(instance path, error kind, keys) of each of jsonschema-rs's errors; keys: the unknown
+    keys of an AdditionalProperties error, the missing key of a Required one, else ()."""
     return [
         (
             tuple(err.instance_path),
             type(err.kind).__name__,
-            tuple(getattr(err.kind, "unexpected", ())),
+            tuple(getattr(err.kind, "unexpected", ()))
+            or ((err.kind.property,) if type(err.kind).__name__ == "Required" else ()),
         )
         for err in failures
     ]

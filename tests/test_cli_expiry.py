@@ -155,6 +155,33 @@ def test_an_invalid_vendor_certification_leaves_the_others_checked(
 
 
 @pytest.mark.parametrize(
+    ("path", "old", "new", "where"),
+    [
+        (TOOL, "tier: enterprise", "tier: enterprize", "license.tier"),
+        (TOOL, "team: Knowledge Management", "team: [KM]", "owner.team"),
+        (TOOL, "  tier: enterprise\n", "", "license"),  # a descriptive field left out
+        (TOOL, "\nproblem:", "\ntags: [1]\nproblem:", "tags[0]"),
+        ("registry/vendors/acme-ai.yaml", "trust_page: https:", "trust_page: htps:", "trust_page"),
+    ],
+)
+def test_a_typo_in_a_descriptive_field_leaves_the_dates_judged(
+    tree: Path, capsys: pytest.CaptureFixture[str], path: str, old: str, new: str, where: str
+) -> None:
+    """A wrong licence tier, owner team or tag is reported, and the entry's evidence and its
+    vendor's certificates are still judged: one typo must not hide an overdue audit."""
+    text = (tree / path).read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    (tree / path).write_text(text.replace(old, new), encoding="utf-8")
+    code, out, err = run(
+        capsys, "check-expiry", "--root", str(tree), "--format", "text", "--as-of", "2027-07-02"
+    )
+    assert code == 1, err
+    assert f"{path}:" in out and where in out
+    assert "error[output-audit-overdue] the output audit of " in out
+    assert "error[cert-expired] SOC 2 Type II report 'soc2-2026'" in out
+
+
+@pytest.mark.parametrize(
     ("setting", "value"),
     [("pilot_min_days", "two weeks"), ("benchmark_tasks", "{min: '20', max: 50}")],
 )

@@ -5,14 +5,18 @@ has a vendor review that can go stale. A document that fails its schema is there
 *record* at a time, until what is left is valid:
 
 * tool: an evidence section (``evidence.pilot``), one entry of a list section
-  (``evidence.output_audits[2]``), one exception (``exceptions[0]``);
-* vendor: one certification (``certifications[1]``);
+  (``evidence.output_audits[2]``), one exception (``exceptions[0]``), or one descriptive field
+  (``license``, ``data``, ``uses``, ``tags``, ``owner.team``...: :data:`DESCRIPTIVE`);
+* vendor: one certification (``certifications[1]``) or one descriptive field (``terms``...);
 * policy: one top-level setting (``pilot_min_days``), or one status's requirements
   (``requirements.pilot``); a setting left out takes its default;
 * phase: one step; guidance: one tip, pitfall or question.
 
-An unknown key is simply dropped. An error anywhere else (a tool's ``status.since``, a vendor's
-``id``) leaves nothing usable, and the document is reported beside the findings of the others.
+An unknown key is simply dropped, and a descriptive field that is missing is simply absent (its
+reader takes a neutral default): a typo such as ``license.tier: enterprize`` must not hide the
+tool's overdue audit. An error in what the dates are judged by (a tool's ``id``, ``vendor``,
+``status`` or ``owner.contact``, a vendor's ``id``) leaves nothing usable, and the document is
+reported beside the findings of the others.
 """
 
 from __future__ import annotations
@@ -27,9 +31,43 @@ Skip = frozenset[Path_]
 
 ROUNDS = 4  # removing a record can leave a parent missing a required key: look again
 
+#: The fields, per kind, that describe an entry but are not what its dates are judged by: each
+#: is a record of its own, left out alone when invalid or missing.
+DESCRIPTIVE: dict[str, frozenset[Path_]] = {
+    "tool": frozenset(
+        [
+            ("name",),
+            ("description",),
+            ("website",),
+            ("problem",),
+            ("uses",),
+            ("license",),
+            ("data",),
+            ("prompts",),
+            ("tags",),
+            ("owner", "team"),
+            ("owner", "github"),
+        ]
+    ),
+    "vendor": frozenset(
+        [
+            ("name",),
+            ("website",),
+            ("trust_page",),
+            ("privacy_policy",),
+            ("terms",),
+            ("contact",),
+            ("notes",),
+        ]
+    ),
+}
+
 
 def record_of(kind: str, where: Path_, data: Any) -> Path_ | None:
     """The smallest record of a ``kind`` document that contains the value at ``where``."""
+    for size in (1, 2):
+        if where[:size] in DESCRIPTIVE.get(kind, ()) and len(where) >= size:
+            return where[:size]
     if kind == "tool":
         if where[:1] == ("exceptions",) and len(where) >= 2:
             return where[:2]
@@ -91,6 +129,7 @@ def usable(kind: str, data: Any, errors: Errors, found: list[Failure] | None = N
         removed = set(skip)  # what this candidate lacks, for mapping its paths back
         if round_ or found is None:  # the first candidate is ``data`` itself
             found = errors(_pruned(data, skip | unknown))
+        found = [f for f in found if not _absent_record(kind, f, data)]
         if not found:
             return frozenset(skip)
         for where, error, keys in found:
@@ -105,6 +144,16 @@ def usable(kind: str, data: Any, errors: Errors, found: list[Failure] | None = N
                 return None
             skip.add(record)
     return None
+
+
+def _absent_record(kind: str, failure: Failure, data: Any) -> bool:
+    """Whether ``failure`` only says that a whole record is missing: a record may be absent
+    (left out of the file, or by :func:`usable`)."""
+    where, error, keys = failure
+    if error != "Required" or not keys or any(isinstance(s, int) for s in where):
+        return False
+    missing = (*where, keys[0])
+    return record_of(kind, missing, data) == missing
 
 
 def _original(where: Path_, skip: set[Path_]) -> Path_:

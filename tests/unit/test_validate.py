@@ -497,3 +497,30 @@ def test_pruned_copies_only_the_way_to_what_it_removes() -> None:
     assert out["a"]["c"] is data["a"]["c"]
     assert out["e"][0] is data["e"][1]
     assert _pruned(data, set()) is data
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([("tier: enterprise", "tier: enterprize")], {("license",)}),
+        ([("problem: Research briefs take an hour each to write.\n", "")], set()),
+        ([("team: Knowledge Management", "team: 7")], {("owner", "team")}),
+        (
+            [("tier: enterprise", "tier: 1"), ("team: Knowledge Management", "team: 7")],
+            {("license",), ("owner", "team")},
+        ),
+        # what the dates are judged by leaves nothing usable
+        ([("since: 2026-", "since: 26-")], None),
+        ([("contact: ", "contact: not-an-address # ")], None),
+    ],
+)
+def test_a_descriptive_field_is_a_record_of_its_own(
+    handbook_tree: MakeTree,
+    schemas: Schemas,
+    pairs: list[tuple[str, str]],
+    expected: set[tuple[str, ...]] | None,
+) -> None:
+    """A tool's licence, problem or owner team is left out alone; its status or contact is not."""
+    tree, _ = load_tree(handbook_tree(files={CHAT: edited(CHAT, *pairs)}))
+    result = validate(tree, schemas, TODAY)
+    assert result.usable.get(CHAT) == (None if expected is None else frozenset(expected))
