@@ -165,21 +165,14 @@ class PlainBuilder:
                 offsets: list[int] = []
                 self.offsets.append(offsets)
                 return self._mapping(node, depth, offsets)  # type: ignore[arg-type]
-            data: dict[str, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.__class__ is not ScalarNode or key_node.tag != STR:
-                    raise Unusual
-                key = key_node.value
-                if key in data:
-                    raise Unusual
-                data[key] = self.build(value_node, depth + 1)
-            return data
+            return self._mapping(node, depth, None)  # type: ignore[arg-type]
         if cls is SequenceNode and node.tag == SEQ:
             return [self.build(child, depth + 1) for child in node.value]
         raise Unusual
 
-    def _mapping(self, node: MappingNode, depth: int, offsets: list[int]) -> dict[str, Any]:
-        """A block mapping of the outline: built as in ``build``, noting where each key starts."""
+    def _mapping(self, node: MappingNode, depth: int, offsets: list[int] | None) -> dict[str, Any]:
+        """A mapping of plain text keys, built as in ``build``; for a block mapping of the
+        outline, ``offsets`` notes where each key starts."""
         data: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not ScalarNode or key_node.tag != STR:
@@ -187,7 +180,8 @@ class PlainBuilder:
             key = key_node.value
             if key in data:
                 raise Unusual
-            offsets.append(key_node.start_mark.index)
+            if offsets is not None:
+                offsets.append(key_node.start_mark.index)
             data[key] = self.build(value_node, depth + 1)
         return data
 
