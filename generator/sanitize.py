@@ -82,6 +82,8 @@ INPUT_TYPES = frozenset({"checkbox", "radio"})
 # Ids the theme's own script looks up (Material's start with "__"); pymdownx.tabbed's inputs
 # are the one family of such ids that pages legitimately carry.
 _THEME_ID = re.compile(r"^__(?!tabbed_)")
+# What an id may not hold: the theme prints ids into attributes (href="#...") unescaped.
+_UNSAFE_ID = re.compile(r"[\s\"'<>&`\\\x00-\x1f\x7f]+")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 # What a browser drops from a URL before reading it (the URL standard): leading and trailing
 # C0 controls and spaces, and tabs and newlines anywhere.
@@ -103,13 +105,25 @@ def is_local(url: str) -> bool:
     return not (_SCHEME.match(url) or url.startswith("//"))
 
 
+def safe_id(value: str) -> str | None:
+    """``value`` as an id the theme can print inside an attribute: each run of spaces, quotes,
+    ``<``, ``>``, ``&``, backticks, backslashes and controls becomes ``-``; None if nothing is
+    left. The same function rewrites the heading's id and its entry in the table of contents, so
+    that the two still agree."""
+    return _UNSAFE_ID.sub("-", value).strip("-") or None
+
+
 def _attribute(tag: str, name: str, value: str) -> str | None:
     """Per-value rules the tables cannot say (nh3's attribute_filter)."""
-    if name == "id" and _THEME_ID.match(value):
-        return None  # would shadow an element of the theme (e.g. __config)
+    if name == "id":
+        if _THEME_ID.match(value):
+            return None  # would shadow an element of the theme (e.g. __config)
+        return safe_id(value)
     if name == "title" and ("<" in value or ">" in value):
         # Material's tooltips (content.tooltips) show a title as HTML: no markup in titles
         return None
+    if tag == "a" and name == "href" and value.startswith("#"):
+        return "#" + (safe_id(value[1:]) or "")  # follows its heading's id (``safe_id``)
     if tag == "img" and name == "src" and not is_local(value):
         return None  # images come from the site itself: nothing is loaded from another host
     if tag == "input" and name == "type" and value.strip().lower() not in INPUT_TYPES:
@@ -182,7 +196,12 @@ class Removed:
         if name == "style":
             return "inline styles may only set text-align"
         if name == "id":
-            return "ids starting with '__' are the theme's own"
+            if _THEME_ID.match(self.value or ""):
+                return "ids starting with '__' are the theme's own"
+            return (
+                "an id may not hold spaces, quotes, <, >, & or backticks (the theme prints ids "
+                f"into its links); it is published as {safe_id(self.value or '')!r}"
+            )
         if name == "title":
             return "the theme shows a title as HTML in a tooltip, so it may not hold < or >"
         return "the attribute is not one pages may use"
@@ -222,6 +241,9 @@ def _constructs(html: str) -> Counter[Removed]:
                         "".join(part.split()).lower() for part in text.split(";") if part.strip()
                     )
                 )
+            elif tag == "a" and name == "href" and text.startswith("#"):
+                # not a loss: the link follows its heading's id, whose rewrite is reported
+                text = "#" + (safe_id(text[1:]) or "")
             found[Removed(tag, name, text)] += 1
     return found
 

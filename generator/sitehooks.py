@@ -4,7 +4,8 @@
 (MkDocs renders every page's Markdown before it renders any template): every page's HTML goes
 through :mod:`generator.sanitize` here, and so do the texts the theme prints around it without
 escaping them (the title, the table of contents, the front matter), so that nothing a page says
-can run in a reader's browser, whatever produced it.
+can run in a reader's browser, whatever produced it. ``on_post_page`` then reads each finished
+page (:mod:`generator.published`) and stops the build if anything in it could still run.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 import html as entities
 from typing import Any
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from generator import sanitize
+from generator import published, sanitize
 
 #: Front-matter keys that choose code rather than text (a template of the theme).
 _DROPPED_META = ("template",)
@@ -25,6 +27,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     """The page's HTML, cleaned; its title, contents and front matter made plain text."""
     for item in _walk(page.toc):
         item.title = _text(item.title, markup=True)
+        item.id = sanitize.safe_id(item.id) or ""  # the theme prints it into href="#..."
     for key in _DROPPED_META:
         page.meta.pop(key, None)
     written = page.meta.get("title")
@@ -58,3 +61,16 @@ def _walk(items: Any) -> Any:
     for item in items or ():
         yield item
         yield from _walk(item.children)
+
+
+@event_priority(-100)
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """The finished page, unchanged; the build stops if anything in it could run."""
+    found = published.problems(output)
+    if found:
+        raise PluginError(
+            f"the page made from {page.file.src_uri} would run code in a reader's browser: "
+            + "; ".join(found[:3])
+            + " (a template printed page data without escaping it; the site is not published)"
+        )
+    return output

@@ -63,10 +63,22 @@ VECTORS = {
 }
 
 
+#: Headings whose id (attr_list) tries to break out of the contents' href="#..." and the
+#: permalink: the theme prints ids unescaped. Each id is made unique on its page by ``tag``.
+def headings(tag: str) -> str:
+    return (
+        f"#### Id breakout {{ id='{tag}\" autofocus onfocus=\"{RUN}' }}\n\n"
+        f"#### Id tag {{ id='{tag}\"><img src=x onerror={RUN}>' }}"
+    )
+
+
+_BLOCKS = iter(range(1000))
+
+
 def markdown_block(indent: int) -> str:
-    """Every vector, one paragraph each, as a YAML block scalar's body."""
+    """Every vector, one paragraph each, and the heading ids, as a YAML block scalar's body."""
     body = "\n\n".join(f"Vector {name}: {markup}" for name, markup in VECTORS.items())
-    return textwrap.indent(body, " " * indent)
+    return textwrap.indent(body + "\n\n" + headings(f"b{next(_BLOCKS)}"), " " * indent)
 
 
 def plant(root: Path) -> None:
@@ -74,6 +86,7 @@ def plant(root: Path) -> None:
     page = "# Vectors &lt;/title&gt;&lt;script&gt;" + RUN + "&lt;/script&gt;\n\n"
     page += '## Heading <img src="data:," onerror="' + RUN + '"> two\n\n'
     page += "\n\n".join(f"Vector {name}: {markup}" for name, markup in VECTORS.items()) + "\n"
+    page += "\n" + headings("page").replace("####", "##") + "\n"
     (root / "content/pages/vectors.md").write_text(page, encoding="utf-8")
     front = (
         "---\ntitle: 'Front </title><script>" + RUN + "</script>'\n"

@@ -1,0 +1,109 @@
+"""The last look at a published page: nothing in it runs that the theme did not write.
+
+The sanitizer (:mod:`generator.sanitize`) cleans what a page *says*; the theme then prints the
+page's title, contents, front matter and ids into its templates, which MkDocs renders without
+escaping. Whatever reaches the final HTML by that road, or by one nobody has thought of yet,
+is caught here, in MkDocs' ``on_post_page`` event (:mod:`generator.sitehooks`): the build
+fails, naming the page and the construct, before the site is published.
+
+A page passes when, read with the standard library's HTML parser:
+
+* every ``<script>`` loads a file of the site, holds JSON, or is one of the theme's own inline
+  scripts (read from Material's ``partials/javascripts/`` templates, where ``{{ ... }}`` stands
+  for a path);
+* no element has an event handler (``on...``) or ``srcdoc``;
+* no URL attribute (``href``, ``src``, ``action``, SVG's ``values``...) is a ``javascript:``, ``vbscript:`` or HTML ``data:`` URL, as a browser
+  reads it (controls, tabs and newlines dropped);
+* there is no frame, object, embed, applet or ``<base>``, and ``<meta http-equiv>`` only for
+  the character set or compatibility mode.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from generator.sanitize import browser_url, is_local
+
+FORBIDDEN_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
+HTTP_EQUIV = frozenset({"content-type", "x-ua-compatible"})
+#: Attributes a browser reads as a URL to follow, load or (SVG animation) set.
+URL_ATTRIBUTES = frozenset(
+    {
+        "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
+        "cite", "srcset", "ping", "manifest", "codebase", "values", "to", "from", "by",
+    }
+)  # fmt: skip
+_ACTIVE_URL = re.compile(r"^(?:javascript|vbscript|data:\s*text/html|data:[^,;]*xml)", re.I)
+_TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_JINJA = re.compile(r"\{\{.*?\}\}")
+_PATH = r"[A-Za-z0-9_./-]*"
+
+
+@functools.lru_cache(maxsize=1)
+def theme_scripts() -> tuple[re.Pattern[str], ...]:
+    """The inline scripts Material writes, as patterns (``{{ ... }}`` matches a path)."""
+    import material
+
+    folder = Path(material.__file__).parent / "templates" / "partials" / "javascripts"
+    out = []
+    for template in sorted(folder.glob("*.html")):
+        for body in _TEMPLATE_SCRIPT.findall(template.read_text(encoding="utf-8")):
+            parts = _JINJA.split(body)
+            out.append(re.compile(_PATH.join(re.escape(p) for p in parts), re.DOTALL))
+    return tuple(out)
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self._script: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): v or "" for k, v in attrs}
+        if tag in FORBIDDEN_TAGS:
+            self.problems.append(f"a <{tag}> element")
+        if tag == "meta" and values.get("http-equiv", "content-type").lower() not in HTTP_EQUIV:
+            self.problems.append(f"<meta http-equiv={values['http-equiv']!r}>")
+        for name, value in values.items():
+            if name.startswith("on"):
+                self.problems.append(f"an event handler {name}= on <{tag}>")
+            elif name == "srcdoc":
+                self.problems.append(f"srcdoc= on <{tag}>")
+            elif name in URL_ATTRIBUTES and _ACTIVE_URL.match(browser_url(value)):
+                self.problems.append(f"{name}={value[:40]!r} on <{tag}>")
+        if tag == "script":
+            src = values.get("src")
+            if src is not None:
+                if not is_local(src):
+                    self.problems.append(f"a script from {src[:60]!r}")
+            elif values.get("type", "").lower() != "application/json":
+                self._script = []
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag == "script":
+            self.handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            text = "".join(self._script)
+            self._script = None
+            if not any(p.fullmatch(text) for p in theme_scripts()):
+                self.problems.append(f"an inline script the theme did not write ({text[:40]!r})")
+
+
+def problems(html: str) -> list[str]:
+    """What in a whole published page could run (see the module), in document order, each
+    once; [] for a page that passes."""
+    parser = _Page()
+    parser.feed(html)
+    parser.close()
+    return list(dict.fromkeys(parser.problems))
