@@ -12,8 +12,9 @@ A page passes when, read with the standard library's HTML parser:
   scripts (read from Material's ``partials/javascripts/`` templates, where ``{{ ... }}`` stands
   for a path);
 * no element has an event handler (``on...``) or ``srcdoc``;
-* no URL attribute (``href``, ``src``, ``action``, SVG's ``values``...) is a ``javascript:``, ``vbscript:`` or HTML ``data:`` URL, as a browser
-  reads it (controls, tabs and newlines dropped);
+* no URL attribute (``href``, ``src``, ``action``, SVG's ``values``...) is a ``javascript:``,
+  ``vbscript:`` or HTML ``data:`` URL, as a browser reads it (controls, tabs and newlines
+  dropped);
 * there is no frame, object, embed, applet or ``<base>``, and ``<meta http-equiv>`` only for
   the character set or compatibility mode.
 """
@@ -21,9 +22,9 @@ A page passes when, read with the standard library's HTML parser:
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 from generator.sanitize import browser_url, is_local
 
@@ -45,11 +46,10 @@ _PATH = r"[A-Za-z0-9_./-]*"
 @functools.lru_cache(maxsize=1)
 def theme_scripts() -> tuple[re.Pattern[str], ...]:
     """The inline scripts Material writes, as patterns (``{{ ... }}`` matches a path)."""
-    import material
-
-    folder = Path(material.__file__).parent / "templates" / "partials" / "javascripts"
+    folder = importlib.resources.files("material") / "templates" / "partials" / "javascripts"
     out = []
-    for template in sorted(folder.glob("*.html")):
+    templates = (t for t in folder.iterdir() if t.name.endswith(".html"))
+    for template in sorted(templates, key=lambda t: t.name):
         for body in _TEMPLATE_SCRIPT.findall(template.read_text(encoding="utf-8")):
             parts = _JINJA.split(body)
             out.append(re.compile(_PATH.join(re.escape(p) for p in parts), re.DOTALL))

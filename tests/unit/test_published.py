@@ -1,0 +1,93 @@
+"""The last look at a finished page (generator.published) and the hook that applies it."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from generator import published, sanitize, sitehooks
+
+THEME = (
+    "<script>var target=document.getElementById(location.hash.slice(1));target&&target.name&&"
+    '(target.checked=target.name.startsWith("__tabbed_"))</script>'
+    '<script id="__config" type="application/json">{"base": ".."}</script>'
+    '<script src="../assets/javascripts/bundle.js"></script>'
+    '<form class="md-search__form" name="search"><input type="text"></form>'
+    '<meta http-equiv="X-UA-Compatible" content="IE=edge">'
+    '<a href="#x" class="md-nav__link">x</a>'
+)
+
+
+def test_the_theme_alone_passes() -> None:
+    assert published.problems(f"<html><head>{THEME}</head><body></body></html>") == []
+
+
+def test_the_theme_scripts_are_read_from_material() -> None:
+    scripts = published.theme_scripts()
+    assert len(scripts) >= 5
+    outdated = (
+        'var el=document.querySelector("[data-md-component=outdated]"),base=new URL("../.."),'
+        'outdated=__md_get("__outdated",sessionStorage,base);!0===outdated&&el&&(el.hidden=!1)'
+    )  # {{ base_url }} in the template
+    assert any(p.fullmatch(outdated) for p in scripts)
+    assert not any(p.fullmatch(outdated.replace("../..", '"+alert(1)+"')) for p in scripts)
+
+
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ('<a href="#x" autofocus onfocus="alert(1)">x</a>', "an event handler onfocus= on <a>"),
+        ('<a href="#x"><img src=x onerror=alert(1)>"</a>', "an event handler onerror= on <img>"),
+        ("<script>alert(1)</script>", "an inline script the theme did not write ('alert(1)')"),
+        ('<script src="https://evil.example/x.js"></script>', "a script from"),
+        ('<script src="//evil.example/x.js"></script>', "a script from"),
+        ('<a href=" java\tscript:alert(1)">x</a>', "href=' java\\tscript:alert(1)' on <a>"),
+        ('<a href="data:text/html,<script>">x</a>', "href="),
+        ('<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>', "values="),
+        ('<iframe src="/x"></iframe>', "a <iframe> element"),
+        ('<base href="https://evil.example/">', "a <base> element"),
+        ('<meta http-equiv="refresh" content="0;url=/x">', "<meta http-equiv='refresh'>"),
+        ('<div srcdoc="x"></div>', "srcdoc= on <div>"),
+    ],
+)
+def test_anything_that_could_run_is_found(html: str, found: str) -> None:
+    problems = published.problems(THEME + html)
+    assert len(problems) == 1 and problems[0].startswith(found), problems
+
+
+def test_text_that_mentions_a_scheme_is_not_a_url() -> None:
+    assert published.problems('<meta name="description" content="javascript: a primer">') == []
+
+
+def page(src: str) -> Any:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=src))
+
+
+def test_the_hook_stops_the_build_naming_the_page() -> None:
+    with pytest.raises(PluginError, match=r"made from pages/notes\.md would run code.*onfocus"):
+        sitehooks.on_post_page(THEME + '<a onfocus="x">', page("pages/notes.md"), None)
+    assert sitehooks.on_post_page(THEME, page("index.md"), None) == THEME
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('x" autofocus onfocus="alert(1)', "x-autofocus-onfocus=-alert(1)"),
+        ("überprüfung-der-anbieter", "überprüfung-der-anbieter"),
+        ("利用ガイド", "利用ガイド"),
+        ("a<b>c&d`e\\f", "a-b-c-d-e-f"),
+        ('"  "', None),
+    ],
+)
+def test_safe_id(value: str, expected: str | None) -> None:
+    assert sanitize.safe_id(value) == expected
+
+
+def test_a_heading_id_and_its_links_are_rewritten_alike() -> None:
+    html = '<h2 id="x&quot; a">T<a href="#x&quot; a">¶</a></h2><a href="#x&quot; a">to</a>'
+    assert sanitize.clean(html) == '<h2 id="x-a">T<a href="#x-a">¶</a></h2><a href="#x-a">to</a>'
+    # the links follow their id: only the id's rewrite is reported
+    assert [r.describe() for r in sanitize.removed(html)] == ["id='x\" a' on <h2>"]
