@@ -3,16 +3,20 @@
 Assets are published as they are, on the site's own origin, so an HTML page, a script or an
 SVG image with a script in it would run for anyone who opens it, and a style sheet could load
 from another host. Only passive kinds are published: images, fonts, PDF and plain text by
-their ending; SVG images only when they hold nothing but drawing (no script, no event handler,
-no foreign content, links only within the file); style sheets only when they import nothing and
-load nothing from another host.
+their ending; SVG images only when they hold nothing but drawing, read as XML as a browser
+reads them (no DOCTYPE or entity, no processing instruction, no script, no event handler, no
+foreign content, links only within the file); style sheets only when, read with a CSS tokenizer
+(tinycss2), they parse, import nothing and load nothing from another host (``url()``, strings in
+functions such as ``image-set()``, escapes decoded).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from html.parser import HTMLParser
+import xml.parsers.expat
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import tinycss2  # type: ignore[import-untyped]
 
 from generator import sanitize
 from generator.diagnostics import Diagnostic
@@ -32,8 +36,6 @@ SVG_ELEMENTS = frozenset(
         "clippath", "mask", "pattern", "symbol", "use", "metadata",
     }
 )  # fmt: skip
-_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
-_CSS_IMPORT = re.compile(r"@import\b", re.IGNORECASE)
 
 
 def check(tree: Tree) -> list[Diagnostic]:
@@ -76,41 +78,108 @@ def _refused(rel: str, message: str) -> Diagnostic:
     )
 
 
-class _Svg(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in SVG_ELEMENTS:
-            self.problems.append(f"it holds a <{tag}> element")
-        for name, value in attrs:
-            value = value or ""
-            if name.startswith("on"):
-                self.problems.append(f"<{tag}> has an event handler ({name})")
-            elif name in ("href", "xlink:href", "src") and not value.strip().startswith("#"):
-                self.problems.append(f"<{tag}> links to {value[:40]!r}")
-            elif name == "style":
-                self.problems += _css_problems(value)
 
-    handle_startendtag = handle_starttag
+class _Refused(Exception):
+    """Stops reading an SVG at the first thing that makes it unsafe to read further."""
 
 
 def _svg_problems(text: str) -> Iterator[str]:
-    parser = _Svg()
-    parser.feed(text)
-    parser.close()
-    yield from dict.fromkeys(parser.problems)
+    """What in an SVG file could run or load something, read as a browser reads it: as XML
+    (expat), where a DOCTYPE could declare entities that expand into markup."""
+    problems: list[str] = []
+
+    def refuse(why: str) -> Any:
+        def handler(*_: Any) -> None:
+            raise _Refused(why)
+
+        return handler
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        ns, _, local = name.rpartition(" ")
+        if ns != SVG_NS or local.lower() not in SVG_ELEMENTS:
+            foreign = f" of another namespace ({ns})" if ns not in (SVG_NS, "") else ""
+            problems.append(f"it holds a <{local}> element{foreign}")
+        for key, value in attrs.items():
+            attr_ns, _, attr = key.rpartition(" ")
+            if attr.lower().startswith("on"):
+                problems.append(f"<{local}> has an event handler ({attr})")
+            elif attr in ("href", "src") and attr_ns in ("", XLINK_NS):
+                if not value.strip().startswith("#"):
+                    problems.append(f"<{local}> links to {value[:40]!r}")
+            elif attr == "style":
+                problems.extend(_css_problems(value, declarations=True))
+            elif "(" in value:  # a presentation attribute is CSS: fill="url(...)"
+                problems.extend(_css_problems(value, declarations=None))
+
+    parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
+    parser.StartDoctypeDeclHandler = refuse("it declares a DOCTYPE (its entities could add markup)")
+    parser.EntityDeclHandler = refuse("it declares an entity")
+    parser.ExternalEntityRefHandler = refuse("it refers to an external entity")
+    parser.ProcessingInstructionHandler = refuse(
+        "it holds a processing instruction (<?xml-stylesheet?> would load a style sheet)"
+    )
+    parser.StartElementHandler = start
+    try:
+        parser.Parse(text, True)
+    except _Refused as exc:
+        problems.append(str(exc))
+    except xml.parsers.expat.ExpatError as exc:
+        problems.append(
+            f"it is not well-formed XML ({xml.parsers.expat.errors.messages[exc.code]} "
+            f"at line {exc.lineno})"
+        )
+    yield from dict.fromkeys(problems)
 
 
-def _css_problems(text: str) -> list[str]:
-    out = []
-    if _CSS_IMPORT.search(text):
-        out.append("the style sheet imports another one (@import)")
-    for m in _CSS_URL.finditer(text):
-        url = m.group(2)
-        if not url.startswith(("#", "data:")) and not sanitize.is_local(url):
-            out.append(f"the style sheet loads {url[:60]!r} from another host")
-        elif url.lower().startswith("data:") and "svg" in url.lower():
-            out.append("the style sheet embeds an SVG image")
-    return out
+def _css_problems(text: str, declarations: bool | None = False) -> list[str]:
+    """What in CSS imports a style sheet or loads from another host, read with tinycss2 (so
+    escapes, ``image-set()`` and strings count as a browser counts them). ``declarations``:
+    ``text`` is a ``style`` attribute's body; None: one value (an SVG presentation attribute).
+    """
+    if declarations is None:
+        nodes = tinycss2.parse_component_value_list(text, skip_comments=True)
+    elif declarations:
+        nodes = tinycss2.parse_blocks_contents(text, skip_comments=True, skip_whitespace=True)
+    else:
+        nodes = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    out: list[str] = []
+    for node, in_function in _walk(nodes):
+        if node.type == "error":
+            out.append(f"the style sheet does not parse ({node.message})")
+        elif node.type == "at-rule" and node.lower_at_keyword == "import":
+            out.append("the style sheet imports another one (@import)")
+        elif node.type == "url" or (node.type == "string" and in_function):
+            problem = _css_url_problem(node.value)
+            if problem:
+                out.append(problem)
+    return list(dict.fromkeys(out))
+
+
+def _walk(nodes: Iterable[Any], in_function: bool = False) -> Iterator[tuple[Any, bool]]:
+    """Every node of a tinycss2 tree, with whether it is an argument of a function."""
+    for node in nodes:
+        yield node, in_function
+        kind = node.type
+        if kind == "function":
+            yield from _walk(node.arguments, True)
+        elif kind in ("() block", "[] block", "{} block"):
+            yield from _walk(node.content, in_function)
+        elif kind in ("qualified-rule", "at-rule"):
+            yield from _walk(node.prelude or (), in_function)
+            yield from _walk(node.content or (), in_function)
+        elif kind == "declaration":
+            yield from _walk(node.value, in_function)
+
+
+def _css_url_problem(url: str) -> str | None:
+    """Why a URL in CSS may not be loaded, or None: only the site's own files, and data: images
+    that are not SVG."""
+    plain = sanitize.browser_url(url).lower()
+    if plain.startswith("data:"):
+        return "the style sheet embeds an SVG image" if "svg" in plain else None
+    if url.startswith("#") or sanitize.is_local(url):
+        return None
+    return f"the style sheet loads {url[:60]!r} from another host"
