@@ -321,15 +321,27 @@ def _certification(raw: Mapping[str, Any], index: int) -> Certification:
 Skip = frozenset[tuple[str | int, ...]]
 
 
-def without(data: Mapping[str, Any], skip: Skip) -> dict[str, Any]:
-    """A copy of the mapping ``data`` minus the keys at the paths in ``skip`` (mappings only)."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if (key,) in skip:
-            continue
-        inner = frozenset(w[1:] for w in skip if len(w) > 1 and w[0] == key)
-        out[key] = without(value, inner) if inner and isinstance(value, Mapping) else value
-    return out
+def without(data: Any, drop: Iterable[tuple[str | int, ...]]) -> Any:
+    """``data`` without the values at the paths ``drop`` (keys of mappings, indexes of lists:
+    a list closes up over a removed entry).
+
+    Only the mappings and lists on the way to a removed value are copied; the rest is shared
+    with ``data``, which is left as it was.
+    """
+    if not isinstance(data, (Mapping, list)):
+        return data
+    gone: set[str | int] = set()
+    deeper: dict[str | int, set[tuple[str | int, ...]]] = {}
+    for where in drop:
+        if len(where) == 1:
+            gone.add(where[0])
+        elif where:
+            deeper.setdefault(where[0], set()).add(where[1:])
+    if not gone and not deeper:
+        return data
+    if isinstance(data, Mapping):
+        return {k: without(v, deeper.get(k, ())) for k, v in data.items() if k not in gone}
+    return [without(v, deeper.get(i, ())) for i, v in enumerate(data) if i not in gone]
 
 
 def build_vendor(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> Vendor:
@@ -362,7 +374,7 @@ def build_tool(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> T
     (("license",), ("owner", "team")...), which read as empty (:mod:`generator.validate.usable`).
     """
     kept = without(raw, frozenset(w for w in skip if w[0] not in ("evidence", "exceptions")))
-    owner, status, uses = kept["owner"], raw["status"], kept.get("uses", {})
+    owner, status, uses = kept.get("owner", {}), raw["status"], kept.get("uses", {})
     return Tool(
         path=path,
         raw=raw,
@@ -371,7 +383,7 @@ def build_tool(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> T
         vendor=raw["vendor"],
         description=kept.get("description"),
         team=owner.get("team", ""),
-        contact=owner["contact"],
+        contact=owner.get("contact", ""),
         github=owner.get("github"),
         status=status["value"],
         since=date.fromisoformat(status["since"]),

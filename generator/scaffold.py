@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator import output
+from generator import output, sitenames
 from generator.diagnostics import HandbookError
 from generator.load import Document, Tree, discover, load_yaml
 from generator.validate import skeleton, slug
@@ -115,6 +115,12 @@ def check_new_id(ctx: Context, kind: str, new_id: str, name: str) -> None:
     """Refuse ids the schema would reject, and ids or names that clash with existing entries."""
     folder = "tools" if kind == "tool" else "vendors"
     check_id(ctx, kind, new_id)
+    clash = sitenames.taken(kind, new_id)
+    if clash is not None:
+        raise HandbookError(
+            f"{new_id!r} cannot be a {kind} id: its page would replace {clash}",
+            f"choose another id, e.g. {new_id}-{kind}",
+        )
     existing = ctx.tools if kind == "tool" else ctx.vendors
     if new_id in existing or (ctx.root / "registry" / folder / f"{new_id}.yaml").exists():
         raise HandbookError(

@@ -159,6 +159,7 @@ def test_an_invalid_vendor_certification_leaves_the_others_checked(
     [
         (TOOL, "tier: enterprise", "tier: enterprize", "license.tier"),
         (TOOL, "team: Knowledge Management", "team: [KM]", "owner.team"),
+        (TOOL, "contact: km@example.com", "contact: 5", "owner.contact"),
         (TOOL, "  tier: enterprise\n", "", "license"),  # a descriptive field left out
         (TOOL, "\nproblem:", "\ntags: [1]\nproblem:", "tags[0]"),
         ("registry/vendors/acme-ai.yaml", "trust_page: https:", "trust_page: htps:", "trust_page"),
@@ -467,3 +468,23 @@ def test_shipped_example_goes_stale(capsys: pytest.CaptureFixture[str]) -> None:
     rules = {d["rule"] for d in json.loads(out)["diagnostics"] if d["severity"] == "error"}
     assert code == 1
     assert {"cert-expired", "output-audit-overdue", "access-review-overdue"} <= rules
+
+
+def test_one_bad_nested_policy_value_keeps_the_rest_of_its_setting(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stricter output-audit cadence (10 days) still applies when its sibling is invalid:
+    only ``cadence_days.vendor_review`` falls back to its default."""
+    policy = tree / "registry/policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    text = text.replace(
+        "  output_audit: 31\n  vendor_review: 90\n", "  output_audit: 10\n  vendor_review: 0\n"
+    )
+    policy.write_text(text, encoding="utf-8")
+    code, out, _ = run(
+        capsys, "check-expiry", "--root", str(tree), "--format", "text", "--as-of", QUIET
+    )
+    assert code == 1
+    assert "cadence_days.vendor_review" in out
+    # audited 2026-10-20, every 10 days: overdue by 2026-11-01 (not under the default 31)
+    assert "error[output-audit-overdue] the output audit of 'Acme Chat'" in out

@@ -233,7 +233,7 @@ class Due:
 
 def owners(tools: Iterable[Tool]) -> str | None:
     """The contacts of ``tools``, sorted and comma-separated; None when there are none."""
-    contacts = sorted({t.contact for t in tools})
+    contacts = sorted({t.contact for t in tools if t.contact})
     return ", ".join(contacts) or None
 
 

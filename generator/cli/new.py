@@ -58,14 +58,24 @@ def run_vendor(args: argparse.Namespace) -> int:
 
 
 def created(root: Path, rel: str, text: str) -> int:
-    """Write a scaffold, then validate the tree and show any finding about the new file."""
+    """Write a scaffold, then validate the tree and show any finding about the new file; a
+    scaffold with an error is removed again (it was this command's own file), exit 1."""
     from generator import scaffold
 
-    scaffold.create(root, rel, text)
-    checked = pipeline.check(root, None, today())
+    path = scaffold.create(root, rel, text)
+    try:
+        checked = pipeline.check(root, None, today())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     mine = [d for d in checked.diagnostics if d.path == rel]
     left = sum(1 for d in mine if d.rule == "placeholder-left")  # expected in a new file
     mine = [d for d in mine if d.rule != "placeholder-left"]
+    if exit_code(mine):  # a scaffold that fails validation is not left behind
+        path.unlink(missing_ok=True)
+        emit(mine, "text")
+        print(f"not created: {rel} would not validate (see above)")
+        return exit_code(mine)
     print(f"created {rel}")
     if mine:
         emit(mine, "text")

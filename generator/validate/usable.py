@@ -6,16 +6,18 @@ has a vendor review that can go stale. A document that fails its schema is there
 
 * tool: an evidence section (``evidence.pilot``), one entry of a list section
   (``evidence.output_audits[2]``), one exception (``exceptions[0]``), or one descriptive field
-  (``license``, ``data``, ``uses``, ``tags``, ``owner.team``...: :data:`DESCRIPTIVE`);
+  (``license``, ``data``, ``uses``, ``tags``, ``owner.contact``...: :data:`DESCRIPTIVE`; an
+  entry whose contact is left out has its findings addressed to no one);
 * vendor: one certification (``certifications[1]``) or one descriptive field (``terms``...);
-* policy: one top-level setting (``pilot_min_days``), or one status's requirements
-  (``requirements.pilot``); a setting left out takes its default;
+* policy: one setting, however deep (``pilot_min_days``, ``cadence_days.output_audit``), or
+  one entry of a list (``links.exclude[3]``, ``requirements.pilot[0]``); a setting left out
+  takes its default;
 * phase: one step; guidance: one tip, pitfall or question.
 
 An unknown key is simply dropped, and a descriptive field that is missing is simply absent (its
 reader takes a neutral default): a typo such as ``license.tier: enterprize`` must not hide the
-tool's overdue audit. An error in what the dates are judged by (a tool's ``id``, ``vendor``,
-``status`` or ``owner.contact``, a vendor's ``id``) leaves nothing usable, and the document is
+tool's overdue audit. An error in what the dates are judged by (a tool's ``id``, ``vendor`` or
+``status``, a vendor's ``id``) leaves nothing usable, and the document is
 reported beside the findings of the others.
 """
 
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from generator.model import without
 from generator.schema import Failure
 
 Path_ = tuple[str | int, ...]
@@ -45,7 +48,9 @@ DESCRIPTIVE: dict[str, frozenset[Path_]] = {
             ("data",),
             ("prompts",),
             ("tags",),
+            ("owner",),
             ("owner", "team"),
+            ("owner", "contact"),
             ("owner", "github"),
         ]
     ),
@@ -65,8 +70,8 @@ DESCRIPTIVE: dict[str, frozenset[Path_]] = {
 
 def record_of(kind: str, where: Path_, data: Any) -> Path_ | None:
     """The smallest record of a ``kind`` document that contains the value at ``where``."""
-    for size in (1, 2):
-        if where[:size] in DESCRIPTIVE.get(kind, ()) and len(where) >= size:
+    for size in (2, 1):  # the smallest record first: owner.team before owner
+        if len(where) >= size and where[:size] in DESCRIPTIVE.get(kind, ()):
             return where[:size]
     if kind == "tool":
         if where[:1] == ("exceptions",) and len(where) >= 2:
@@ -81,37 +86,12 @@ def record_of(kind: str, where: Path_, data: Any) -> Path_ | None:
     if kind == "vendor":
         return where[:2] if where[:1] == ("certifications",) and len(where) >= 2 else None
     if kind == "policy":
-        if where[:1] == ("requirements",) and len(where) >= 2:
-            return where[:2]
-        return where[:1] if where else None
+        return _setting(where, data)
     if kind == "phase":
         return where[:2] if where[:1] == ("steps",) and len(where) >= 2 else None
     if kind == "guidance":
         return where[:2] if len(where) >= 2 else None
     return None
-
-
-_KEEP: frozenset[Path_] = frozenset()
-
-
-def _pruned(data: Any, drop: Skip | set[Path_]) -> Any:
-    """``data`` without the values at the paths ``drop``; a list closes up over a removed entry.
-
-    Only the mappings and lists on the way to a removed value are copied; the rest is shared
-    with ``data``, which is left as it was.
-    """
-    if not drop or not isinstance(data, (dict, list)):
-        return data
-    gone: set[str | int] = set()
-    deeper: dict[str | int, set[Path_]] = {}
-    for where in drop:
-        if len(where) == 1:
-            gone.add(where[0])
-        elif where:
-            deeper.setdefault(where[0], set()).add(where[1:])
-    if isinstance(data, dict):
-        return {k: _pruned(v, deeper.get(k, _KEEP)) for k, v in data.items() if k not in gone}
-    return [_pruned(v, deeper.get(i, _KEEP)) for i, v in enumerate(data) if i not in gone]
 
 
 Errors = Callable[[Any], list[Failure]]
@@ -128,7 +108,7 @@ def usable(kind: str, data: Any, errors: Errors, found: list[Failure] | None = N
     for round_ in range(ROUNDS):
         removed = set(skip)  # what this candidate lacks, for mapping its paths back
         if round_ or found is None:  # the first candidate is ``data`` itself
-            found = errors(_pruned(data, skip | unknown))
+            found = errors(without(data, skip | unknown))
         found = [f for f in found if not _absent_record(kind, f, data)]
         if not found:
             return frozenset(skip)
@@ -144,6 +124,22 @@ def usable(kind: str, data: Any, errors: Errors, found: list[Failure] | None = N
                 return None
             skip.add(record)
     return None
+
+
+def _setting(where: Path_, data: Any) -> Path_ | None:
+    """The policy setting that holds ``where``: down through mappings to the first value that
+    is not one (``cadence_days.output_audit``), and one entry of a list (``links.exclude[3]``)."""
+    out: list[str | int] = []
+    node = data
+    for i, step in enumerate(where):
+        out.append(step)
+        node = node.get(step) if isinstance(node, dict) else None
+        if isinstance(node, list) and i + 1 < len(where):
+            out.append(where[i + 1])
+            break
+        if not isinstance(node, dict):
+            break
+    return tuple(out) or None
 
 
 def _absent_record(kind: str, failure: Failure, data: Any) -> bool:

@@ -219,6 +219,12 @@ def test_new_tool_owner_address_and_name(
             "ids use lower-case ASCII letters, digits and hyphens, 1-64 characters, starting and "
             "ending with a letter or digit, e.g. 'acme-chat'; try 'uberprufung'",
         ),
+        (
+            ["index", "--vendor", "acme-ai"],
+            "'index' cannot be a tool id: its page would replace the address of the tool "
+            "registry's own page tools/index/",
+            "choose another id, e.g. index-tool",
+        ),
     ],
     ids=[
         "exists",
@@ -230,6 +236,7 @@ def test_new_tool_owner_address_and_name(
         "owner",
         "bad-vendor-id",
         "accents-dropped",
+        "reserved",
     ],
 )
 def test_new_tool_refuses(
@@ -343,3 +350,30 @@ def test_new_vendor_refuses_an_existing_vendor(
         "handbook: error: registry/vendors/globex.yaml already exists\n"
         "  hint: choose another id, or edit the existing file\n"
     )
+
+
+def test_a_scaffold_that_would_not_validate_is_not_left_behind(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whatever validation refuses in the new file (here a name with a bidi control, which no
+    check before writing looks at), the file is removed again and the command fails."""
+    root = handbook_tree()
+    before = sorted(p.name for p in (root / "registry/tools").iterdir())
+    code, out, _ = run(
+        capsys, "new-tool", "evil", "--vendor", "acme-ai", "--name", "Evil\u202eName",
+        "--root", str(root),
+    )  # fmt: skip
+    assert code == 1
+    assert "error[schema] name contains U+202E RIGHT-TO-LEFT OVERRIDE" in out
+    assert "not created: registry/tools/evil.yaml would not validate" in out
+    assert sorted(p.name for p in (root / "registry/tools").iterdir()) == before
+
+
+def test_new_vendor_refuses_a_reserved_id(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = handbook_tree()
+    code, out, err = run(capsys, "new-vendor", "index", "--root", str(root))
+    assert (code, out) == (2, "")
+    assert "'index' cannot be a vendor id" in err
+    assert not (root / "registry/vendors/index.yaml").exists()

@@ -9,9 +9,9 @@ from conftest import BASE, REPO, TODAY, MakeTree
 
 from generator.diagnostics import sorted_diagnostics
 from generator.load import load_tree
+from generator.model import without as _pruned
 from generator.schema import Schemas
 from generator.validate import _SECRET, skeleton, validate
-from generator.validate.usable import _pruned
 
 CHAT = "registry/tools/acme-chat.yaml"
 CODE = "registry/tools/acme-code.yaml"
@@ -509,9 +509,11 @@ def test_pruned_copies_only_the_way_to_what_it_removes() -> None:
             [("tier: enterprise", "tier: 1"), ("team: Knowledge Management", "team: 7")],
             {("license",), ("owner", "team")},
         ),
+        ([("contact: ", "contact: not-an-address # ")], {("owner", "contact")}),
+        ([("  contact: km@example.com\n", "")], set()),
         # what the dates are judged by leaves nothing usable
         ([("since: 2026-", "since: 26-")], None),
-        ([("contact: ", "contact: not-an-address # ")], None),
+        ([("vendor: acme-ai", "vendor: [acme-ai]")], None),
     ],
 )
 def test_a_descriptive_field_is_a_record_of_its_own(
@@ -520,7 +522,28 @@ def test_a_descriptive_field_is_a_record_of_its_own(
     pairs: list[tuple[str, str]],
     expected: set[tuple[str, ...]] | None,
 ) -> None:
-    """A tool's licence, problem or owner team is left out alone; its status or contact is not."""
+    """A tool's licence, problem or owner is left out alone; its status or vendor is not."""
     tree, _ = load_tree(handbook_tree(files={CHAT: edited(CHAT, *pairs)}))
     result = validate(tree, schemas, TODAY)
     assert result.usable.get(CHAT) == (None if expected is None else frozenset(expected))
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([("  vendor_review: 90", "  vendor_review: 0")], {("cadence_days", "vendor_review")}),
+        ([("  exclude:  # the", "  exclude:\n    - 7  # the")], {("links", "exclude", 0)}),
+        ([("pilot_min_days: 14", "pilot_min_days: two weeks")], {("pilot_min_days",)}),
+        ([("cadence_days:\n  output_audit: 31\n  vendor_review: 90\n", "")], set()),
+    ],
+)
+def test_a_policy_setting_is_left_out_alone_however_deep(
+    handbook_tree: MakeTree,
+    schemas: Schemas,
+    pairs: list[tuple[str, str]],
+    expected: set[tuple[str | int, ...]],
+) -> None:
+    """One bad value of the policy falls back to its default; its siblings stay in force."""
+    tree, _ = load_tree(handbook_tree(files={POLICY: edited(POLICY, *pairs)}))
+    result = validate(tree, schemas, TODAY)
+    assert result.usable.get(POLICY) == frozenset(expected)
