@@ -39,6 +39,12 @@ IN_USE = ("pilot", "approved", "restricted")
 RELYING = ("sandbox", *IN_USE)
 #: Statuses that approve a tool for everyone's use ("Which tools may I use?").
 APPROVED = ("approved", "restricted")
+#: How widely each status lets a tool be used, least first: a move up the scale widens use
+#: (``restricted`` -> ``approved``, ``offboarded`` -> ``pilot``).
+USE_RANK = {
+    "proposed": 0, "rejected": 0, "offboarded": 0, "deprecated": 1, "sandbox": 1,
+    "pilot": 2, "restricted": 3, "approved": 4,
+}  # fmt: skip
 
 
 def has_path(data: Any, parts: Iterable[str]) -> bool:

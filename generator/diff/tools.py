@@ -13,7 +13,7 @@ from generator.diff.fields import get, get_list, get_map, stem
 from generator.diff.leaves import Deltas, items, shown
 from generator.diff.looser import Add, items_level, level_of, report
 from generator.diff.revisions import Snapshot
-from generator.model import IN_USE, has_path
+from generator.model import IN_USE, USE_RANK, has_path
 
 TOOL = "tool"
 
@@ -124,7 +124,9 @@ def _status(add: Add, ctx: Requirements, deltas: Deltas, old: Any, new: Any) -> 
     if was != status:
         deltas.take("status", "value")
         deltas.take("status", "since")
-        template = "status {old} → {new}"
+        # a move up USE_RANK (restricted -> approved) is an approval: a reviewer must see it
+        wider = USE_RANK.get(str(status), 0) > USE_RANK.get(str(was), 0)
+        template = "status {old} → {new}" + (" (wider use)" if wider else "")
         values: dict[str, Value] = {"old": shown(was), "new": shown(status)}
         since = get(new, "status", "since")
         if since:
@@ -138,7 +140,7 @@ def _status(add: Add, ctx: Requirements, deltas: Deltas, old: Any, new: Any) -> 
             values["updated"] = updated
         if not added and not updated:
             template += "; no evidence changed alongside"
-        add(INFO, "status", template, **values)
+        add(ATTENTION if wider else INFO, "status", template, **values)
         _requirements(add, ctx, new, status)
     elif added or updated:
         template = "; ".join(

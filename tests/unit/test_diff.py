@@ -81,17 +81,18 @@ MARKDOWN = """\
 <!-- handbook:governance-diff -->
 ### Governance changes
 
-Comparing `{base}` with `{head}`: 0 warnings, 1 needs attention, 6 other changes.
+Comparing `{base}` with `{head}`: 0 warnings, 2 need attention, 5 other changes.
 
 #### Needs a reviewer's attention
 
+- ⚠️ **Tool `acme-chat`**: status `pilot` → `approved` (wider use) since `2026-10-20`; evidence added alongside: `feedback`; evidence updated alongside: `pilot`
 - ⚠️ **Tool `acme-chat`**: data classifications widened: `personal` newly allowed (now `internal`, `personal`)
 
 #### Tools
 
 **Tool `acme-chat`** Acme Chat · `registry/tools/acme-chat.yaml`
 
-- status `pilot` → `approved` since `2026-10-20`; evidence added alongside: `feedback`; evidence updated alongside: `pilot`
+- ⚠️ status `pilot` → `approved` (wider use) since `2026-10-20`; evidence added alongside: `feedback`; evidence updated alongside: `pilot`
 - ⚠️ data classifications widened: `personal` newly allowed (now `internal`, `personal`)
 - `evidence.pilot.outcome`: `pending` → `adopt`
 - `evidence.feedback.channel`: *(none)* → `mailto:ai-feedback@example.com`
@@ -125,10 +126,10 @@ def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str
     assert (code, err) == (0, "")
     assert out == (
         f"governance changes from {base} to {head}: "
-        "0 warnings, 1 needs attention, 6 other changes\n"
+        "0 warnings, 2 need attention, 5 other changes\n"
         "\n"
         "tool acme-chat (Acme Chat)  registry/tools/acme-chat.yaml\n"
-        "  info       status pilot → approved since 2026-10-20; evidence added alongside: feedback;"
+        "  attention  status pilot → approved (wider use) since 2026-10-20; evidence added alongside: feedback;"
         " evidence updated alongside: pilot\n"
         "  attention  data classifications widened: personal newly allowed "
         "(now internal, personal)\n"
@@ -157,17 +158,17 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
         "version": 1,
         "base": {"rev": full["HEAD~1"], "label": repo.short("HEAD~1")},
         "head": {"rev": full["HEAD"], "label": repo.short("HEAD")},
-        "summary": {"warning": 0, "attention": 1, "info": 6},
+        "summary": {"warning": 0, "attention": 2, "info": 5},
         "changes": [
             {
-                "level": "info",
+                "level": "attention",
                 "kind": "status",
                 "area": "tool",
                 "subject": "acme-chat",
                 "name": "Acme Chat",
                 "path": TOOL,
-                "message": "status pilot → approved since 2026-10-20; evidence added alongside: "
-                "feedback; evidence updated alongside: pilot",
+                "message": "status pilot → approved (wider use) since 2026-10-20; evidence added "
+                "alongside: feedback; evidence updated alongside: pilot",
                 "values": {
                     "old": "pilot",
                     "new": "approved",
@@ -277,10 +278,11 @@ def test_approval_without_the_required_evidence_warns(
     assert code == 0
     assert out == (
         f"governance changes from {repo.short('HEAD~1')} to {head}: "
-        "1 warning, 0 need attention, 1 other change\n"
+        "1 warning, 1 needs attention, 0 other changes\n"
         "\n"
         "tool acme-code (Acme Code)  registry/tools/acme-code.yaml\n"
-        "  info       status sandbox → approved since 2026-10-20; no evidence changed alongside\n"
+        "  attention  status sandbox → approved (wider use) since 2026-10-20; no evidence changed "
+        "alongside\n"
         "  warning    status approved lacks evidence the policy requires: evidence.benchmark "
         "(step benchmark), evidence.pilot (step pilot), evidence.feedback (step feedback)\n"
     )
