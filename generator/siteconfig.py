@@ -16,9 +16,9 @@ without escaping them. ``mkdocs.yml`` is an ordinary file a pull request can cha
 Allowed: ``site_name``, ``site_description``, ``site_author`` (HTML-escaped: Material prints
 them as HTML), ``site_url``, ``copyright`` (sanitised like a page), ``theme`` (Material, its
 language, palette, features, icons, a logo and favicon from the site's own files; no web font,
-no ``custom_dir``), ``plugins`` (search, tags, offline), ``markdown_extensions`` (Python-Markdown's
-and pymdownx's text extensions, Material's emoji), ``extra_css`` (the site's own files),
-``extra_javascript`` (the handbook's own script only), ``extra`` (``social`` links,
+no ``custom_dir``), ``plugins`` (search, with its ``lang``), ``markdown_extensions``
+(Python-Markdown's and pymdownx's text extensions, Material's emoji), ``extra_css`` (the site's
+own files), ``extra_javascript`` (the handbook's own script only), ``extra`` (``social`` links,
 ``generator``), ``validation``.
 """
 
