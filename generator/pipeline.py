@@ -201,7 +201,7 @@ def build_site(
     requested = site_dir if site_dir is not None else checked.root / "site"
     output.check_target(layout.root, requested, "--site-dir", [layout.build])
     inputs = build.inputs_for(checked, handbook, stale)
-    with output.staged(layout.site_dir) as stage:
+    with output.staged(layout.site_dir) as stage, links.keeping_scans():
         result = build.build_site(
             layout.into(stage.path),
             handbook,

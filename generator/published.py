@@ -4,7 +4,9 @@ The sanitizer (:mod:`generator.sanitize`) cleans what a page *says*; the theme t
 page's title, contents, front matter and ids into its templates, which MkDocs renders without
 escaping. Whatever reaches the final HTML by that road, or by one nobody has thought of yet,
 is caught here, in MkDocs' ``on_post_page`` event (:mod:`generator.sitehooks`): the build
-fails, naming the page and the construct, before the site is published.
+fails, naming the page and the construct, before the site is published. The page is read
+once, by the site scan's parser (:func:`generator.checks.links.extract.scan_built`), whose
+result the internal link check then reuses.
 
 A page passes when, read with the standard library's HTML parser:
 
@@ -24,7 +26,6 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-from html.parser import HTMLParser
 
 from generator.sanitize import browser_url, is_local
 
@@ -56,43 +57,45 @@ def theme_scripts() -> tuple[re.Pattern[str], ...]:
     return tuple(out)
 
 
-class _Page(HTMLParser):
+class Active:
+    """What could run in one page, fed tag by tag by the site scan's HTML parser
+    (:class:`generator.checks.links.extract` ``_Scanner``), so a page is parsed once for its
+    links, its ids and this check. ``problems``: in document order."""
+
+    __slots__ = ("_script", "problems")
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
         self._script: list[str] | None = None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): v or "" for k, v in attrs}
+    def start(self, tag: str, values: dict[str, str | None]) -> None:
+        """A start tag, with its attributes (names lower-case, as the parser gives them)."""
         if tag in FORBIDDEN_TAGS:
             self.problems.append(f"a <{tag}> element")
-        if tag == "meta" and values.get("http-equiv", "content-type").lower() not in HTTP_EQUIV:
-            self.problems.append(f"<meta http-equiv={values['http-equiv']!r}>")
+        if tag == "meta":
+            equiv = values.get("http-equiv")
+            if equiv is not None and equiv.lower() not in HTTP_EQUIV:
+                self.problems.append(f"<meta http-equiv={equiv!r}>")
         for name, value in values.items():
             if name.startswith("on"):
                 self.problems.append(f"an event handler {name}= on <{tag}>")
             elif name == "srcdoc":
                 self.problems.append(f"srcdoc= on <{tag}>")
-            elif name in URL_ATTRIBUTES and _ACTIVE_URL.match(browser_url(value)):
-                self.problems.append(f"{name}={value[:40]!r} on <{tag}>")
+            elif name in URL_ATTRIBUTES and _ACTIVE_URL.match(browser_url(value or "")):
+                self.problems.append(f"{name}={(value or '')[:40]!r} on <{tag}>")
         if tag == "script":
             src = values.get("src")
             if src is not None:
                 if not is_local(src):
                     self.problems.append(f"a script from {src[:60]!r}")
-            elif values.get("type", "").lower() != "application/json":
+            elif (values.get("type") or "").lower() != "application/json":
                 self._script = []
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag == "script":
-            self.handle_endtag(tag)
-
-    def handle_data(self, data: str) -> None:
+    def data(self, text: str) -> None:
         if self._script is not None:
-            self._script.append(data)
+            self._script.append(text)
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         if tag == "script" and self._script is not None:
             text = "".join(self._script)
             self._script = None
@@ -103,7 +106,6 @@ class _Page(HTMLParser):
 def problems(html: str) -> list[str]:
     """What in a whole published page could run (see the module), in document order, each
     once; [] for a page that passes."""
-    parser = _Page()
-    parser.feed(html)
-    parser.close()
-    return list(dict.fromkeys(parser.problems))
+    from generator.checks.links.extract import scan_html
+
+    return scan_html(html).active

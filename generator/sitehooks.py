@@ -5,7 +5,8 @@
 through :mod:`generator.sanitize` here, and so do the texts the theme prints around it without
 escaping them (the title, the table of contents, the front matter), so that nothing a page says
 can run in a reader's browser, whatever produced it. ``on_post_page`` then reads each finished
-page (:mod:`generator.published`) and stops the build if anything in it could still run.
+page (:mod:`generator.published`, in the site scan's one parse) and stops the build if anything
+in it could still run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from generator import published, sanitize
+from generator import sanitize
+from generator.checks.links.extract import scan_built
 
 #: Front-matter keys that choose code rather than text (a template of the theme).
 _DROPPED_META = ("template",)
@@ -66,7 +68,7 @@ def _walk(items: Any) -> Any:
 @event_priority(-100)
 def on_post_page(output: str, page: Any, config: Any) -> str:
     """The finished page, unchanged; the build stops if anything in it could run."""
-    found = published.problems(output)
+    found = scan_built(output).active  # the link check reuses this scan (one parse a page)
     if found:
         raise PluginError(
             f"the page made from {page.file.src_uri} would run code in a reader's browser: "

@@ -29,6 +29,7 @@ from generator.checks.links.collect import (
     scan_site,
     scheme,
 )
+from generator.checks.links.extract import keeping_scans
 from generator.checks.links.internal import check_internal
 from generator.checks.links.probe import Progress, Settings, probe
 from generator.checks.links.sources import at_sources
@@ -50,6 +51,7 @@ __all__ = [
     "check_site_all",
     "check_site_external",
     "check_urls",
+    "keeping_scans",
 ]
 
 

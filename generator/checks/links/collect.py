@@ -16,7 +16,7 @@ from generator.checks.links.extract import (
     HtmlPage,
     Render,
     markdown_links,
-    scan_html,
+    scan_built,
     yaml_links,
 )
 from generator.load import Tree
@@ -115,7 +115,7 @@ def scan_site(site_dir: Path, label: str | None = None) -> Site:
             continue
         files.add(rel)
         if f.suffix.lower() in (".html", ".htm"):
-            pages[rel] = scan_html(f.read_bytes().decode("utf-8", "replace"))
+            pages[rel] = scan_built(f.read_bytes().decode("utf-8", "replace"))
     shown = label if label is not None else site_dir.as_posix()
     return Site(site_dir, shown, files, dirs, pages, published_path(pages))
 

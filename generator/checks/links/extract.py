@@ -10,6 +10,8 @@ points to are always seen the same way.
 from __future__ import annotations
 
 import bisect
+import contextlib
+import hashlib
 import html
 import re
 from collections.abc import Callable, Iterator
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from generator import sanitize, siteconfig
+from generator import published, sanitize, siteconfig
 from generator.load import MarkedDict, MarkedList
 
 # -- positions ------------------------------------------------------------------------------
@@ -202,6 +204,8 @@ class HtmlPage:
     base: str | None = None
     canonical: str | None = None  # <link rel="canonical">: where this page is published
     repeated: list[tuple[str, int, int]] = field(default_factory=list)
+    #: What in the page could run (generator.published), each once, in document order.
+    active: list[str] = field(default_factory=list)
 
 
 class _Scanner(HTMLParser):
@@ -212,12 +216,15 @@ class _Scanner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = HtmlPage()
         self.want_links = links
+        self.active = published.Active() if links else None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         page = self.page
         values: dict[str, str | None] = {}
         for name, value in attrs:
             values.setdefault(name, value)
+        if self.active is not None:
+            self.active.start(tag, values)
         ident = values.get("id")
         if tag == "a" and not ident:
             ident = values.get("name")
@@ -245,15 +252,63 @@ class _Scanner(HTMLParser):
         generated = "headerlink" in (values.get("class") or "").split()
         page.links.append(HtmlLink(url.strip(), tag, line, offset + 1, generated))
 
-    handle_startendtag = handle_starttag
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if self.active is not None:
+            self.active.end(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self.active is not None:
+            self.active.data(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.active is not None:
+            self.active.end(tag)
 
 
 def scan_html(text: str) -> HtmlPage:
-    """The ids (and ``<a name>`` anchors) a page defines, its links, and its ``<base href>``."""
+    """The ids (and ``<a name>`` anchors) a page defines, its links, its ``<base href>``, and
+    what in it could run (:class:`generator.published.Active`)."""
     scanner = _Scanner(links=True)
     scanner.feed(text)
     scanner.close()
-    return scanner.page
+    page = scanner.page
+    assert scanner.active is not None
+    page.active = list(dict.fromkeys(scanner.active.problems))
+    return page
+
+
+# Pages MkDocs has just written were scanned in its on_post_page event (generator.sitehooks);
+# while a build keeps them (:func:`keeping_scans`), the site scan takes those results instead
+# of parsing each page a second time. Keyed by a digest of the page's text.
+_kept: dict[bytes, HtmlPage] | None = None
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@contextlib.contextmanager
+def keeping_scans() -> Iterator[None]:
+    """While inside, :func:`scan_built` keeps what it scanned for :func:`scan_built` to reuse."""
+    global _kept
+    _kept = {}
+    try:
+        yield
+    finally:
+        _kept = None
+
+
+def scan_built(text: str) -> HtmlPage:
+    """:func:`scan_html` of a built page: kept while :func:`keeping_scans` (the first scan of a
+    text is kept, the second takes it back), else simply scanned."""
+    if _kept is None:
+        return scan_html(text)
+    key = _digest(text)
+    page = _kept.pop(key, None)
+    if page is None:
+        page = _kept[key] = scan_html(text)
+    return page
 
 
 def html_ids(text: str) -> frozenset[str]:
