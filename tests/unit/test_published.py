@@ -91,3 +91,16 @@ def test_a_heading_id_and_its_links_are_rewritten_alike() -> None:
     assert sanitize.clean(html) == '<h2 id="x-a">T<a href="#x-a">¶</a></h2><a href="#x-a">to</a>'
     # the links follow their id: only the id's rewrite is reported
     assert [r.describe() for r in sanitize.removed(html)] == ["id='x\" a' on <h2>"]
+
+
+def test_a_built_page_is_parsed_once_while_a_build_keeps_scans() -> None:
+    """The hook's scan of a page is the one the link check takes back (one parse a page)."""
+    from generator.checks.links.extract import keeping_scans, scan_built
+
+    text = THEME + '<h2 id="a">A</h2><a href="#a">a</a>'
+    with keeping_scans():
+        first = scan_built(text)  # on_post_page
+        assert scan_built(text) is first  # the site scan takes it back
+        assert scan_built(text) is not first  # and only once
+    assert scan_built(text) is not scan_built(text)  # outside a build nothing is kept
+    assert first.ids == {"a"} and first.active == []
