@@ -161,3 +161,20 @@ def test_an_id_defined_twice_is_reported(tmp_path: Path) -> None:
             "the page defines id 'b' more than once; links to '#b' reach only the first",
         ),
     ]
+
+
+def test_a_finding_moves_to_the_line_its_link_is_written_on_not_a_longer_name() -> None:
+    """``#x`` is not found inside ``#xyz``: the finding goes where ``#x`` itself is written."""
+    from generator.checks.links.sources import at_sources
+    from generator.diagnostics import Diagnostic, Severity
+
+    text = "# Notes\n\nSee [one](#xyz).\n\nAnd [two](#x).\n"
+    found = [
+        Diagnostic(
+            "anchor-missing", Severity.ERROR, "link '#x': this page has no anchor 'x'",
+            "site/notes/index.html", 40, 3,
+        )
+    ]  # fmt: skip
+    moved = at_sources(found, "site", {"notes.md": ("content/pages/notes.md",)},
+                       {"content/pages/notes.md": text})  # fmt: skip
+    assert (moved[0].path, moved[0].line, moved[0].column) == ("content/pages/notes.md", 5, 11)

@@ -52,12 +52,24 @@ def _find(texts: Iterable[tuple[str, str]], needles: list[str]) -> tuple[str, in
         for path, text in texts:
             for needle in needles:
                 for context in contexts:
-                    at = text.find(context + needle)
+                    at = _whole(text, context + needle)
                     if at >= 0:
                         at += len(context)
                         line = text.count("\n", 0, at) + 1
                         return path, line, at - (text.rfind("\n", 0, at) + 1) + 1
     return None
+
+
+def _whole(text: str, written: str) -> int:
+    """The offset of ``written`` in ``text`` where it is not the start of a longer name
+    (``#x`` is not found in ``#xyz``); -1 if nowhere."""
+    at = text.find(written)
+    while at >= 0:
+        end = at + len(written)
+        if end >= len(text) or not (text[end].isalnum() or text[end] in "-_"):
+            return at
+        at = text.find(written, at + 1)
+    return -1
 
 
 def at_sources(
