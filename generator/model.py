@@ -354,7 +354,7 @@ def build_vendor(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) ->
     """A vendor from its valid data; ``skip`` names records left out because they are invalid:
     certifications ("certifications", i), whose index stays the one in the file, and
     descriptive fields ("terms",), which read as empty (:mod:`generator.validate.usable`)."""
-    kept = without(raw, frozenset(w for w in skip if len(w) == 1))
+    kept = without(raw, frozenset(w for w in skip if len(w) == 1))  # whole fields left out
     return Vendor(
         path=path,
         raw=raw,
@@ -368,7 +368,7 @@ def build_vendor(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) ->
         notes=kept.get("notes"),
         certifications=tuple(
             _certification(c, i)
-            for i, c in enumerate(raw.get("certifications", []))
+            for i, c in enumerate(kept.get("certifications", []))
             if ("certifications", i) not in skip
         ),
     )
@@ -379,7 +379,7 @@ def build_tool(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> T
     evidence sections or list entries, exceptions ("exceptions", i), and descriptive fields
     (("license",), ("owner", "team")...), which read as empty (:mod:`generator.validate.usable`).
     """
-    kept = without(raw, frozenset(w for w in skip if w[0] not in ("evidence", "exceptions")))
+    kept = without(raw, frozenset(w for w in skip if len(w) == 1 or w[0] in ("owner", "status")))
     owner, status, uses = kept.get("owner", {}), raw["status"], kept.get("uses", {})
     return Tool(
         path=path,
@@ -398,10 +398,10 @@ def build_tool(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> T
         prohibited_uses=tuple(uses.get("prohibited", ())),
         license_tier=kept.get("license", {}).get("tier", ""),
         data_allowed=tuple(kept.get("data", {}).get("allowed", ())),
-        evidence=raw.get("evidence", {}),
+        evidence=kept.get("evidence", {}),
         exceptions=tuple(
             Exception_(e["rule"], e["reason"], e.get("approver"), date.fromisoformat(e["until"]), i)
-            for i, e in enumerate(raw.get("exceptions", []))
+            for i, e in enumerate(kept.get("exceptions", []))
             if ("exceptions", i) not in skip
         ),
         skipped=frozenset(w for w in skip if w[0] == "evidence"),

@@ -160,6 +160,9 @@ def test_an_invalid_vendor_certification_leaves_the_others_checked(
         (TOOL, "tier: enterprise", "tier: enterprize", "license.tier"),
         (TOOL, "team: Knowledge Management", "team: [KM]", "owner.team"),
         (TOOL, "contact: km@example.com", "contact: 5", "owner.contact"),
+        (TOOL, "  since: 2026-03-02\n", "  since: 2026-03-02\n  reason: 5\n", "status.reason"),
+        (TOOL, "\nproblem:", "\nexceptions: none\nproblem:", "exceptions"),
+        (TOOL, "\nproblem:", "\nwebsite: 7\nproblem:", "website"),
         (TOOL, "  tier: enterprise\n", "", "license"),  # a descriptive field left out
         (TOOL, "\nproblem:", "\ntags: [1]\nproblem:", "tags[0]"),
         ("registry/vendors/acme-ai.yaml", "trust_page: https:", "trust_page: htps:", "trust_page"),

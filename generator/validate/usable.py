@@ -5,10 +5,10 @@ has a vendor review that can go stale. A document that fails its schema is there
 *record* at a time, until what is left is valid:
 
 * tool: an evidence section (``evidence.pilot``), one entry of a list section
-  (``evidence.output_audits[2]``), one exception (``exceptions[0]``), or one descriptive field
-  (``license``, ``data``, ``uses``, ``tags``, ``owner.contact``...: :data:`DESCRIPTIVE`; an
-  entry whose contact is left out has its findings addressed to no one);
-* vendor: one certification (``certifications[1]``) or one descriptive field (``terms``...);
+  (``evidence.output_audits[2]``), one exception (``exceptions[0]``), or any other field
+  (``license``, ``data``, ``tags``, ``owner.contact``, ``status.reason``...); an entry whose
+  contact is left out has its findings addressed to no one;
+* vendor: one certification (``certifications[1]``) or any other field (``terms``...);
 * policy: one setting, however deep (``pilot_min_days``, ``cadence_days.output_audit``), or
   one entry of a list (``links.exclude[3]``, ``requirements.pilot[0]``); a setting left out
   takes its default;
@@ -16,9 +16,9 @@ has a vendor review that can go stale. A document that fails its schema is there
 
 An unknown key is simply dropped, and a descriptive field that is missing is simply absent (its
 reader takes a neutral default): a typo such as ``license.tier: enterprize`` must not hide the
-tool's overdue audit. An error in what the dates are judged by (a tool's ``id``, ``vendor`` or
-``status``, a vendor's ``id``) leaves nothing usable, and the document is
-reported beside the findings of the others.
+tool's overdue audit. An error in what the dates are judged by (:data:`ESSENTIAL`: a tool's
+``id``, ``vendor``, ``status.value`` or ``status.since``, a vendor's ``id``) leaves nothing
+usable, and the document is reported beside the findings of the others.
 """
 
 from __future__ import annotations
@@ -34,57 +34,35 @@ Skip = frozenset[Path_]
 
 ROUNDS = 4  # removing a record can leave a parent missing a required key: look again
 
-#: The fields, per kind, that describe an entry but are not what its dates are judged by: each
-#: is a record of its own, left out alone when invalid or missing.
-DESCRIPTIVE: dict[str, frozenset[Path_]] = {
+#: What, per kind, the dates are judged by: an error here leaves the entry unusable. Every other
+#: top-level field is a record of its own (``license``, ``tags``...), and so is each field of a
+#: tool's ``owner`` and ``status`` (``owner.contact``, ``status.reason``).
+ESSENTIAL: dict[str, frozenset[Path_]] = {
     "tool": frozenset(
-        [
-            ("name",),
-            ("description",),
-            ("website",),
-            ("problem",),
-            ("uses",),
-            ("license",),
-            ("data",),
-            ("prompts",),
-            ("tags",),
-            ("owner",),
-            ("owner", "team"),
-            ("owner", "contact"),
-            ("owner", "github"),
-        ]
+        [("id",), ("vendor",), ("status",), ("status", "value"), ("status", "since")]
     ),
-    "vendor": frozenset(
-        [
-            ("name",),
-            ("website",),
-            ("trust_page",),
-            ("privacy_policy",),
-            ("terms",),
-            ("contact",),
-            ("notes",),
-        ]
-    ),
+    "vendor": frozenset([("id",)]),
 }
+_NESTED = {"tool": ("owner", "status")}  # mappings whose fields are records one by one
 
 
 def record_of(kind: str, where: Path_, data: Any) -> Path_ | None:
-    """The smallest record of a ``kind`` document that contains the value at ``where``."""
-    for size in (2, 1):  # the smallest record first: owner.team before owner
-        if len(where) >= size and where[:size] in DESCRIPTIVE.get(kind, ()):
-            return where[:size]
-    if kind == "tool":
-        if where[:1] == ("exceptions",) and len(where) >= 2:
-            return where[:2]
-        if where[:1] == ("evidence",) and len(where) >= 2:
+    """The smallest record of a ``kind`` document that contains the value at ``where``; None
+    when the value is one the entry cannot be used without (:data:`ESSENTIAL`)."""
+    if not where:
+        return None
+    if kind in ESSENTIAL:
+        if where[:1] in ESSENTIAL[kind] and (len(where) == 1 or where[:2] in ESSENTIAL[kind]):
+            return None
+        if kind == "tool" and where[0] == "evidence" and len(where) >= 2:
             section = where[1]
             value = data.get("evidence", {}).get(section) if isinstance(data, dict) else None
             if isinstance(value, list) and len(where) >= 3:
                 return where[:3]
             return where[:2]
-        return None
-    if kind == "vendor":
-        return where[:2] if where[:1] == ("certifications",) and len(where) >= 2 else None
+        if where[0] in ("exceptions", "certifications", *_NESTED.get(kind, ())):
+            return where[:2]  # one exception, one certification, owner.contact, status.reason
+        return where[:1]
     if kind == "policy":
         return _setting(where, data)
     if kind == "phase":

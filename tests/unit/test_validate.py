@@ -511,7 +511,13 @@ def test_pruned_copies_only_the_way_to_what_it_removes() -> None:
         ),
         ([("contact: ", "contact: not-an-address # ")], {("owner", "contact")}),
         ([("  contact: km@example.com\n", "")], set()),
+        (
+            [("  since: 2026-03-02\n", "  since: 2026-03-02\n  decided_by: 5\n")],
+            {("status", "decided_by")},
+        ),
+        ([("\nproblem:", "\nexceptions: none\nproblem:")], {("exceptions",)}),
         # what the dates are judged by leaves nothing usable
+        ([("  value: approved", "  value: aproved")], None),
         ([("since: 2026-", "since: 26-")], None),
         ([("vendor: acme-ai", "vendor: [acme-ai]")], None),
     ],
