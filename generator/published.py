@@ -18,7 +18,9 @@ A page passes when, read with the standard library's HTML parser:
   ``vbscript:`` or HTML ``data:`` URL, as a browser reads it (controls, tabs and newlines
   dropped);
 * there is no frame, object, embed, applet or ``<base>``, and ``<meta http-equiv>`` only for
-  the character set or compatibility mode.
+  the character set or compatibility mode;
+* no id the theme's script looks up (``__config``, ``__search``...) is defined twice: the
+  first one would take over the theme's own element.
 """
 
 from __future__ import annotations
@@ -62,16 +64,22 @@ class Active:
     (:class:`generator.checks.links.extract` ``_Scanner``), so a page is parsed once for its
     links, its ids and this check. ``problems``: in document order."""
 
-    __slots__ = ("_script", "problems")
+    __slots__ = ("_script", "_theme_ids", "problems")
 
     def __init__(self) -> None:
         self.problems: list[str] = []
         self._script: list[str] | None = None
+        self._theme_ids: set[str] = set()
 
     def start(self, tag: str, values: dict[str, str | None]) -> None:
         """A start tag, with its attributes (names lower-case, as the parser gives them)."""
         if tag in FORBIDDEN_TAGS:
             self.problems.append(f"a <{tag}> element")
+        ident = values.get("id") or ""
+        if ident.startswith("__"):  # the theme's script finds its elements by these ids
+            if ident in self._theme_ids:
+                self.problems.append(f"a second element with the theme's id {ident!r}")
+            self._theme_ids.add(ident)
         if tag == "meta":
             equiv = values.get("http-equiv")
             if equiv is not None and equiv.lower() not in HTTP_EQUIV:

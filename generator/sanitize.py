@@ -116,9 +116,10 @@ def safe_id(value: str) -> str | None:
 def _attribute(tag: str, name: str, value: str) -> str | None:
     """Per-value rules the tables cannot say (nh3's attribute_filter)."""
     if name == "id":
-        if _THEME_ID.match(value):
-            return None  # would shadow an element of the theme (e.g. __config)
-        return safe_id(value)
+        safe = safe_id(value)
+        if safe is not None and _THEME_ID.match(safe):
+            return None  # would shadow an element of the theme (e.g. __config), however spelt
+        return safe
     if name == "title" and ("<" in value or ">" in value):
         # Material's tooltips (content.tooltips) show a title as HTML: no markup in titles
         return None
@@ -196,7 +197,7 @@ class Removed:
         if name == "style":
             return "inline styles may only set text-align"
         if name == "id":
-            if _THEME_ID.match(self.value or ""):
+            if _THEME_ID.match(safe_id(self.value or "") or ""):
                 return "ids starting with '__' are the theme's own"
             return (
                 "an id may not hold spaces, quotes, <, >, & or backticks (the theme prints ids "

@@ -51,6 +51,7 @@ def test_the_theme_scripts_are_read_from_material() -> None:
         ('<base href="https://evil.example/">', "a <base> element"),
         ('<meta http-equiv="refresh" content="0;url=/x">', "<meta http-equiv='refresh'>"),
         ('<div srcdoc="x"></div>', "srcdoc= on <div>"),
+        ('<div id="__config">{}</div>', "a second element with the theme's id '__config'"),
     ],
 )
 def test_anything_that_could_run_is_found(html: str, found: str) -> None:
@@ -104,3 +105,12 @@ def test_a_built_page_is_parsed_once_while_a_build_keeps_scans() -> None:
         assert scan_built(text) is not first  # and only once
     assert scan_built(text) is not scan_built(text)  # outside a build nothing is kept
     assert "a" in first.ids and first.active == []
+
+
+@pytest.mark.parametrize("spelling", ["__config", " __config", "\t__config ", "__search"])
+def test_an_id_of_the_theme_is_removed_however_spelt(spelling: str) -> None:
+    html = f'<div id="{spelling}" hidden>x</div>'
+    assert sanitize.clean(html) == '<div hidden="">x</div>'
+    assert [r.why() for r in sanitize.removed(html)] == [
+        "ids starting with '__' are the theme's own"
+    ]
