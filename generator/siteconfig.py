@@ -321,6 +321,8 @@ def _theme(check: _Vet, value: Any) -> dict[str, Any] | None:
                 f"theme.language {item!r} is not a language Material knows",
                 "e.g. language: en",
             )
+        elif key == "features":
+            out[key] = _features(check, item, where)
         elif key == "font" and item is not False:
             check.refuse(
                 where,
@@ -336,6 +338,49 @@ def _theme(check: _Vet, value: Any) -> dict[str, Any] | None:
         else:
             out[key] = check.plain(item, where, text_safe=True)
             _icons(check, item, where)
+    return out
+
+
+#: Material's features a handbook may turn on (Material's "Setting up navigation", "search",
+#: "header", "code blocks", "content tabs" and "adding a git repository" pages). Left out:
+#: ``content.tooltips``, which shows every ``title`` as HTML, and among them the whole text of
+#: a navigation entry the theme shortened with "...": a tool's name would become markup.
+FEATURES = frozenset(
+    {
+        "navigation.instant", "navigation.instant.prefetch", "navigation.instant.progress",
+        "navigation.tracking", "navigation.tabs", "navigation.tabs.sticky",
+        "navigation.sections", "navigation.expand", "navigation.path", "navigation.prune",
+        "navigation.indexes", "navigation.top", "navigation.footer", "toc.follow",
+        "toc.integrate", "search.suggest", "search.highlight", "search.share",
+        "header.autohide", "content.code.copy", "content.code.select", "content.code.annotate",
+        "content.tabs.link", "content.action.edit", "content.action.view", "announce.dismiss",
+    }
+)  # fmt: skip
+_REFUSED_FEATURES = {
+    "content.tooltips": "Material shows every title as HTML in its tooltips, also the whole "
+    "text of a title it shortened with '...', so a tool's name would become markup",
+}
+
+
+def _features(check: _Vet, value: Any, where: list[str | int]) -> list[str] | None:
+    """theme.features: each on :data:`FEATURES`."""
+    if not isinstance(value, list):
+        check.refuse(where, "theme.features should be a list", "e.g. - navigation.top")
+        return None
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, str) and item in FEATURES:
+            out.append(item)
+        elif isinstance(item, str) and item in _REFUSED_FEATURES:
+            check.refuse(
+                [*where, i], f"{item} is not allowed: {_REFUSED_FEATURES[item]}", "remove it"
+            )
+        else:
+            check.refuse(
+                [*where, i],
+                f"theme feature {item!r} is not one the handbook allows",
+                "allowed: " + ", ".join(sorted(FEATURES)),
+            )
     return out
 
 

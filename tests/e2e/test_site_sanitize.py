@@ -63,6 +63,10 @@ VECTORS = {
 }
 
 
+#: Long enough that the theme shortens a title with "..." wherever it shows one.
+LONG = "Supercalifragilisticexpialidocious" * 4  # one word: it cannot wrap
+
+
 #: Headings whose id (attr_list) tries to break out of the contents' href="#..." and the
 #: permalink: the theme prints ids unescaped. Each id is made unique on its page by ``tag``.
 def headings(tag: str) -> str:
@@ -87,6 +91,7 @@ def plant(root: Path) -> None:
     page += '## Heading <img src="data:," onerror="' + RUN + '"> two\n\n'
     page += "\n\n".join(f"Vector {name}: {markup}" for name, markup in VECTORS.items()) + "\n"
     page += "\n" + headings("page").replace("####", "##") + "\n"
+    page += f"\n## `<img src=x onerror={RUN}>` {LONG}\n"
     (root / "content/pages/vectors.md").write_text(page, encoding="utf-8")
     front = (
         "---\ntitle: 'Front </title><script>" + RUN + "</script>'\n"
@@ -120,6 +125,12 @@ def plant(root: Path) -> None:
     text = text.replace(
         "    - Evaluation in the sandbox on open-source and synthetic code\n",
         f"    - '{everything}'\n",
+        1,
+    )
+    # a name so long the theme shortens it with "..." and offers it whole as a tooltip
+    text = text.replace(
+        "name: Northwind Code Companion",
+        f"name: '<img src=x onerror={RUN}> Northwind-Code-Companion-{LONG}'",
         1,
     )
     tool.write_text(text, encoding="utf-8")
@@ -305,3 +316,29 @@ def test_search_results_run_nothing(visit: Visit) -> None:
     assert page.evaluate("typeof top.__pwned") == "undefined"
     assert visit.dialogs == []
     assert visit.foreign() == []
+
+
+HOVER_TITLES = """async () => {
+  window.scrollTo(0, 600);  // the header now shows the page's title
+  await new Promise(r => setTimeout(r, 300));
+  return [...document.querySelectorAll('.md-ellipsis')]
+    .filter(el => el.offsetWidth > 0 && el.offsetWidth < el.scrollWidth).length;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["tools/northwind-code/", "vectors/"])
+def test_a_shortened_title_shown_whole_runs_nothing(visit: Visit, path: str) -> None:
+    """The theme shortens long titles with "..." and offers the whole text on hover: a title
+    whose text is markup stays text (Material's content.tooltips would render it as HTML)."""
+    page = visit.goto(path)
+    page.set_viewport_size({"width": 1400, "height": 900})
+    assert page.evaluate(HOVER_TITLES) > 0  # the test reaches shortened titles at all
+    for el in page.query_selector_all(".md-ellipsis"):
+        if el.is_visible():
+            el.hover(force=True)
+            page.wait_for_timeout(100)
+    page.mouse.move(5, 5)
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof top.__pwned") == "undefined", path
+    assert visit.errors == []
