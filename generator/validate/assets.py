@@ -12,6 +12,7 @@ functions such as ``image-set()``, escapes decoded).
 
 from __future__ import annotations
 
+import re
 import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -57,8 +58,7 @@ def check(tree: Tree) -> list[Diagnostic]:
         data, _ = files.read(tree.root, rel, limit=MAX_ASSET_BYTES)
         if data is None:
             continue  # reported by the loader
-        text = data.decode("utf-8", "replace")
-        why = list(_svg_problems(text) if ending == "svg" else _css_problems(text))
+        why = list(_svg_problems(data) if ending == "svg" else _css_file_problems(data))
         if why:
             found.append(_refused(rel, f"it is not published: {'; '.join(why[:3])}"))
     return found
@@ -78,6 +78,8 @@ def _refused(rel: str, message: str) -> Diagnostic:
     )
 
 
+#: A string that reads as a web address: ``//host``, ``https://host``, ``data:``.
+_URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^data:", re.IGNORECASE)
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
@@ -86,9 +88,10 @@ class _Refused(Exception):
     """Stops reading an SVG at the first thing that makes it unsafe to read further."""
 
 
-def _svg_problems(text: str) -> Iterator[str]:
+def _svg_problems(data: bytes) -> Iterator[str]:
     """What in an SVG file could run or load something, read as a browser reads it: as XML
-    (expat), where a DOCTYPE could declare entities that expand into markup."""
+    (expat, from the bytes, so the file's own encoding declaration is honoured), where a
+    DOCTYPE could declare entities that expand into markup."""
     problems: list[str] = []
 
     def refuse(why: str) -> Any:
@@ -123,7 +126,7 @@ def _svg_problems(text: str) -> Iterator[str]:
     )
     parser.StartElementHandler = start
     try:
-        parser.Parse(text, True)
+        parser.Parse(data, True)
     except _Refused as exc:
         problems.append(str(exc))
     except xml.parsers.expat.ExpatError as exc:
@@ -132,6 +135,16 @@ def _svg_problems(text: str) -> Iterator[str]:
             f"at line {exc.lineno})"
         )
     yield from dict.fromkeys(problems)
+
+
+def _css_file_problems(data: bytes) -> list[str]:
+    """What in a style sheet file could load something (:func:`_css_problems`); it must be
+    UTF-8 and declare no other ``@charset``, so that it reads the same here as in a browser."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [f"the style sheet is not UTF-8 text (byte {exc.start + 1})"]
+    return _css_problems(text)
 
 
 def _css_problems(text: str, declarations: bool | None = False) -> list[str]:
@@ -151,7 +164,16 @@ def _css_problems(text: str, declarations: bool | None = False) -> list[str]:
             out.append(f"the style sheet does not parse ({node.message})")
         elif node.type == "at-rule" and node.lower_at_keyword == "import":
             out.append("the style sheet imports another one (@import)")
+        elif node.type == "at-rule" and node.lower_at_keyword == "charset":
+            named = [t.value for t in node.prelude if t.type == "string"]
+            if [n.lower() for n in named] not in (["utf-8"], ["utf8"]):
+                out.append("the style sheet declares another character set than UTF-8")
         elif node.type == "url" or (node.type == "string" and in_function):
+            problem = _css_url_problem(node.value)
+            if problem:
+                out.append(problem)
+        elif node.type == "string" and _URL_LIKE.match(sanitize.browser_url(node.value)):
+            # a web address kept in a string (a custom property) can reach image-set() by var()
             problem = _css_url_problem(node.value)
             if problem:
                 out.append(problem)
