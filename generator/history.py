@@ -66,11 +66,13 @@ SYMLINK_MODE = "120000"
 
 @dataclass(frozen=True, slots=True)
 class TreeEntry:
-    """A file in a commit: handbook-relative path, git mode (``120000``: a link) and size."""
+    """A file in a commit: handbook-relative path, git mode (``120000``: a link), size, and the
+    blob's object name (to read a file whose name git's line-based batch cannot carry)."""
 
     path: str
     mode: str
     size: int
+    sha: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,11 +125,11 @@ class Repo:
             meta, _, path = record.partition("\t")
             parts = meta.split()
             rel = self.rel(path) if path else None
-            if len(parts) != 4 or rel is None or "\n" in rel:
+            if len(parts) != 4 or rel is None:
                 continue
-            mode, kind, _sha, size = parts
+            mode, kind, sha, size = parts
             if kind == "blob":
-                entries.append(TreeEntry(rel, mode, int(size) if size.isdigit() else 0))
+                entries.append(TreeEntry(rel, mode, int(size) if size.isdigit() else 0, sha))
         return sorted(entries, key=lambda e: e.path)
 
     def read(self, rev: str, paths: Sequence[str], *, limit: int = MAX_BYTES) -> dict[str, bytes]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import chars
 from generator.diagnostics import Diagnostic, Severity
 from generator.history import SYMLINK_MODE, Repo
 from generator.load import (
@@ -188,6 +189,8 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
     sha = repo.resolve(rev)
     short = repo.short(sha)
     refused: list[Diagnostic] = []
+    problems: list[Diagnostic] = []
+    by_sha: dict[str, str] = {}
     paths = []
     for entry in repo.files(sha, FOLDERS):
         role = role_of(entry.path)
@@ -196,6 +199,13 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
         limit, rule = _limit(role or "")
         if entry.mode == SYMLINK_MODE:  # a linked file or folder: nothing behind it is read
             refused.append(files.symlink_problem(entry.path))
+        elif chars.first_refused(entry.path, chars.LINE_REFUSED) and role is not None:
+            # git's batch reads one name a line: read it by its object name, shown escaped
+            problems.append(_unnameable(entry.path))
+            if entry.size <= limit:
+                by_sha[entry.sha] = chars.reveal(entry.path)
+            else:
+                refused.append(files.too_large(chars.reveal(entry.path), entry.size, limit, rule))
         elif role is None:
             continue
         elif entry.size > limit:
@@ -204,7 +214,24 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
             paths.append(entry.path)
     # each size was checked against its own limit above; git re-checks the largest
     raw = repo.read(sha, paths, limit=max(MAX_BYTES, MAX_ASSET_BYTES))
-    return _parse_all(short, sha, raw, refused)
+    if by_sha:
+        blobs = list(by_sha)
+        raw.update(repo.blobs(blobs, [by_sha[b] for b in blobs], limit=MAX_ASSET_BYTES))
+    snap = _parse_all(short, sha, raw, refused)
+    return Snapshot(snap.label, snap.rev, snap.docs, tuple(problems) + snap.problems)
+
+
+def _unnameable(path: str) -> Diagnostic:
+    """A file whose name holds a line break or another refused character: a problem beside
+    the comparison, which shows the file under its escaped name, never silently left out."""
+    return Diagnostic(
+        "file-name",
+        Severity.ERROR,
+        "the file's name holds a line break, control, bidirectional or invisible character "
+        "(shown escaped here)",
+        chars.reveal(path),
+        hint="rename it; `handbook validate` refuses such names",
+    )
 
 
 def _present(root: Path, rel: str) -> bool:
@@ -222,10 +249,16 @@ def working_tree(root: Path) -> Snapshot:
     wanted += [rel for rel in schemas.files if role_of(rel) == SCHEMA]
     wanted += [rel for rel in (SITE_CONFIG, CODEOWNERS) if _present(root, rel)]
     raw: dict[str, bytes] = {}
+    named: list[Diagnostic] = []
     for rel in wanted:
         limit, rule = _limit(role_of(rel) or "")
         data, problems = files.read(root, rel, limit=limit, too_large_rule=rule)
         refused += problems
+        key = rel
+        if chars.first_refused(rel, chars.LINE_REFUSED):
+            named.append(_unnameable(rel))
+            key = chars.reveal(rel)  # as a revision shows it, so the two compare
         if data is not None:
-            raw[rel] = data
-    return _parse_all("working tree", None, raw, refused)
+            raw[key] = data
+    snap = _parse_all("working tree", None, raw, refused)
+    return Snapshot(snap.label, snap.rev, snap.docs, tuple(named) + snap.problems)

@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from generator import sitenames
+from generator import chars, sitenames
 from generator.diagnostics import Diagnostic
 from generator.load import ASSETS, PAGES, Document, Tree
 from generator.rules import RULES
@@ -81,6 +81,19 @@ def file_names(tree: Tree, is_id: Callable[[str], bool]) -> list[Diagnostic]:
                     f"{rel} would replace {what}",
                     "rename it; to add styles of your own, list the file under extra_css "
                     "in mkdocs.yml",
+                )
+            )
+    for rel in tree.assets:
+        refused = chars.first_refused(rel, chars.LINE_REFUSED)
+        if refused:
+            at, char = refused
+            found.append(
+                _problem(
+                    "file-name",
+                    chars.reveal(rel),  # the path as written would break the line
+                    f"the asset's path holds {chars.describe(char)} at character {at}",
+                    "rename it without line breaks, control, bidirectional or invisible "
+                    "characters: such a name reads differently from what it is",
                 )
             )
     files = [(d.path, d.data) for d in tree.documents if d.kind in NAMED_BY_ID]

@@ -1485,3 +1485,22 @@ def test_look_alike_values_are_shown_by_code_point() -> None:
     assert "\u0456" not in markdown and "\uff21" not in markdown
     values = [c["values"] for c in json.loads(render.render_json(d))["changes"]]
     assert "publ\u0456c" in values[0]["added"]
+
+
+def test_an_asset_whose_name_holds_a_line_break_is_compared_not_hidden(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """git's batch reads one name a line: such a file is read by its object name, shown with
+    its name escaped, and its change still needs attention, against a revision or the tree."""
+    odd = repo.root / "content/assets/nl\nx.png"
+    odd.parent.mkdir(parents=True, exist_ok=True)
+    odd.write_bytes(b"x")
+    base = repo.commit("Add an oddly named image")
+    odd.write_bytes(b"y")
+    head = repo.commit("Change it")
+    for revs in ([base, head], [base]):
+        code, out, _ = run(capsys, "diff", *revs, "--root", str(repo.root))
+        assert code == 0
+        assert "0 warnings, 1 needs attention, 0 other changes" in out, revs
+        assert "asset nl\\nx.png  content/assets/nl\\nx.png\n  attention  asset changed" in out
+        assert "content/assets/nl\\nx.png: the file's name holds a line break" in out

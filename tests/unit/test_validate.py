@@ -553,3 +553,16 @@ def test_a_policy_setting_is_left_out_alone_however_deep(
     tree, _ = load_tree(handbook_tree(files={POLICY: edited(POLICY, *pairs)}))
     result = validate(tree, schemas, TODAY)
     assert result.usable.get(POLICY) == frozenset(expected)
+
+
+@pytest.mark.parametrize("name", ["nl\nx.png", "rtl\u202egnp.png", "zw\u200bx.png"])
+def test_an_asset_name_that_reads_differently_is_refused(
+    handbook_tree: MakeTree, schemas: Schemas, name: str
+) -> None:
+    root = handbook_tree()
+    (root / "content/assets").mkdir(parents=True, exist_ok=True)
+    (root / "content/assets" / name).write_bytes(b"x")
+    tree, _ = load_tree(root)
+    found = [d for d in validate(tree, schemas, TODAY).diagnostics if d.rule == "file-name"]
+    assert len(found) == 1 and found[0].path is not None and "\n" not in found[0].path
+    assert found[0].message.startswith("the asset's path holds U+")
