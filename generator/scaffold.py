@@ -22,7 +22,7 @@ from typing import Any
 
 from generator import output, sitenames
 from generator.diagnostics import HandbookError
-from generator.load import Document, Tree, discover, load_yaml
+from generator.load import Document, Tree, discover, load_yaml, parse_yaml
 from generator.validate import skeleton, slug
 from generator.validate.placeholders import EMAIL as PLACEHOLDER_EMAIL
 from generator.validate.placeholders import URL as PLACEHOLDER_URL
@@ -205,6 +205,15 @@ def quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def scalar(text: str) -> str:
+    """``text`` as a YAML scalar that reads back as this text: plain when YAML reads it so
+    (``acme-chat``), else quoted (``404``, ``true``, ``null``, ``1e3``, ``0o17`` would be read
+    as numbers, booleans or nothing by the handbook's loader)."""
+    data, _ = parse_yaml(f"v: {text}\n", "<scalar>", marks=False)  # as the handbook reads it
+    plain = isinstance(data, dict) and data.get("v") == text and "\n" not in text
+    return text if plain else quoted(text)
+
+
 def _next_status_evidence(ctx: Context, status: str) -> Iterable[str]:
     for sid in ctx.requirements.get(status, []):
         yield from ctx.evidence.get(sid, [])
@@ -233,11 +242,11 @@ def tool_text(
         "# delete the comments once you have filled it in.",
         "",
         *doc("id"),
-        f"id: {tool_id}",
+        f"id: {scalar(tool_id)}",
         *doc("name"),
         f"name: {quoted(name)}",
         *doc("vendor"),
-        f"vendor: {vendor}",
+        f"vendor: {scalar(vendor)}",
         *doc("description"),
         '# description: "One or two sentences on what the tool does."',
         "owner:",
@@ -309,7 +318,7 @@ def vendor_text(ctx: Context, vendor_id: str, name: str, today: date) -> str:
                 "# each with the vendor's real page before the pull request is merged.",
                 "",
                 *doc("id"),
-                f"id: {vendor_id}",
+                f"id: {scalar(vendor_id)}",
                 *doc("name"),
                 f"name: {quoted(name)}",
                 *doc("website"),

@@ -377,3 +377,19 @@ def test_new_vendor_refuses_a_reserved_id(
     assert (code, out) == (2, "")
     assert "'index' cannot be a vendor id" in err
     assert not (root / "registry/vendors/index.yaml").exists()
+
+
+@pytest.mark.parametrize("ident", ["404", "1e3", "true", "null", "0x1f", "0o17", "123-go"])
+def test_an_id_yaml_would_read_as_another_type_is_written_quoted(
+    ident: str, handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each id is valid; written plain, YAML would read most as a number, a boolean or null."""
+    root = handbook_tree()
+    code, out, _ = run(capsys, "new-vendor", ident, "--root", str(root))
+    assert code == 0, out
+    code, out, _ = run(capsys, "new-tool", ident, "--vendor", ident, "--root", str(root))
+    assert code == 0, out
+    assert f"created registry/tools/{ident}.yaml" in out
+    text = (root / f"registry/tools/{ident}.yaml").read_text(encoding="utf-8")
+    assert f"\nid: {ident}\n" in text if ident == "123-go" else f'\nid: "{ident}"\n' in text
+    assert main(["validate", "--root", str(root)]) == 0
