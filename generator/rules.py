@@ -197,6 +197,13 @@ _RULES = [
         "Use a dotted path of schemas/tool.schema.json, e.g. evidence.privacy_audit.",
     ),
     Rule(
+        "policy-range",
+        E,
+        "validate",
+        "A range in the policy is empty: benchmark_tasks.min is above benchmark_tasks.max.",
+        "Make min at most max (the procedure's benchmark is 20-50 tasks).",
+    ),
+    Rule(
         "regex-invalid",
         E,
         "validate",

@@ -30,7 +30,7 @@ from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
 from generator.validate.identity import file_names, identities, procedure, skeleton, slug, stem
 from generator.validate.placeholders import placeholders
-from generator.validate.policy import patterns
+from generator.validate.policy import patterns, ranges
 from generator.validate.tools import tool
 from generator.validate.usable import usable
 from generator.validate.vendors import certifications
@@ -99,6 +99,7 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
         placeholders(checker, doc)
         if doc.kind == "policy":
             patterns(checker, doc)
+            ranges(checker, doc)
         elif doc.kind == "vendor":
             certifications(checker, doc)
         elif doc.kind == "tool":
