@@ -121,7 +121,8 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
             return None  # would shadow an element of the theme (e.g. __config), however spelt
         return safe
     if name == "title" and ("<" in value or ">" in value):
-        # Material's tooltips (content.tooltips) show a title as HTML: no markup in titles
+        # Material's tooltips (content.tooltips, refused in mkdocs.yml) show a title as HTML:
+        # no markup in titles, as a second guard
         return None
     if tag == "a" and name == "href" and value.startswith("#"):
         return "#" + (safe_id(value[1:]) or "")  # follows its heading's id (``safe_id``)
