@@ -1,4 +1,5 @@
-"""The last look at a published page: nothing in it runs that the theme did not write.
+"""The last look at a published page: nothing in it runs that the theme did not write, and
+nothing loads from another host.
 
 The sanitizer (:mod:`generator.sanitize`) cleans what a page *says*; the theme then prints the
 page's title, contents, front matter and ids into its templates, which MkDocs renders without
@@ -17,6 +18,9 @@ A page passes when, read with the standard library's HTML parser:
 * no URL attribute (``href``, ``src``, ``action``, SVG's ``values``...) is a ``javascript:``,
   ``vbscript:`` or HTML ``data:`` URL, as a browser reads it (controls, tabs and newlines
   dropped);
+* nothing loads from another host: ``<link rel=stylesheet|icon|preload...>``, ``src``,
+  ``srcset`` and ``poster`` are the site's own files, and no element has a class that makes the
+  theme fetch code (``mermaid``: Mermaid from unpkg.com);
 * there is no frame, object, embed, applet or ``<base>``, and ``<meta http-equiv>`` only for
   the character set or compatibility mode;
 * no id the theme's script looks up (``__config``, ``__search``...) is defined twice: the
@@ -29,7 +33,7 @@ import functools
 import importlib.resources
 import re
 
-from generator.sanitize import browser_url, is_local
+from generator.sanitize import ACTIVE_CLASSES, browser_url, is_local
 
 FORBIDDEN_TAGS = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base"})
 HTTP_EQUIV = frozenset({"content-type", "x-ua-compatible"})
@@ -38,6 +42,13 @@ URL_ATTRIBUTES = frozenset(
     {
         "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
         "cite", "srcset", "ping", "manifest", "codebase", "values", "to", "from", "by",
+    }
+)  # fmt: skip
+#: ``<link rel>`` values that make the browser fetch (or connect to) the address.
+LOADING_RELS = frozenset(
+    {
+        "stylesheet", "icon", "shortcut", "apple-touch-icon", "mask-icon", "manifest",
+        "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
     }
 )  # fmt: skip
 _ACTIVE_URL = re.compile(r"^(?:javascript|vbscript|data:\s*text/html|data:[^,;]*xml)", re.I)
@@ -75,6 +86,15 @@ class Active:
         """A start tag, with its attributes (names lower-case, as the parser gives them)."""
         if tag in FORBIDDEN_TAGS:
             self.problems.append(f"a <{tag}> element")
+        if ACTIVE_CLASSES.intersection((values.get("class") or "").split()):
+            self.problems.append(f"a <{tag}> of class 'mermaid' (the theme would load Mermaid)")
+        rels = set((values.get("rel") or "").lower().split())
+        if tag == "link" and rels & LOADING_RELS and not is_local(values.get("href") or ""):
+            self.problems.append(f"<link rel={values.get('rel')!r}> to another host")
+        for name in ("src", "poster", "srcset"):
+            url = values.get(name)
+            if url is not None and tag != "script" and not _local_sources(url):
+                self.problems.append(f"<{tag} {name}={url[:40]!r}> loads from another host")
         ident = values.get("id") or ""
         if ident.startswith("__"):  # the theme's script finds its elements by these ids
             if ident in self._theme_ids:
@@ -109,6 +129,13 @@ class Active:
             self._script = None
             if not any(p.fullmatch(text) for p in theme_scripts()):
                 self.problems.append(f"an inline script the theme did not write ({text[:40]!r})")
+
+
+def _local_sources(value: str) -> bool:
+    """Whether every address in a ``src``, ``poster`` or ``srcset`` value is the site's own
+    (a ``srcset`` lists addresses with their widths, separated by commas)."""
+    urls = [part.split()[0] for part in value.split(",") if part.split()]
+    return all(is_local(u) for u in urls)
 
 
 def problems(html: str) -> list[str]:

@@ -82,6 +82,9 @@ INPUT_TYPES = frozenset({"checkbox", "radio"})
 # Ids the theme's own script looks up (Material's start with "__"); pymdownx.tabbed's inputs
 # are the one family of such ids that pages legitimately carry.
 _THEME_ID = re.compile(r"^__(?!tabbed_)")
+#: Classes that make the theme's script act: on an element of class ``mermaid`` Material loads
+#: Mermaid from unpkg.com and runs it. Removed from every class attribute.
+ACTIVE_CLASSES = frozenset({"mermaid"})
 # What an id may not hold: the theme prints ids into attributes (href="#...") unescaped.
 _UNSAFE_ID = re.compile(r"[\s\"'<>&`\\\x00-\x1f\x7f]+")
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -124,6 +127,9 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
         # Material's tooltips (content.tooltips, refused in mkdocs.yml) show a title as HTML:
         # no markup in titles, as a second guard
         return None
+    if name == "class":
+        kept = " ".join(c for c in value.split() if c not in ACTIVE_CLASSES)
+        return kept or None
     if tag == "a" and name == "href" and value.startswith("#"):
         return "#" + (safe_id(value[1:]) or "")  # follows its heading's id (``safe_id``)
     if tag == "img" and name == "src" and not is_local(value):
@@ -197,6 +203,11 @@ class Removed:
             return "only http, https and mailto links, and links within the site, are kept"
         if name == "style":
             return "inline styles may only set text-align"
+        if name == "class":
+            return (
+                "the class 'mermaid' makes the theme load Mermaid from unpkg.com and run it; "
+                "the site loads nothing from other hosts"
+            )
         if name == "id":
             if _THEME_ID.match(safe_id(self.value or "") or ""):
                 return "ids starting with '__' are the theme's own"
@@ -243,6 +254,8 @@ def _constructs(html: str) -> Counter[Removed]:
                         "".join(part.split()).lower() for part in text.split(";") if part.strip()
                     )
                 )
+            elif name == "class":
+                text = " ".join(text.split())
             elif tag == "a" and name == "href" and text.startswith("#"):
                 # not a loss: the link follows its heading's id, whose rewrite is reported
                 text = "#" + (safe_id(text[1:]) or "")

@@ -117,7 +117,11 @@ _TEXT = ("site_name", "site_description", "site_author")
 _THEME = {"name", "language", "palette", "features", "icon", "logo", "favicon", "font"}
 _EXTRA = {"social", "generator"}
 _UNSAFE_TEXT = re.compile(r"[<>\"'`&\\]")
-_LOCAL = re.compile(r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)(?!.*(?:^|/)\.\.(?:/|$))[^\s?#]+$")
+# A file of the site: no scheme, not //host, no .., and no backslash (a browser reads "\\" as
+# "/", so \\host\\x.css is another host's file; MkDocs' preview keeps it).
+_LOCAL = re.compile(
+    r"^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)(?!.*(?:^|/)\.\.(?:/|$))[^\s?#\\\x00-\x1f\x7f]+$"
+)
 _URL = re.compile(r"^https?://[^\s/?#@]+[^\s]*$")
 
 
@@ -275,7 +279,7 @@ def vet(doc: Document | None) -> Vetted:
         elif key == "extra":
             out.config[key] = _extra(check, value)
         elif key == "validation":
-            out.config[key] = check.plain(value, where, text_safe=True)
+            out.config[key] = _validation(check, value)
         else:
             check.refuse(
                 where,
@@ -402,7 +406,9 @@ def _icons(check: _Vet, value: Any, where: list[str | int]) -> None:
     if isinstance(value, Mapping):
         for k, v in value.items():
             if k == "icon" or where[-1:] == ["icon"]:
-                if isinstance(v, str) and not (_ICON.match(v) and _material(f".icons/{v}.svg")):
+                if not isinstance(v, (str, Mapping)) or (
+                    isinstance(v, str) and not (_ICON.match(v) and _material(f".icons/{v}.svg"))
+                ):
                     check.refuse(
                         [*where, k], f"icon {v!r} is not one Material ships", "e.g. material/alert"
                     )
@@ -471,9 +477,67 @@ def _plugins(check: _Vet, value: Any) -> list[Any] | None:
                     f"option {key!r} of plugin {name!r} is not allowed",
                     "allowed: " + ", ".join(sorted(PLUGINS[name])),
                 )
+            elif key == "lang" and not _languages(option):
+                check.refuse(
+                    [*where, i, name, key],
+                    f"search.lang {option!r} is not a language code or a list of them",
+                    "e.g. lang: en, or lang: [en, de]",
+                )
             else:
                 kept[key] = check.plain(option, [*where, i, name, key], text_safe=True)
         out.append({name: kept} if kept else name)
+    return out
+
+
+def _languages(value: Any) -> bool:
+    """A language code (``en``, ``pt-BR``) or a non-empty list of them."""
+    values = value if isinstance(value, list) and value else [value]
+    return all(isinstance(v, str) and _LANGUAGE.match(v) for v in values)
+
+
+#: MkDocs' ``validation`` settings and the levels each may take (MkDocs' configuration docs).
+_LEVELS = ("warn", "info", "ignore")
+VALIDATION: dict[str, dict[str, tuple[str, ...]]] = {
+    "nav": {"omitted_files": _LEVELS, "not_found": _LEVELS, "absolute_links": _LEVELS},
+    "links": {
+        "not_found": _LEVELS,
+        "anchors": _LEVELS,
+        "absolute_links": (*_LEVELS, "relative_to_docs"),
+        "unrecognized_links": _LEVELS,
+    },
+}
+
+
+def _validation(check: _Vet, value: Any) -> dict[str, Any] | None:
+    """``validation``: MkDocs' link and navigation checks, each set to one of its levels."""
+    if not isinstance(value, Mapping):
+        check.refuse(
+            ["validation"], "validation should be a mapping", "e.g. links: {anchors: warn}"
+        )
+        return None
+    out: dict[str, Any] = {}
+    for group, settings in value.items():
+        where: list[str | int] = ["validation", group]
+        if group not in VALIDATION or not isinstance(settings, Mapping):
+            check.refuse(
+                where,
+                f"validation.{group} is not a group of MkDocs' checks",
+                "allowed: nav and links, each a mapping",
+            )
+            continue
+        kept = {}
+        for key, level in settings.items():
+            levels = VALIDATION[group].get(key)
+            if levels is None or level not in levels:
+                check.refuse(
+                    [*where, key],
+                    f"validation.{group}.{key}: {level!r} is not one of MkDocs' settings here",
+                    "allowed: "
+                    + ", ".join(f"{k} ({'/'.join(v)})" for k, v in VALIDATION[group].items()),
+                )
+            else:
+                kept[key] = level
+        out[group] = kept
     return out
 
 
@@ -619,8 +683,16 @@ def _social(check: _Vet, value: Any) -> list[Any] | None:
                 at, f"extra.social[{i}] is not a web or mail link: {problem}", "fix the link"
             )
             continue
+        odd = [k for k in ("icon", "name") if k in entry and not isinstance(entry[k], str)]
+        if "icon" not in entry or odd:
+            check.refuse(
+                at,
+                f"extra.social[{i}] needs an icon, and its icon and name are text",
+                "e.g. - icon: fontawesome/brands/github, link: https://..., name: GitHub",
+            )
+            continue
         out.append(check.plain(entry, at, text_safe=True))
-        _icons(check, {"icon": entry.get("icon")} if entry.get("icon") else {}, at)
+        _icons(check, {"icon": entry["icon"]}, at)
     return out
 
 
@@ -631,9 +703,15 @@ def _social(check: _Vet, value: Any) -> list[Any] | None:
 SEARCH_SEPARATOR = r"""[\s\u200b\-_,:;!=\[\]()"'`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])"""
 
 
+#: Markdown extensions the generated pages are written for (ids and classes, notes, the FAQ's
+#: collapsible entries, tables): added when mkdocs.yml leaves one out.
+OUR_EXTENSIONS = ("tables", "attr_list", "admonition", "pymdownx.details")
+
+
 def with_ours(vetted: Mapping[str, Any]) -> dict[str, Any]:
-    """The vetted settings plus the handbook's own: its stylesheet and script, no web font, the
-    search's word separator (unless mkdocs.yml sets one)."""
+    """The vetted settings plus the handbook's own: its stylesheet and script, the Markdown
+    extensions its pages need, no web font, the search's word separator (unless mkdocs.yml sets
+    one)."""
     conf = dict(vetted)
     theme = dict(conf.get("theme") or {"name": "material"})
     theme["font"] = False
@@ -648,7 +726,10 @@ def with_ours(vetted: Mapping[str, Any]) -> dict[str, Any]:
     conf["plugins"] = plugins
     css = [c for c in conf.get("extra_css", []) if c not in OUR_STYLES]
     conf["extra_css"] = [*OUR_STYLES, *css]
-    conf["markdown_extensions"] = with_toc(list(conf.get("markdown_extensions") or ()))
+    extensions = list(conf.get("markdown_extensions") or ())
+    named = {_entry(e)[0] for e in extensions}
+    extensions += [e for e in OUR_EXTENSIONS if e not in named]
+    conf["markdown_extensions"] = with_toc(extensions)
     conf["extra_javascript"] = list(OUR_SCRIPTS)
     return conf
 
@@ -756,7 +837,7 @@ def renderer(config: Mapping[str, Any]) -> Callable[[str], str]:
         if not made:
             names: list[str] = list(MKDOCS_BUILTINS)
             options: dict[str, dict[str, Any]] = {}
-            for entry in with_toc(list(config.get("markdown_extensions") or ())):
+            for entry in with_ours(config)["markdown_extensions"]:  # as the build sets them
                 name, opts = (entry, None) if isinstance(entry, str) else next(iter(entry.items()))
                 if name not in names:
                     names.append(name)

@@ -8,8 +8,9 @@ the hand-written pages and the files published as they are.
   exactly (leaves.exact): ``"enum": []`` or ``plugins: []`` is not the same as leaving the key
   out. The table in looser.py says so (scopes ``schema`` and ``site``).
 - ``content/pages/*.md`` are prose a reviewer reads in the pull request itself: a page added,
-  removed or changed is an other change, counted in lines. A page whose *raw HTML* changed (any
-  ``<tag>`` or ``<!-- comment -->`` added or removed, code spans included: telling them apart the
+  removed or changed is an other change, counted in lines. A page whose *raw markup* changed (any
+  ``<tag>``, ``<!-- comment -->`` or attr_list attribute list such as ``{: hidden }`` or
+  ``{.mermaid}`` added or removed, code spans included: telling them apart the
   way Python-Markdown does is not the diff's job, and erring this way hides nothing) needs
   attention. The site's sanitiser removes scripts and active content, but not what HTML can do
   to a reader that the Markdown source does not show: hidden text, a link whose words are not
@@ -44,6 +45,16 @@ from generator.load import ASSETS
 
 # an HTML comment, or anything that starts like a tag, a declaration or an instruction
 _HTML = re.compile(r"<!--.*?(?:-->|$)|<[A-Za-z/!?][^<>]*>", re.DOTALL)
+# attr_list's attribute lists ({: hidden }, { .class #id key=value }, ```{.x .y}): markup too,
+# which sets on an element what the source does not show (hidden text, a class, an id).
+_ATTR = r"""(?:[.#][^\s{}]+|[\w-]+(?:=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+))?)"""
+# Where attr_list reads one: at the end of a line (a block, a heading, a fence's info) or right
+# after an inline element (*em*{...}, `code`{...}, [link](x){...}).
+_ATTR_LIST = re.compile(
+    rf"(?:(?<=[*_`)\]])|(?<=^```)|(?<=^~~~))\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}"
+    rf"|\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}(?=[ \t]*$)",
+    re.MULTILINE,
+)
 _SHA_DIGITS = 12
 
 
@@ -95,8 +106,10 @@ def _site(out: Changes, path: str, old: Any, new: Any) -> None:
 
 
 def html(text: str) -> Counter[str]:
-    """The raw HTML a page's Markdown holds: tags and comments, whitespace folded."""
-    return Counter(" ".join(m.split()) for m in _HTML.findall(text))
+    """The raw markup a page's Markdown holds: tags, comments and attr_list attribute lists
+    (``{: hidden }``), whitespace folded."""
+    found = _HTML.findall(text) + _ATTR_LIST.findall(text)
+    return Counter(" ".join(m.split()) for m in found)
 
 
 def _lines(text: Any) -> Counter[str]:
@@ -136,11 +149,14 @@ def _page(out: Changes, path: str, old: Any, new: Any) -> None:
         fewer = list((tags_b - tags_a).elements())
         template = "; ".join(
             t
-            for t, v in (("raw HTML added: {added}", more), ("raw HTML removed: {removed}", fewer))
+            for t, v in (
+                ("raw markup added: {added}", more),
+                ("raw markup removed: {removed}", fewer),
+            )
             if v
         )
         if not template:  # the same tags, in another order
-            template = "raw HTML moved"
+            template = "raw markup moved"
         add(
             ATTENTION,
             "page-html-changed",

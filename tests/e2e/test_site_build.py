@@ -148,3 +148,21 @@ def test_minimal_tree_without_mkdocs_yml(
     assert config["theme"]["font"] is False
     home = (root / "site" / "index.html").read_text(encoding="utf-8")
     assert "Dates are checked as of 2026-11-01 (set with --as-of)" in home
+
+
+@pytest.mark.parametrize(
+    "written", ["site_name: x\n", "site_name: x\nmarkdown_extensions: [tables]\n"]
+)
+def test_a_bare_mkdocs_yml_still_builds_the_generated_pages(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str], written: str
+) -> None:
+    """The generated pages need attr_list, admonition, details and tables: the build adds what
+    mkdocs.yml leaves out, and validation renders Markdown with the same extensions."""
+    root = handbook_tree()
+    tool = root / "registry" / "tools" / "acme-chat.yaml"
+    tool.write_text(tool.read_text(encoding="utf-8") + CURRENT, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(written, encoding="utf-8")
+    assert main(["build", "--root", str(root), "--as-of", "2026-11-01"]) == 0, capsys.readouterr()
+    config = read_config((root / "build" / "mkdocs.yml").read_text(encoding="utf-8"))
+    names = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
+    assert {"attr_list", "admonition", "pymdownx.details", "tables", "toc"} <= set(names)

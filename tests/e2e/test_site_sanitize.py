@@ -72,7 +72,10 @@ LONG = "Supercalifragilisticexpialidocious" * 4  # one word: it cannot wrap
 def headings(tag: str) -> str:
     return (
         f"#### Id breakout {{ id='{tag}\" autofocus onfocus=\"{RUN}' }}\n\n"
-        f"#### Id tag {{ id='{tag}\"><img src=x onerror={RUN}>' }}"
+        f"#### Id tag {{ id='{tag}\"><img src=x onerror={RUN}>' }}\n\n"
+        # a class that makes the theme load Mermaid from unpkg.com, in Markdown and in HTML
+        "```{.x .mermaid}\ngraph TD; A-->B\n```\n\n"
+        '<pre class="mermaid">graph TD; C-->D</pre>'
     )
 
 

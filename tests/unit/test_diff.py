@@ -725,7 +725,7 @@ def test_schemas_site_configuration_pages_and_assets_are_compared(
         "\n"
         "page about  content/pages/about.md\n"
         "  info       page changed: lines added: 1, removed: 0\n"
-        "  attention  raw HTML added: <span hidden>, </span> (check what the page shows a reader)\n"
+        "  attention  raw markup added: <span hidden>, </span> (check what the page shows a reader)\n"
         "\n"
         "page faq  content/pages/faq.md\n"
         "  info       page added (lines: 3)\n"
@@ -774,7 +774,7 @@ def test_schemas_site_configuration_pages_and_assets_are_compared(
     code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root), "--format", "markdown")
     assert "<span" not in out and "onload" not in out and "@mallory" not in out
     assert (
-        "- ⚠️ **Page `about`**: raw HTML added: “&lt;span hidden&gt;”, `</span>` (check what the "
+        "- ⚠️ **Page `about`**: raw markup added: “&lt;span hidden&gt;”, `</span>` (check what the "
         "page shows a reader)\n"
     ) in out
     assert "\n**Site configuration** · `mkdocs.yml`\n" in out
@@ -1504,3 +1504,26 @@ def test_an_asset_whose_name_holds_a_line_break_is_compared_not_hidden(
         assert "0 warnings, 1 needs attention, 0 other changes" in out, revs
         assert "asset nl\\nx.png  content/assets/nl\\nx.png\n  attention  asset changed" in out
         assert "content/assets/nl\\nx.png: the file's name holds a line break" in out
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        "Approvals are automatic.\n{: hidden=hidden }\n",
+        "Approvals are automatic.\n{hidden}\n",
+        "```{.x .mermaid}\ngraph TD; A-->B\n```\n",
+        "Read *this*{: .md-button } first.\n",
+    ],
+)
+def test_markup_written_as_an_attribute_list_needs_attention(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], added: str
+) -> None:
+    """attr_list sets what the source does not show (hidden text, a class): raw markup too."""
+    page = repo.root / "content/pages/notes.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("# Notes\n\nPlain {braces} in prose are text.\n", encoding="utf-8")
+    base = repo.commit("Add notes")
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
+    code, out, _ = run(capsys, "diff", base, "--root", str(repo.root))
+    assert code == 0
+    assert "1 needs attention" in out and "attention  raw markup added:" in out, out

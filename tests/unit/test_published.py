@@ -52,6 +52,11 @@ def test_the_theme_scripts_are_read_from_material() -> None:
         ('<meta http-equiv="refresh" content="0;url=/x">', "<meta http-equiv='refresh'>"),
         ('<div srcdoc="x"></div>', "srcdoc= on <div>"),
         ('<div id="__config">{}</div>', "a second element with the theme's id '__config'"),
+        ('<pre class="x mermaid">graph</pre>', "a <pre> of class 'mermaid'"),
+        ('<link rel="stylesheet" href="//evil.example/x.css">', "<link rel='stylesheet'>"),
+        ('<link rel="preconnect" href="https://evil.example">', "<link rel='preconnect'>"),
+        ('<img src="https://evil.example/p.png">', "<img src='https://evil.example/p.png'>"),
+        ('<img srcset="a.png 1x, https://e.example/b.png 2x">', "<img srcset="),
     ],
 )
 def test_anything_that_could_run_is_found(html: str, found: str) -> None:
