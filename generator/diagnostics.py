@@ -41,6 +41,7 @@ class Diagnostic:
     days: int | None = None
     certificate: str | None = None  # the vendor certification it concerns
     tools: tuple[str, ...] = ()  # the tools it concerns (a certificate's: those relying on it)
+    target: str | None = None  # a link finding's URL as the page has it (not escaped)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "message", reveal(self.message))

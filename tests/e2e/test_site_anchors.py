@@ -63,11 +63,11 @@ def test_a_missing_anchor_is_reported_at_the_markdown_line(
     out = capsys.readouterr().out
     line = next(i for i, text in enumerate(before.splitlines(), 1) if "may touch." in text) + 1
     assert (
-        "content/pages/notes.md:5:30: error[anchor-missing] link '../dashboard/#matrx': "
+        "content/pages/notes.md:5:18: error[anchor-missing] link '../dashboard/#matrx': "
         "'dashboard/index.html' has no anchor 'matrx'"
     ) in out
     assert "  hint: did you mean '#matrix'?" in out
-    assert f"content/procedure/1-assess.yaml:{line}:34: error[anchor-missing]" in out
+    assert f"content/procedure/1-assess.yaml:{line}:23: error[anchor-missing]" in out
     assert "  hint: did you mean '#shadow-ai'?" in out
 
 

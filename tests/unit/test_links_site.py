@@ -172,9 +172,57 @@ def test_a_finding_moves_to_the_line_its_link_is_written_on_not_a_longer_name() 
     found = [
         Diagnostic(
             "anchor-missing", Severity.ERROR, "link '#x': this page has no anchor 'x'",
-            "site/notes/index.html", 40, 3,
+            "site/notes/index.html", 40, 3, target="#x",
         )
     ]  # fmt: skip
     moved = at_sources(found, "site", {"notes.md": ("content/pages/notes.md",)},
                        {"content/pages/notes.md": text})  # fmt: skip
     assert (moved[0].path, moved[0].line, moved[0].column) == ("content/pages/notes.md", 5, 11)
+
+
+LINKTEST = (
+    "# Links\n"  # 1
+    "\n"
+    "## Intro\n"  # 3
+    "\n"
+    "See [intro](#intro).\n"  # 5
+    "\n"
+    "## What's new\n"  # 7
+    "\n"
+    "Other [x](propose.md#intro).\n"  # 9
+    "\n"
+    "One [m](#missing-one).\n"  # 11
+    "\n"
+    "Two [m](#missing-one).\n"  # 13
+    "\n"
+    "New [new](#what's-new) and [fi](#\ufb01le).\n"  # 15
+)
+
+
+@pytest.mark.parametrize(
+    ("urls", "expected"),
+    [
+        (["../propose/#intro"], [(9, 11)]),  # the cross-page link, not the valid #intro above
+        (["#missing-one", "#missing-one"], [(11, 9), (13, 9)]),  # each its own line
+        (["#what-s-new"], [(15, 11)]),  # as the sanitizer published the written fragment
+        (["#\ufb01le"], [(15, 33)]),  # a character the message shows escaped
+    ],
+)
+def test_a_link_finding_goes_to_the_place_its_link_is_written(
+    urls: list[str], expected: list[tuple[int, int]]
+) -> None:
+    from generator.checks.links.sources import at_sources
+    from generator.diagnostics import Diagnostic, Severity
+
+    found = [
+        Diagnostic(
+            "anchor-missing", Severity.ERROR, f"link {u!r}: no such anchor",
+            "site/linktest/index.html", 900 + i, 3, target=u,
+        )
+        for i, u in enumerate(urls)
+    ]  # fmt: skip
+    moved = at_sources(found, "site", {"linktest.md": ("content/pages/linktest.md",)},
+                       {"content/pages/linktest.md": LINKTEST})  # fmt: skip
+    assert [(d.path, d.line, d.column) for d in moved] == [
+        ("content/pages/linktest.md", line, column) for line, column in expected
+    ]

@@ -97,6 +97,7 @@ def check_internal(site: Site) -> list[Diagnostic]:
                             link.line,
                             link.column,
                             hint="remove the extra '../', or link to the page's address",
+                            target=url,
                         )
                     )
                     continue
@@ -111,6 +112,7 @@ def check_internal(site: Site) -> list[Diagnostic]:
                             link.line,
                             link.column,
                             hint="fix the path, or add the missing page",
+                            target=url,
                         )
                     )
                     continue
@@ -129,6 +131,7 @@ def check_internal(site: Site) -> list[Diagnostic]:
                         link.line,
                         link.column,
                         hint=closest(fragment, ids),
+                        target=url,
                     )
                 )
     return out + repeated_ids(site)
