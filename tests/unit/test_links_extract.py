@@ -170,3 +170,28 @@ def test_progress_plain_lines_and_terminal() -> None:
     progress(1, 2)
     progress(2, 2)
     assert tty.getvalue() == "\rchecking links: 1/2\rchecking links: 2/2\n"
+
+
+def test_each_link_is_placed_where_it_is_written() -> None:
+    """A reference link's URL sits at its definition, and links after it keep their lines; a
+    URL also written in a comment or inside a longer URL in code goes to its link."""
+    u = "http://127.0.0.1:8801/"
+    text = (
+        "# Ext\n"  # 1
+        f"<!-- old: {u}nf-x -->\n"  # 2
+        f"Code `{u}nf-yy`.\n"  # 3
+        "Ref: [r][one].\n"  # 4
+        f"Auto <{u}nf-auto>.\n"  # 5
+        f"Link [x]({u}nf-x) and [y]({u}nf-y).\n"  # 6
+        f'Titled [t]({u}nf-title "T").\n'  # 7
+        "\n"
+        f"[one]: {u}nf-ref\n"  # 9
+    )
+    found = [(f.url.removeprefix(u), f.line, f.column) for f in markdown_links(text, RENDER)]
+    assert found == [
+        ("nf-ref", 9, 8),
+        ("nf-auto", 5, 7),
+        ("nf-x", 6, 10),
+        ("nf-y", 6, 46),
+        ("nf-title", 7, 12),
+    ]

@@ -103,20 +103,61 @@ def markdown_links(text: str, render: Render) -> list[Found]:
     return _placed(text, 0, markdown_urls(text, render), (1, 1))
 
 
-def _placed(text: str, start: int, urls: list[str], fallback: tuple[int, int]) -> list[Found]:
-    """Each URL at its position in ``text``, searched from ``start`` in order; ``fallback``
-    (line, column) when it is not written there as it reads (an entity, say)."""
+#: What may stand right before a URL written as a link target: a Markdown link or image, a
+#: reference definition, an autolink, an HTML attribute.
+_TARGET_BEFORE = re.compile(r"""(?:\]\(\s*<?|\]:[ \t]*<?|<|(?:href|src)\s*=\s*["']?)$""", re.I)
+#: A reference definition's start, for a URL the page links to from elsewhere.
+_DEFINITION = re.compile(r"^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?$")
+#: Characters that continue a URL: a URL followed by one of these is part of a longer one.
+_URL_GOES_ON = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~%/?#=&+@:"
+)
+
+
+def _places(text: str, url: str) -> list[tuple[int, bool]]:
+    """(offset, written as a link target) of every whole occurrence of ``url`` in ``text``
+    (also as ``&amp;`` spells it in HTML)."""
+    out = []
+    for spelled in dict.fromkeys((url, url.replace("&", "&amp;"))):
+        at = text.find(spelled)
+        while at >= 0:
+            end = at + len(spelled)
+            if end >= len(text) or text[end] not in _URL_GOES_ON:
+                line_start = text.rfind("\n", 0, at) + 1
+                out.append((at, _TARGET_BEFORE.search(text[line_start:at]) is not None))
+            at = text.find(spelled, at + 1)
+    return sorted(out)
+
+
+def _placed(
+    text: str, start: int, urls: list[str], fallback: tuple[int, int], *, before: bool = True
+) -> list[Found]:
+    """Each URL at its position in ``text``, in the order the page links to them: the next
+    place after the previous URL's where it is written whole as a link target, else such a
+    place anywhere not yet taken (a reference definition sits apart from its link), else where
+    it is written at all; ``fallback`` (line, column) when it is written nowhere as it reads.
+    A URL found at a reference definition does not move the search on. ``before``: False
+    when what precedes ``start`` is another text (a YAML file's other fields)."""
     lines = Lines(text)
+    taken: set[int] = set()
     out = []
     for url in urls:
-        at = text.find(url, start)
-        if at < 0 and "&" in url:
-            at = text.find(url.replace("&", "&amp;"), start)
-        if at < 0:
+        places = [p for p in _places(text, url) if p[0] not in taken and (before or p[0] >= start)]
+        order = (
+            [at for at, target in places if target and at >= start]
+            + [at for at, target in places if target]
+            + [at for at, _ in places if at >= start]
+            + [at for at, _ in places]
+        )
+        if not order:
             out.append(Found(url, *fallback))
             continue
+        at = order[0]
+        taken.add(at)
         out.append(Found(url, *lines.at(at)))
-        start = at + len(url)
+        line_start = text.rfind("\n", 0, at) + 1
+        if at >= start and not _DEFINITION.match(text[line_start:at]):
+            start = at + len(url)
     return out
 
 
@@ -161,7 +202,7 @@ def yaml_links(
             urls = markdown_urls(value, render)
         else:
             urls = [url for _, url in urls_in_text(value)]
-        out += _placed(text, lines.offset(line, col), urls, (line, col))
+        out += _placed(text, lines.offset(line, col), urls, (line, col), before=False)
     return out
 
 
