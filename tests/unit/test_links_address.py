@@ -42,6 +42,9 @@ TABLE = [
     ("2002:c0a8:1::1", "private", None),  # 6to4 of 192.168.0.1
     ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "private", None),  # Teredo
     ("2001:db8::1", "private", None),  # documentation
+    ("fec0::1", "private", None),  # deprecated site-local (3.11's is_global says global)
+    ("192.0.0.8", "private", None),  # IPv4 dummy address (IANA: not global)
+    ("192.0.0.9", None, None),  # PCP anycast: global
     ("224.0.0.1", "private", None),  # multicast
     ("ff02::1", "private", None),
     # link-local and cloud metadata: never, with or without --allow-private
@@ -80,3 +83,22 @@ def test_never_is_never() -> None:
 def test_not_an_address() -> None:
     with pytest.raises(ValueError):
         refusal("example.com", allow_private=True)
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["127.0.0.1", "2130706433", "127.1", "0x7f000001", "0177.0.0.1", "0x7f.0.0.1",
+     "[::ffff:7f00:1]", "127.0.0.1."],
+)  # fmt: skip
+def test_every_spelling_of_one_address_is_one_host(spelling: str) -> None:
+    """Pacing and the per-host limit count one server once, however its address is spelled
+    (the forms getaddrinfo reads as IPv4, as browsers do)."""
+    from generator.checks.links.fetch import host_key
+
+    assert host_key(f"http://{spelling}:8801/x") == "http://127.0.0.1:8801"
+
+
+def test_a_name_that_only_looks_numeric_stays_a_name() -> None:
+    from generator.checks.links.fetch import host_key
+
+    assert host_key("http://1.2.3.4.example/") == "http://1.2.3.4.example:80"

@@ -39,6 +39,20 @@ NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 # say so through is_global; 3.11 does not).
 NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")
 _LOW32 = 0xFFFFFFFF
+# IANA's IPv4 special-purpose registry: 192.0.0.0/24 is not globally reachable except the two
+# anycast addresses. Python 3.12.4 says so through is_global (gh-113171); 3.11 calls the rest
+# global.
+IETF_PROTOCOL = ipaddress.IPv4Network("192.0.0.0/24")
+IETF_GLOBAL = frozenset(ipaddress.IPv4Address(a) for a in ("192.0.0.9", "192.0.0.10"))
+
+
+def is_global(a: Address) -> bool:
+    """``a.is_global``, with what older Pythons miss: IPv6 site-local fec0::/10 (deprecated
+    by RFC 3879, still routed inside some networks), 192.0.0.0/24, and the NAT64 local-use
+    prefix 64:ff9b:1::/48 (RFC 8215)."""
+    if isinstance(a, ipaddress.IPv6Address):
+        return a.is_global and not a.is_site_local and a not in NAT64_LOCAL
+    return a.is_global and (a not in IETF_PROTOCOL or a in IETF_GLOBAL)
 
 
 def parse(ip: str) -> Address:
@@ -81,6 +95,6 @@ def refusal(ip: str, *, allow_private: bool) -> Refusal | None:
     if allow_private:
         return None
     for a in judged:
-        if not a.is_global or a.is_multicast or a in NAT64_LOCAL:
+        if not is_global(a) or a.is_multicast:
             return "private"
     return None

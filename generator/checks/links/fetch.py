@@ -17,6 +17,7 @@ import contextlib
 import email.utils
 import http.client
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -73,15 +74,31 @@ class Expired(Exception):
     pass
 
 
+_NUMERIC_HOST = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$", re.I)
+
+
+def _ipv4_spelled(host: str) -> str | None:
+    """The dotted IPv4 address of a host written as a number the resolver also reads as one
+    (``2130706433``, ``127.1``, ``0x7f000001``, ``0177.0.0.1``: inet_aton's forms, which
+    getaddrinfo accepts); None for any other host."""
+    if not _NUMERIC_HOST.match(host):
+        return None
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
 def host_key(url: str) -> str:
     """The server a URL reaches, for pacing and the per-host limit: scheme, host and port,
-    with the spellings of one address made one (``[::ffff:127.0.0.1]`` and ``127.0.0.1``, an
-    explicit default port, a trailing dot, case). Two names for one server stay two."""
+    with the spellings of one address made one (``[::ffff:127.0.0.1]``, ``2130706433``,
+    ``0x7f.1`` and ``127.0.0.1``, an explicit default port, a trailing dot, case). Two names
+    for one server stay two."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     try:
-        address = ipaddress.ip_address(host.split("%", 1)[0])
+        address = ipaddress.ip_address(_ipv4_spelled(host) or host.split("%", 1)[0])
     except ValueError:
         pass
     else:
