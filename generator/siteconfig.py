@@ -699,8 +699,9 @@ def _social(check: _Vet, value: Any) -> list[Any] | None:
 #: Where the search splits words, in the text and in what people type: white space and
 #: punctuation, including the `_`, `.`, `/`, `:` and `-` inside identifiers such as
 #: evidence.privacy_audit or ISO/IEC 27001 (a dot before a digit stays: "1.6"), HTML
-#: entities, and camelCase boundaries.
-SEARCH_SEPARATOR = r"""[\s\u200b\-_,:;!=\[\]()"'`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])"""
+#: entities. Not camelCase boundaries: the index would hold "Java" and "Script" while a query
+#: typed in lower case ("javascript") is one word and would find nothing.
+SEARCH_SEPARATOR = r"""[\s\u200b\-_,:;!=\[\]()"'`/]+|\.(?!\d)|&[lg]t;"""
 
 
 #: Markdown extensions the generated pages are written for (ids and classes, notes, the FAQ's

@@ -201,6 +201,9 @@ def test_no_request_leaves_127_0_0_1(visit: Visit) -> None:
         ("evidence.privacy_audit", "procedure/phase-1/"),
         ("IEC", "vendors/"),
         ("ISO/IEC 27001", "vendors/"),
+        # a word written in camelCase is found however the query is cased
+        ("javascript", "which-tools/"),
+        ("JavaScript", "which-tools/"),
     ],
 )
 def test_search_finds_words_inside_identifiers(visit: Visit, query: str, expected: str) -> None:
