@@ -226,8 +226,9 @@ class Prober:
             answer = f"{status} {out.reason}".strip()
             if wait > s.retry_after_max:
                 allowed = f"longer than this run allows ({s.retry_after_max:g} s)"
-                gave_up[host] = f"the host asked us to wait {wait:.0f} s, {allowed}"
-                detail = f"the server answered {answer} with Retry-After: {wait:.0f} s, {allowed}"
+                asked = f"{wait:.0f} s" if wait < 10**9 else "longer than 30 years"
+                gave_up[host] = f"the host asked us to wait {asked}, {allowed}"
+                detail = f"the server answered {answer} with Retry-After: {asked}, {allowed}"
                 finish(job, out, "rate-limited", detail)
                 return
             if job.limited >= s.rate_limit_retries:
