@@ -70,6 +70,7 @@ from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO, Value
 from generator.diff.leaves import Delta, Path, inside, is_item, items, same, shown
+from generator.diff.markup import markup
 from generator.load.marked import dig
 
 LARGER, SMALLER = "larger", "smaller"  # a number
@@ -449,11 +450,26 @@ def line(scope: str, d: Delta) -> tuple[str, str, str, dict[str, Value]]:
                 values["removed"] = removed
     if row is not None:
         notes.append(row.note)
+    elif scope in PROSE and _markup_changed(d):
+        notes.append("raw markup changed: check what the page shows a reader")
     if notes:
         template += " (" + "; ".join(notes) + ")"
     if row is None:
+        if scope in PROSE and _markup_changed(d):
+            return ATTENTION, "markup-changed", template, values
         return INFO, OTHER[scope], template, values
     return ATTENTION, row.kind, template, values
+
+
+#: Scopes whose text the site renders as Markdown (the procedure and guidance); registry values
+#: are always shown as text.
+PROSE = frozenset({"procedure", "step", "phase", "guidance"})
+
+
+def _markup_changed(d: Delta) -> bool:
+    """Whether the raw markup (HTML, attr_list) of a text value differs between revisions."""
+    old, new = (v if isinstance(v, str) else "" for v in (d.old, d.new))
+    return markup(old) != markup(new) if old or new else False
 
 
 def report(add: Add, scope: str, deltas: Iterable[Delta]) -> None:

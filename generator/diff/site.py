@@ -33,28 +33,17 @@ problem of the snapshot, not a change.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO, Changes
 from generator.diff.leaves import Deltas, exact
 from generator.diff.looser import report
+from generator.diff.markup import markup as html
 from generator.diff.revisions import ASSET, OWNERS, PAGE, SCHEMA, SITE, Snapshot
 from generator.load import ASSETS
 
 # an HTML comment, or anything that starts like a tag, a declaration or an instruction
-_HTML = re.compile(r"<!--.*?(?:-->|$)|<[A-Za-z/!?][^<>]*>", re.DOTALL)
-# attr_list's attribute lists ({: hidden }, { .class #id key=value }, ```{.x .y}): markup too,
-# which sets on an element what the source does not show (hidden text, a class, an id).
-_ATTR = r"""(?:[.#][^\s{}]+|[\w-]+(?:=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+))?)"""
-# Where attr_list reads one: at the end of a line (a block, a heading, a fence's info) or right
-# after an inline element (*em*{...}, `code`{...}, [link](x){...}).
-_ATTR_LIST = re.compile(
-    rf"(?:(?<=[*_`)\]])|(?<=^```)|(?<=^~~~))\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}"
-    rf"|\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}(?=[ \t]*$)",
-    re.MULTILINE,
-)
 _SHA_DIGITS = 12
 
 
@@ -103,13 +92,6 @@ def _site(out: Changes, path: str, old: Any, new: Any) -> None:
         )
     else:
         report(add, "site", Deltas(exact(old), exact(new)).left)
-
-
-def html(text: str) -> Counter[str]:
-    """The raw markup a page's Markdown holds: tags, comments and attr_list attribute lists
-    (``{: hidden }``), whitespace folded."""
-    found = _HTML.findall(text) + _ATTR_LIST.findall(text)
-    return Counter(" ".join(m.split()) for m in found)
 
 
 def _lines(text: Any) -> Counter[str]:

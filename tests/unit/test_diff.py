@@ -1226,6 +1226,10 @@ ROWS = [
     ([], [put(STEPS, "steps.0.purpose", "Test it.")], INFO, "purpose: Test away from production. → Test it."),
     ([], [put(STEPS, "title", "Run")], INFO, "title: Test, deploy and maintain → Run"),
     ([], [put(GUIDANCE, "tips.0.text", "Pilot first.")], INFO, "tips[start-small].text: Pilot with a handful"),
+    # Markdown the site renders: raw markup a reader of the source does not see as prose
+    ([], [put(GUIDANCE, "tips.0.text", "Pilot first.\n{: hidden }")], ATTENTION, "raw markup changed"),
+    ([], [put(GUIDANCE, "tips.0.text", "```{.x .mermaid}\ngraph\n```")], ATTENTION, "raw markup changed"),
+    ([], [put(STEPS, "steps.0.purpose", "Test <span hidden>it</span>.")], ATTENTION, "raw markup changed"),
 ]
 # fmt: on
 
