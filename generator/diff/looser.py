@@ -57,7 +57,11 @@ What the table covers, and why:
   ``"enum": []`` is not the same as no ``enum``.
 
 Review results (``result``, ``outcome``) have no row: a move either way is information, and
-moving a tool to an in-use status without its evidence is already a warning (tools.py).
+moving a tool to an in-use status without its evidence is already a warning (tools.py). A
+finding cleared in place in an existing record (an audit's ``drift``, an incident's
+``resolved``, fewer open ``security_review.findings``) is a prompt, as an evidence date moved
+later is; a smaller audit ``sample_size`` is less evidence; another ``status.decided_by``
+changes who decided, as another exception approver does.
 """
 
 from __future__ import annotations
@@ -250,6 +254,38 @@ LOOSER: tuple[Row, ...] = (
         "stored data no longer recorded as wiped",
     ),
     Row("tool", "evidence.offboarding.datasets", REMOVED, "fewer datasets to wipe"),
+    Row("tool", "evidence.output_audits[*].sample_size", SMALLER, "a smaller audit sample"),
+    Row(
+        "tool",
+        "evidence.output_audits[*].drift",
+        LEAVES_TRUE,
+        "drift no longer recorded in an earlier audit: check what backs it",
+        kind="evidence-cleared",
+        prompt=True,
+    ),
+    Row(
+        "tool",
+        "evidence.incidents[*].resolved",
+        LEAVES_FALSE,
+        "an incident now recorded as resolved: check what backs it",
+        kind="evidence-cleared",
+        prompt=True,
+    ),
+    Row(
+        "tool",
+        "evidence.security_review.findings",
+        SMALLER,
+        "fewer open security findings: check what backs it",
+        kind="evidence-cleared",
+        prompt=True,
+    ),
+    Row(
+        "tool",
+        "status.decided_by",
+        ANY,
+        "changes who decided the status",
+        kind="approver-changed",
+    ),
     Row("tool", "evidence.**", DELETED, "less evidence"),
     Row(
         "tool",

@@ -1215,6 +1215,12 @@ ROWS = [
     ([], [drop(VENDOR, "certifications.1.verified")], ATTENTION, "certifications[iso27001].verified.by: Dana Ruiz (Security) → (none) (looser: no longer recorded as verified)"),
     ([], [put(VENDOR, "certifications", "none")], ATTENTION, "; looser: a certification is no longer on file)"),
     ([], [put(VENDOR, "certifications.1.issuer", "Other Ltd.")], INFO, "certifications[iso27001].issuer: Meridian Certification Ltd. → Other Ltd."),
+    # findings cleared or evidence thinned in place
+    ([put(TOOL, "evidence.output_audits", [{"date": "2026-10-01", "reviewer": "A B", "drift": True, "sample_size": 30}])], [put(TOOL, "evidence.output_audits.0.drift", False)], ATTENTION, "drift no longer recorded in an earlier audit"),
+    ([put(TOOL, "evidence.output_audits", [{"date": "2026-10-01", "reviewer": "A B", "drift": False, "sample_size": 30}])], [put(TOOL, "evidence.output_audits.0.sample_size", 2)], ATTENTION, "sample_size: 30 → 2 (looser: a smaller audit sample)"),
+    ([put(TOOL, "evidence.incidents", [{"date": "2026-10-01", "summary": "Wrong figures", "resolved": False}])], [put(TOOL, "evidence.incidents.0.resolved", True)], ATTENTION, "an incident now recorded as resolved"),
+    ([put(TOOL, "evidence.security_review", {"date": "2026-01-01", "reviewer": "A B", "result": "pass", "findings": 2})], [put(TOOL, "evidence.security_review.findings", 0)], ATTENTION, "fewer open security findings"),
+    ([put(TOOL, "status.decided_by", "Ana Lima (CISO)")], [put(TOOL, "status.decided_by", "Someone Else")], ATTENTION, "changes who decided the status"),
     # procedure and guidance
     ([], [drop(STEPS, "steps.3")], ATTENTION, "step removed from the procedure"),
     ([], [put(STEPS, "steps.2.evidence", [])], ATTENTION, "no longer asks for evidence: evidence.pilot"),
