@@ -15,9 +15,10 @@ _HTML = re.compile(r"<!--.*?(?:-->|$)|<[A-Za-z/!?][^<>]*>", re.DOTALL)
 # which sets on an element what the source does not show (hidden text, a class, an id).
 _ATTR = r"""(?:[.#][^\s{}]+|[\w-]+(?:=(?:"[^"\n]*"|'[^'\n]*'|[^\s{}]+))?)"""
 # Where attr_list reads one: at the end of a line (a block, a heading, a fence's info) or right
-# after an inline element (*em*{...}, `code`{...}, [link](x){...}).
+# after an inline element, with no space between (*em*{...}, ==mark=={...}, [link](x){...}:
+# whatever extension made the element).
 _ATTR_LIST = re.compile(
-    rf"(?:(?<=[*_`)\]])|(?<=^```)|(?<=^~~~))\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}"
+    rf"(?:(?<=\S)|(?<=^))\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}"
     rf"|\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}(?=[ \t]*$)",
     re.MULTILINE,
 )

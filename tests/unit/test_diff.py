@@ -1523,6 +1523,7 @@ def test_an_asset_whose_name_holds_a_line_break_is_compared_not_hidden(
         "Approvals are automatic.\n{hidden}\n",
         "```{.x .mermaid}\ngraph TD; A-->B\n```\n",
         "Read *this*{: .md-button } first.\n",
+        "Data may be used ==only after the audit=={: hidden } freely.\n",  # any extension's
     ],
 )
 def test_markup_written_as_an_attribute_list_needs_attention(
