@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator import sanitize
 from generator.diagnostics import Diagnostic, Severity
@@ -260,6 +261,10 @@ def vet(doc: Document | None) -> Vetted:
             problem = url_problem(value) if isinstance(value, str) else "it is not text"
             if problem is None and _UNSAFE_TEXT.search(value):
                 problem = "it holds a quote, an angle bracket, a backslash or &"
+            if problem is None and "//" in urlsplit(value).path:
+                # MkDocs takes the 404 page's base from this path: "//host/" loads its scripts
+                # from that host
+                problem = "its path holds '//', which a page would read as another host"
             if problem is None:
                 out.config[key] = value
             else:

@@ -67,7 +67,8 @@ def _walk(items: Any) -> Any:
 
 @event_priority(-100)
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """The finished page, unchanged; the build stops if anything in it could run."""
+    """The finished page, unchanged; the build stops if anything in it could run or load from
+    another host."""
     found = scan_built(output).active  # the link check reuses this scan (one parse a page)
     if found:
         raise PluginError(
@@ -76,3 +77,16 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
             + " (a template printed page data without escaping it; the site is not published)"
         )
     return output
+
+
+@event_priority(-100)
+def on_post_template(output_content: str, template_name: str, config: Any) -> str:
+    """A page made from a template alone (``404.html``), checked as every other page is."""
+    if template_name.endswith((".html", ".htm")):
+        found = scan_built(output_content).active
+        if found:
+            raise PluginError(
+                f"the page {template_name} would run code or load from another host in a "
+                f"reader's browser: {'; '.join(found[:3])} (the site is not published)"
+            )
+    return output_content

@@ -119,3 +119,27 @@ def test_an_id_of_the_theme_is_removed_however_spelt(spelling: str) -> None:
     assert [r.why() for r in sanitize.removed(html)] == [
         "ids starting with '__' are the theme's own"
     ]
+
+
+def test_a_page_made_from_a_template_alone_is_checked_too() -> None:
+    """404.html never passes on_post_page: on_post_template checks it."""
+    bad = THEME + '<script src="//127.0.0.1:8999/assets/javascripts/bundle.js"></script>'
+    with pytest.raises(PluginError, match=r"the page 404\.html would run code.*a script from"):
+        sitehooks.on_post_template(bad, "404.html", None)
+    assert sitehooks.on_post_template(THEME, "404.html", None) == THEME
+    assert sitehooks.on_post_template("User-agent: *", "robots.txt", None) == "User-agent: *"
+
+
+def test_the_link_check_reports_any_built_page_that_could_run_code(tmp_path: Any) -> None:
+    """Whatever wrote a page of the folder, the internal check reads it (check-links --site)."""
+    from generator.checks.links import check_site
+
+    (tmp_path / "index.html").write_text(f"<html><body>{THEME}</body></html>", encoding="utf-8")
+    (tmp_path / "404.html").write_text(
+        '<html><head><link rel="stylesheet" href="//127.0.0.1:8999/x.css"></head></html>',
+        encoding="utf-8",
+    )
+    found = [d for d in check_site(tmp_path, label="site") if d.rule == "site-build"]
+    assert [(d.path, d.message.split(": ", 1)[1]) for d in found] == [
+        ("site/404.html", "<link rel='stylesheet'> to another host")
+    ]

@@ -134,7 +134,26 @@ def check_internal(site: Site) -> list[Diagnostic]:
                         target=url,
                     )
                 )
-    return out + repeated_ids(site)
+    return out + repeated_ids(site) + active(site)
+
+
+def active(site: Site) -> list[Diagnostic]:
+    """``site-build`` for every built page in which something could run or load from another
+    host (generator.published), whatever wrote the page: the hook checks the pages MkDocs
+    renders; this checks every HTML file of the folder."""
+    rule = RULES["site-build"]
+    return [
+        Diagnostic(
+            rule.id,
+            rule.severity,
+            "the page would run code or load from another host in a reader's browser: "
+            + "; ".join(page.active[:3]),
+            site.shown(rel),
+            hint="nothing a page shows may run or load from elsewhere; see the rules reference",
+        )
+        for rel, page in sorted(site.pages.items())
+        if page.active
+    ]
 
 
 def closest(fragment: str, ids: Iterable[str]) -> str:
