@@ -51,6 +51,15 @@ LOADING_RELS = frozenset(
         "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
     }
 )  # fmt: skip
+#: Attributes a browser reads as CSS (an SVG presentation attribute, ``style``): a backslash
+#: there is an escape that can spell url( so that no plain search finds it.
+CSS_VALUED = frozenset(
+    {
+        "style", "fill", "stroke", "filter", "mask", "clip-path", "marker-start", "marker-mid",
+        "marker-end", "cursor",
+    }
+)  # fmt: skip
+_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]*)""", re.IGNORECASE)
 _ACTIVE_URL = re.compile(r"^(?:javascript|vbscript|data:\s*text/html|data:[^,;]*xml)", re.I)
 _TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _JINJA = re.compile(r"\{\{.*?\}\}")
@@ -91,6 +100,12 @@ class Active:
         rels = set((values.get("rel") or "").lower().split())
         if tag == "link" and rels & LOADING_RELS and not is_local(values.get("href") or ""):
             self.problems.append(f"<link rel={values.get('rel')!r}> to another host")
+        for name, value in values.items():
+            if value and ("url(" in value.lower() or ("\\" in value and name in CSS_VALUED)):
+                if not all(u.startswith("#") or is_local(u) for u in _CSS_URL.findall(value)):
+                    self.problems.append(f"{name}= on <{tag}> loads from another host")
+                elif "\\" in value and name in CSS_VALUED:
+                    self.problems.append(f"{name}= on <{tag}> holds a CSS escape")
         for name in ("src", "poster", "srcset"):
             url = values.get(name)
             if url is not None and tag != "script" and not _local_sources(url):

@@ -82,6 +82,15 @@ INPUT_TYPES = frozenset({"checkbox", "radio"})
 # Ids the theme's own script looks up (Material's start with "__"); pymdownx.tabbed's inputs
 # are the one family of such ids that pages legitimately carry.
 _THEME_ID = re.compile(r"^__(?!tabbed_)")
+_TEXT_ALIGN = re.compile(r"text-align:(?:left|right|center|justify|start|end)", re.IGNORECASE)
+_LOCAL_PAINT = re.compile(r"\s*url\(\s*(['\"]?)#[\w-]+\1\s*\)\s*(?:[\w#().,% -]*)", re.ASCII)
+
+
+def _declarations(style: str) -> list[str]:
+    """The declarations of a ``style`` attribute, each without spaces (``text-align:left``)."""
+    return ["".join(d.split()) for d in style.split(";") if d.strip()]
+
+
 #: Classes that make the theme's script act: on an element of class ``mermaid`` Material loads
 #: Mermaid from unpkg.com and runs it. Removed from every class attribute.
 ACTIVE_CLASSES = frozenset({"mermaid"})
@@ -130,6 +139,13 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if name == "class":
         kept = " ".join(c for c in value.split() if c not in ACTIVE_CLASSES)
         return kept or None
+    if name == "style":
+        # text-align with a keyword, nothing else: a value may hold url(...) or CSS escapes
+        keep = [d for d in _declarations(value) if _TEXT_ALIGN.fullmatch(d)]
+        return "; ".join(keep) or None
+    if tag in _SVG and ("url(" in value.lower() or "\\" in value):
+        # paint from a gradient of the same image (fill="url(#g)"), never from another file
+        return value if _LOCAL_PAINT.fullmatch(value) else None
     if tag == "a" and name == "href" and value.startswith("#"):
         return "#" + (safe_id(value[1:]) or "")  # follows its heading's id (``safe_id``)
     if tag == "img" and name == "src" and not is_local(value):
@@ -202,7 +218,11 @@ class Removed:
                 return "images must be files of the site (content/assets/), not from elsewhere"
             return "only http, https and mailto links, and links within the site, are kept"
         if name == "style":
-            return "inline styles may only set text-align"
+            return "inline styles may only set text-align to a keyword (left, center...)"
+        if self.tag in _SVG and (
+            "url(" in (self.value or "").lower() or "\\" in (self.value or "")
+        ):
+            return "an image may paint only with its own gradients (url(#id)), not another file"
         if name == "class":
             return (
                 "the class 'mermaid' makes the theme load Mermaid from unpkg.com and run it; "

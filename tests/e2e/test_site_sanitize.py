@@ -48,6 +48,7 @@ VECTORS = {
     "style": "<style>article{display:none}</style>",
     "svg-script": f"<svg><script>{RUN}</script></svg>",
     "svg-onload": f'<svg onload="{RUN}"><circle r="2"/></svg>',
+    "svg-paint": '<svg><rect width="9" height="9" fill="url(https://evil.example/p.svg#g)"/></svg>',
     "svg-link": f'<svg><a xlink:href="javascript:{RUN}"><text y="9">svg link</text></a></svg>',
     "noscript-mxss": (
         f'<noscript><p title="</noscript><img src=data:, onerror={RUN}>"></p></noscript>'
