@@ -332,6 +332,10 @@ def _theme(check: _Vet, value: Any) -> dict[str, Any] | None:
             )
         elif key == "features":
             out[key] = _features(check, item, where)
+        elif key == "palette":
+            out[key] = _palette(check, item, where)
+        elif key == "icon":
+            out[key] = _icon_tree(check, item, where)
         elif key == "font" and item is not False:
             check.refuse(
                 where,
@@ -369,6 +373,52 @@ _REFUSED_FEATURES = {
     "content.tooltips": "Material shows every title as HTML in its tooltips, also the whole "
     "text of a title it shortened with '...', so a tool's name would become markup",
 }
+
+
+_PALETTE_TEXT = ("media", "scheme", "primary", "accent")
+
+
+def _palette(check: _Vet, value: Any, where: list[str | int]) -> Any:
+    """theme.palette: one scheme (a mapping) or several, each with text settings and an
+    optional toggle (an icon Material ships and a name)."""
+    schemes = value if isinstance(value, list) else [value]
+    if not schemes or not all(isinstance(p, Mapping) for p in schemes):
+        check.refuse(
+            where, "theme.palette should be a mapping or a list of them", "see Material's docs"
+        )
+        return None
+    for i, scheme in enumerate(schemes):
+        at = [*where, i] if isinstance(value, list) else where
+        for key, item in scheme.items():
+            if key in _PALETTE_TEXT and isinstance(item, str):
+                continue
+            toggle_ok = (
+                isinstance(item, Mapping)
+                and set(item) <= {"icon", "name"}
+                and all(isinstance(v, str) for v in item.values())
+                and "icon" in item
+            )
+            if key == "toggle" and toggle_ok:
+                _icons(check, {"icon": item["icon"]}, [*at, key])
+                continue
+            check.refuse(
+                [*at, key],
+                f"theme.palette: {key!r} is not a palette setting of the right kind",
+                "text for " + ", ".join(_PALETTE_TEXT) + "; toggle: {icon: ..., name: ...}",
+            )
+    return check.plain(value, where, text_safe=True)
+
+
+def _icon_tree(check: _Vet, value: Any, where: list[str | int]) -> Any:
+    """theme.icon: every value, however deep (``admonition: {note: ...}``), an icon Material
+    ships."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            _icon_tree(check, v, [*where, k])
+        return check.plain(value, where, text_safe=True)
+    if not (isinstance(value, str) and _ICON.match(value) and _material(f".icons/{value}.svg")):
+        check.refuse(where, f"icon {value!r} is not one Material ships", "e.g. material/alert")
+    return value
 
 
 def _features(check: _Vet, value: Any, where: list[str | int]) -> list[str] | None:
