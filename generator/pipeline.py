@@ -218,7 +218,7 @@ def build_site(
         diags += problems
         if exit_code(problems):
             return Built(diags, "MkDocs reported problems (strict): the site was not built")
-        problems = links.check_site(stage.path, label=shown)
+        problems = links.check_site(stage.path, label=shown, published=True)
         problems = links.at_sources(problems, shown, sources, texts)
         diags += problems
         if exit_code(problems):

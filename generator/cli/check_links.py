@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
         )
     site = args.root / "site"
     if site.is_dir():
-        diags += links.check_site(site, label="site")
+        diags += links.check_site(site, label="site", published=True)
     else:
         say("site/ is not built; internal links were not checked (run 'handbook build' first)")
     emit(diags, args.format)

@@ -30,7 +30,7 @@ from generator.checks.links.collect import (
     scheme,
 )
 from generator.checks.links.extract import keeping_scans
-from generator.checks.links.internal import check_internal
+from generator.checks.links.internal import active, check_internal
 from generator.checks.links.probe import Progress, Settings, probe
 from generator.checks.links.sources import at_sources
 from generator.diagnostics import Diagnostic, HandbookError
@@ -152,10 +152,14 @@ def check_external(
     )
 
 
-def check_site(site_dir: Path, *, label: str | None = None) -> list[Diagnostic]:
+def check_site(
+    site_dir: Path, *, label: str | None = None, published: bool = False
+) -> list[Diagnostic]:
     """Internal links and anchors of a folder of built HTML, offline. Paths are shown under
-    ``label`` (default: ``site_dir`` as given)."""
-    return check_internal(scan_site(site_dir, label))
+    ``label`` (default: ``site_dir`` as given). ``published``: the folder is the handbook's own
+    output, so every page is also held to :mod:`generator.published` (one parse for both)."""
+    site = scan_site(site_dir, label)
+    return check_internal(site) + (active(site) if published else [])
 
 
 def check_site_external(

@@ -134,13 +134,13 @@ def check_internal(site: Site) -> list[Diagnostic]:
                         target=url,
                     )
                 )
-    return out + repeated_ids(site) + active(site)
+    return out + repeated_ids(site)
 
 
 def active(site: Site) -> list[Diagnostic]:
     """``site-build`` for every built page in which something could run or load from another
     host (generator.published), whatever wrote the page: the hook checks the pages MkDocs
-    renders; this checks every HTML file of the folder."""
+    renders; this checks every HTML file of the handbook's own output folder."""
     rule = RULES["site-build"]
     return [
         Diagnostic(
