@@ -45,8 +45,10 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "if
 _SHAPE = {"fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "transform"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir", "role", "hidden"},
-    "a": {"href", "hreflang"},
-    "img": {"src", "alt", "width", "height", "loading"},
+    "a": {"href", "hreflang", "target", "download", "name"},
+    "img": {"src", "alt", "width", "height", "loading", "align"},
+    "div": {"data-tabs"},  # pymdownx.tabbed (alternate style)
+    "span": {"data-linenos"},  # pymdownx.highlight's inline line numbers
     "ol": {"start", "type", "reversed"},
     "li": {"value"},
     "td": {"colspan", "rowspan", "headers", "align", "style"},
@@ -79,9 +81,10 @@ GENERIC_PREFIXES = frozenset({"aria-"})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 STYLE_PROPERTIES = frozenset({"text-align"})
 INPUT_TYPES = frozenset({"checkbox", "radio"})
-# Ids the theme's own script looks up (Material's start with "__"); pymdownx.tabbed's inputs
-# are the one family of such ids that pages legitimately carry.
-_THEME_ID = re.compile(r"^__(?!tabbed_)")
+# Ids the theme's own script looks up (Material's start with "__"); pymdownx's tab inputs and
+# code line anchors and spans (__tabbed_, __codelineno-, __span-) are the families of such ids
+# that pages legitimately carry.
+_THEME_ID = re.compile(r"^__(?!tabbed_|codelineno-|span-)")
 _TEXT_ALIGN = re.compile(r"text-align:(?:left|right|center|justify|start|end)", re.IGNORECASE)
 _LOCAL_PAINT = re.compile(r"\s*url\(\s*(['\"]?)#[\w-]+\1\s*\)\s*(?:[\w#().,% -]*)", re.ASCII)
 
@@ -122,12 +125,18 @@ def safe_id(value: str) -> str | None:
     ``<``, ``>``, ``&``, backticks, backslashes and controls becomes ``-``; None if nothing is
     left. The same function rewrites the heading's id and its entry in the table of contents, so
     that the two still agree."""
-    return _UNSAFE_ID.sub("-", value).strip("-") or None
+    out = _UNSAFE_ID.sub("-", value)
+    if out != value:  # a removed run at either end leaves no dash behind
+        if _UNSAFE_ID.match(value):
+            out = out[1:]
+        if _UNSAFE_ID.search(value[-1:]):
+            out = out[:-1]
+    return out or None
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
     """Per-value rules the tables cannot say (nh3's attribute_filter)."""
-    if name == "id":
+    if name == "id" or (tag == "a" and name == "name"):  # <a name> is an anchor too
         safe = safe_id(value)
         if safe is not None and _THEME_ID.match(safe):
             return None  # would shadow an element of the theme (e.g. __config), however spelt
@@ -146,6 +155,10 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if tag in _SVG and ("url(" in value.lower() or "\\" in value):
         # paint from a gradient of the same image (fill="url(#g)"), never from another file
         return value if _LOCAL_PAINT.fullmatch(value) else None
+    if tag == "a" and name == "target" and value not in ("_blank", "_self"):
+        return None  # a named window could be another page's
+    if tag == "img" and name == "align" and value.lower() not in ("left", "right"):
+        return None
     if tag == "a" and name == "href" and value.startswith("#"):
         return "#" + (safe_id(value[1:]) or "")  # follows its heading's id (``safe_id``)
     if tag == "img" and name == "src" and not is_local(value):
@@ -171,9 +184,27 @@ def cleaner() -> nh3.Cleaner:
     )
 
 
+_EMOJI_IMG = re.compile(r"<img\b[^<>]*\bclass=\"(?:twemoji|emojione|gemoji)\b[^<>]*>", re.I)
+_ALT = re.compile(r'\balt="([^"]*)"')
+_SRC = re.compile(r'\bsrc="([^"]*)"')
+
+
+def _emoji_as_text(html: str) -> str:
+    """An emoji the Markdown emoji extension drew as an image from a CDN, as its character:
+    images come only from the site, and a broken image tells the reader nothing."""
+
+    def text(m: re.Match[str]) -> str:
+        src, alt = _SRC.search(m.group(0)), _ALT.search(m.group(0))
+        if src is None or is_local(entities.unescape(src.group(1))):
+            return m.group(0)
+        return f'<span class="twemoji">{alt.group(1) if alt else ""}</span>'
+
+    return _EMOJI_IMG.sub(text, html) if 'class="' in html else html
+
+
 def clean(html: str) -> str:
     """``html`` (a fragment) with everything outside the policy removed."""
-    return str(cleaner().clean(html))
+    return str(cleaner().clean(_emoji_as_text(html)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -287,7 +318,7 @@ def removed(html: str) -> list[Removed]:
     """What :func:`clean` takes out of ``html``: each tag and attribute in it that the cleaned
     fragment lacks, in the order they first appear (an attribute of a removed tag is not listed
     again; a style reduced to its allowed properties counts as removed)."""
-    before = _constructs(html)
+    before = _constructs(_emoji_as_text(html))  # an emoji drawn as text is no loss
     after = _constructs(clean(html))
     lost = before - after
     gone_tags = {r.tag for r in lost if r.attribute is None and after[Removed(r.tag)] == 0}
@@ -301,6 +332,11 @@ def removed(html: str) -> list[Removed]:
     return out
 
 
+def _written_attribute(name: str, value: str) -> str:
+    """A pattern for ``name="value"`` as HTML or attr_list may write it (any quotes)."""
+    return rf"\b{re.escape(name)}\s*=\s*[\"']?{re.escape(value)}"
+
+
 def locate(source: str, found: Iterable[Removed]) -> list[tuple[Removed, int]]:
     """Each removed construct with the offset of its source in ``source`` (the Markdown it was
     rendered from): the k-th ``<tag`` for the k-th removed tag, the k-th ``attribute=`` (or the
@@ -312,6 +348,11 @@ def locate(source: str, found: Iterable[Removed]) -> list[tuple[Removed, int]]:
             pattern = re.compile(rf"<{re.escape(r.tag)}\b", re.IGNORECASE)
         elif r.value and r.attribute in ("href", "src") and r.value in source:
             pattern = re.compile(re.escape(r.value))
+        elif r.value and re.search(_written_attribute(r.attribute, r.value), source, re.I):
+            pattern = re.compile(_written_attribute(r.attribute, r.value), re.IGNORECASE)
+        elif r.attribute == "class" and r.value and ACTIVE_CLASSES & set(r.value.split()):
+            token = min(ACTIVE_CLASSES & set(r.value.split()))
+            pattern = re.compile(r"\b" + re.escape(token) + r"\b")  # {.mermaid}, class="mermaid"
         else:
             pattern = re.compile(rf"\b{re.escape(r.attribute)}\s*=", re.IGNORECASE)
         matches = list(pattern.finditer(source))

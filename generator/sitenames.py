@@ -108,7 +108,9 @@ def taken(kind: str, name: str) -> str | None:
     if kind == "asset":
         if name in OWN_ASSETS:
             return f"the handbook's own {ASSETS}/{name}"
-        if name.split("/", 1)[0] in THEME_ASSET_FOLDERS or name in theme_assets():
+        if name.split("/", 1)[0] in THEME_ASSET_FOLDERS or (
+            name in theme_assets() and not name.startswith("images/")
+        ):  # the theme's images (its favicon) a team may replace: an image is an image
             return f"the theme's {ASSETS}/{name.split('/', 1)[0]}/ (its scripts, styles and icons)"
         return None
     raise ValueError(kind)

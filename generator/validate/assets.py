@@ -28,13 +28,20 @@ PASSIVE = frozenset(
     {
         "png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "bmp",
         "woff", "woff2", "ttf", "otf", "pdf", "txt",
+        # downloads a browser shows as text or saves, never runs (no macro-enabled formats)
+        "csv", "tsv", "json", "docx", "xlsx", "pptx", "odt", "ods", "odp",
     }
 )  # fmt: skip
 SVG_ELEMENTS = frozenset(
     {
         "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text",
         "tspan", "title", "desc", "defs", "lineargradient", "radialgradient", "stop",
-        "clippath", "mask", "pattern", "symbol", "use", "metadata",
+        "clippath", "mask", "pattern", "symbol", "use", "metadata", "marker", "filter",
+        "feblend", "fecolormatrix", "fecomponenttransfer", "fecomposite", "feconvolvematrix",
+        "fediffuselighting", "fedisplacementmap", "fedropshadow", "feflood", "fefunca",
+        "fefuncb", "fefuncg", "fefuncr", "fegaussianblur", "femerge", "femergenode",
+        "femorphology", "feoffset", "fespecularlighting", "fetile", "feturbulence",
+        "fedistantlight", "fepointlight", "fespotlight",
     }
 )  # fmt: skip
 
@@ -51,7 +58,8 @@ def check(tree: Tree) -> list[Diagnostic]:
                 _refused(
                     rel,
                     f"a .{ending or '(no ending)'} file is not published: only images, fonts, "
-                    "PDF and text files are (an HTML page or a script would run on the site)",
+                    "PDF, text, CSV and office documents are (an HTML page or a script would run "
+                    "on the site)",
                 )
             )
             continue
@@ -81,6 +89,18 @@ def _refused(rel: str, message: str) -> Diagnostic:
 #: A string that reads as a web address: ``//host``, ``https://host``, ``data:``.
 _URL_LIKE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//|^data:", re.IGNORECASE)
 SVG_NS = "http://www.w3.org/2000/svg"
+#: Namespaces of editors' metadata (Inkscape, Sodipodi, RDF, Creative Commons, Dublin Core): a
+#: browser renders and runs nothing in them.
+METADATA_NS = frozenset(
+    {
+        "http://www.inkscape.org/namespaces/inkscape",
+        "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "http://creativecommons.org/ns#",
+        "http://web.resource.org/cc/",
+        "http://purl.org/dc/elements/1.1/",
+    }
+)
 XLINK_NS = "http://www.w3.org/1999/xlink"
 
 
@@ -102,7 +122,9 @@ def _svg_problems(data: bytes) -> Iterator[str]:
 
     def start(name: str, attrs: dict[str, str]) -> None:
         ns, _, local = name.rpartition(" ")
-        if ns != SVG_NS or local.lower() not in SVG_ELEMENTS:
+        if ns in METADATA_NS:
+            pass  # an editor's notes: nothing in them is drawn or run
+        elif ns != SVG_NS or local.lower() not in SVG_ELEMENTS:
             foreign = f" of another namespace ({ns})" if ns not in (SVG_NS, "") else ""
             problems.append(f"it holds a <{local}> element{foreign}")
         for key, value in attrs.items():
@@ -159,7 +181,8 @@ def _css_problems(text: str, declarations: bool | None = False) -> list[str]:
     else:
         nodes = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
     out: list[str] = []
-    for node, in_function in _walk(nodes):
+    for node, function in _walk(nodes):
+        in_function = function in URL_FUNCTIONS
         if node.type == "error":
             out.append(f"the style sheet does not parse ({node.message})")
         elif node.type == "at-rule" and node.lower_at_keyword == "import":
@@ -172,7 +195,11 @@ def _css_problems(text: str, declarations: bool | None = False) -> list[str]:
             problem = _css_url_problem(node.value)
             if problem:
                 out.append(problem)
-        elif node.type == "string" and _URL_LIKE.match(sanitize.browser_url(node.value)):
+        elif (
+            node.type == "string"
+            and function != "[]"
+            and _URL_LIKE.match(sanitize.browser_url(node.value))
+        ):
             # a web address kept in a string (a custom property) can reach image-set() by var()
             problem = _css_url_problem(node.value)
             if problem:
@@ -180,20 +207,30 @@ def _css_problems(text: str, declarations: bool | None = False) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _walk(nodes: Iterable[Any], in_function: bool = False) -> Iterator[tuple[Any, bool]]:
-    """Every node of a tinycss2 tree, with whether it is an argument of a function."""
+#: CSS functions whose string arguments are addresses the browser loads.
+URL_FUNCTIONS = frozenset({"url", "src", "image-set", "-webkit-image-set", "image", "cross-fade"})
+
+
+def _walk(nodes: Iterable[Any], within: str = "") -> Iterator[tuple[Any, str]]:
+    """Every node of a tinycss2 tree, with what it is inside: the lower-case name of the
+    function it is an argument of, ``"[]"`` in an attribute selector, else ``""``. An
+    ``@namespace`` rule's address names a namespace and loads nothing: it is not walked."""
     for node in nodes:
-        yield node, in_function
+        yield node, within
         kind = node.type
         if kind == "function":
-            yield from _walk(node.arguments, True)
-        elif kind in ("() block", "[] block", "{} block"):
-            yield from _walk(node.content, in_function)
+            yield from _walk(node.arguments, node.lower_name)
+        elif kind == "[] block":
+            yield from _walk(node.content, "[]")
+        elif kind in ("() block", "{} block"):
+            yield from _walk(node.content, within)
+        elif kind == "at-rule" and node.lower_at_keyword == "namespace":
+            continue
         elif kind in ("qualified-rule", "at-rule"):
-            yield from _walk(node.prelude or (), in_function)
-            yield from _walk(node.content or (), in_function)
+            yield from _walk(node.prelude or (), within)
+            yield from _walk(node.content or (), within)
         elif kind == "declaration":
-            yield from _walk(node.value, in_function)
+            yield from _walk(node.value, within)
 
 
 def _css_url_problem(url: str) -> str | None:

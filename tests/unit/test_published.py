@@ -148,3 +148,31 @@ def test_the_link_check_reports_any_built_page_that_could_run_code(tmp_path: Any
     assert [(d.path, d.message.split(": ", 1)[1]) for d in found] == [
         ("site/404.html", "<link rel='stylesheet'> to another host")
     ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        # pymdownx.highlight: line anchors, spans and inline numbers
+        '<a id="__codelineno-0-1" name="__codelineno-0-1" href="#__codelineno-0-1"></a>',
+        '<span id="__span-0-1">x</span><span class="linenos" data-linenos="1 "></span>',
+        # pymdownx.tabbed, alternate style
+        '<div class="tabbed-set tabbed-alternate" data-tabs="1:2"><input id="__tabbed_1_1" '
+        'name="__tabbed_1" type="radio" checked></div>',
+        # Material's image alignment, buttons that open a new tab or download a file
+        '<img src="assets/a.png" alt="a" align="left">',
+        '<a href="assets/t.csv" class="md-button" target="_blank" download>t</a>',
+        # a heading that starts with an emoji
+        '<h2 id="-launch-checklist">🚀 Launch checklist</h2>',
+    ],
+)
+def test_what_markdown_extensions_write_for_honest_content_is_kept(html: str) -> None:
+    assert sanitize.removed(html) == []
+
+
+def test_an_emoji_drawn_from_a_cdn_becomes_its_character() -> None:
+    html = (
+        '<p><img alt="👋" class="twemoji" src="https://cdn.example/1f44b.svg" title=":wave:" /></p>'
+    )
+    assert sanitize.clean(html) == '<p><span class="twemoji">👋</span></p>'
+    assert sanitize.removed(html) == []
