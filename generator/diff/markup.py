@@ -1,8 +1,8 @@
 """The raw markup a Markdown text holds, for the diff: what it sets on the page that a reader of
 the source does not see as prose (a tag, a comment, an attr_list attribute list).
 
-Erring towards reporting: code spans count too; telling them apart the way Python-Markdown does
-is not the diff's job, and erring this way hides nothing.
+Code (a fenced block, a code span outside an HTML block) and autolinks are left out: Markdown
+shows them as written. Otherwise the reading errs towards reporting.
 """
 
 from __future__ import annotations
@@ -24,8 +24,27 @@ _ATTR_LIST = re.compile(
 )
 
 
+# Code, which Markdown shows as written: a fenced block (its info string may still carry an
+# attribute list), and a code span on a line that does not open an HTML block.
+_FENCE = re.compile(
+    r"^([ \t]{0,3})(`{3,}|~{3,})([^\n]*)\n.*?^[ \t]{0,3}\2[`~]*[ \t]*$", re.M | re.S
+)
+_CODE_SPAN = re.compile(r"^(?![ \t]{0,3}<)(.*)$", re.M)
+_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
+# An autolink (<https://...>, <name@host>) is a link whose words are its target: no markup.
+_AUTOLINK = re.compile(r"^<(?:[a-z][a-z0-9+.-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>$", re.I)
+
+
+def _without_code(text: str) -> str:
+    text = _FENCE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}\n", text)
+    return _CODE_SPAN.sub(lambda m: _SPAN.sub("", m.group(1)), text)
+
+
 def markup(text: str) -> Counter[str]:
     """The raw markup ``text`` holds: tags, comments and attr_list attribute lists
-    (``{: hidden }``), each with its whitespace folded, counted."""
-    found = _HTML.findall(text) + _ATTR_LIST.findall(text)
-    return Counter(" ".join(m.split()) for m in found)
+    (``{: hidden }``), each with its whitespace folded, counted. Code (fenced blocks, code
+    spans) and autolinks show what they say, so they do not count; a fence's info string
+    (```` ```{.mermaid} ````) does."""
+    prose = _without_code(text)
+    tags = [m for m in _HTML.findall(prose) if not _AUTOLINK.match(m)]
+    return Counter(" ".join(m.split()) for m in tags + _ATTR_LIST.findall(prose))

@@ -158,7 +158,11 @@ def _asset(out: Changes, path: str, old: Any, new: Any) -> None:
     add = out.entry("asset", path.removeprefix(ASSETS + "/"), path)
     size_b, sha_b = _describe(old)
     size_a, sha_a = _describe(new)
-    published = "published as it is: no check reads it"
+    published = (
+        "published as it is: validate refuses what would run or load, not what it shows"
+        if path.lower().endswith((".svg", ".css"))
+        else "published as it is: no check reads it"
+    )
     if old is _ABSENT:
         add(
             ATTENTION,

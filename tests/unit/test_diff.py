@@ -735,14 +735,14 @@ def test_schemas_site_configuration_pages_and_assets_are_compared(
         "\n"
         "asset logo.svg  content/assets/logo.svg\n"
         "  attention  asset changed: 6 → 24 bytes, SHA-256 d4dc56669143 → 357fe84c688d (published "
-        "as it is: no check reads it)\n"
+        "as it is: validate refuses what would run or load, not what it shows)\n"
         "\n"
         "asset old.png  content/assets/old.png\n"
         "  info       asset removed (it had 4 bytes)\n"
         "\n"
         "asset style.css  content/assets/style.css\n"
-        "  attention  asset added: 19 bytes, SHA-256 925e8741be69 (published as it is: no check "
-        "reads it)\n"
+        "  attention  asset added: 19 bytes, SHA-256 925e8741be69 (published as it is: validate "
+        "refuses what would run or load, not what it shows)\n"
         "\n"
         "codeowners .github/CODEOWNERS  .github/CODEOWNERS\n"
         "  attention  rules added: registry/ @mallory; rules removed: registry/tools/acme-chat.yaml "
@@ -1538,3 +1538,25 @@ def test_markup_written_as_an_attribute_list_needs_attention(
     code, out, _ = run(capsys, "diff", base, "--root", str(repo.root))
     assert code == 0
     assert "1 needs attention" in out and "attention  raw markup added:" in out, out
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        "Write `<customer name>` in the prompt.\n",
+        '```text\n<product> and f"{name}"\n```\n',
+        "See <https://intranet.example.com/ai/templates> or <ai@example.com>.\n",
+    ],
+)
+def test_code_and_autolinks_are_not_markup(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], added: str
+) -> None:
+    """Markdown shows code and autolinks as written: nothing hides there."""
+    page = repo.root / "content/pages/notes.md"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text("# Notes\n", encoding="utf-8")
+    base = repo.commit("Add notes")
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
+    code, out, _ = run(capsys, "diff", base, "--root", str(repo.root))
+    assert code == 0
+    assert "0 need attention" in out, out
