@@ -1517,19 +1517,23 @@ def test_an_asset_whose_name_holds_a_line_break_is_compared_not_hidden(
 
 
 @pytest.mark.parametrize(
-    "added",
+    ("added", "markup"),
     [
-        "Approvals are automatic.\n{: hidden=hidden }\n",
-        "Approvals are automatic.\n{hidden}\n",
-        "```{.x .mermaid}\ngraph TD; A-->B\n```\n",
-        "Read *this*{: .md-button } first.\n",
-        "Data may be used ==only after the audit=={: hidden } freely.\n",  # any extension's
+        # attr_list sets what the source does not show (hidden text, a class)
+        ("Approvals are automatic.\n{: hidden=hidden }\n", True),
+        ("Approvals are automatic.\n{hidden}\n", True),
+        ("```{.x .mermaid}\ngraph TD; A-->B\n```\n", True),
+        ("Read *this*{: .md-button } first.\n", True),
+        ("Data may be used ==only after the audit=={: hidden } freely.\n", True),  # any extension
+        # Markdown shows code and autolinks as written: nothing hides there
+        ("Write `<customer name>` in the prompt.\n", False),
+        ('```text\n<product> and f"{name}"\n```\n', False),
+        ("See <https://intranet.example.com/ai/templates> or <ai@example.com>.\n", False),
     ],
 )
-def test_markup_written_as_an_attribute_list_needs_attention(
-    repo: GitRepo, capsys: pytest.CaptureFixture[str], added: str
+def test_raw_markup_in_a_page_needs_attention(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], added: str, markup: bool
 ) -> None:
-    """attr_list sets what the source does not show (hidden text, a class): raw markup too."""
     page = repo.root / "content/pages/notes.md"
     page.parent.mkdir(parents=True, exist_ok=True)
     page.write_text("# Notes\n\nPlain {braces} in prose are text.\n", encoding="utf-8")
@@ -1537,26 +1541,7 @@ def test_markup_written_as_an_attribute_list_needs_attention(
     page.write_text(page.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
     code, out, _ = run(capsys, "diff", base, "--root", str(repo.root))
     assert code == 0
-    assert "1 needs attention" in out and "attention  raw markup added:" in out, out
-
-
-@pytest.mark.parametrize(
-    "added",
-    [
-        "Write `<customer name>` in the prompt.\n",
-        '```text\n<product> and f"{name}"\n```\n',
-        "See <https://intranet.example.com/ai/templates> or <ai@example.com>.\n",
-    ],
-)
-def test_code_and_autolinks_are_not_markup(
-    repo: GitRepo, capsys: pytest.CaptureFixture[str], added: str
-) -> None:
-    """Markdown shows code and autolinks as written: nothing hides there."""
-    page = repo.root / "content/pages/notes.md"
-    page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text("# Notes\n", encoding="utf-8")
-    base = repo.commit("Add notes")
-    page.write_text(page.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
-    code, out, _ = run(capsys, "diff", base, "--root", str(repo.root))
-    assert code == 0
-    assert "0 need attention" in out, out
+    if markup:
+        assert "1 needs attention" in out and "attention  raw markup added:" in out, out
+    else:
+        assert "0 need attention" in out, out
