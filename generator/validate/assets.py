@@ -122,9 +122,8 @@ def _svg_problems(data: bytes) -> Iterator[str]:
 
     def start(name: str, attrs: dict[str, str]) -> None:
         ns, _, local = name.rpartition(" ")
-        if ns in METADATA_NS:
-            pass  # an editor's notes: nothing in them is drawn or run
-        elif ns != SVG_NS or local.lower() not in SVG_ELEMENTS:
+        drawing = ns == SVG_NS and local.lower() in SVG_ELEMENTS
+        if not drawing and ns not in METADATA_NS:  # an editor's notes are neither drawn nor run
             foreign = f" of another namespace ({ns})" if ns not in (SVG_NS, "") else ""
             problems.append(f"it holds a <{local}> element{foreign}")
         for key, value in attrs.items():
