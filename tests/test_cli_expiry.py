@@ -491,3 +491,43 @@ def test_one_bad_nested_policy_value_keeps_the_rest_of_its_setting(
     assert "cadence_days.vendor_review" in out
     # audited 2026-10-20, every 10 days: overdue by 2026-11-01 (not under the default 31)
     assert "error[output-audit-overdue] the output audit of 'Acme Chat'" in out
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        # an audit dated in the future: left out, the real last audit is still overdue
+        "  - date: '2027-10-20'\n    reviewer: Aisha Bello (KM)\n    drift: false\n",
+    ],
+)
+def test_a_future_evidence_date_does_not_push_the_due_date_away(
+    tree: Path, capsys: pytest.CaptureFixture[str], added: str
+) -> None:
+    text = (tree / TOOL).read_text(encoding="utf-8")
+    marker = "  - date: '2026-10-20'\n"
+    assert text.count(marker) == 1
+    (tree / TOOL).write_text(text.replace(marker, added + marker), encoding="utf-8")
+    code, out, _ = run(
+        capsys, "check-expiry", "--root", str(tree), "--format", "text", "--as-of", OVERDUE
+    )
+    assert code == 1
+    assert "error[date-future]" in out
+    assert "error[output-audit-overdue] the output audit of 'Acme Chat'" in out
+
+
+def test_an_exception_the_policy_refuses_accepts_nothing(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exception = (
+        "exceptions:\n- rule: output-audit-overdue\n  reason: Audit team on leave.\n"
+        "  approver: Dana Ruiz (Security)\n  until: 2030-11-30\n"
+    )
+    (tree / TOOL).write_text(
+        (tree / TOOL).read_text(encoding="utf-8") + exception, encoding="utf-8"
+    )
+    code, out, _ = run(
+        capsys, "check-expiry", "--root", str(tree), "--format", "text", "--as-of", OVERDUE
+    )
+    assert code == 1
+    assert "error[exception-invalid]" in out
+    assert "error[output-audit-overdue] the output audit of 'Acme Chat'" in out

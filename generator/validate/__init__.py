@@ -32,7 +32,7 @@ from generator.validate.identity import file_names, identities, procedure, skele
 from generator.validate.placeholders import placeholders
 from generator.validate.policy import patterns, ranges
 from generator.validate.tools import tool
-from generator.validate.usable import usable
+from generator.validate.usable import record_of, usable
 from generator.validate.vendors import certifications
 
 __all__ = ["_SECRET", "Validation", "skeleton", "slug", "validate"]
@@ -105,4 +105,10 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
         elif doc.kind == "tool":
             tool(checker, doc, vendors)
     found += checker.found + codeowners.stale(tree)
+    by_path = {d.path: d for d in loaded}
+    for path, places in checker.unusable.items():
+        doc = by_path[path]
+        records = {record_of(doc.kind, where, doc.data) for where in places}
+        # a record the entry cannot do without (status.since) stays: judged as written
+        out.usable[path] = out.usable.get(path, frozenset()) | {r for r in records if r}
     return out

@@ -20,6 +20,12 @@ def as_date(iso: str | None) -> date | None:
     return date.fromisoformat(iso) if isinstance(iso, str) else None
 
 
+#: Rules whose finding leaves the record it is about out of the staleness checks: a future
+#: evidence date would push a due date years ahead, an exception beyond the policy's maximum
+#: would still accept a finding.
+UNUSABLE_RULES = frozenset({"date-future", "exception-invalid"})
+
+
 class Checker:
     """Runs the cross rules over one tree; ``emit`` positions each finding by the loader's marks.
 
@@ -32,6 +38,9 @@ class Checker:
         self.today = today
         self.valid = valid
         self.found: list[Diagnostic] = []
+        #: Where, per document, a value is wrong in a way that makes its record unusable for
+        #: judging dates (a date in the future, an exception the policy does not allow).
+        self.unusable: dict[str, list[tuple[str | int, ...]]] = {}
         self.policy = Policy(path="registry/policy.yaml", raw={})
         for doc in tree.of_kind("policy"):
             if doc.path in valid:
@@ -62,6 +71,8 @@ class Checker:
         self.found.append(
             Diagnostic(rule, RULES[rule].severity, message, doc.path, line, col, hint=hint)
         )
+        if rule in UNUSABLE_RULES:
+            self.unusable.setdefault(doc.path, []).append(tuple(where))
 
     def order(
         self,
