@@ -60,8 +60,8 @@ Review results (``result``, ``outcome``) have no row: a move either way is infor
 moving a tool to an in-use status without its evidence is already a warning (tools.py). A
 finding cleared in place in an existing record (an audit's ``drift``, an incident's
 ``resolved``, fewer open ``security_review.findings``) is a prompt, as an evidence date moved
-later is; a smaller audit ``sample_size`` is less evidence; another ``status.decided_by``
-changes who decided, as another exception approver does.
+later is; a smaller audit ``sample_size`` or fewer benchmark ``tasks`` is less evidence;
+another ``status.decided_by`` changes who decided, as another exception approver does.
 """
 
 from __future__ import annotations
@@ -255,6 +255,7 @@ LOOSER: tuple[Row, ...] = (
     ),
     Row("tool", "evidence.offboarding.datasets", REMOVED, "fewer datasets to wipe"),
     Row("tool", "evidence.output_audits[*].sample_size", SMALLER, "a smaller audit sample"),
+    Row("tool", "evidence.benchmark.tasks", SMALLER, "fewer benchmark tasks"),
     Row(
         "tool",
         "evidence.output_audits[*].drift",

@@ -36,6 +36,7 @@ _AUTOLINK = re.compile(r"^<(?:[a-z][a-z0-9+.-]{1,31}:[^<>\s]*|[^<>\s@]+@[^<>\s@]
 
 
 def _without_code(text: str) -> str:
+    text = text.replace("\\`", "\\\x00")  # an escaped backtick opens no code span
     text = _FENCE.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}\n", text)
     return _CODE_SPAN.sub(lambda m: _SPAN.sub("", m.group(1)), text)
 

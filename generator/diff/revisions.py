@@ -199,7 +199,9 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
         limit, rule = _limit(role or "")
         if entry.mode == SYMLINK_MODE:  # a linked file or folder: nothing behind it is read
             refused.append(files.symlink_problem(entry.path))
-        elif chars.first_refused(entry.path, chars.LINE_REFUSED) and role is not None:
+        elif role is not None and (
+            chars.first_refused(entry.path, chars.LINE_REFUSED) or "\ufffd" in entry.path
+        ):  # a name with a line break, or bytes that are not UTF-8 (git's path would differ)
             # git's batch reads one name a line: read it by its object name, shown escaped
             problems.append(_unnameable(entry.path))
             if entry.size <= limit:
@@ -227,8 +229,8 @@ def _unnameable(path: str) -> Diagnostic:
     return Diagnostic(
         "file-name",
         Severity.ERROR,
-        "the file's name holds a line break, control, bidirectional or invisible character "
-        "(shown escaped here)",
+        "the file's name holds a line break, control, bidirectional or invisible character, "
+        "or bytes that are not UTF-8 (shown escaped here)",
         chars.reveal(path),
         hint="rename it; `handbook validate` refuses such names",
     )

@@ -1168,7 +1168,8 @@ ROWS = [
     ([], [put(TOOL, "evidence.privacy_audit.result", "fail")], INFO, "evidence.privacy_audit.result: pass → fail"),
     ([put(TOOL, "evidence.privacy_audit.result", "fail")], [put(TOOL, "evidence.privacy_audit.result", "pass")], INFO, "evidence.privacy_audit.result: fail → pass"),
     ([], [put(TOOL, "evidence.pilot.outcome", "reject")], INFO, "evidence.pilot.outcome: adopt → reject"),
-    ([], [put(TOOL, "evidence.benchmark.tasks", 10)], INFO, "evidence.benchmark.tasks: 40 → 10"),
+    ([], [put(TOOL, "evidence.benchmark.tasks", 10)], ATTENTION, "evidence.benchmark.tasks: 40 → 10 (looser: fewer benchmark tasks)"),
+    ([], [put(TOOL, "evidence.benchmark.tasks", 45)], INFO, "evidence.benchmark.tasks: 40 → 45"),
     ([put(TOOL, "evidence.access_control", {"administrators": ["Ann"], "roles": ["km"], "last_review": "2026-09-01"})], [append(TOOL, "evidence.access_control.roles", "everyone")], ATTENTION, "evidence.access_control.roles: km → km, everyone (added everyone; looser"),
     ([put(TOOL, "evidence.output_audits", [{"date": "2026-09-01"}, {"date": "2026-10-01"}])], [drop(TOOL, "evidence.output_audits.0")], ATTENTION, "evidence removed: output_audits (1 of 2 entries)"),
     ([], [drop(TOOL, "evidence.feedback")], ATTENTION, "evidence removed: feedback"),
@@ -1525,6 +1526,7 @@ def test_an_asset_whose_name_holds_a_line_break_is_compared_not_hidden(
         ("```{.x .mermaid}\ngraph TD; A-->B\n```\n", True),
         ("Read *this*{: .md-button } first.\n", True),
         ("Data may be used ==only after the audit=={: hidden } freely.\n", True),  # any extension
+        ("Quick \\`<span hidden>Audits are optional.</span>\\` text.\n", True),  # not code
         # Markdown shows code and autolinks as written: nothing hides there
         ("Write `<customer name>` in the prompt.\n", False),
         ('```text\n<product> and f"{name}"\n```\n', False),
@@ -1545,3 +1547,16 @@ def test_raw_markup_in_a_page_needs_attention(
         assert "1 needs attention" in out and "attention  raw markup added:" in out, out
     else:
         assert "0 need attention" in out, out
+
+
+def test_an_asset_whose_name_is_not_utf8_is_compared_not_hidden(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = repo.commit("Start")
+    odd = repo.root / "content/assets"
+    odd.mkdir(parents=True, exist_ok=True)
+    (odd / b"a\xff.txt".decode("utf-8", "surrogateescape")).write_bytes(b"x")
+    head = repo.commit("Add a file whose name is not UTF-8")
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root))
+    assert code == 0
+    assert "1 needs attention" in out and "attention  asset added: 1 bytes" in out, out
