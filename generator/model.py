@@ -136,6 +136,8 @@ class Tool(Entry):
     id: str = ""
     name: str = ""
     vendor: str = ""
+    aliases: tuple[str, ...] = ()
+    domains: tuple[str, ...] = ()
     description: str | None = None
     team: str = ""
     contact: str = ""
@@ -387,6 +389,8 @@ def build_tool(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> T
         id=raw["id"],
         name=kept.get("name", raw["id"]),
         vendor=raw["vendor"],
+        aliases=tuple(kept.get("aliases", ())),
+        domains=tuple(kept.get("domains", ())),
         description=kept.get("description"),
         team=owner.get("team", ""),
         contact=owner.get("contact", ""),

@@ -165,7 +165,7 @@ _RULES = [
         "name-duplicate",
         W,
         "validate",
-        "Two tools or vendors share a name (ignoring case, spacing and look-alike characters).",
+        "Two tools or vendors share a name, or a tool's alias is another tool's name or alias (ignoring case, spacing and look-alike characters).",
         "Make the names distinct, or merge the entries.",
     ),
     Rule(
@@ -174,6 +174,13 @@ _RULES = [
         "validate",
         "A tool names a vendor that has no file in registry/vendors/.",
         "Fix the vendor id, or add the vendor with `handbook new-vendor`.",
+    ),
+    Rule(
+        "vendor-incomplete",
+        E,
+        "validate",
+        "A tool has left `proposed`, but its vendor's file lacks the website, trust page or privacy policy that vendor due diligence reads.",
+        "Add website, trust_page and privacy_policy to the vendor's file.",
     ),
     Rule(
         "ref-unknown-certification",

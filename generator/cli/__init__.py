@@ -22,6 +22,7 @@ from generator.cli import (
     check_links,
     codeowners,
     diff,
+    import_table,
     new,
     report,
     serve,
@@ -30,7 +31,18 @@ from generator.cli import (
 from generator.cli.common import EPILOG
 from generator.diagnostics import HandbookError
 
-COMMANDS = (validate, build, serve, check_expiry, report, check_links, new, diff, codeowners)
+COMMANDS = (
+    validate,
+    build,
+    serve,
+    check_expiry,
+    report,
+    check_links,
+    new,
+    diff,
+    codeowners,
+    import_table,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -135,6 +135,8 @@ SCHEMA_FILES = {
     "phase": "phase.schema.json",
     "guidance": "guidance.schema.json",
     "page": "page.schema.json",  # a hand-written page's front matter
+    "import-map": "import-map.schema.json",  # how `handbook import` reads a spreadsheet
+    "catalogue": "catalogue.schema.json",  # known AI services (generator/data/ai-services.yaml)
 }
 PAGES = "content/pages"
 ASSETS = "content/assets"

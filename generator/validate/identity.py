@@ -12,6 +12,7 @@ from typing import Any
 from generator import chars, sitenames
 from generator.diagnostics import Diagnostic
 from generator.load import ASSETS, PAGES, Document, Tree
+from generator.model import RELYING
 from generator.rules import RULES
 from generator.schema import Schemas
 from generator.validate.checker import Checker
@@ -37,6 +38,10 @@ def slug(text: str) -> str:
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64].strip("-")
 
+
+#: The vendor's pages a tool needs before it leaves ``proposed`` (optional in the schema, so an
+#: imported or newly proposed tool's vendor can be registered before anyone has read them).
+DUE_DILIGENCE_PAGES = ("website", "trust_page", "privacy_policy")
 
 #: Kinds of file whose name is their id (a phase's starts with its number: 1-assess.yaml).
 NAMED_BY_ID = frozenset({"tool", "vendor", "phase"})
@@ -176,6 +181,27 @@ def identities(check: Checker, docs: list[Document], is_id: Callable[[str], bool
                     "make the names distinct, or merge the two entries",
                 )
             names.setdefault(key, doc)
+        if doc.kind == "tool":
+            _aliases(check, doc, names)
+
+
+def _aliases(check: Checker, doc: Document, names: dict[tuple[str, str], Document]) -> None:
+    """A tool's alias names no other tool: matching an inventory or a log by it would be a guess."""
+    own = skeleton(doc.data["name"])
+    for i, alias in enumerate(doc.data.get("aliases", [])):
+        key = ("tool", skeleton(alias))
+        if key[1] == own:
+            continue
+        other = names.get(key)
+        if other is not None and other is not doc:
+            check.emit(
+                "name-duplicate",
+                doc,
+                ["aliases", i],
+                f"alias {alias!r} is also a name of {other.data.get('id')!r} in {other.path}",
+                "keep the alias on one tool only",
+            )
+        names.setdefault(key, doc)
 
 
 def procedure(check: Checker, schemas: Schemas) -> None:
@@ -237,10 +263,22 @@ def _unknown_step(
 def vendor_reference(
     check: Checker, doc: Document, vendors: dict[str, dict[str, Any] | None]
 ) -> None:
-    """A tool's vendor has a file, and the certifications it cites are in that file."""
+    """A tool's vendor has a file, and the certifications it cites are in that file; once the
+    tool leaves ``proposed`` its vendor records the pages due diligence reads."""
     data = doc.data
     ev = data.get("evidence", {})
     vendor = vendors.get(data["vendor"])
+    status = data["status"]["value"]
+    missing = [k for k in DUE_DILIGENCE_PAGES if vendor is not None and k not in vendor]
+    if missing and status in RELYING:
+        check.emit(
+            "vendor-incomplete",
+            doc,
+            ["status", "value"],
+            f"the tool is in {status}, but vendor {data['vendor']!r} has no " + ", ".join(missing),
+            f"add {' and '.join(missing)} to registry/vendors/{data['vendor']}.yaml: vendor due "
+            "diligence reads them before a tool enters the sandbox",
+        )
     if data["vendor"] not in vendors:
         close = difflib.get_close_matches(data["vendor"], list(vendors), n=1)
         check.emit(

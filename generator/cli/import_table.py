@@ -1,0 +1,70 @@
+"""`handbook import`: an inventory spreadsheet -> proposed tool and vendor entries."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator.cli.common import add_root, command, emit, shown, today
+from generator.diagnostics import exit_code
+from generator.inventory import import_table
+from generator.inventory.show import render
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = command(sub, "import", "turn an inventory spreadsheet (CSV or XLSX) into proposed entries")
+    p.description = (
+        "Read an inventory spreadsheet with a mapping file, group the product names it holds "
+        "into distinct products, and show what would be created. With --write, create a "
+        "proposed tool entry (and a vendor entry when the vendor is new) for each product that "
+        "is not registered yet. Existing entries are never changed."
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="the inventory: .csv or .xlsx")
+    p.add_argument(
+        "--map",
+        type=Path,
+        required=True,
+        metavar="MAP.yaml",
+        help="the mapping file (schemas/import-map.schema.json)",
+    )
+    p.add_argument("--sheet", help="the XLSX sheet to read (default: the mapping's, or the first)")
+    p.add_argument("--write", action="store_true", help="create the entries (default: a dry run)")
+    p.add_argument(
+        "--catalogue",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a catalogue of AI services to use besides the built-in one (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "github", "auto"],
+        default="auto",
+        help="format of the problems (the plan is always text)",
+    )
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_root(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = import_table(
+        args.root,
+        args.file,
+        args.map,
+        sheet=args.sheet,
+        catalogues=args.catalogue,
+        today=today(),
+        write=args.write,
+        source=shown(args.file),
+    )
+    if result.plan is not None:
+        sys.stdout.write(render(result.plan, result.files, written=result.written))
+    if result.problems:
+        sys.stdout.write("\n")
+        emit(result.problems, args.format)
+    if args.write and not result.written:
+        print("handbook: nothing was written: fix the errors above first", file=sys.stderr)
+    return exit_code(result.problems, strict=args.strict)

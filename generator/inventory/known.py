@@ -1,0 +1,156 @@
+"""Every product the handbook knows, looked up by name, host or card-statement words: the
+registry's tools first, then the catalogue's services (a service whose name or alias is a
+registered tool's stands for that tool, so the registry's own entries take precedence)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from generator.inventory.catalogue import Service
+from generator.inventory.names import Rules, Spelling, spelling
+from generator.model import Tool
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A product the handbook knows.
+
+    ``kind`` is ``"tool"`` (registered; ``id`` is the tool's id, ``vendor`` its vendor's id,
+    ``status`` and ``tier`` its own) or ``"service"`` (only in the catalogue; ``vendor`` is the
+    vendor's name). ``service`` is the catalogue entry behind it, when there is one."""
+
+    kind: str
+    id: str
+    name: str
+    vendor: str
+    spellings: tuple[str, ...]
+    domains: tuple[str, ...]
+    path: str
+    status: str | None = None
+    tier: str | None = None
+    service: Service | None = None
+
+    @property
+    def label(self) -> str:
+        """'tool northwind-assist' or 'catalogue service chatgpt', for messages."""
+        return f"tool {self.id!r}" if self.kind == "tool" else f"catalogue service {self.id!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A lookup's answer: what matched, and how ("name", "alias", "domain", "merchant")."""
+
+    known: Known
+    how: str
+    consumer: bool = False  # a consumer plan or a consumer-only domain
+
+
+def _keys(s: Spelling) -> Iterable[str]:
+    if s.words:
+        yield "w:" + s.words
+    if s.squashed:
+        yield "s:" + s.squashed
+
+
+class Directory:
+    """Lookups over registered tools and catalogue services (built once per run)."""
+
+    def __init__(self, tools: Sequence[Tool], services: Sequence[Service], rules: Rules) -> None:
+        self.rules = rules
+        self.known: list[Known] = []
+        self._names: dict[str, tuple[Known, str]] = {}
+        self._hosts: dict[str, tuple[Known, bool]] = {}
+        self._merchants: list[tuple[re.Pattern[str], Known]] = []
+        self._plans: dict[str, Known] = {}
+        registered: list[Known] = []
+        for tool in tools:
+            known = Known(
+                "tool",
+                tool.id,
+                tool.name,
+                tool.vendor,
+                (tool.name, *tool.aliases, tool.id),
+                tool.domains,
+                tool.path,
+                tool.status,
+                tool.license_tier,
+            )
+            registered.append(known)
+            self._add_names(known)
+        self.known += registered
+        for service in services:
+            found = self._tool_for(service)
+            known = found or Known(
+                "service",
+                service.id,
+                service.name,
+                service.vendor,
+                (service.name, *service.aliases),
+                service.domains,
+                service.source,
+                service=service,
+            )
+            if found is None:
+                self.known.append(known)
+                self._add_names(known)
+            for host in service.domains:
+                self._hosts.setdefault(host, (known, host in service.consumer_domains))
+            for plan in service.consumer_plans:
+                for key in _keys(spelling(plan, self.rules)):
+                    self._plans.setdefault(key, known)
+            for words in service.merchants:
+                pattern = r"(?<![A-Za-z0-9])" + r"\W*".join(map(re.escape, words.split()))
+                self._merchants.append((re.compile(pattern + r"(?![A-Za-z0-9])", re.I), known))
+        for known in registered:  # a tool's own domains come before any service's
+            for host in known.domains:
+                self._hosts[host] = (known, False)
+
+    def _add_names(self, known: Known) -> None:
+        for i, text in enumerate(known.spellings):
+            how = "name" if i == 0 else ("id" if text == known.id else "alias")
+            for key in _keys(spelling(text, self.rules)):
+                self._names.setdefault(key, (known, how))
+
+    def _tool_for(self, service: Service) -> Known | None:
+        for text in (service.name, *service.aliases):
+            for key in _keys(spelling(text, self.rules)):
+                hit = self._names.get(key)
+                if hit is not None and hit[0].kind == "tool":
+                    return hit[0]
+        return None
+
+    def by_name(self, text: str | Spelling) -> Hit | None:
+        """The product named ``text`` (same words, or the same letters run together)."""
+        s = text if isinstance(text, Spelling) else spelling(text, self.rules)
+        for key in _keys(s):
+            hit = self._names.get(key)
+            if hit is not None:
+                return Hit(hit[0], hit[1], consumer=key in self._plans)
+            plan = self._plans.get(key)
+            if plan is not None:
+                return Hit(plan, "consumer plan", consumer=True)
+        return None
+
+    def name_keys(self) -> list[tuple[str, Known]]:
+        """(words key, product) of every known spelling, for similarity search."""
+        return [(k[2:], v[0]) for k, v in self._names.items() if k.startswith("w:")]
+
+    def by_host(self, host: str) -> Hit | None:
+        """The product used at ``host`` or at a domain above it (``a.chatgpt.com`` ->
+        ``chatgpt.com``); a registered tool's own domains first."""
+        name = host.strip().rstrip(".").lower()
+        while name:
+            found = self._hosts.get(name)
+            if found is not None:
+                return Hit(found[0], "domain", consumer=found[1])
+            name = name.partition(".")[2]
+        return None
+
+    def by_merchant(self, text: str) -> Hit | None:
+        """The product a card-statement line names (its merchant words, then a plan's name)."""
+        for pattern, known in self._merchants:
+            if pattern.search(text):
+                return Hit(known, "merchant")
+        return None

@@ -1,0 +1,137 @@
+"""The import mapping (``schemas/import-map.schema.json``): which column holds what, how values
+are recoded, how names are split; and its columns found in a table's header."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Severity
+from generator.inventory.cluster import MERGE_AT, NEAR_MISS_AT
+from generator.inventory.datafile import load_checked
+from generator.inventory.names import Rules
+from generator.inventory.tables import Table
+from generator.load import Document
+from generator.schema import Schemas
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A valid mapping file, with the defaults of everything it leaves out."""
+
+    doc: Document
+    columns: dict[str, str]
+    owner_team: str
+    owner_contact: str
+    license_tier: str
+    data_allowed: tuple[str, ...] = ()
+    vendor: str | None = None
+    description: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    keep: dict[str, Any] = field(default_factory=dict)
+    recode: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rules: Rules = field(default_factory=Rules)
+    products: dict[str, str] = field(default_factory=dict)
+    vendors: dict[str, str] = field(default_factory=dict)
+    merge_at: float = MERGE_AT
+    near_miss_at: float = NEAR_MISS_AT
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+
+def load_mapping(path: Path, schemas: Schemas) -> tuple[Mapping | None, list[Diagnostic]]:
+    """The mapping at ``path`` when valid (else None) and its problems at file:line:column.
+    Raises HandbookError when the file cannot be read."""
+    doc, problems = load_checked(path, "import-map", schemas)
+    if doc is None:
+        return None, problems
+    data = doc.data
+    names: MappingABC[str, Any] = data.get("names", {})
+    defaults = data["defaults"]
+    mapping = Mapping(
+        doc=doc,
+        columns=dict(data["columns"]),
+        owner_team=defaults["owner"]["team"],
+        owner_contact=defaults["owner"]["contact"],
+        license_tier=defaults["license_tier"],
+        data_allowed=tuple(defaults.get("data_allowed", ())),
+        vendor=defaults.get("vendor"),
+        description=data.get("description"),
+        sheet=data.get("sheet"),
+        header_row=data.get("header_row", 1),
+        keep=dict(data.get("keep", {})),
+        recode={k: dict(v) for k, v in data.get("recode", {}).items()},
+        rules=Rules.from_mapping(names),
+        products=dict(names.get("products", {})),
+        vendors=dict(names.get("vendors", {})),
+        merge_at=float(names.get("merge_at", MERGE_AT)),
+        near_miss_at=float(names.get("near_miss_at", NEAR_MISS_AT)),
+    )
+    if mapping.near_miss_at > mapping.merge_at:
+        line, col = doc.locate(["names", "near_miss_at"])
+        problems.append(
+            Diagnostic(
+                "policy-range",
+                Severity.ERROR,
+                f"names.near_miss_at ({mapping.near_miss_at:g}) is above names.merge_at "
+                f"({mapping.merge_at:g})",
+                doc.path,
+                line,
+                col,
+                hint="a near miss is a pair not quite similar enough to merge: keep it lower",
+            )
+        )
+        return None, problems
+    for key in mapping.keep:
+        if key not in mapping.columns:
+            line, col = doc.locate(["keep", key], key=True)
+            problems.append(
+                Diagnostic(
+                    "import-column-missing",
+                    Severity.ERROR,
+                    f"keep.{key} filters on a field no column is mapped to",
+                    doc.path,
+                    line,
+                    col,
+                    hint=f"add columns.{key}: <its column name>, or remove keep.{key}",
+                )
+            )
+    if any(p.severity is Severity.ERROR for p in problems):
+        return None, problems
+    return mapping, problems
+
+
+def find_columns(mapping: Mapping, table: Table) -> tuple[dict[str, int], list[Diagnostic]]:
+    """Each mapped field's 0-based column in ``table``; a column the header lacks is an error
+    at the mapping's line, naming the closest header cell."""
+    found: dict[str, int] = {}
+    problems = []
+    for key, name in mapping.columns.items():
+        index = table.column(name)
+        if index is not None:
+            found[key] = index
+            continue
+        close = difflib.get_close_matches(name, [h for h in table.header if h], n=1, cutoff=0.5)
+        line, col = mapping.doc.locate(["columns", key])
+        header = ", ".join(repr(h) for h in table.header if h)
+        problems.append(
+            Diagnostic(
+                "import-column-missing",
+                Severity.ERROR,
+                f"columns.{key} names {name!r}, but {table.path} (row {table.header_row}) has "
+                "no such column",
+                mapping.path,
+                line,
+                col,
+                hint=f"did you mean {close[0]!r}?"
+                if close
+                else f"its columns: {header[:300] or 'none'}",
+            )
+        )
+    return found, problems

@@ -1,0 +1,327 @@
+"""A table and its mapping -> an import plan: the distinct products, the tool and vendor entries
+they would become, the ones already registered, and every problem at ``FILE:ROW:COLUMN``.
+
+Pure: nothing is written here (:mod:`.write` does that, for ``--write``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from generator import sitenames
+from generator.diagnostics import Diagnostic, Severity
+from generator.inventory import values
+from generator.inventory.cluster import NearMiss, Product, cluster
+from generator.inventory.known import Directory, Known
+from generator.inventory.mapping import Mapping, find_columns
+from generator.inventory.names import is_placeholder, spelling, split_cell
+from generator.inventory.tables import Row, Table, usable
+from generator.model import Vendor
+from generator.validate.identity import skeleton, slug
+
+
+@dataclass(slots=True)
+class Facts:
+    """What the kept rows of one product say beyond its name."""
+
+    teams: Counter[str] = field(default_factory=Counter)
+    use_cases: Counter[str] = field(default_factory=Counter)
+    vendors: Counter[str] = field(default_factory=Counter)
+    contacts: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    data_classes: Counter[str] = field(default_factory=Counter)
+    users: dict[str, values.Range] = field(default_factory=dict)  # per team (or row)
+    since: list[date] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Planned:
+    """One product and what the import does with it.
+
+    ``action`` is ``"create"`` (a new tool, ``tool_id``), ``"registered"`` (``known`` is a
+    registered tool; ``new_spellings`` are spellings its aliases lack) or ``"skip"`` (``why``)."""
+
+    product: Product
+    facts: Facts
+    action: str
+    tool_id: str = ""
+    vendor_name: str | None = None
+    vendor_id: str | None = None
+    vendor_new: bool = False
+    known: Known | None = None
+    new_spellings: list[str] = field(default_factory=list)
+    why: str = ""
+    aliases: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)  # spellings another entry goes by
+
+    @property
+    def users(self) -> values.Range | None:
+        """Users across teams: the sum of each team's range (open-ended if any is)."""
+        if not self.facts.users:
+            return None
+        ranges = list(self.facts.users.values())
+        highs = [r.high for r in ranges]
+        high = None if None in highs else sum(h for h in highs if h is not None)
+        return values.Range(sum(r.low for r in ranges), high)
+
+
+@dataclass(slots=True)
+class Plan:
+    """Everything ``handbook import`` found: counts, products, near misses and problems."""
+
+    table: Table
+    rows_read: int = 0
+    rows_kept: int = 0
+    names_read: int = 0
+    placeholders: int = 0
+    planned: list[Planned] = field(default_factory=list)
+    near_misses: list[NearMiss] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def of(self, action: str) -> list[Planned]:
+        return [p for p in self.planned if p.action == action]
+
+    @property
+    def new_vendors(self) -> dict[str, str]:
+        """vendor id -> name of the vendors the plan creates."""
+        return {
+            p.vendor_id: p.vendor_name or p.vendor_id
+            for p in self.planned
+            if p.action == "create" and p.vendor_new and p.vendor_id
+        }
+
+
+def _cell_problem(table: Table, row: Row, col: int, exc: values.Unreadable) -> Diagnostic:
+    return Diagnostic(
+        "import-value",
+        Severity.WARNING,
+        f"{exc} (column {table.header[col]!r}); the value is left out",
+        table.path,
+        row.number,
+        col + 1,
+        hint=exc.hint,
+    )
+
+
+def plan_import(
+    table: Table,
+    mapping: Mapping,
+    directory: Directory,
+    vendors: dict[str, Vendor],
+    taken_ids: set[str],
+) -> Plan:
+    """Plan the import of ``table`` read with ``mapping``. ``directory`` knows the registry's
+    tools and the catalogue; ``vendors`` are the registry's vendors by id; ``taken_ids`` are the
+    tool ids (and file names) that already exist, which a new tool never takes."""
+    plan = Plan(table, rows_read=len(table.rows))
+    plan.problems += table.problems
+    columns, missing = find_columns(mapping, table)
+    plan.problems += missing
+    if missing:
+        return plan
+    rules = mapping.rules
+    places: dict[str, list[tuple[int, int]]] = {}
+    row_of: dict[int, Row] = {}
+    for row in table.rows:
+        if not _kept(table, row, mapping, columns, plan):
+            continue
+        plan.rows_kept += 1
+        row_of[row.number] = row
+        col = columns["product"]
+        for text, _ in split_cell(usable(table, row, col), rules.separators):
+            plan.names_read += 1
+            if is_placeholder(text, rules):
+                plan.placeholders += 1
+                continue
+            if not spelling(text, rules).squashed:
+                continue
+            places.setdefault(text, []).append((row.number, col + 1))
+    products, plan.near_misses = cluster(
+        places,
+        rules,
+        directory,
+        overrides=mapping.products,
+        merge_at=mapping.merge_at,
+        near_miss_at=mapping.near_miss_at,
+    )
+    chosen: set[str] = set()
+    for product in products:
+        facts = _facts(table, mapping, columns, [row_of[r] for r in product.rows], plan)
+        plan.planned.append(_decide(product, facts, mapping, vendors, taken_ids | chosen))
+        if plan.planned[-1].action == "create":
+            chosen.add(plan.planned[-1].tool_id)
+    _aliases(plan, directory)
+    return plan
+
+
+def _aliases(plan: Plan, directory: Directory) -> None:
+    """Each new tool's aliases: its other spellings, minus any another entry goes by (the
+    registry's tools, or another new tool), which would make matching by name a guess."""
+    owner: dict[str, str] = {}
+    for known in directory.known:
+        if known.kind == "tool":
+            for text in known.spellings:
+                owner.setdefault(skeleton(text), f"tool {known.id}")
+    creating = plan.of("create")
+    for p in creating:
+        owner.setdefault(skeleton(p.product.name), p.tool_id)
+    for p in creating:
+        for text in p.product.spellings:
+            key = skeleton(text)
+            if key == skeleton(p.product.name):
+                continue
+            if owner.setdefault(key, p.tool_id) == p.tool_id:
+                p.aliases.append(text)
+            else:
+                p.withheld.append(text)
+
+
+def _kept(table: Table, row: Row, mapping: Mapping, columns: dict[str, int], plan: Plan) -> bool:
+    for key, wanted in mapping.keep.items():
+        col = columns[key]
+        text = usable(table, row, col)
+        try:
+            value: object = (
+                values.boolean(text, mapping.recode.get(key))
+                if key == "in_use"
+                else values.recoded(text, mapping.recode.get(key))
+            )
+        except values.Unreadable as exc:
+            plan.problems.append(_cell_problem(table, row, col, exc))
+            return False
+        if isinstance(value, str) and isinstance(wanted, str):
+            if value.casefold() != wanted.casefold():
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+def _facts(
+    table: Table, mapping: Mapping, columns: dict[str, int], rows: list[Row], plan: Plan
+) -> Facts:
+    facts = Facts()
+
+    def text(row: Row, key: str) -> str | None:
+        if key not in columns:
+            return None
+        cell = usable(table, row, columns[key])
+        return None if not cell or is_placeholder(cell, mapping.rules) else cell
+
+    def parse(row: Row, key: str, parser: Callable[[str], object]) -> object:
+        cell = text(row, key)
+        if cell is None:
+            return None
+        try:
+            return parser(cell)
+        except values.Unreadable as exc:
+            plan.problems.append(_cell_problem(table, row, columns[key], exc))
+            return None
+
+    for row in rows:
+        team = text(row, "team")
+        for key, counter in (
+            ("team", facts.teams),
+            ("use_case", facts.use_cases),
+            ("vendor", facts.vendors),
+            ("contact", facts.contacts),
+            ("status", facts.statuses),
+        ):
+            cell = text(row, key)
+            if cell is not None:
+                counter[str(values.recoded(cell, mapping.recode.get(key)))] += 1
+        users = parse(row, "users", values.count_range)
+        if isinstance(users, values.Range):
+            facts.users[team or f"row {row.number}"] = users
+        since = parse(row, "since", values.iso_date)
+        if isinstance(since, date):
+            facts.since.append(since)
+        cell = text(row, "data_classes")
+        for piece, _ in split_cell(cell or "", mapping.rules.separators):
+            value = values.recoded(piece, mapping.recode.get("data_classes"))
+            if value in CLASSES:
+                facts.data_classes[str(value)] += 1
+            else:
+                exc = values.Unreadable(
+                    f"{piece!r} is not a data class",
+                    f"use {', '.join(CLASSES)}, or recode it in the mapping (recode.data_classes)",
+                )
+                plan.problems.append(_cell_problem(table, row, columns["data_classes"], exc))
+    return facts
+
+
+CLASSES = ("public", "internal", "confidential", "personal", "restricted")
+
+
+def _vendor_of(product: Product, facts: Facts, mapping: Mapping) -> tuple[str | None, str]:
+    """The vendor's name and where it came from."""
+    if facts.vendors:
+        return facts.vendors.most_common(1)[0][0], "the vendor column"
+    wanted = {skeleton(s) for s in (product.name, *product.spellings)}
+    for name, vendor in mapping.vendors.items():
+        if skeleton(name) in wanted:
+            return vendor, "names.vendors in the mapping"
+    known = product.known
+    if known is not None and known.service is not None:
+        return known.service.vendor, "the catalogue of AI services"
+    if mapping.vendor is not None:
+        return mapping.vendor, "defaults.vendor in the mapping"
+    return None, ""
+
+
+def _decide(
+    product: Product,
+    facts: Facts,
+    mapping: Mapping,
+    vendors: dict[str, Vendor],
+    taken: set[str],
+) -> Planned:
+    known = product.known
+    if known is not None and known.kind == "tool":
+        have = {skeleton(s) for s in known.spellings}
+        new = [s for s in product.spellings if skeleton(s) not in have]
+        return Planned(product, facts, "registered", known=known, new_spellings=new)
+    vendor_name, _ = _vendor_of(product, facts, mapping)
+    if vendor_name is None:
+        return Planned(
+            product,
+            facts,
+            "skip",
+            why="no vendor: map a vendor column, list the product under names.vendors, or set "
+            "defaults.vendor",
+        )
+    vendor_id, new_vendor = _vendor_id(vendor_name, vendors)
+    if vendor_id is None:
+        return Planned(product, facts, "skip", why=f"vendor {vendor_name!r} makes no id")
+    base = slug(product.name) or slug(f"{vendor_name} tool")
+    if not base:
+        return Planned(product, facts, "skip", why=f"the name {product.name!r} makes no id")
+    tool_id, n = base, 1
+    while tool_id in taken or sitenames.taken("tool", tool_id):
+        n += 1
+        tool_id = f"{base[:60]}-{n}"
+    return Planned(
+        product,
+        facts,
+        "create",
+        tool_id=tool_id,
+        vendor_name=vendor_name,
+        vendor_id=vendor_id,
+        vendor_new=new_vendor,
+        known=known,
+    )
+
+
+def _vendor_id(name: str, vendors: dict[str, Vendor]) -> tuple[str | None, bool]:
+    """(id, is new) of the vendor called ``name``: a registered one with that id or name, else
+    a new id made from the name."""
+    key = skeleton(name)
+    for vendor in vendors.values():
+        if key in (skeleton(vendor.id), skeleton(vendor.name)):
+            return vendor.id, False
+    made = slug(name)
+    if not made or sitenames.taken("vendor", made):
+        return None, False
+    return made, made not in vendors

@@ -1,0 +1,374 @@
+"""A spreadsheet given on the command line -> a :class:`Table` of text cells with their places.
+
+CSV in any common encoding and delimiter (both detected and said), and XLSX through openpyxl in
+read-only mode with the values a spreadsheet program last saved: a formula is never evaluated.
+What cannot be read (missing, empty, binary, too large, a sheet that is not there) is a
+:class:`~generator.diagnostics.HandbookError` (exit 2); what is odd in a cell (a control
+character, a formula, a merged range) is a Diagnostic at ``FILE:ROW:COLUMN`` and the run goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import stat
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from generator.diagnostics import Diagnostic, HandbookError, Severity
+
+#: The largest table read, in bytes (an inventory of 100,000 rows is about 20 MB).
+MAX_TABLE_BYTES = 32_000_000
+#: The most an XLSX may unpack to (its XML), against zip bombs.
+MAX_UNPACKED_BYTES = 400_000_000
+DELIMITERS = ",;\t|"
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+# C0 and C1 controls other than tab and line breaks, which a cell can hold in a spreadsheet
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_FORMULA = re.compile(r"^=\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(")
+_XLSX_MAGIC = b"PK\x03\x04"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One data row: its 1-based row number in the file and its cells as text ('' when empty)."""
+
+    number: int
+    cells: tuple[str, ...]
+
+    def get(self, column: int) -> str:
+        """The cell of 0-based ``column``, '' past the end of a short row."""
+        return self.cells[column] if column < len(self.cells) else ""
+
+
+@dataclass(slots=True)
+class Table:
+    """A table read from ``path`` (as given, for messages): header, data rows and what was odd.
+
+    ``kind`` is ``"csv"`` or ``"xlsx"``; ``detail`` says what was detected ("UTF-8 with BOM,
+    comma-delimited" or "sheet 'AI tools'"); ``header_row`` is the header's 1-based row."""
+
+    path: str
+    kind: str
+    detail: str
+    header: tuple[str, ...]
+    header_row: int
+    rows: list[Row]
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def column(self, name: str) -> int | None:
+        """The 0-based index of the header cell ``name`` (trimmed, case-insensitive), or None."""
+        want = " ".join(name.split()).casefold()
+        for i, cell in enumerate(self.header):
+            if " ".join(cell.split()).casefold() == want:
+                return i
+        return None
+
+
+def read_bytes(path: Path, *, limit: int = MAX_TABLE_BYTES, what: str = "table") -> bytes:
+    """The bytes of a regular file given on the command line, at most ``limit`` of them.
+
+    Raises HandbookError for a missing or unreadable file, a folder, a device or pipe (which
+    could block forever), an empty file or one above the limit."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise HandbookError(
+            f"cannot read {path}: {exc.strerror or exc}", f"check the {what}'s path"
+        ) from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise HandbookError(f"{path} is not a file", f"give the path of a {what} file")
+        if info.st_size > limit:
+            raise HandbookError(
+                f"{path} is {info.st_size / 1e6:.1f} MB; the largest {what} read is "
+                f"{limit / 1e6:.0f} MB",
+                "split it, or export only the columns and rows you need",
+            )
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise HandbookError(f"{path} grew past {limit / 1e6:.0f} MB while it was read")
+    if not data.strip():
+        raise HandbookError(f"{path} is empty", f"export the {what} again, with its header row")
+    return data
+
+
+def read_table(path: Path, *, sheet: str | None = None, header_row: int = 1) -> Table:
+    """Read a CSV or XLSX file (recognised by its content, not its name) into a Table.
+
+    ``sheet`` picks an XLSX sheet by name (default: the first); ``header_row`` is the 1-based
+    row holding the column names. Raises HandbookError when the file cannot be read as a table.
+    """
+    data = read_bytes(path)
+    shown = str(path)
+    if data.startswith(_XLSX_MAGIC):
+        return _xlsx(shown, data, sheet, header_row)
+    if sheet is not None:
+        raise HandbookError(f"{shown} is a CSV file: it has no sheets", "leave out --sheet")
+    text, encoding = decode_text(data, shown)
+    return _csv(shown, text, encoding, header_row)
+
+
+# --- CSV --------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes, shown: str) -> tuple[str, str]:
+    """(text, how it was decoded) for bytes of a text file, or HandbookError for a binary one.
+
+    A BOM decides (UTF-8, UTF-16); else strict UTF-8; else charset-normalizer's best guess among
+    the common single-byte encodings (Windows-1252, ISO-8859-x...), which the caller reports."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8 with BOM"
+    for bom, codec, name in (
+        (b"\xff\xfe", "utf-16-le", "UTF-16 LE"),
+        (b"\xfe\xff", "utf-16-be", "UTF-16 BE"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data[2:].decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise HandbookError(f"{shown} is not valid {name} text: {exc.reason}") from exc
+    if b"\x00" in data[:65536]:
+        raise HandbookError(
+            f"{shown} is not a text file (it holds NUL bytes)",
+            "give a CSV file, or an .xlsx workbook",
+        )
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:1_000_000]).best()
+    if best is None:
+        raise HandbookError(f"{shown} is not text in any common encoding", "save it as CSV (UTF-8)")
+    try:
+        return data.decode(best.encoding), f"{_codec_name(best.encoding)} (guessed)"
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise HandbookError(f"{shown} is not text in any common encoding") from exc
+
+
+def _codec_name(codec: str) -> str:
+    names = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1", "utf_8": "UTF-8"}
+    return names.get(codec, codec.replace("_", "-").upper())
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of CSV ``text``: the one of ``,;<tab>|`` that splits the first lines into
+    the same, largest number of fields (csv.Sniffer, limited to these four); comma if none."""
+    sample = "\n".join(text.splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _csv(shown: str, text: str, encoding: str, header_row: int) -> Table:
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    header: tuple[str, ...] | None = None
+    rows: list[Row] = []
+    line = 1
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if header is None:
+                if start >= header_row and any(c.strip() for c in record):
+                    header, header_at = tuple(c.strip() for c in record), start
+                continue
+            if any(c.strip() for c in record):
+                rows.append(Row(start, tuple(record)))
+    except csv.Error as exc:  # pragma: no cover - strict=False accepts all but NUL
+        raise HandbookError(f"{shown}:{line}: cannot read this CSV: {exc}") from exc
+    if header is None:
+        raise HandbookError(f"{shown} has no header row", "the first row names the columns")
+    detail = f"{encoding}, {_DELIMITER_NAMES[delimiter]}-delimited"
+    table = Table(shown, "csv", detail, header, header_at, rows)
+    table.problems += cell_problems(table)
+    return table
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def _xlsx(shown: str, data: bytes, sheet: str | None, header_row: int) -> Table:
+    import openpyxl
+
+    try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise HandbookError(f"{shown} is not a readable .xlsx workbook: {exc}") from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise HandbookError(
+            f"{shown} unpacks to {unpacked / 1e6:.0f} MB, more than the "
+            f"{MAX_UNPACKED_BYTES / 1e6:.0f} MB read",
+            "save only the sheet you need, or export it as CSV",
+        )
+    try:
+        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise HandbookError(
+            f"{shown} is not a readable .xlsx workbook: {exc}",
+            "open it in a spreadsheet program and save it again as .xlsx",
+        ) from exc
+    try:
+        name = sheet if sheet is not None else values.sheetnames[0]
+        if name not in values.sheetnames:
+            raise HandbookError(
+                f"{shown} has no sheet {name!r}",
+                "its sheets: " + ", ".join(repr(s) for s in values.sheetnames),
+            )
+        table = _sheet(shown, values[name], formulas[name], header_row)
+        table.problems += _merged(shown, data, values[name])
+        return table
+    finally:
+        values.close()
+        formulas.close()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())[:10] if getattr(value, "hour", 0) == 0 else value.isoformat()
+    return str(value)
+
+
+def _sheet(shown: str, values: Any, formulas: Any, header_row: int) -> Table:
+    problems: list[Diagnostic] = []
+    header: tuple[str, ...] | None = None
+    header_at = header_row
+    rows: list[Row] = []
+    pairs = zip(
+        values.iter_rows(values_only=True), formulas.iter_rows(values_only=True), strict=False
+    )
+    for number, (row, raw) in enumerate(pairs, start=1):
+        cells = [_text(v) for v in row]
+        for col, formula in enumerate(raw, start=1):
+            if isinstance(formula, str) and formula.startswith("="):
+                saved = cells[col - 1] if col - 1 < len(cells) else ""
+                problems.append(_formula(shown, number, col, formula, saved))
+        if header is None:
+            if number >= header_row and any(c.strip() for c in cells):
+                header, header_at = tuple(c.strip() for c in cells), number
+            continue
+        if any(c.strip() for c in cells):
+            rows.append(Row(number, tuple(cells)))
+    if header is None:
+        raise HandbookError(f"{shown} has no header row", "the first row names the columns")
+    table = Table(shown, "xlsx", f"sheet {values.title!r}", header, header_at, rows, problems)
+    table.problems += cell_problems(table)
+    return table
+
+
+def _formula(shown: str, row: int, col: int, formula: str, saved: str) -> Diagnostic:
+    quoted = formula if len(formula) <= 60 else formula[:57] + "..."
+    if saved:
+        return Diagnostic(
+            "import-formula",
+            Severity.NOTE,
+            f"cell holds the formula {quoted!r}; its saved value {saved!r} is read, "
+            "the formula is never evaluated",
+            shown,
+            row,
+            col,
+            hint="type the value itself if the saved one is not what you meant",
+        )
+    return Diagnostic(
+        "import-formula",
+        Severity.WARNING,
+        f"cell holds the formula {quoted!r} and no saved value; it is read as empty",
+        shown,
+        row,
+        col,
+        hint="open the file in a spreadsheet program and save it, or type the value",
+    )
+
+
+def _merged(shown: str, data: bytes, sheet: Any) -> list[Diagnostic]:
+    """Each merged range of the sheet: only its first cell holds the value (read-only mode does
+    not expose merges, so the sheet's XML is scanned for them)."""
+    part = getattr(sheet, "_worksheet_path", None)
+    if not isinstance(part, str):
+        return []
+    found: list[Diagnostic] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part) as xml:
+            # the workbook's own XML, already inflated within MAX_UNPACKED_BYTES; expat refuses
+            # entity expansion beyond its amplification limit
+            for _, element in ElementTree.iterparse(xml, events=("end",)):  # noqa: S314
+                if element.tag == f"{_MAIN_NS}mergeCell":
+                    found.append(_merge(shown, str(element.get("ref", ""))))
+                element.clear()
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
+        return found
+    return found
+
+
+def _merge(shown: str, ref: str) -> Diagnostic:
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        col, row, _, _ = range_boundaries(ref)
+    except ValueError:
+        col, row = 1, 1
+    return Diagnostic(
+        "import-merged-cells",
+        Severity.WARNING,
+        f"cells {ref} are merged: only the first holds the value, the others read as empty",
+        shown,
+        row,
+        col,
+        hint="unmerge them and fill the value into every row it belongs to",
+    )
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+
+def cell_problems(table: Table) -> Iterator[Diagnostic]:
+    """Control characters and CSV formulas (``=HYPERLINK(...)``) in any cell, at its place."""
+    for row in table.rows:
+        for col, cell in enumerate(row.cells, start=1):
+            if _CONTROL.search(cell):
+                yield Diagnostic(
+                    "import-cell",
+                    Severity.WARNING,
+                    f"cell holds the control character U+{ord(_CONTROL.search(cell)[0]):04X}; "  # type: ignore[index]
+                    "the cell is left out",
+                    table.path,
+                    row.number,
+                    col,
+                    hint="retype the cell without the invisible character",
+                )
+            elif table.kind == "csv" and _FORMULA.match(cell):
+                yield Diagnostic(
+                    "import-formula",
+                    Severity.WARNING,
+                    f"cell holds a formula, not a value ({cell[:40]!r}); it is left out",
+                    table.path,
+                    row.number,
+                    col,
+                    hint="type the value itself; formulas are never evaluated",
+                )
+
+
+def usable(table: Table, row: Row, column: int) -> str:
+    """The cell's text, trimmed, or '' when a problem above leaves it out."""
+    cell = row.get(column)
+    if _CONTROL.search(cell) or (table.kind == "csv" and _FORMULA.match(cell)):
+        return ""
+    return cell.strip()
