@@ -28,7 +28,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".", "mypy>=1.10", "types-pyyaml", "types-requests", "types-Markdown")
+    session.install("-e", ".", "mypy>=1.10", "types-pyyaml", "types-requests", "types-Markdown", "types-openpyxl")
     session.run("mypy")
 
 

@@ -24,6 +24,7 @@ from generator.cli import (
     diff,
     import_table,
     new,
+    reconcile,
     report,
     serve,
     validate,
@@ -42,6 +43,7 @@ COMMANDS = (
     diff,
     codeowners,
     import_table,
+    reconcile,
 )
 
 

@@ -95,6 +95,10 @@ class Directory:
             if found is None:
                 self.known.append(known)
                 self._add_names(known)
+            else:  # the service's names also name the registered tool it is
+                for text in (service.name, *service.aliases):
+                    for key in _keys(spelling(text, self.rules)):
+                        self._names.setdefault(key, (found, f"catalogue name {service.id!r}"))
             for host in service.domains:
                 self._hosts.setdefault(host, (known, host in service.consumer_domains))
             for plan in service.consumer_plans:

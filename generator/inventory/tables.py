@@ -28,6 +28,21 @@ MAX_TABLE_BYTES = 32_000_000
 #: The most an XLSX may unpack to (its XML), against zip bombs.
 MAX_UNPACKED_BYTES = 400_000_000
 DELIMITERS = ",;\t|"
+#: Encodings a CSV that is not UTF-8 is most likely in, for charset-normalizer to choose from.
+LEGACY_ENCODINGS = (
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "iso8859_15",
+    "mac_roman",
+    "shift_jis",
+    "euc_jp",
+    "gb18030",
+    "big5",
+    "euc_kr",
+)
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # C0 and C1 controls other than tab and line breaks, which a cell can hold in a spreadsheet
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -147,17 +162,22 @@ def decode_text(data: bytes, shown: str) -> tuple[str, str]:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:1_000_000]).best()
-    if best is None:
+    results = list(from_bytes(data[:1_000_000], cp_isolation=list(LEGACY_ENCODINGS)))
+    if not results:
         raise HandbookError(f"{shown} is not text in any common encoding", "save it as CSV (UTF-8)")
+    # Of the least garbled readings, Windows-1252 (what Excel writes as "CSV" on Western
+    # systems) wins a tie: short samples read equally well as Mac Roman or Windows-1250.
+    least = min(r.chaos for r in results)
+    tied = [r for r in results if r.chaos == least]
+    codec = next(("cp1252" for r in tied if "cp1252" in r.could_be_from_charset), tied[0].encoding)
     try:
-        return data.decode(best.encoding), f"{_codec_name(best.encoding)} (guessed)"
+        return data.decode(codec), f"{_codec_name(codec)} (guessed)"
     except (UnicodeDecodeError, LookupError) as exc:
         raise HandbookError(f"{shown} is not text in any common encoding") from exc
 
 
 def _codec_name(codec: str) -> str:
-    names = {"cp1252": "Windows-1252", "latin_1": "ISO-8859-1", "utf_8": "UTF-8"}
+    names = {"cp1252": "Windows-1252", "cp1250": "Windows-1250", "cp1251": "Windows-1251"}
     return names.get(codec, codec.replace("_", "-").upper())
 
 

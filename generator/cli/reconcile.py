@@ -1,0 +1,101 @@
+"""`handbook reconcile`: usage evidence (IdP exports, card exports, proxy and DNS logs) against
+the registry: shadow AI, use of rejected or offboarded tools, personal accounts."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from generator.cli.common import add_root, command, emit, say, shown, today
+from generator.diagnostics import HandbookError, exit_code
+from generator.reconcile import Reconciled, reconcile
+from generator.reconcile.show import summary
+from generator.reconcile.sources import KINDS
+
+
+def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = command(sub, "reconcile", "compare what is really in use with what the registry approves")
+    p.description = (
+        "Read identity-provider exports (Okta, Microsoft Entra), card and expense exports, "
+        "Squid proxy logs and BIND or dnsmasq query logs; match every application, merchant "
+        "and host against the registry and the catalogue of known AI services; report shadow "
+        "AI, use of rejected or offboarded tools, personal accounts and names matched only by "
+        "similarity, with counts. Reports hold counts only; --details writes who used what to "
+        "a local file."
+    )
+    p.add_argument("inputs", type=Path, nargs="+", metavar="FILE", help="the usage inputs")
+    p.add_argument(
+        "--kind", choices=KINDS, help="read every FILE as this kind (default: recognised)"
+    )
+    p.add_argument(
+        "--catalogue",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a catalogue of AI services to use besides the built-in one (repeatable)",
+    )
+    p.add_argument(
+        "--details",
+        type=Path,
+        metavar="FILE.csv",
+        help="write each matched line (file, line, product, user or host) to this local CSV; "
+        "it holds personal data: keep it out of the repository",
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "github", "auto"],
+        default="auto",
+        help="format of the findings",
+    )
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_root(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    names = {p: shown(p) for p in args.inputs}
+    result, _ = reconcile(
+        args.root,
+        args.inputs,
+        kind=args.kind,
+        catalogues=args.catalogue,
+        today=today(),
+        shown=names,
+    )
+    sys.stdout.write(summary(result))
+    if result.findings:
+        sys.stdout.write("\n")
+        emit(result.findings, args.format)
+    if args.details is not None:
+        _details(args.details, result)
+        say(f"wrote {len(result.matched)} matched lines to {shown(args.details)} (personal data)")
+    return exit_code(result.findings, strict=args.strict)
+
+
+def _details(path: Path, result: Reconciled) -> None:
+    try:
+        with path.open("x", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["file", "line", "product", "kind", "matched by", "user", "seen"])
+            for event, hit in result.matched:
+                seen = event.host or event.name or event.merchant
+                writer.writerow(
+                    [
+                        event.path,
+                        event.line,
+                        hit.known.name,
+                        hit.known.kind,
+                        hit.how,
+                        event.user,
+                        seen,
+                    ]
+                )
+    except FileExistsError:
+        raise HandbookError(
+            f"{path} exists already", "give a new file name for --details; none is replaced"
+        ) from None
+    except OSError as exc:
+        raise HandbookError(f"cannot write {path}: {exc.strerror}") from exc

@@ -1,0 +1,249 @@
+"""`handbook reconcile`: what is really in use, against what the registry approves.
+
+read inputs (:mod:`.sources`) -> match each event to a registered tool or a catalogue service
+(names exactly, then by similarity; hosts; card-statement words) -> usage per product ->
+findings (rules ``shadow-ai``, ``use-of-rejected``, ``use-of-offboarded``,
+``personal-account``, ``unknown-spelling``), each at the first line of its evidence, with counts.
+
+No personal data leaves this module except through :func:`details`: usage holds counts, and
+findings say how many users, never who.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from generator.diagnostics import Diagnostic, Severity
+from generator.inventory import Registry, registry
+from generator.inventory.known import Directory, Hit, Known
+from generator.inventory.names import Rules, spelling
+from generator.reconcile.sources import Event, Read, read_input
+
+#: Similarity (rapidfuzz ratio, 0-100) from which an unknown name is taken for a known one.
+FUZZY_AT = 86.0
+
+
+@dataclass
+class Usage:
+    """Use of one product over the inputs: distinct users, sign-ins or requests, spend."""
+
+    known: Known
+    users: set[str] = field(default_factory=set, repr=False)
+    events: int = 0
+    spend: dict[str, float] = field(default_factory=dict)
+    per_file: dict[str, Usage] = field(default_factory=dict, repr=False)
+    first: dict[tuple[str, str], tuple[Event, Hit]] = field(default_factory=dict, repr=False)
+
+    def add(self, event: Event) -> None:
+        if event.user:
+            self.users.add(event.user.casefold())
+        self.events += event.count
+        if event.amount:
+            self.spend[event.currency] = self.spend.get(event.currency, 0.0) + event.amount
+
+    @property
+    def user_count(self) -> int:
+        return len(self.users)
+
+    def spend_text(self) -> str:
+        """'60.00 USD, 12.00 (no currency given)'."""
+        return ", ".join(
+            f"{v:,.2f} {c or '(no currency given)'}" for c, v in sorted(self.spend.items())
+        )
+
+
+@dataclass
+class Reconciled:
+    """Every input read, the usage per product, the findings and the lines matched."""
+
+    reads: list[Read]
+    usage: dict[str, Usage]
+    findings: list[Diagnostic]
+    matched: list[tuple[Event, Hit]]
+    unmatched: int = 0
+
+
+def _key(known: Known) -> str:
+    return f"{known.kind}:{known.id}"
+
+
+class Matcher:
+    """Event -> Hit, remembering fuzzy answers (a log repeats the same names)."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory = directory
+        self.keys = directory.name_keys()
+        self._memo: dict[str, Hit | None] = {}
+
+    def match(self, event: Event) -> Hit | None:
+        if event.host:
+            return self.directory.by_host(event.host)
+        if event.merchant:
+            return self.directory.by_merchant(event.merchant) or self._by_name(event.merchant)
+        return self._by_name(event.name)
+
+    def _by_name(self, text: str) -> Hit | None:
+        if text in self._memo:
+            return self._memo[text]
+        hit = self.directory.by_name(text)
+        if hit is None and self.keys:
+            words = spelling(text, self.directory.rules).words
+            best = process.extractOne(
+                words, [k for k, _ in self.keys], scorer=fuzz.ratio, score_cutoff=FUZZY_AT
+            )
+            if best is not None:
+                hit = Hit(self.keys[best[2]][1], f"similar name ({best[1]:.0f})")
+        self._memo[text] = hit
+        return hit
+
+
+def reconcile_reads(reads: Sequence[Read], directory: Directory) -> Reconciled:
+    """Match the events of ``reads`` and derive usage and findings (pure)."""
+    matcher = Matcher(directory)
+    usage: dict[str, Usage] = {}
+    matched: list[tuple[Event, Hit]] = []
+    unmatched = 0
+    for read in reads:
+        for event in read.events:
+            hit = matcher.match(event)
+            if hit is None:
+                unmatched += 1
+                continue
+            matched.append((event, hit))
+            use = usage.setdefault(_key(hit.known), Usage(hit.known))
+            use.add(event)
+            use.per_file.setdefault(event.path, Usage(hit.known)).add(event)
+            for rule in _rules_of(event, hit):
+                use.first.setdefault((rule, event.path), (event, hit))
+    findings = [d for use in usage.values() for d in _findings(use)]
+    for read in reads:
+        findings += read.problems
+    return Reconciled(list(reads), usage, findings, matched, unmatched)
+
+
+def _rules_of(event: Event, hit: Hit) -> list[str]:
+    known = hit.known
+    rules = []
+    if known.kind == "service":
+        rules.append("shadow-ai")
+    elif known.status == "rejected":
+        rules.append("use-of-rejected")
+    elif known.status in ("offboarded", "deprecated"):
+        rules.append("use-of-offboarded")
+    if known.kind == "tool" and known.tier in ("enterprise", "team"):
+        # a card payment for a company-licensed tool is a personal plan by definition
+        if hit.consumer or event.kind == "expenses":
+            rules.append("personal-account")
+    if hit.how.startswith("similar"):
+        rules.append("unknown-spelling")
+    return rules
+
+
+def _counts(use: Usage, what: str) -> str:
+    """'12 requests, 3 users, spend 60.00 USD': counts only, never who."""
+    n = use.user_count
+    parts = [f"{use.events} {what}", f"{n} user{'s' if n != 1 else ''}"]
+    if use.spend:
+        parts.append("spend " + use.spend_text())
+    return ", ".join(parts)
+
+
+_SAY = {
+    "shadow-ai": (
+        Severity.ERROR,
+        "{name} ({vendor}) is in use but has no registry entry: {counts}; matched by {how}",
+        "propose it (handbook new-tool, or handbook import) or block it; if it is registered "
+        "under another name, add this name to the tool's aliases",
+    ),
+    "use-of-rejected": (
+        Severity.ERROR,
+        "{name} was rejected, but is in use: {counts}; matched by {how}",
+        "stop the use (block the domain, remove the app), or reopen the proposal",
+    ),
+    "use-of-offboarded": (
+        Severity.ERROR,
+        "{name} is {status}, but is still in use: {counts}; matched by {how}",
+        "finish offboarding: revoke access and keys, or move users to the approved successor",
+    ),
+    "personal-account": (
+        Severity.ERROR,
+        "{name} is approved only as an {tier} tier, but is paid for or used through a personal "
+        "plan: {counts}; matched by {how}",
+        "move the people to the company's {tier} account and stop the personal subscription",
+    ),
+    "unknown-spelling": (
+        Severity.WARNING,
+        "{seen!r} was taken for {name} only by similarity: {counts}",
+        "if it is that product, add {seen!r} to its aliases (or the catalogue); if not, "
+        "register it",
+    ),
+}
+
+
+def _findings(use: Usage) -> list[Diagnostic]:
+    out = []
+    known = use.known
+    for (rule, path), (event, hit) in use.first.items():
+        severity, message, hint = _SAY[rule]
+        if rule == "use-of-offboarded" and known.status == "deprecated":
+            severity = Severity.WARNING  # still being offboarded: a warning until it is done
+        values = {
+            "name": known.name,
+            "vendor": known.vendor,
+            "status": known.status,
+            "tier": known.tier,
+            "how": _how(hit, event),
+            "counts": _counts(use.per_file[path], event.what),
+            "seen": event.name or event.merchant,
+        }
+        out.append(
+            Diagnostic(
+                rule,
+                severity,
+                message.format(**values),
+                path,
+                event.line,
+                1,
+                hint=hint.format(**values),
+                subject=known.id if known.kind == "tool" else None,
+            )
+        )
+    return out
+
+
+def _how(hit: Hit, event: Event) -> str:
+    if event.host:
+        return f"host {event.host!r} ({hit.known.label})"
+    seen = event.name or event.merchant
+    return f"{hit.how} {seen!r} ({hit.known.label})"
+
+
+def reconcile(
+    root: Path,
+    inputs: Sequence[Path],
+    *,
+    kind: str | None,
+    catalogues: Sequence[Path],
+    today: date,
+    shown: dict[Path, str] | None = None,
+) -> tuple[Reconciled, Registry]:
+    """Read every input (HandbookError when one cannot be read or recognised) and reconcile
+    it with the handbook at ``root`` and the catalogue."""
+    reg = registry(root, catalogues, today)
+    names = shown or {}
+    reads = [read_input(p, names.get(p, str(p)), kind) for p in inputs]
+    result = reconcile_reads(reads, reg.directory(Rules()))
+    result.findings = reg.problems + result.findings
+    return result, reg
+
+
+def input_files(folder: Path) -> list[Path]:
+    """The files of a usage folder (``--usage DIR``), sorted; hidden files left out."""
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "README"))
+    )

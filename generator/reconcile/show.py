@@ -1,0 +1,36 @@
+"""A reconciliation -> text for people: the inputs read and the usage per product (counts only,
+never who). Pure."""
+
+from __future__ import annotations
+
+from generator.reconcile import Reconciled, Usage
+
+
+def _order(use: Usage) -> tuple[int, int, str]:
+    rank = {"service": 0}.get(use.known.kind, 1)
+    return (rank, -use.user_count, use.known.name.casefold())
+
+
+def summary(result: Reconciled) -> str:
+    """The inputs (kind, format, lines, events) and a table of usage per product."""
+    out = []
+    for read in result.reads:
+        out.append(
+            f"read {read.path}: {read.format} ({read.kind}), {read.lines} lines, "
+            f"{len(read.events)} uses"
+        )
+    matched = len(result.matched)
+    out.append(
+        f"matched {matched} uses to {len(result.usage)} AI products; "
+        f"{result.unmatched} uses are not AI services the handbook knows"
+    )
+    if result.usage:
+        out += ["", f"  {'product':<34} {'registry':<22} {'users':>6} {'uses':>7}  spend"]
+        for use in sorted(result.usage.values(), key=_order):
+            k = use.known
+            where = f"{k.status} ({k.id})" if k.kind == "tool" else "not registered"
+            out.append(
+                f"  {k.name[:34]:<34} {where[:22]:<22} {use.user_count:>6} {use.events:>7}  "
+                f"{use.spend_text()}"
+            )
+    return "\n".join(out) + "\n"
