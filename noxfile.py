@@ -28,7 +28,15 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    session.install("-e", ".", "mypy>=1.10", "types-pyyaml", "types-requests", "types-Markdown", "types-openpyxl")
+    session.install(
+        "-e",
+        ".",
+        "mypy>=1.10",
+        "types-pyyaml",
+        "types-requests",
+        "types-Markdown",
+        "types-openpyxl",
+    )
     session.run("mypy")
 
 

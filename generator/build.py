@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
@@ -101,8 +101,14 @@ class Result:
 # -- generating -----------------------------------------------------------------------------
 
 
-def inputs_for(checked: Checked, handbook: Handbook, findings: list[Diagnostic]) -> Inputs:
-    """What the pages show besides the handbook: findings, exceptions, history, field labels."""
+def inputs_for(
+    checked: Checked,
+    handbook: Handbook,
+    findings: list[Diagnostic],
+    usage: Sequence[Any] | None = None,
+) -> Inputs:
+    """What the pages show besides the handbook: findings, exceptions, history, field labels,
+    and the usage of ``handbook build --usage`` (None when not given)."""
     try:
         from generator import history
     except ImportError:  # pragma: no cover - history is optional; pages then say "unknown"
@@ -116,6 +122,7 @@ def inputs_for(checked: Checked, handbook: Handbook, findings: list[Diagnostic])
         exceptions=open_exceptions(handbook, checked.today),
         last_changed=None if found is None else found.last_changed,
         field_docs=field_docs(schema),
+        usage=usage,
     )
 
 

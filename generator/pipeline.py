@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from generator import siteconfig
 from generator.checks import expiry, links
@@ -173,8 +174,31 @@ class Built:
     summary: str = ""
 
 
+def usage_of(checked: Checked, folder: Path) -> tuple[list[Any], list[Diagnostic]]:
+    """Reconcile every file of ``folder`` (``--usage DIR``) with the handbook: the usage lines
+    the site shows (counts only) and the findings (shadow AI, personal accounts...). Raises
+    HandbookError when the folder or a file in it cannot be read or recognised."""
+    from generator import reconcile
+
+    if not folder.is_dir():
+        raise HandbookError(f"--usage {folder}: no such folder", "give the folder of usage inputs")
+    result, _ = reconcile.reconcile(
+        checked.root,
+        reconcile.input_files(folder),
+        kind=None,
+        catalogues=(),
+        today=checked.today,
+    )
+    return reconcile.usage_lines(result), result.findings
+
+
 def build_site(
-    checked: Checked, site_dir: Path | None, *, strict: bool, label: Callable[[Path], str]
+    checked: Checked,
+    site_dir: Path | None,
+    *,
+    strict: bool,
+    label: Callable[[Path], str],
+    usage: list[Any] | None = None,
 ) -> Built:
     """Validate, check staleness, generate, build with MkDocs and check internal links, all into
     a staging folder that replaces ``site_dir`` (default ``site/``) only when every step passed.
@@ -200,7 +224,7 @@ def build_site(
     layout = build.Layout.at(checked.root, site_dir)
     requested = site_dir if site_dir is not None else checked.root / "site"
     output.check_target(layout.root, requested, "--site-dir", [layout.build])
-    inputs = build.inputs_for(checked, handbook, stale)
+    inputs = build.inputs_for(checked, handbook, stale, usage)
     with output.staged(layout.site_dir) as stage, links.keeping_scans():
         result = build.build_site(
             layout.into(stage.path),
@@ -272,15 +296,19 @@ def nightly(
     external_links: bool,
     now: float,
     progress: Progress | None = None,
+    usage: Path | None = None,
 ) -> list[Diagnostic]:
     """Validation, staleness of everything usable, and (optionally) external links; the report
     files written to ``out`` all at once. Staleness is never skipped for validation errors: the
-    invalid documents are reported beside the findings of the others."""
+    invalid documents are reported beside the findings of the others. With ``usage`` (a
+    folder of reconcile inputs) its findings are part of the report: counts, never who."""
     from generator import output
 
     output.check_target(checked.root, out, "--out")
     found = list(checked.diagnostics)
     found += staleness(checked)
+    if usage is not None:
+        found += usage_of(checked, usage)[1]
     if external_links:
         found += external(checked, now=now, progress=progress)
     with output.staged(out) as stage:

@@ -50,6 +50,9 @@ class Inputs:
     exceptions: Sequence[OpenException] = ()
     last_changed: Mapping[str, date] | None = None  # repo-relative path -> date; None: no git
     field_docs: Mapping[str, str] = field(default_factory=dict)  # "evidence.pilot" -> description
+    #: Use per product from `handbook build --usage DIR` (None: no usage inputs were given):
+    #: counts only, never who (generator.reconcile.UsageLine).
+    usage: Sequence[Any] | None = None
 
 
 # -- small formatters, available to templates as filters ----------------------------------------
@@ -409,6 +412,8 @@ def render_tool(site: Site, tool: Tool) -> str:
         changed=changed,
         history_known=site.inputs.last_changed is not None,
         edit=edit_url(site.hb, tool.path),
+        usage=next((u for u in site.inputs.usage or () if u.tool == tool.id), None),
+        usage_known=site.inputs.usage is not None,
         feedback=feedback.get("channel") if feedback else None,
         raw=tool.raw,
     )
@@ -485,4 +490,5 @@ def render_dashboard(site: Site) -> str:
         rows="\n".join(rows),
         steps=[s for p in site.phases for s in p.steps],
         open_exceptions=site.inputs.exceptions,
+        usage=site.inputs.usage,
     )

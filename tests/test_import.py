@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import REPO, TODAY, copy_shipped
+
 from generator.cli import main
 from generator.inventory import registry
 from generator.inventory.cluster import cluster
@@ -334,6 +333,7 @@ def test_bad_yes_no_value_names_its_cell(small: Path) -> None:
     (small / "in.csv").write_text("Product,In use\nChatGPT,maybe\n", encoding="utf-8")
     got, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
     assert "in.csv:2:2: warning[import-value] 'maybe' is not yes or no" in out
+    assert got == 0  # a warning: the row is left out, the run goes on
 
 
 def test_semicolon_cp1252_csv_is_detected_and_reported(small: Path) -> None:
@@ -361,5 +361,7 @@ def test_write_never_replaces_a_file(small: Path) -> None:
     got, out = run(
         "import", str(small / "in.csv"), "--map", str(small / "map.yaml"), "--write", root=small
     )
-    # the vendor exists by id, so the import reuses it; its file is untouched
+    # an invalid file stands where the new vendor would go: nothing is written at all
+    assert got == 2 and "registry/vendors/anthropic.yaml exists already" in out
+    assert not (small / "registry/tools/claude.yaml").exists()
     assert (small / "registry/vendors/anthropic.yaml").read_text(encoding="utf-8") == "not mine"

@@ -27,6 +27,13 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--github-issue", action="store_true", help="keep one GitHub tracking issue up to date"
     )
     p.add_argument("--no-links", action="store_true", help="skip the external link check")
+    p.add_argument(
+        "--usage",
+        type=Path,
+        metavar="DIR",
+        help="a folder of usage inputs: add `handbook reconcile`'s findings (shadow AI, use of "
+        "rejected tools, personal accounts) to the report, as counts",
+    )
     p.set_defaults(run=run)
 
 
@@ -41,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         external_links=not args.no_links,
         now=time.time(),
         progress=links.ProgressLine(sys.stderr),
+        usage=args.usage,
     )
     day, why = checked.today, checked.as_of.why
     fmt = choose(args.format, os.environ)

@@ -135,10 +135,10 @@ def _rules_of(event: Event, hit: Hit) -> list[str]:
         rules.append("use-of-rejected")
     elif known.status in ("offboarded", "deprecated"):
         rules.append("use-of-offboarded")
-    if known.kind == "tool" and known.tier in ("enterprise", "team"):
-        # a card payment for a company-licensed tool is a personal plan by definition
-        if hit.consumer or event.kind == "expenses":
-            rules.append("personal-account")
+    # a card payment for a company-licensed tool is a personal plan by definition
+    company = known.kind == "tool" and known.tier in ("enterprise", "team")
+    if company and (hit.consumer or event.kind == "expenses"):
+        rules.append("personal-account")
     if hit.how.startswith("similar"):
         rules.append("unknown-spelling")
     return rules
@@ -240,6 +240,42 @@ def reconcile(
     result = reconcile_reads(reads, reg.directory(Rules()))
     result.findings = reg.problems + result.findings
     return result, reg
+
+
+@dataclass(frozen=True, slots=True)
+class UsageLine:
+    """One product's use for the site: ``tool`` is the registered tool's id ('' for a catalogue
+    service nobody registered); counts only."""
+
+    name: str
+    tool: str
+    status: str
+    users: int
+    events: int
+    spend: str
+    sources: str
+
+
+def usage_lines(result: Reconciled) -> list[UsageLine]:
+    """The usage per product, unregistered ones first, then by users (for pages)."""
+    lines = []
+    for use in sorted(
+        result.usage.values(),
+        key=lambda u: (u.known.kind == "tool", -u.user_count, u.known.name.casefold()),
+    ):
+        k = use.known
+        lines.append(
+            UsageLine(
+                k.name,
+                k.id if k.kind == "tool" else "",
+                k.status or "",
+                use.user_count,
+                use.events,
+                use.spend_text(),
+                ", ".join(sorted(Path(p).name for p in use.per_file)),
+            )
+        )
+    return lines
 
 
 def input_files(folder: Path) -> list[Path]:

@@ -13,12 +13,11 @@ def _order(use: Usage) -> tuple[int, int, str]:
 
 def summary(result: Reconciled) -> str:
     """The inputs (kind, format, lines, events) and a table of usage per product."""
-    out = []
-    for read in result.reads:
-        out.append(
-            f"read {read.path}: {read.format} ({read.kind}), {read.lines} lines, "
-            f"{len(read.events)} uses"
-        )
+    out = [
+        f"read {read.path}: {read.format} ({read.kind}), {read.lines} lines, "
+        f"{len(read.events)} uses"
+        for read in result.reads
+    ]
     matched = len(result.matched)
     out.append(
         f"matched {matched} uses to {len(result.usage)} AI products; "
