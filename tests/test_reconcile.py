@@ -93,15 +93,13 @@ def test_findings(hb: Path) -> None:
     # an AI service nobody registered, at the first line it shows
     assert (
         "bind-query.log:9:1: error[shadow-ai] Gemini (Google) is in use but has no registry "
-        "entry: 3 lookups, 2 users"
-        in out
+        "entry: 3 lookups, 2 users" in out
     )
     # the registered tool's catalogue service: ChatGPT traffic is Northwind Assist's, approved
     assert "error[shadow-ai] ChatGPT" not in out
     assert (
         "expenses-card.csv:2:1: error[personal-account] Northwind Assist is approved only as "
-        "an enterprise tier"
-        in out
+        "an enterprise tier" in out
     )
     assert "spend 60.00 (no currency given)" in out
     assert "error[use-of-rejected] Parrotbox Chat was rejected, but is in use" in out
@@ -116,8 +114,7 @@ def test_unknown_spelling(hb: Path, tmp_path: Path) -> None:
     _, out = run("reconcile", str(apps), root=hb)
     assert (
         "warning[unknown-spelling] 'Nortwind Asist' was taken for Northwind Assist only by "
-        "similarity"
-        in out
+        "similarity" in out
     )
 
 
@@ -182,3 +179,10 @@ def test_usage_in_the_site_and_the_report(hb: Path, tmp_path: Path) -> None:
     for text in (dashboard, tool, report, (tmp_path / "r/report.json").read_text(encoding="utf-8")):
         for person in PEOPLE:
             assert person not in text
+
+
+def test_cli_kinds_are_the_readers_kinds() -> None:
+    from generator.cli import reconcile as cli
+    from generator.reconcile import sources
+
+    assert cli.KINDS == sources.KINDS

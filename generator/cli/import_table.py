@@ -8,8 +8,6 @@ from pathlib import Path
 
 from generator.cli.common import add_root, command, emit, shown, today
 from generator.diagnostics import exit_code
-from generator.inventory import import_table
-from generator.inventory.show import render
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,6 +48,10 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: rapidfuzz and numpy are only needed by this command
+    from generator.inventory import import_table
+    from generator.inventory.show import render
+
     result = import_table(
         args.root,
         args.file,

@@ -7,12 +7,16 @@ import argparse
 import csv
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cli.common import add_root, command, emit, say, shown, today
 from generator.diagnostics import HandbookError, exit_code
-from generator.reconcile import Reconciled, reconcile
-from generator.reconcile.show import summary
-from generator.reconcile.sources import KINDS
+
+if TYPE_CHECKING:
+    from generator.reconcile import Reconciled
+
+#: The input kinds (generator.reconcile.sources.KINDS, repeated so --help needs no import).
+KINDS = ("idp", "expenses", "proxy", "dns")
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,6 +60,10 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # imported here: rapidfuzz and numpy are only needed by this command
+    from generator.reconcile import reconcile
+    from generator.reconcile.show import summary
+
     names = {p: shown(p) for p in args.inputs}
     result, _ = reconcile(
         args.root,

@@ -275,7 +275,8 @@ def vendor_reference(
             "vendor-incomplete",
             doc,
             ["status", "value"],
-            f"the tool is in {status}, but vendor {data['vendor']!r} has no " + ", ".join(missing),
+            f"the tool is in {status}, but vendor {data['vendor']!r} has no "
+            + " or ".join(missing),
             f"add {' and '.join(missing)} to registry/vendors/{data['vendor']}.yaml: vendor due "
             "diligence reads them before a tool enters the sandbox",
         )
