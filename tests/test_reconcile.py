@@ -186,3 +186,26 @@ def test_cli_kinds_are_the_readers_kinds() -> None:
     from generator.reconcile import sources
 
     assert cli.KINDS == sources.KINDS
+
+
+def test_an_inventory_sheet_read_with_the_import_mapping(hb: Path) -> None:
+    sheet = REPO / "examples/cots-2025/2025_consolidated_COTS_AI_use_cases.csv"
+    mapping = REPO / "examples/cots-2025/cots.map.yaml"
+    code, out = run("reconcile", str(sheet), "--map", str(mapping), root=hb)
+    assert code == 1
+    assert "inventory sheet, UTF-8 with BOM, comma-delimited (inventory), 900 lines" in out
+    # the same count as `handbook import` groups under this product, by 35 agencies
+    assert (
+        "2025_consolidated_COTS_AI_use_cases.csv:4:1: error[shadow-ai] Microsoft 365 Copilot "
+        "(Microsoft) is in use but has no registry entry: 187 inventory rows, 35 teams"
+    ) in out
+
+
+def test_a_workbook_needs_a_mapping(hb: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Product"])
+    wb.save(tmp_path / "x.xlsx")
+    code, out = run("reconcile", str(tmp_path / "x.xlsx"), root=hb)
+    assert code == 2 and "needs a mapping" in out and "--map" in out

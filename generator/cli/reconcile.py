@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from generator.reconcile import Reconciled
 
 #: The input kinds (generator.reconcile.sources.KINDS, repeated so --help needs no import).
-KINDS = ("idp", "expenses", "proxy", "dns")
+KINDS = ("idp", "expenses", "proxy", "dns", "inventory")
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,6 +40,13 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=[],
         metavar="FILE",
         help="a catalogue of AI services to use besides the built-in one (repeatable)",
+    )
+    p.add_argument(
+        "--map",
+        type=Path,
+        metavar="MAP.yaml",
+        help="an import mapping: read inventory sheets (CSV or XLSX) with it, as `handbook "
+        "import` does, and match names with its abbreviations",
     )
     p.add_argument(
         "--details",
@@ -72,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
         catalogues=args.catalogue,
         today=today(),
         shown=names,
+        mapping=args.map,
     )
     sys.stdout.write(summary(result))
     if result.findings:

@@ -125,7 +125,10 @@ def plan_import(
     places: dict[str, list[tuple[int, int]]] = {}
     row_of: dict[int, Row] = {}
     for row in table.rows:
-        if not _kept(table, row, mapping, columns, plan):
+        keep, problem = kept(table, row, mapping, columns)
+        if problem is not None:
+            plan.problems.append(problem)
+        if not keep:
             continue
         plan.rows_kept += 1
         row_of[row.number] = row
@@ -178,7 +181,11 @@ def _aliases(plan: Plan, directory: Directory) -> None:
                 p.withheld.append(text)
 
 
-def _kept(table: Table, row: Row, mapping: Mapping, columns: dict[str, int], plan: Plan) -> bool:
+def kept(
+    table: Table, row: Row, mapping: Mapping, columns: dict[str, int]
+) -> tuple[bool, Diagnostic | None]:
+    """Whether ``row`` passes the mapping's ``keep`` filters, and the problem of a cell that
+    cannot be read for one (the row is then left out)."""
     for key, wanted in mapping.keep.items():
         col = columns[key]
         text = usable(table, row, col)
@@ -189,14 +196,13 @@ def _kept(table: Table, row: Row, mapping: Mapping, columns: dict[str, int], pla
                 else values.recoded(text, mapping.recode.get(key))
             )
         except values.Unreadable as exc:
-            plan.problems.append(_cell_problem(table, row, col, exc))
-            return False
+            return False, _cell_problem(table, row, col, exc)
         if isinstance(value, str) and isinstance(wanted, str):
             if value.casefold() != wanted.casefold():
-                return False
+                return False, None
         elif value != wanted:
-            return False
-    return True
+            return False, None
+    return True, None
 
 
 def _facts(

@@ -11,7 +11,7 @@ findings say how many users, never who.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -75,10 +75,13 @@ def _key(known: Known) -> str:
 class Matcher:
     """Event -> Hit, remembering fuzzy answers (a log repeats the same names)."""
 
-    def __init__(self, directory: Directory) -> None:
+    def __init__(self, directory: Directory, overrides: Mapping[str, str] | None = None) -> None:
         self.directory = directory
         self.keys = directory.name_keys()
         self._memo: dict[str, Hit | None] = {}
+        rules = directory.rules
+        #: the import mapping's names.products: a spelling -> the product it means
+        self.overrides = {spelling(k, rules).words: v for k, v in (overrides or {}).items()}
 
     def match(self, event: Event) -> Hit | None:
         if event.host:
@@ -90,7 +93,10 @@ class Matcher:
     def _by_name(self, text: str) -> Hit | None:
         if text in self._memo:
             return self._memo[text]
-        hit = self.directory.by_name(text)
+        meant = self.overrides.get(spelling(text, self.directory.rules).words)
+        hit = self.directory.by_name(meant if meant is not None else text)
+        if hit is not None and meant is not None:
+            hit = Hit(hit.known, "names.products in the mapping", hit.consumer)
         if hit is None and self.keys:
             words = spelling(text, self.directory.rules).words
             best = process.extractOne(
@@ -102,9 +108,12 @@ class Matcher:
         return hit
 
 
-def reconcile_reads(reads: Sequence[Read], directory: Directory) -> Reconciled:
-    """Match the events of ``reads`` and derive usage and findings (pure)."""
-    matcher = Matcher(directory)
+def reconcile_reads(
+    reads: Sequence[Read], directory: Directory, overrides: Mapping[str, str] | None = None
+) -> Reconciled:
+    """Match the events of ``reads`` and derive usage and findings (pure). ``overrides``:
+    spelling -> product, the import mapping's ``names.products``."""
+    matcher = Matcher(directory, overrides)
     usage: dict[str, Usage] = {}
     matched: list[tuple[Event, Hit]] = []
     unmatched = 0
@@ -144,10 +153,10 @@ def _rules_of(event: Event, hit: Hit) -> list[str]:
     return rules
 
 
-def _counts(use: Usage, what: str) -> str:
+def _counts(use: Usage, what: str, who: str) -> str:
     """'12 requests, 3 users, spend 60.00 USD': counts only, never who."""
     n = use.user_count
-    parts = [f"{use.events} {what}", f"{n} user{'s' if n != 1 else ''}"]
+    parts = [f"{use.events} {what}", f"{n} {who}{'s' if n != 1 else ''}"]
     if use.spend:
         parts.append("spend " + use.spend_text())
     return ", ".join(parts)
@@ -198,7 +207,9 @@ def _findings(use: Usage) -> list[Diagnostic]:
             "status": known.status,
             "tier": known.tier,
             "how": _how(hit, event),
-            "counts": _counts(use.per_file[path], event.what),
+            "counts": _counts(
+                use.per_file[path], event.what, "team" if event.kind == "inventory" else "user"
+            ),
             "seen": event.name or event.merchant,
         }
         out.append(
@@ -231,14 +242,34 @@ def reconcile(
     catalogues: Sequence[Path],
     today: date,
     shown: dict[Path, str] | None = None,
+    mapping: Path | None = None,
 ) -> tuple[Reconciled, Registry]:
     """Read every input (HandbookError when one cannot be read or recognised) and reconcile
-    it with the handbook at ``root`` and the catalogue."""
+    it with the handbook at ``root`` and the catalogue. With ``mapping`` (an import mapping),
+    a spreadsheet whose header has the mapping's product column is read as an inventory, and
+    names are matched with the mapping's rules (abbreviations, ignored words)."""
+    from generator.inventory.mapping import load_mapping
+    from generator.reconcile.inventory import is_inventory, read_inventory
+
     reg = registry(root, catalogues, today)
     names = shown or {}
-    reads = [read_input(p, names.get(p, str(p)), kind) for p in inputs]
-    result = reconcile_reads(reads, reg.directory(Rules()))
-    result.findings = reg.problems + result.findings
+    rules, problems, loaded = Rules(), list(reg.problems), None
+    if mapping is not None:
+        loaded, found = load_mapping(mapping, reg.checked.schemas)
+        problems += found
+        if loaded is None:
+            return Reconciled([], {}, problems, []), reg
+        rules = loaded.rules
+    reads = []
+    for path in inputs:
+        shown_as = names.get(path, str(path))
+        if kind in (None, "inventory") and is_inventory(path, loaded, kind):
+            assert loaded is not None  # is_inventory says no without a mapping
+            reads.append(read_inventory(path, shown_as, loaded))
+        else:
+            reads.append(read_input(path, shown_as, kind))
+    result = reconcile_reads(reads, reg.directory(rules), loaded.products if loaded else None)
+    result.findings = problems + result.findings
     return result, reg
 
 

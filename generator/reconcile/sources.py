@@ -31,7 +31,7 @@ from generator.inventory.tables import decode_text, read_bytes, sniff_delimiter
 
 #: Largest input read: a day of proxy log for a few thousand people.
 MAX_INPUT_BYTES = 512_000_000
-KINDS = ("idp", "expenses", "proxy", "dns")
+KINDS = ("idp", "expenses", "proxy", "dns", "inventory")
 
 
 @dataclass(frozen=True, slots=True)
