@@ -112,3 +112,23 @@ def github_target(env: Mapping[str, str], flag: str) -> tuple[str, str, str]:
         )
     api_url = env.get("GITHUB_API_URL") or "https://api.github.com"
     return api_url, env["GITHUB_REPOSITORY"], env["GITHUB_TOKEN"]
+
+
+def add_matching(p: argparse.ArgumentParser, problems: str) -> None:
+    """--catalogue, --format and --strict of the commands that match names (import, reconcile);
+    ``problems`` says what --format formats."""
+    p.add_argument(
+        "--catalogue",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a catalogue of AI services to use besides the built-in one (repeatable)",
+    )
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "github", "auto"],
+        default="auto",
+        help=f"format of {problems}",
+    )
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from generator.cli.common import add_root, command, emit, shown, today
+from generator.cli.common import add_matching, add_root, command, emit, shown, today
 from generator.diagnostics import exit_code
 
 
@@ -28,21 +28,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.add_argument("--sheet", help="the XLSX sheet to read (default: the mapping's, or the first)")
     p.add_argument("--write", action="store_true", help="create the entries (default: a dry run)")
-    p.add_argument(
-        "--catalogue",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a catalogue of AI services to use besides the built-in one (repeatable)",
-    )
-    p.add_argument(
-        "--format",
-        choices=["text", "json", "github", "auto"],
-        default="auto",
-        help="format of the problems (the plan is always text)",
-    )
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_matching(p, "the problems (the plan is always text)")
     add_root(p)
     p.set_defaults(run=run)
 

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.cli.common import add_root, command, emit, say, shown, today
+from generator.cli.common import add_matching, add_root, command, emit, say, shown, today
 from generator.diagnostics import HandbookError, exit_code
 
 if TYPE_CHECKING:
@@ -34,14 +34,6 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--kind", choices=KINDS, help="read every FILE as this kind (default: recognised)"
     )
     p.add_argument(
-        "--catalogue",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a catalogue of AI services to use besides the built-in one (repeatable)",
-    )
-    p.add_argument(
         "--map",
         type=Path,
         metavar="MAP.yaml",
@@ -55,13 +47,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="write each matched line (file, line, product, user or host) to this local CSV; "
         "it holds personal data: keep it out of the repository",
     )
-    p.add_argument(
-        "--format",
-        choices=["text", "json", "github", "auto"],
-        default="auto",
-        help="format of the findings",
-    )
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    add_matching(p, "the findings")
     add_root(p)
     p.set_defaults(run=run)
 

@@ -317,41 +317,18 @@ def _log(path: str, text: str) -> Read | None:
             host = _host_of(m["url"])
             user = m["user"] if m["user"] != "-" else m["client"]
             read.events.append(Event(path, number, "proxy", host=host, user=user, what="requests"))
-        elif fmt == "bind":
-            m = _BIND.search(ln)
-            if m is None:
-                if "query:" in ln:
-                    read.problems.append(
-                        _problem(path, number, "query line cannot be read; it is left out", "")
-                    )
-                continue
-            read.events.append(
-                Event(
-                    path,
-                    number,
-                    "dns",
-                    host=m["qname"].lower().rstrip("."),
-                    user=m["client"],
-                    what="lookups",
-                )
-            )
         else:
-            m = _DNSMASQ.search(ln)
+            pattern, marker = (_BIND, "query:") if fmt == "bind" else (_DNSMASQ, "query[")
+            m = pattern.search(ln)
             if m is None:
-                if "query[" in ln:
+                if marker in ln:
                     read.problems.append(
                         _problem(path, number, "query line cannot be read; it is left out", "")
                     )
                 continue
+            host = m["qname"].lower().rstrip(".")
             read.events.append(
-                Event(
-                    path,
-                    number,
-                    "dns",
-                    host=m["qname"].lower().rstrip("."),
-                    user=m["client"],
-                    what="lookups",
-                )
+                Event(path, number, "dns", host=host, user=m["client"], what="lookups")
             )
     return read
 
