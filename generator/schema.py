@@ -102,6 +102,10 @@ def closest(word: str, options: tuple[str, ...], cutoff: float) -> str | None:
     return close[0] if close else None
 
 
+#: Kinds whose schema a handbook may lack: only `handbook import` and `reconcile` need them.
+OPTIONAL_KINDS = frozenset({"import-map", "catalogue"})
+
+
 class Schemas:
     """The JSON Schemas of schemas/, compiled once."""
 
@@ -129,7 +133,8 @@ class Schemas:
                 ) from exc
             if not isinstance(self.raw[name], dict):
                 raise HandbookError(f"schema {name} is not a JSON object", "restore it from git")
-        missing = sorted(set(SCHEMA_FILES.values()) - set(self.raw))
+        required = {name for kind, name in SCHEMA_FILES.items() if kind not in OPTIONAL_KINDS}
+        missing = sorted(required - set(self.raw))
         if missing:
             raise HandbookError(
                 f"schemas missing from {folder}: {', '.join(missing)}",
@@ -145,6 +150,8 @@ class Schemas:
             ) from exc
         self.validators = {}
         for kind, name in SCHEMA_FILES.items():
+            if name not in self.raw:
+                continue  # an optional kind's schema (see has())
             try:
                 self.validators[kind] = jsonschema_rs.validator_for(
                     {**self.raw[name], "$id": self.uri(name)},
@@ -157,6 +164,11 @@ class Schemas:
                     f"schema {name} is not a valid JSON Schema: {_first_line(exc)}",
                     "restore it from git, or check it against the draft 2020-12 metaschema",
                 ) from exc
+
+    def has(self, kind: str) -> bool:
+        """Whether the schema of ``kind`` is there (the optional kinds' may be missing in a
+        handbook made before `handbook import` existed)."""
+        return kind in self.validators
 
     def uri(self, name: str) -> str:
         return (self.folder / name).as_uri()

@@ -365,3 +365,16 @@ def test_write_never_replaces_a_file(small: Path) -> None:
     assert got == 2 and "registry/vendors/anthropic.yaml exists already" in out
     assert not (small / "registry/tools/claude.yaml").exists()
     assert (small / "registry/vendors/anthropic.yaml").read_text(encoding="utf-8") == "not mine"
+
+
+def test_a_handbook_without_the_new_schemas_still_validates_and_says_what_import_needs(
+    small: Path,
+) -> None:
+    (small / "schemas/import-map.schema.json").unlink()
+    (small / "schemas/catalogue.schema.json").unlink()
+    code, out = run("validate", root=small)
+    assert code == 0, out
+    (small / "in.csv").write_text("Product,In use\nClaude,Y\n", encoding="utf-8")
+    code, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
+    assert code == 2 and "schemas/catalogue.schema.json is missing" in out
+    assert "copy schemas/catalogue.schema.json" in out

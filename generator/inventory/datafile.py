@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.diagnostics import Diagnostic, Severity
+from generator.diagnostics import Diagnostic, HandbookError, Severity
 from generator.inventory.tables import read_bytes
-from generator.load import MAX_BYTES, Document, decode, parse_yaml
+from generator.load import MAX_BYTES, SCHEMA_FILES, Document, decode, parse_yaml
 from generator.schema import Schemas
 
 
@@ -18,6 +18,12 @@ def load_checked(
     else None, and every problem found, at file:line:column (``shown`` names the file in
     messages; default the path as given). Raises HandbookError when it cannot be read."""
     name = shown or str(path)
+    if not schemas.has(kind):
+        file = SCHEMA_FILES[kind]
+        raise HandbookError(
+            f"{schemas.folder.name}/{file} is missing, so {name} cannot be checked",
+            f"copy schemas/{file} from the handbook's repository into {schemas.folder}",
+        )
     raw = read_bytes(path, limit=MAX_BYTES, what="YAML")
     text, problems = decode(raw, name)
     if text is None:
