@@ -209,3 +209,22 @@ def test_a_workbook_needs_a_mapping(hb: Path, tmp_path: Path) -> None:
     wb.save(tmp_path / "x.xlsx")
     code, out = run("reconcile", str(tmp_path / "x.xlsx"), root=hb)
     assert code == 2 and "needs a mapping" in out and "--map" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "service"),
+    [
+        ("OPENAI *CHATGPT SUBSCR HTTPSOPENAI.C CA", "chatgpt"),
+        ("ANTHROPIC SAN FRANCISCO CA", "claude"),  # the vendor's consumer service
+        ("OTTER.AI MOUNTAIN VIEW CA", "otter-ai"),
+        ("DEEPL SE KOELN", "deepl"),
+        ("MIDJOURNEY INC. SOUTH SAN FRAN", "midjourney"),
+        ("PI PIZZERIA BROOKLYN NY", None),  # 'Pi' is too short a name to match by
+        ("WRITER'S BOOKSHOP", None),
+        ("HILTON LONDON", None),
+    ],
+)
+def test_card_statement_lines(line: str, service: str | None) -> None:
+    directory = registry(REPO, [], TODAY).directory(Rules())
+    hit = directory.by_merchant(line)
+    assert (hit.known.id if hit else None) == service

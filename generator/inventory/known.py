@@ -47,6 +47,16 @@ class Hit:
     consumer: bool = False  # a consumer plan or a consumer-only domain
 
 
+#: Letters a service or vendor name needs to be matched on a card statement by name alone.
+MERCHANT_LETTERS = 7
+
+
+def _words(text: str) -> re.Pattern[str]:
+    """``text`` as whole words in any case, any punctuation or spacing between them."""
+    pattern = r"(?<![A-Za-z0-9])" + r"\W*".join(map(re.escape, text.split()))
+    return re.compile(pattern + r"(?![A-Za-z0-9])", re.I)
+
+
 def _keys(s: Spelling) -> Iterable[str]:
     if s.words:
         yield "w:" + s.words
@@ -104,12 +114,32 @@ class Directory:
             for plan in service.consumer_plans:
                 for key in _keys(spelling(plan, self.rules)):
                     self._plans.setdefault(key, known)
-            for words in service.merchants:
-                pattern = r"(?<![A-Za-z0-9])" + r"\W*".join(map(re.escape, words.split()))
-                self._merchants.append((re.compile(pattern + r"(?![A-Za-z0-9])", re.I), known))
+            self._merchants += [(_words(words), known) for words in service.merchants]
         for known in registered:  # a tool's own domains come before any service's
             for host in known.domains:
                 self._hosts[host] = (known, False)
+        self._merchants += self._named_merchants(services)
+
+    def _named_merchants(self, services: Sequence[Service]) -> list[tuple[re.Pattern[str], Known]]:
+        """Card-statement words the catalogue does not list: a service's name, and its vendor's
+        name for the vendor's consumer service (the one with consumer plans, what a person pays
+        for on a card). Only distinctive names: 7 letters or more, or with a dot (Otter.ai), so
+        "Pi" or "Writer" never matches a restaurant or a bookshop."""
+
+        def distinctive(name: str) -> bool:
+            return "." in name or sum(c.isalpha() for c in name) >= MERCHANT_LETTERS
+
+        found = []
+        by_service = {k.service.id: k for k in self.known if k.service is not None}
+        for service in services:
+            known = by_service.get(service.id) or self._tool_for(service)
+            if known is None:
+                continue
+            names = [service.name] if distinctive(service.name) else []
+            if service.consumer_plans and distinctive(service.vendor):
+                names.append(service.vendor)
+            found += [(_words(name), known) for name in names]
+        return found
 
     def _add_names(self, known: Known) -> None:
         for i, text in enumerate(known.spellings):

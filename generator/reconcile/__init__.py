@@ -210,7 +210,7 @@ def _findings(use: Usage) -> list[Diagnostic]:
             "counts": _counts(
                 use.per_file[path], event.what, "team" if event.kind == "inventory" else "user"
             ),
-            "seen": event.name or event.merchant,
+            "seen": event.label or event.name or event.merchant,
         }
         out.append(
             Diagnostic(
@@ -230,7 +230,7 @@ def _findings(use: Usage) -> list[Diagnostic]:
 def _how(hit: Hit, event: Event) -> str:
     if event.host:
         return f"host {event.host!r} ({hit.known.label})"
-    seen = event.name or event.merchant
+    seen = event.label or event.name or event.merchant
     return f"{hit.how} {seen!r} ({hit.known.label})"
 
 

@@ -55,6 +55,7 @@ class Event:
     currency: str = ""
     day: str = ""
     what: str = "sign-ins"  # what one event counts, for messages
+    label: str = ""  # what messages quote when it differs from what is matched
 
 
 @dataclass
@@ -247,6 +248,7 @@ def _expenses(
                 start,
                 "expenses",
                 merchant=text,
+                label=_cell(row, merchant),
                 user=_cell(row, person),
                 amount=value,
                 currency=_cell(row, currency) or "",
