@@ -181,10 +181,21 @@ def usage_of(checked: Checked, folder: Path) -> tuple[list[Any], list[Diagnostic
     from generator import reconcile
 
     if not folder.is_dir():
-        raise HandbookError(f"--usage {folder}: no such folder", "give the folder of usage inputs")
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise HandbookError(
+            f"--usage {folder} {what}",
+            "give the folder that holds the usage inputs (every file in it is read, "
+            "except README files and hidden ones)",
+        )
+    found = reconcile.input_files(folder)
+    if not found:
+        raise HandbookError(
+            f"--usage {folder} holds no input files",
+            "put the exports and logs directly in the folder (subfolders are not read)",
+        )
     result, _ = reconcile.reconcile(
         checked.root,
-        reconcile.input_files(folder),
+        found,
         kind=None,
         catalogues=(),
         today=checked.today,

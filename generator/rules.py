@@ -547,6 +547,20 @@ _RULES += [
         "Correct the column name in the mapping (case and spacing do not matter), or pick the right header_row or sheet.",
     ),
     Rule(
+        "import-mapping",
+        E,
+        "import",
+        "The import mapping contradicts itself: a names.products entry maps to a spelling that is mapped again, or to a placeholder; near_miss_at above merge_at.",
+        "Map every spelling straight to the product's name; keep near_miss_at below merge_at.",
+    ),
+    Rule(
+        "import-vendor",
+        W,
+        "import",
+        "The rows of one product name different vendors, or a vendor the catalogue of AI services does not give it; the most common vendor of the rows is used.",
+        "Correct the vendor cells, or split the product with names.products in the mapping.",
+    ),
+    Rule(
         "import-cell",
         W,
         "import",

@@ -148,6 +148,8 @@ class Schemas:
             raise HandbookError(
                 f"the schemas cannot be loaded: {_first_line(exc)}", "restore schemas/ from git"
             ) from exc
+        self._registry = registry
+        self._value_validators: dict[str, Any] = {}
         self.validators = {}
         for kind, name in SCHEMA_FILES.items():
             if name not in self.raw:
@@ -164,6 +166,25 @@ class Schemas:
                     f"schema {name} is not a valid JSON Schema: {_first_line(exc)}",
                     "restore it from git, or check it against the draft 2020-12 metaschema",
                 ) from exc
+
+    def value_problem(self, type_name: str, value: Any) -> str | None:
+        """Why ``value`` is not a valid ``type_name`` of common.schema.json (``line``, ``text``,
+        ``email``...), in words, or None when it is: for values made outside a file (an
+        import's cells) before they are written into one."""
+        validator = self._value_validators.get(type_name)
+        if validator is None:
+            ref = {"$ref": f"{self.uri('common.schema.json')}#/$defs/{type_name}"}
+            validator = jsonschema_rs.validator_for(
+                ref, registry=self._registry, validate_formats=True, formats=FORMATS
+            )
+            self._value_validators[type_name] = validator
+        if validator.is_valid(value):
+            return None
+        sub = self.raw["common.schema.json"]["$defs"].get(type_name, {})
+        refused = _refused_character(sub, value)
+        if refused is not None:
+            return f"it holds {chars.describe(refused[1])} at character {refused[0]}"
+        return f"it is not {EXPECTED.get(type_name, type_name)}"
 
     def has(self, kind: str) -> bool:
         """Whether the schema of ``kind`` is there (the optional kinds' may be missing in a

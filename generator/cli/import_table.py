@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from generator.cli.common import add_matching, add_root, command, emit, shown, today
 from generator.diagnostics import exit_code
+from generator.report import choose
 
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -48,11 +50,14 @@ def run(args: argparse.Namespace) -> int:
         write=args.write,
         source=shown(args.file),
     )
+    # the plan is for people: with --format json it goes to standard error, so standard
+    # output is one JSON document
+    plan_out = sys.stderr if choose(args.format, os.environ) == "json" else sys.stdout
     if result.plan is not None:
-        sys.stdout.write(render(result.plan, result.files, written=result.written))
+        plan_out.write(render(result.plan, result.files, written=result.written))
     if result.problems:
-        sys.stdout.write("\n")
-        emit(result.problems, args.format)
+        plan_out.write("\n")
+    emit(result.problems, args.format)
     if args.write and not result.written:
         print("handbook: nothing was written: fix the errors above first", file=sys.stderr)
     return exit_code(result.problems, strict=args.strict)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cli.common import add_matching, add_root, command, emit, say, shown, today
 from generator.diagnostics import HandbookError, exit_code
+from generator.report import choose
 
 if TYPE_CHECKING:
     from generator.reconcile import Reconciled
@@ -52,11 +54,29 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(run=run)
 
 
+def _check_details(path: Path, root: Path) -> None:
+    """--details holds personal data: never inside the repository, where it could be committed,
+    except where .gitignore keeps it out (usage/, *.details.csv)."""
+    try:
+        inside = path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return
+    if inside.parts[:1] == ("usage",) or path.name.endswith(".details.csv"):
+        return
+    raise HandbookError(
+        f"--details {path} is inside the handbook repository, where it could be committed",
+        "write it outside the repository, or as usage/<name>.csv or <name>.details.csv "
+        "(both ignored by git)",
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     # imported here: rapidfuzz and numpy are only needed by this command
     from generator.reconcile import reconcile
     from generator.reconcile.show import summary
 
+    if args.details is not None:
+        _check_details(args.details, args.root)
     names = {p: shown(p) for p in args.inputs}
     result, _ = reconcile(
         args.root,
@@ -67,10 +87,12 @@ def run(args: argparse.Namespace) -> int:
         shown=names,
         mapping=args.map,
     )
-    sys.stdout.write(summary(result))
+    # the summary is for people: with --format json it goes to standard error
+    out = sys.stderr if choose(args.format, os.environ) == "json" else sys.stdout
+    out.write(summary(result))
     if result.findings:
-        sys.stdout.write("\n")
-        emit(result.findings, args.format)
+        out.write("\n")
+    emit(result.findings, args.format)
     if args.details is not None:
         _details(args.details, result)
         say(f"wrote {len(result.matched)} matched lines to {shown(args.details)} (personal data)")

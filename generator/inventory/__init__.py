@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from generator import pipeline
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Severity
 from generator.inventory.catalogue import Service, load_catalogue
 from generator.inventory.known import Directory
 from generator.inventory.mapping import Mapping, load_mapping
@@ -22,7 +22,8 @@ from generator.inventory.names import Rules
 from generator.inventory.plan import Plan, plan_import
 from generator.inventory.tables import read_table
 from generator.inventory.write import NewFile, check_files, new_files, write_files
-from generator.model import Handbook
+from generator.model import Handbook, Vendor
+from generator.validate.identity import stem
 
 __all__ = ["Imported", "Registry", "import_table", "registry"]
 
@@ -42,11 +43,16 @@ class Registry:
     def directory(self, rules: Rules) -> Directory:
         return Directory(list(self.handbook.tools.values()), self.services, rules)
 
+    def vendors(self) -> dict[str, Vendor | None]:
+        """The registry's vendors by id, and every other vendor file by its name (None)."""
+        found: dict[str, Vendor | None] = {
+            stem(d.path): None for d in self.checked.tree.of_kind("vendor")
+        }
+        return {**found, **self.handbook.vendors}
+
     def taken_tool_ids(self) -> set[str]:
         """Ids of registered tools and names of every file in registry/tools/ (valid or not)."""
-        names = {
-            d.path.rsplit("/", 1)[-1].removesuffix(".yaml") for d in self.checked.tree.documents
-        }
+        names = {stem(d.path) for d in self.checked.tree.of_kind("tool")}
         return set(self.handbook.tools) | names
 
 
@@ -57,6 +63,36 @@ def registry(root: Path, catalogues: Sequence[Path], today: date) -> Registry:
     checked = pipeline.check(root, None, today)
     services, problems = load_catalogue(checked.schemas, catalogues)
     return Registry(checked, services, problems)
+
+
+def _valid_only(plan: Plan, mapping: Mapping, source: str, reg: Registry) -> list[NewFile]:
+    """The files of the plan, less the entries the validator would not pass as written (each
+    such product is skipped, with a warning at its first row): what is written validates."""
+    today = reg.checked.today
+    for _ in range(3):  # skipping a tool can leave its new vendor unused: that is all
+        made = new_files(plan, mapping, source, today)
+        failed = check_files(made, reg.checked.tree, reg.checked.schemas, today)
+        if not failed:
+            return made
+        for p in plan.of("create"):
+            found = failed.get(f"registry/tools/{p.tool_id}.yaml") or failed.get(
+                f"registry/vendors/{p.vendor_id}.yaml"
+            )
+            if found:
+                p.action, p.why = "skip", f"its entry would not validate: {found[0].message}"
+                row, col = p.product.members[0].places[0]
+                plan.problems.append(
+                    Diagnostic(
+                        "import-value",
+                        Severity.WARNING,
+                        f"{p.product.name!r} is not imported: {p.why}",
+                        plan.table.path,
+                        row,
+                        col,
+                        hint="correct the cells it comes from, or register it by hand",
+                    )
+                )
+    raise RuntimeError("the import's entries do not validate after three rounds")  # a bug
 
 
 @dataclass
@@ -97,12 +133,13 @@ def import_table(
         table,
         mapping,
         reg.directory(mapping.rules),
-        dict(reg.handbook.vendors),
+        reg.vendors(),
         reg.taken_tool_ids(),
+        reg.checked.schemas,
+        reg.checked.today,
     )
+    made = _valid_only(plan, mapping, source, reg)
     problems += plan.problems
-    made = new_files(plan, mapping, source, reg.checked.today)
-    check_files(made, reg.checked.schemas)
     if write and not any(p.severity.rank == 0 for p in problems):
         write_files(root, made)
         return Imported(plan, mapping, made, problems, written=True)

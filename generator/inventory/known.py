@@ -45,6 +45,9 @@ class Hit:
     known: Known
     how: str
     consumer: bool = False  # a consumer plan or a consumer-only domain
+    #: What matched, as the registry or catalogue writes it (the domain, the statement words,
+    #: the name): what messages quote, never the input's own text (which may name a person).
+    matched: str = ""
 
 
 #: Letters a service or vendor name needs to be matched on a card statement by name alone.
@@ -72,7 +75,7 @@ class Directory:
         self.known: list[Known] = []
         self._names: dict[str, tuple[Known, str]] = {}
         self._hosts: dict[str, tuple[Known, bool]] = {}
-        self._merchants: list[tuple[re.Pattern[str], Known]] = []
+        self._merchants: list[tuple[re.Pattern[str], Known, str]] = []
         self._plans: dict[str, Known] = {}
         registered: list[Known] = []
         for tool in tools:
@@ -114,13 +117,15 @@ class Directory:
             for plan in service.consumer_plans:
                 for key in _keys(spelling(plan, self.rules)):
                     self._plans.setdefault(key, known)
-            self._merchants += [(_words(words), known) for words in service.merchants]
+            self._merchants += [(_words(words), known, words) for words in service.merchants]
         for known in registered:  # a tool's own domains come before any service's
             for host in known.domains:
                 self._hosts[host] = (known, False)
         self._merchants += self._named_merchants(services)
 
-    def _named_merchants(self, services: Sequence[Service]) -> list[tuple[re.Pattern[str], Known]]:
+    def _named_merchants(
+        self, services: Sequence[Service]
+    ) -> list[tuple[re.Pattern[str], Known, str]]:
         """Card-statement words the catalogue does not list: a service's name, and its vendor's
         name for the vendor's consumer service (the one with consumer plans, what a person pays
         for on a card). Only distinctive names: 7 letters or more, or with a dot (Otter.ai), so
@@ -138,7 +143,7 @@ class Directory:
             names = [service.name] if distinctive(service.name) else []
             if service.consumer_plans and distinctive(service.vendor):
                 names.append(service.vendor)
-            found += [(_words(name), known) for name in names]
+            found += [(_words(name), known, name) for name in names]
         return found
 
     def _add_names(self, known: Known) -> None:
@@ -178,13 +183,13 @@ class Directory:
         while name:
             found = self._hosts.get(name)
             if found is not None:
-                return Hit(found[0], "domain", consumer=found[1])
+                return Hit(found[0], "domain", consumer=found[1], matched=name)
             name = name.partition(".")[2]
         return None
 
     def by_merchant(self, text: str) -> Hit | None:
         """The product a card-statement line names (its merchant words, then a plan's name)."""
-        for pattern, known in self._merchants:
+        for pattern, known, words in self._merchants:
             if pattern.search(text):
-                return Hit(known, "merchant")
+                return Hit(known, "merchant", matched=words)
         return None

@@ -12,7 +12,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Severity
 from generator.inventory.cluster import MERGE_AT, NEAR_MISS_AT
 from generator.inventory.datafile import load_checked
-from generator.inventory.names import Rules
+from generator.inventory.names import Rules, is_placeholder, spelling
 from generator.inventory.tables import Table
 from generator.load import Document
 from generator.schema import Schemas
@@ -77,7 +77,7 @@ def load_mapping(path: Path, schemas: Schemas) -> tuple[Mapping | None, list[Dia
         line, col = doc.locate(["names", "near_miss_at"])
         problems.append(
             Diagnostic(
-                "policy-range",
+                "import-mapping",
                 Severity.ERROR,
                 f"names.near_miss_at ({mapping.near_miss_at:g}) is above names.merge_at "
                 f"({mapping.merge_at:g})",
@@ -88,6 +88,7 @@ def load_mapping(path: Path, schemas: Schemas) -> tuple[Mapping | None, list[Dia
             )
         )
         return None, problems
+    problems += _products_problems(mapping)
     for key in mapping.keep:
         if key not in mapping.columns:
             line, col = doc.locate(["keep", key], key=True)
@@ -107,15 +108,61 @@ def load_mapping(path: Path, schemas: Schemas) -> tuple[Mapping | None, list[Dia
     return mapping, problems
 
 
+def _products_problems(mapping: Mapping) -> list[Diagnostic]:
+    """names.products maps spellings to the products they mean: a target that is itself a
+    spelling mapped elsewhere (a chain or a loop) or a placeholder is an error at its line."""
+    rules = mapping.rules
+    keys = {spelling(k, rules).words: k for k in mapping.products}
+    found = []
+    for key, target in mapping.products.items():
+        other = keys.get(spelling(target, rules).words)
+        why = None
+        if is_placeholder(target, rules):
+            why = f"names.products maps {key!r} to {target!r}, which is a placeholder"
+        elif other is not None and other != key:
+            why = (
+                f"names.products maps {key!r} to {target!r}, which is itself mapped "
+                f"(to {mapping.products[other]!r})"
+            )
+        if why is not None:
+            line, col = mapping.doc.locate(["names", "products", key])
+            found.append(
+                Diagnostic(
+                    "import-mapping",
+                    Severity.ERROR,
+                    why,
+                    mapping.path,
+                    line,
+                    col,
+                    hint="map every spelling straight to the product's name, which maps to nothing",
+                )
+            )
+    return found
+
+
 def find_columns(mapping: Mapping, table: Table) -> tuple[dict[str, int], list[Diagnostic]]:
     """Each mapped field's 0-based column in ``table``; a column the header lacks is an error
     at the mapping's line, naming the closest header cell."""
     found: dict[str, int] = {}
     problems = []
     for key, name in mapping.columns.items():
-        index = table.column(name)
-        if index is not None:
-            found[key] = index
+        named = table.columns_named(name)
+        if len(named) > 1:
+            problems.append(
+                Diagnostic(
+                    "import-column-missing",
+                    Severity.ERROR,
+                    f"{len(named)} columns are named {name!r} (columns "
+                    f"{', '.join(str(i + 1) for i in named)}), so columns.{key} is unclear",
+                    table.path,
+                    table.header_row,
+                    named[1] + 1,
+                    hint="rename the columns in the header row so each name is used once",
+                )
+            )
+            continue
+        if named:
+            found[key] = named[0]
             continue
         close = difflib.get_close_matches(name, [h for h in table.header if h], n=1, cutoff=0.5)
         line, col = mapping.doc.locate(["columns", key])
@@ -131,7 +178,8 @@ def find_columns(mapping: Mapping, table: Table) -> tuple[dict[str, int], list[D
                 col,
                 hint=f"did you mean {close[0]!r}?"
                 if close
-                else f"its columns: {header[:300] or 'none'}",
+                else f"its columns: {header[:300] or 'none'} (if the names are on a later row, "
+                "set header_row in the mapping)",
             )
         )
     return found, problems

@@ -19,6 +19,7 @@ from generator.inventory.mapping import Mapping, find_columns
 from generator.inventory.names import is_placeholder, spelling, split_cell
 from generator.inventory.tables import Row, Table, usable
 from generator.model import Vendor
+from generator.schema import Schemas
 from generator.validate.identity import skeleton, slug
 
 
@@ -34,6 +35,7 @@ class Facts:
     data_classes: Counter[str] = field(default_factory=Counter)
     users: dict[str, values.Range] = field(default_factory=dict)  # per team (or row)
     since: list[date] = field(default_factory=list)
+    vendor_rows: dict[str, list[int]] = field(default_factory=dict)  # vendor cell -> rows
 
 
 @dataclass(slots=True)
@@ -109,12 +111,17 @@ def plan_import(
     table: Table,
     mapping: Mapping,
     directory: Directory,
-    vendors: dict[str, Vendor],
+    vendors: dict[str, Vendor | None],
     taken_ids: set[str],
+    schemas: Schemas,
+    today: date,
 ) -> Plan:
     """Plan the import of ``table`` read with ``mapping``. ``directory`` knows the registry's
-    tools and the catalogue; ``vendors`` are the registry's vendors by id; ``taken_ids`` are the
-    tool ids (and file names) that already exist, which a new tool never takes."""
+    tools and the catalogue; ``vendors`` are the registry's vendors by id (None for a vendor
+    file that is not valid); ``taken_ids`` are the
+    tool ids (and file names) that already exist, which a new tool never takes. A cell whose
+    value could not be written into an entry (a character the schema refuses, a contact that is
+    no e-mail address, a date after ``today``) is a warning at its cell and is left out."""
     plan = Plan(table, rows_read=len(table.rows))
     plan.problems += table.problems
     columns, missing = find_columns(mapping, table)
@@ -123,7 +130,8 @@ def plan_import(
         return plan
     rules = mapping.rules
     places: dict[str, list[tuple[int, int]]] = {}
-    row_of: dict[int, Row] = {}
+    row_of: dict[int, RowFacts] = {}
+    reader = Reader(table, mapping, columns, schemas, today, plan.problems)
     for row in table.rows:
         keep, problem = kept(table, row, mapping, columns)
         if problem is not None:
@@ -131,14 +139,14 @@ def plan_import(
         if not keep:
             continue
         plan.rows_kept += 1
-        row_of[row.number] = row
+        row_of[row.number] = reader.row(row)
         col = columns["product"]
         for text, _ in split_cell(usable(table, row, col), rules.separators):
             plan.names_read += 1
             if is_placeholder(text, rules):
                 plan.placeholders += 1
                 continue
-            if not spelling(text, rules).squashed:
+            if not spelling(text, rules).squashed or not reader.name(row, col, text):
                 continue
             places.setdefault(text, []).append((row.number, col + 1))
     products, plan.near_misses = cluster(
@@ -150,8 +158,11 @@ def plan_import(
         near_miss_at=mapping.near_miss_at,
     )
     chosen: set[str] = set()
+    vendor_col = columns.get("vendor")
     for product in products:
-        facts = _facts(table, mapping, columns, [row_of[r] for r in product.rows], plan)
+        facts = _facts([row_of[r] for r in product.rows])
+        if vendor_col is not None:
+            plan.problems += _vendor_conflicts(table, vendor_col, product, facts)
         plan.planned.append(_decide(product, facts, mapping, vendors, taken_ids | chosen))
         if plan.planned[-1].action == "create":
             chosen.add(plan.planned[-1].tool_id)
@@ -205,57 +216,188 @@ def kept(
     return True, None
 
 
-def _facts(
-    table: Table, mapping: Mapping, columns: dict[str, int], rows: list[Row], plan: Plan
-) -> Facts:
-    facts = Facts()
+@dataclass(slots=True)
+class RowFacts:
+    """What one kept row says beyond its product names, each cell read and checked once."""
 
-    def text(row: Row, key: str) -> str | None:
-        if key not in columns:
+    number: int  # the row's number in the file
+    texts: dict[str, str] = field(default_factory=dict)  # team, use_case, vendor, contact...
+    users: values.Range | None = None
+    since: date | None = None
+    classes: list[str] = field(default_factory=list)
+
+
+#: The type (common.schema.json) each mapped text field must have once written into an entry.
+FIELD_TYPES = {
+    "team": "line",
+    "use_case": "text",
+    "vendor": "line",
+    "contact": "email",
+    "status": "line",
+}
+
+
+class Reader:
+    """Reads the cells of kept rows, reporting each problem once, at its cell."""
+
+    def __init__(
+        self,
+        table: Table,
+        mapping: Mapping,
+        columns: dict[str, int],
+        schemas: Schemas,
+        today: date,
+        problems: list[Diagnostic],
+    ) -> None:
+        self.table, self.mapping, self.columns = table, mapping, columns
+        self.schemas, self.today, self.problems = schemas, today, problems
+
+    def refused(self, row: Row, col: int, what: str, value: str, why: str) -> None:
+        self.problems.append(
+            Diagnostic(
+                "import-value",
+                Severity.WARNING,
+                f"{what} {value[:60]!r} cannot be written into an entry: {why}; it is left out",
+                self.table.path,
+                row.number,
+                col + 1,
+                hint="correct the cell in the spreadsheet",
+            )
+        )
+
+    def name(self, row: Row, col: int, text: str) -> bool:
+        """Whether the product name ``text`` may become a tool's name or alias."""
+        why = self.schemas.value_problem("line", text)
+        if why is not None:
+            self.refused(row, col, "the product name", text, why)
+        return why is None
+
+    def _text(self, row: Row, key: str) -> str | None:
+        if key not in self.columns:
             return None
-        cell = usable(table, row, columns[key])
-        return None if not cell or is_placeholder(cell, mapping.rules) else cell
+        cell = usable(self.table, row, self.columns[key])
+        return None if not cell or is_placeholder(cell, self.mapping.rules) else cell
 
-    def parse(row: Row, key: str, parser: Callable[[str], object]) -> object:
-        cell = text(row, key)
+    def _parse(self, row: Row, key: str, parser: Callable[[str], object]) -> object:
+        cell = self._text(row, key)
         if cell is None:
             return None
         try:
             return parser(cell)
         except values.Unreadable as exc:
-            plan.problems.append(_cell_problem(table, row, columns[key], exc))
+            self.problems.append(_cell_problem(self.table, row, self.columns[key], exc))
             return None
 
-    for row in rows:
-        team = text(row, "team")
-        for key, counter in (
-            ("team", facts.teams),
-            ("use_case", facts.use_cases),
-            ("vendor", facts.vendors),
-            ("contact", facts.contacts),
-            ("status", facts.statuses),
+    def row(self, row: Row) -> RowFacts:
+        facts = RowFacts(row.number)
+        for key, type_name in FIELD_TYPES.items():
+            cell = self._text(row, key)
+            if cell is None:
+                continue
+            value = str(values.recoded(cell, self.mapping.recode.get(key)))
+            why = self.schemas.value_problem(type_name, value)
+            if why is None:
+                facts.texts[key] = value
+            else:
+                self.refused(row, self.columns[key], f"the {key.replace('_', ' ')}", value, why)
+        users = self._parse(row, "users", values.count_range)
+        facts.users = users if isinstance(users, values.Range) else None
+        since = self._parse(row, "since", values.iso_date)
+        if isinstance(since, date) and since > self.today:
+            self.refused(
+                row,
+                self.columns["since"],
+                "the date",
+                since.isoformat(),
+                f"it is after {self.today}",
+            )
+        elif isinstance(since, date):
+            facts.since = since
+        for piece, _ in split_cell(
+            self._text(row, "data_classes") or "", self.mapping.rules.separators
         ):
-            cell = text(row, key)
-            if cell is not None:
-                counter[str(values.recoded(cell, mapping.recode.get(key)))] += 1
-        users = parse(row, "users", values.count_range)
-        if isinstance(users, values.Range):
-            facts.users[team or f"row {row.number}"] = users
-        since = parse(row, "since", values.iso_date)
-        if isinstance(since, date):
-            facts.since.append(since)
-        cell = text(row, "data_classes")
-        for piece, _ in split_cell(cell or "", mapping.rules.separators):
-            value = values.recoded(piece, mapping.recode.get("data_classes"))
-            if value in CLASSES:
-                facts.data_classes[str(value)] += 1
+            meant = values.recoded(piece, self.mapping.recode.get("data_classes"))
+            if meant in CLASSES:
+                facts.classes.append(str(meant))
             else:
                 exc = values.Unreadable(
                     f"{piece!r} is not a data class",
                     f"use {', '.join(CLASSES)}, or recode it in the mapping (recode.data_classes)",
                 )
-                plan.problems.append(_cell_problem(table, row, columns["data_classes"], exc))
+                self.problems.append(
+                    _cell_problem(self.table, row, self.columns["data_classes"], exc)
+                )
+        return facts
+
+
+def _facts(rows: list[RowFacts]) -> Facts:
+    """A product's facts: what its rows say, added up."""
+    facts = Facts()
+    counters = {
+        "team": facts.teams,
+        "use_case": facts.use_cases,
+        "vendor": facts.vendors,
+        "contact": facts.contacts,
+        "status": facts.statuses,
+    }
+    for row in rows:
+        for key, value in row.texts.items():
+            counters[key][value] += 1
+        if "vendor" in row.texts:
+            facts.vendor_rows.setdefault(row.texts["vendor"], []).append(row.number)
+        if row.users is not None:
+            facts.users[row.texts.get("team") or f"row {row.number}"] = row.users
+        if row.since is not None:
+            facts.since.append(row.since)
+        for value in row.classes:
+            facts.data_classes[value] += 1
     return facts
+
+
+def column_vendor(product: Product, facts: Facts) -> str:
+    """The vendor the product's rows name most often; on a tie, the catalogue's, else the
+    first seen."""
+    service = product.known.service if product.known is not None else None
+    best = max(facts.vendors.values())
+    tied = [v for v, n in facts.vendors.items() if n == best]
+    if service is not None:
+        for v in tied:
+            if skeleton(v) == skeleton(service.vendor):
+                return v
+    return tied[0]
+
+
+def _vendor_conflicts(table: Table, col: int, product: Product, facts: Facts) -> list[Diagnostic]:
+    """A warning when the rows of one product name different vendors, or one the catalogue
+    does not give the product: the most common of the rows is used."""
+    named = {skeleton(v): v for v in facts.vendor_rows}
+    used = column_vendor(product, facts) if facts.vendors else None
+    service = product.known.service if product.known is not None else None
+    said = []
+    if len(named) > 1:
+        said.append(
+            "its rows name different vendors: "
+            + "; ".join(
+                f"{v!r} (row{'s' if len(r) > 1 else ''} {', '.join(map(str, r[:5]))})"
+                for v, r in facts.vendor_rows.items()
+            )
+        )
+    if service is not None and used is not None and skeleton(used) != skeleton(service.vendor):
+        said.append(f"the catalogue of AI services gives it {service.vendor!r}")
+    if not said or used is None:
+        return []
+    first = facts.vendor_rows[used][0]
+    return [
+        Diagnostic(
+            "import-vendor",
+            Severity.WARNING,
+            f"{product.name!r}: {'; and '.join(said)}; {used!r} is used",
+            table.path,
+            first,
+            col + 1,
+            hint="correct the vendor cells, or tell the products apart with names.products",
+        )
+    ]
 
 
 CLASSES = ("public", "internal", "confidential", "personal", "restricted")
@@ -264,7 +406,7 @@ CLASSES = ("public", "internal", "confidential", "personal", "restricted")
 def _vendor_of(product: Product, facts: Facts, mapping: Mapping) -> tuple[str | None, str]:
     """The vendor's name and where it came from."""
     if facts.vendors:
-        return facts.vendors.most_common(1)[0][0], "the vendor column"
+        return column_vendor(product, facts), "the vendor column"
     wanted = {skeleton(s) for s in (product.name, *product.spellings)}
     for name, vendor in mapping.vendors.items():
         if skeleton(name) in wanted:
@@ -281,7 +423,7 @@ def _decide(
     product: Product,
     facts: Facts,
     mapping: Mapping,
-    vendors: dict[str, Vendor],
+    vendors: dict[str, Vendor | None],
     taken: set[str],
 ) -> Planned:
     known = product.known
@@ -320,13 +462,13 @@ def _decide(
     )
 
 
-def _vendor_id(name: str, vendors: dict[str, Vendor]) -> tuple[str | None, bool]:
-    """(id, is new) of the vendor called ``name``: a registered one with that id or name, else
-    a new id made from the name."""
+def _vendor_id(name: str, vendors: dict[str, Vendor | None]) -> tuple[str | None, bool]:
+    """(id, is new) of the vendor called ``name``: a registered one with that id or name (a
+    vendor file that is invalid counts by its file name), else a new id made from the name."""
     key = skeleton(name)
-    for vendor in vendors.values():
-        if key in (skeleton(vendor.id), skeleton(vendor.name)):
-            return vendor.id, False
+    for vid, vendor in vendors.items():
+        if key in (skeleton(vid), skeleton(vendor.name if vendor else vid)):
+            return vid, False
     made = slug(name)
     if not made or sitenames.taken("vendor", made):
         return None, False

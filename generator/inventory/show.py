@@ -3,6 +3,7 @@ every merge made and every near miss not made. Pure: returns a string."""
 
 from __future__ import annotations
 
+from generator.diagnostics import plural
 from generator.inventory.plan import Plan, Planned
 from generator.inventory.write import NewFile, rows_text
 
@@ -21,15 +22,19 @@ def render(plan: Plan, files: list[NewFile], *, written: bool) -> str:
     """The plan as text for people (the problems are printed apart, as diagnostics)."""
     t = plan.table
     out = [
-        f"read {t.path} ({t.kind}, {t.detail}): {plan.rows_read} rows, {plan.rows_kept} kept, "
-        f"{plan.names_read} product names ({plan.placeholders} placeholders), "
-        f"{len(plan.planned)} distinct products",
+        f"read {t.path} ({t.kind}, {t.detail}): {plural(plan.rows_read, 'row')}, "
+        f"{plan.rows_kept:,} kept, {plural(plan.names_read, 'product name')} "
+        f"({plural(plan.placeholders, 'placeholder')}), "
+        f"{plural(len(plan.planned), 'distinct product')}",
         "",
     ]
     create, registered, skipped = plan.of("create"), plan.of("registered"), plan.of("skip")
     vendors = plan.new_vendors
     verb = "created" if written else "would create"
-    out.append(f"{verb.capitalize()} {len(create)} proposed tools and {len(vendors)} vendors:")
+    out.append(
+        f"{verb.capitalize()} {plural(len(create), 'proposed tool')} and "
+        f"{plural(len(vendors), 'vendor')}:"
+    )
     if create:
         out.append(f"  {'product':<{_WIDE}} {'vendor':<22} {'rows':>5}  spellings")
         for p in create:

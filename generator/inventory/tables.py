@@ -25,8 +25,12 @@ from generator.diagnostics import Diagnostic, HandbookError, Severity
 
 #: The largest table read, in bytes (an inventory of 100,000 rows is about 20 MB).
 MAX_TABLE_BYTES = 32_000_000
-#: The most an XLSX may unpack to (its XML), against zip bombs.
-MAX_UNPACKED_BYTES = 400_000_000
+#: The most an XLSX may unpack to (its XML), against zip bombs: a 100,000-row inventory
+#: unpacks to about 40 MB.
+MAX_UNPACKED_BYTES = 120_000_000
+#: The most one part of an XLSX may shrink by when packed: sheet XML packs about 10:1;
+#: a part packed 200:1 and larger than 1 MB is a decompression bomb, not a table.
+MAX_RATIO = 200
 DELIMITERS = ",;\t|"
 #: Encodings a CSV that is not UTF-8 is most likely in, for charset-normalizer to choose from.
 LEGACY_ENCODINGS = (
@@ -46,7 +50,8 @@ LEGACY_ENCODINGS = (
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # C0 and C1 controls other than tab and line breaks, which a cell can hold in a spreadsheet
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_FORMULA = re.compile(r"^=\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(")
+# A CSV cell a spreadsheet would run: "=" then anything ("=HYPERLINK(...)", "=cmd|' /C calc'!A0")
+_FORMULA = re.compile(r"^=\S")
 _XLSX_MAGIC = b"PK\x03\x04"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -78,17 +83,24 @@ class Table:
     rows: list[Row]
     problems: list[Diagnostic] = field(default_factory=list)
 
-    def column(self, name: str) -> int | None:
-        """The 0-based index of the header cell ``name`` (trimmed, case-insensitive), or None."""
+    def columns_named(self, name: str) -> list[int]:
+        """The 0-based indexes of the header cells ``name`` (trimmed, case-insensitive)."""
         want = " ".join(name.split()).casefold()
-        for i, cell in enumerate(self.header):
-            if " ".join(cell.split()).casefold() == want:
-                return i
-        return None
+        return [
+            i for i, cell in enumerate(self.header) if " ".join(cell.split()).casefold() == want
+        ]
+
+    def column(self, name: str) -> int | None:
+        """The 0-based index of the first header cell ``name``, or None."""
+        found = self.columns_named(name)
+        return found[0] if found else None
 
 
-def read_bytes(path: Path, *, limit: int = MAX_TABLE_BYTES, what: str = "table") -> bytes:
-    """The bytes of a regular file given on the command line, at most ``limit`` of them.
+def read_bytes(
+    path: Path, *, limit: int = MAX_TABLE_BYTES, what: str = "table", head: bool = False
+) -> bytes:
+    """The bytes of a regular file given on the command line, at most ``limit`` of them (with
+    ``head``, just its first ``limit`` bytes, whatever its size).
 
     Raises HandbookError for a missing or unreadable file, a folder, a device or pipe (which
     could block forever), an empty file or one above the limit."""
@@ -96,23 +108,30 @@ def read_bytes(path: Path, *, limit: int = MAX_TABLE_BYTES, what: str = "table")
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise HandbookError(
-            f"cannot read {path}: {exc.strerror or exc}", f"check the {what}'s path"
+            f"cannot read {path}: {exc.strerror or exc}", f"check the path of the {what} file"
         ) from exc
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise HandbookError(f"{path} is {kind}", f"give the path of the {what} file")
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise HandbookError(f"{path} is not a file", f"give the path of a {what} file")
-        if info.st_size > limit:
+        if info.st_size > limit and not head:
             raise HandbookError(
                 f"{path} is {info.st_size / 1e6:.1f} MB; the largest {what} read is "
                 f"{limit / 1e6:.0f} MB",
                 "split it, or export only the columns and rows you need",
             )
         data = handle.read(limit + 1)
-    if len(data) > limit:
+    if len(data) > limit and not head:
         raise HandbookError(f"{path} grew past {limit / 1e6:.0f} MB while it was read")
     if not data.strip():
-        raise HandbookError(f"{path} is empty", f"export the {what} again, with its header row")
+        hint = (
+            "export the table again, with its header row"
+            if what == "table"
+            else f"check that you gave the right {what} file"
+        )
+        raise HandbookError(f"{path} is empty", hint)
     return data
 
 
@@ -151,7 +170,18 @@ def decode_text(data: bytes, shown: str) -> tuple[str, str]:
                 return data[2:].decode(codec), name
             except UnicodeDecodeError as exc:
                 raise HandbookError(f"{shown} is not valid {name} text: {exc.reason}") from exc
-    if b"\x00" in data[:65536]:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        # UTF-16 without a BOM: ASCII text has a NUL in every other byte
+        for codec, name, zeros in (
+            ("utf-16-le", "UTF-16 LE", sample[1::2]),
+            ("utf-16-be", "UTF-16 BE", sample[0::2]),
+        ):
+            if zeros and zeros.count(0) >= 0.9 * len(zeros):
+                try:
+                    return data.decode(codec), f"{name} (guessed)"
+                except UnicodeDecodeError:
+                    break
         raise HandbookError(
             f"{shown} is not a text file (it holds NUL bytes)",
             "give a CSV file, or an .xlsx workbook",
@@ -191,6 +221,10 @@ def sniff_delimiter(text: str) -> str:
         return ","
 
 
+# A cell may be as large as the file (the csv module's own limit is 128 KiB).
+csv.field_size_limit(MAX_TABLE_BYTES)
+
+
 def _csv(shown: str, text: str, encoding: str, header_row: int) -> Table:
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
@@ -210,6 +244,11 @@ def _csv(shown: str, text: str, encoding: str, header_row: int) -> Table:
         raise HandbookError(f"{shown}:{line}: cannot read this CSV: {exc}") from exc
     if header is None:
         raise HandbookError(f"{shown} has no header row", "the first row names the columns")
+    if not rows:
+        raise HandbookError(
+            f"{shown} has a header row (row {header_at}) but no rows under it",
+            "export the sheet again with its data",
+        )
     detail = f"{encoding}, {_DELIMITER_NAMES[delimiter]}-delimited"
     table = Table(shown, "csv", detail, header, header_at, rows)
     table.problems += cell_problems(table)
@@ -223,9 +262,18 @@ def _xlsx(shown: str, data: bytes, sheet: str | None, header_row: int) -> Table:
     import openpyxl
 
     try:
-        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise HandbookError(f"{shown} is not a readable .xlsx workbook: {exc}") from exc
+    unpacked = sum(i.file_size for i in parts)
+    for part in parts:
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size > 1_000_000 and ratio > MAX_RATIO:
+            raise HandbookError(
+                f"{shown}: its part {part.filename!r} unpacks {ratio:,} times larger than it "
+                "is packed, which no table does",
+                "open it in a spreadsheet program and save it again, or export the sheet as CSV",
+            )
     if unpacked > MAX_UNPACKED_BYTES:
         raise HandbookError(
             f"{shown} unpacks to {unpacked / 1e6:.0f} MB, more than the "
@@ -247,6 +295,13 @@ def _xlsx(shown: str, data: bytes, sheet: str | None, header_row: int) -> Table:
                 f"{shown} has no sheet {name!r}",
                 "its sheets: " + ", ".join(repr(s) for s in values.sheetnames),
             )
+        if not hasattr(values[name], "iter_rows"):
+            raise HandbookError(
+                f"{shown}: sheet {name!r} is a chart, not a table",
+                "its sheets: " + ", ".join(repr(s) for s in values.sheetnames),
+            )
+        for ws in (values[name], formulas[name]):
+            ws.reset_dimensions()  # read every row, whatever size the file claims
         table = _sheet(shown, values[name], formulas[name], header_row)
         table.problems += _merged(shown, data, values[name])
         return table
@@ -289,6 +344,12 @@ def _sheet(shown: str, values: Any, formulas: Any, header_row: int) -> Table:
             rows.append(Row(number, tuple(cells)))
     if header is None:
         raise HandbookError(f"{shown} has no header row", "the first row names the columns")
+    if not rows:
+        raise HandbookError(
+            f"{shown}: sheet {values.title!r} has a header row (row {header_at}) but no rows "
+            "under it",
+            "pick the sheet with the data (--sheet)",
+        )
     table = Table(shown, "xlsx", f"sheet {values.title!r}", header, header_at, rows, problems)
     table.problems += cell_problems(table)
     return table

@@ -12,10 +12,11 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import HandbookError
+from generator.diagnostics import Diagnostic, HandbookError, Severity
 from generator.inventory.mapping import Mapping
 from generator.inventory.plan import Plan, Planned
-from generator.load import Document, parse_yaml
+from generator.load import Document, Tree, parse_yaml
+from generator.load.yamlfile import CORE_SCALARS
 from generator.schema import Schemas
 
 _LIST_SHOWN = 8  # teams or use cases named in a description before "and N more"
@@ -55,9 +56,23 @@ def _listed(counter_keys: list[str]) -> str:
     return head + (f"; and {more} more" if more > 0 else "")
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, quoting besides what YAML 1.1 reads as non-text whatever the
+    handbook's YAML 1.2 loader would (``1e3`` is a number there, so it is written '1e3')."""
+
+
+for _tag, _pattern, _first in CORE_SCALARS:
+    _Dumper.add_implicit_resolver(_tag, _pattern, list(_first))
+
+
 def _dump(data: dict[str, Any]) -> str:
-    return yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False
+    return yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+        default_flow_style=False,
     )
 
 
@@ -72,6 +87,9 @@ def tool_file(p: Planned, mapping: Mapping, source: str, today: date) -> str:
         parts.append(f"Listed by {len(teams)} team(s): {_listed(teams)}.")
     if p.users is not None:
         parts.append(f"Estimated users (each team's figure added up): {p.users}.")
+    if facts.data_classes:
+        listed = ", ".join(sorted(facts.data_classes, key=CLASS_ORDER.index))
+        parts.append(f"Data classes the inventory lists: {listed}.")
     if facts.statuses:
         shown = ", ".join(f"{s} ({n} rows)" for s, n in facts.statuses.most_common(4))
         parts.append(f"The inventory's status: {shown}.")
@@ -98,15 +116,17 @@ def tool_file(p: Planned, mapping: Mapping, source: str, today: date) -> str:
     }
     data["problem"] = problem
     data["license"] = {"tier": mapping.license_tier}
-    classes = [c for c, _ in facts.data_classes.most_common()] or list(mapping.data_allowed)
-    data["data"] = {"allowed": sorted(classes, key=CLASS_ORDER.index)}
+    # what may be used is decided in the procedure (the privacy audit), not by the inventory:
+    # the classes it lists are in the description
+    data["data"] = {"allowed": sorted(mapping.data_allowed, key=CLASS_ORDER.index)}
     rows = rows_text(product.rows)
     spelled = "; ".join(
         f"{_escaped(m.text)!s} ({len(m.places)}x: {_escaped(m.how)})" for m in product.members
     )
     header = [
         "# yaml-language-server: $schema=../../schemas/tool.schema.json",
-        f"# Imported by `handbook import` from {_escaped(source)}, rows {rows}.",
+        f"# Imported by `handbook import` from {_escaped(source)}, "
+        f"{'row' if len(product.rows) == 1 else 'rows'} {rows}.",
         f"# Spellings merged into this entry: {spelled}",
         "# Review the merges, then complete the entry before it leaves proposed.",
     ]
@@ -154,15 +174,27 @@ def new_files(plan: Plan, mapping: Mapping, source: str, today: date) -> list[Ne
     return out
 
 
-def check_files(files: list[NewFile], schemas: Schemas) -> None:
-    """Raise HandbookError (a bug: exit 3 is not right for users' data, so it says so) when a
-    file the import made does not pass its own schema."""
+def check_files(
+    files: list[NewFile], tree: Tree, schemas: Schemas, today: date
+) -> dict[str, list[Diagnostic]]:
+    """What `handbook validate --strict` would say about each new file, judged with the whole
+    registry (``tree``) as it would be after writing them: new path -> its problems (errors and
+    warnings; files without any are left out). Nothing is written."""
+    from generator.validate import validate
+
+    docs = []
     for f in files:
         kind = "vendor" if f.path.startswith("registry/vendors/") else "tool"
-        data, problems = parse_yaml(f.text, f.path)
-        problems += schemas.check(Document(f.path, kind, data, f.text)) if data else []
-        if problems:
-            raise RuntimeError(f"the import made an invalid {f.path}: {problems[0].message}")
+        data, _ = parse_yaml(f.text, f.path)  # our own text: it parses
+        docs.append(Document(f.path, kind, data, f.text))
+    new = {f.path for f in files}
+    kept = [d for d in tree.documents if d.path not in new]  # writing would fail there anyway
+    after = Tree(tree.root, [*kept, *docs], tree.pages, tree.assets)
+    found: dict[str, list[Diagnostic]] = {}
+    for d in validate(after, schemas, today).diagnostics:
+        if d.path in new and d.severity is not Severity.NOTE:
+            found.setdefault(d.path, []).append(d)
+    return found
 
 
 def write_files(root: Path, files: list[NewFile]) -> None:

@@ -6,6 +6,7 @@ The nodes become data in ``construct`` (see load/__init__ for the decisions both
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import yaml
@@ -47,23 +48,29 @@ class CoreResolver(BaseResolver):
         return SEQ if kind is SequenceNode else MAP
 
 
-for _tag, _regexp, _first in [
-    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (
-        "tag:yaml.org,2002:int",
-        r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$",
-        "-+0123456789",
-    ),
-    (
-        "tag:yaml.org,2002:float",
-        r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
-        "-+0123456789.",
-    ),
-    ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
-]:
-    CoreResolver.add_implicit_resolver(_tag, re.compile(_regexp), list(_first))
+#: (tag, pattern, first characters) of every scalar the core schema reads as something other
+#: than text; writers quote a string that matches one (generator/inventory/write.py).
+CORE_SCALARS: list[tuple[str, re.Pattern[str], Sequence[str]]] = [
+    (tag, re.compile(regexp), first)
+    for tag, regexp, first in [
+        ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        (
+            "tag:yaml.org,2002:int",
+            r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$",
+            "-+0123456789",
+        ),
+        (
+            "tag:yaml.org,2002:float",
+            r"^(?:[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+            "-+0123456789.",
+        ),
+        ("tag:yaml.org,2002:merge", r"^(?:<<)$", "<"),
+    ]
+]
+for _tag, _pattern, _first in CORE_SCALARS:
+    CoreResolver.add_implicit_resolver(_tag, _pattern, list(_first))
 
 
 # libyaml's parser lives in yaml.cyaml (``yaml.CParser`` does not exist: cyaml's __all__ omits it).

@@ -12,20 +12,20 @@ findings say how many users, never who.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from generator.diagnostics import Diagnostic, Severity
+from generator.diagnostics import Diagnostic, Severity, plural
 from generator.inventory import Registry, registry
 from generator.inventory.known import Directory, Hit, Known
 from generator.inventory.names import Rules, spelling
 from generator.reconcile.sources import Event, Read, read_input
 
 #: Similarity (rapidfuzz ratio, 0-100) from which an unknown name is taken for a known one.
-FUZZY_AT = 86.0
+FUZZY_AT = 90.0
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Matcher:
     def __init__(self, directory: Directory, overrides: Mapping[str, str] | None = None) -> None:
         self.directory = directory
         self.keys = directory.name_keys()
-        self._memo: dict[str, Hit | None] = {}
+        self._memo: dict[tuple[str, bool], Hit | None] = {}
         rules = directory.rules
         #: the import mapping's names.products: a spelling -> the product it means
         self.overrides = {spelling(k, rules).words: v for k, v in (overrides or {}).items()}
@@ -87,24 +87,29 @@ class Matcher:
         if event.host:
             return self.directory.by_host(event.host)
         if event.merchant:
-            return self.directory.by_merchant(event.merchant) or self._by_name(event.merchant)
+            hit = self.directory.by_merchant(event.merchant)
+            if hit is None:  # a plan's name in an expense line ("ChatGPT Plus")
+                hit = self._by_name(event.merchant, guess=False)
+                hit = replace(hit, matched=hit.known.name) if hit else None
+            return hit
         return self._by_name(event.name)
 
-    def _by_name(self, text: str) -> Hit | None:
-        if text in self._memo:
-            return self._memo[text]
+    def _by_name(self, text: str, *, guess: bool = True) -> Hit | None:
+        """The product ``text`` names; with ``guess``, the most similar one when none does."""
+        if (text, guess) in self._memo:
+            return self._memo[text, guess]
         meant = self.overrides.get(spelling(text, self.directory.rules).words)
         hit = self.directory.by_name(meant if meant is not None else text)
         if hit is not None and meant is not None:
             hit = Hit(hit.known, "names.products in the mapping", hit.consumer)
-        if hit is None and self.keys:
+        if hit is None and guess and self.keys:
             words = spelling(text, self.directory.rules).words
             best = process.extractOne(
                 words, [k for k, _ in self.keys], scorer=fuzz.ratio, score_cutoff=FUZZY_AT
             )
             if best is not None:
                 hit = Hit(self.keys[best[2]][1], f"similar name ({best[1]:.0f})")
-        self._memo[text] = hit
+        self._memo[text, guess] = hit
         return hit
 
 
@@ -116,6 +121,9 @@ def reconcile_reads(
     matcher = Matcher(directory, overrides)
     usage: dict[str, Usage] = {}
     matched: list[tuple[Event, Hit]] = []
+    guesses: dict[
+        tuple[str, str], Usage
+    ] = {}  # (file, name) -> uses of a name matched by similarity
     unmatched = 0
     for read in reads:
         for event in read.events:
@@ -124,12 +132,19 @@ def reconcile_reads(
                 unmatched += 1
                 continue
             matched.append((event, hit))
+            if hit.how.startswith("similar"):
+                # a guess: not counted as use of that product until someone confirms it
+                guess = guesses.setdefault((event.path, event.name), Usage(hit.known))
+                guess.add(event)
+                guess.first.setdefault(("unknown-spelling", event.path), (event, hit))
+                guess.per_file.setdefault(event.path, Usage(hit.known)).add(event)
+                continue
             use = usage.setdefault(_key(hit.known), Usage(hit.known))
             use.add(event)
             use.per_file.setdefault(event.path, Usage(hit.known)).add(event)
             for rule in _rules_of(event, hit):
                 use.first.setdefault((rule, event.path), (event, hit))
-    findings = [d for use in usage.values() for d in _findings(use)]
+    findings = [d for use in [*usage.values(), *guesses.values()] for d in _findings(use)]
     for read in reads:
         findings += read.problems
     return Reconciled(list(reads), usage, findings, matched, unmatched)
@@ -148,15 +163,12 @@ def _rules_of(event: Event, hit: Hit) -> list[str]:
     company = known.kind == "tool" and known.tier in ("enterprise", "team")
     if company and (hit.consumer or event.kind == "expenses"):
         rules.append("personal-account")
-    if hit.how.startswith("similar"):
-        rules.append("unknown-spelling")
     return rules
 
 
 def _counts(use: Usage, what: str, who: str) -> str:
     """'12 requests, 3 users, spend 60.00 USD': counts only, never who."""
-    n = use.user_count
-    parts = [f"{use.events} {what}", f"{n} {who}{'s' if n != 1 else ''}"]
+    parts = [plural(use.events, what), plural(use.user_count, who)]
     if use.spend:
         parts.append("spend " + use.spend_text())
     return ", ".join(parts)
@@ -210,7 +222,7 @@ def _findings(use: Usage) -> list[Diagnostic]:
             "counts": _counts(
                 use.per_file[path], event.what, "team" if event.kind == "inventory" else "user"
             ),
-            "seen": event.label or event.name or event.merchant,
+            "seen": event.name,
         }
         out.append(
             Diagnostic(
@@ -228,10 +240,13 @@ def _findings(use: Usage) -> list[Diagnostic]:
 
 
 def _how(hit: Hit, event: Event) -> str:
+    """How the use was matched, quoting the registry's or catalogue's words (a host or a card
+    line can hold a person's name or address; the domain or merchant words that matched do not)."""
     if event.host:
-        return f"host {event.host!r} ({hit.known.label})"
-    seen = event.label or event.name or event.merchant
-    return f"{hit.how} {seen!r} ({hit.known.label})"
+        return f"domain {hit.matched!r} ({hit.known.label})"
+    if event.merchant:
+        return f"merchant {hit.matched!r} ({hit.known.label})"
+    return f"{hit.how} {event.name!r} ({hit.known.label})"
 
 
 def reconcile(

@@ -19,7 +19,7 @@ def is_inventory(path: Path, mapping: Mapping | None, kind: str | None) -> bool:
     """Whether ``path`` is read as an inventory: ``--kind inventory``, a workbook, or a CSV
     whose first line names the mapping's product column. Raises HandbookError for an inventory
     without a mapping to read it with."""
-    head = read_bytes(path, what="input")[:65536]
+    head = read_bytes(path, limit=65536, what="input", head=True)
     if kind == "inventory" or head.startswith(_XLSX):
         if mapping is None:
             raise HandbookError(
@@ -62,7 +62,7 @@ def read_inventory(path: Path, shown: str, mapping: Mapping) -> Read:
                     "inventory",
                     name=name,
                     user=team or f"row {row.number}",
-                    what="inventory rows",
+                    what="inventory row",
                 )
             )
     return read

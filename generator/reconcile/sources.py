@@ -54,8 +54,7 @@ class Event:
     amount: float = 0.0
     currency: str = ""
     day: str = ""
-    what: str = "sign-ins"  # what one event counts, for messages
-    label: str = ""  # what messages quote when it differs from what is matched
+    what: str = "sign-in"  # what one event is, for messages ("3 sign-ins")
 
 
 @dataclass
@@ -124,8 +123,8 @@ _TABLES: tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...], str | None
     ),
 )
 WHAT = {
-    "Microsoft Entra enterprise applications": "app registrations",
-    "Okta application assignments": "assignments",
+    "Microsoft Entra enterprise applications": "app registration",
+    "Okta application assignments": "assignment",
 }
 _MERCHANT = ("merchant", "merchant name", "vendor", "description", "payee", "supplier")
 _AMOUNT = ("amount", "transaction amount", "amount (usd)", "total", "expense amount")
@@ -134,8 +133,9 @@ _PEOPLE = ("card member", "employee", "cardholder", "employee name", "user", "em
 _CURRENCY = ("currency", "transaction currency")
 
 
-def _table(path: str, text: str) -> Read | None:
-    """An idp or expenses CSV, or None when the header is neither."""
+def _table(path: str, text: str, kind: str | None = None) -> Read | None:
+    """An idp or expenses CSV (only ``kind``'s, when given), or None when the header is
+    neither."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     if "," not in first and ";" not in first and "\t" not in first:
         return None
@@ -143,9 +143,11 @@ def _table(path: str, text: str) -> Read | None:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     header = [_norm(c) for c in next(reader, [])]
     cols = {name: i for i, name in reversed(list(enumerate(header)))}
-    for fmt, kind, needed, name_col, user_cols, _ in _TABLES:
-        if all(n in cols for n in needed):
-            return _rows(path, reader, fmt, kind, cols, name_col, user_cols)
+    for fmt, its_kind, needed, name_col, user_cols, _ in _TABLES:
+        if kind in (None, its_kind) and all(n in cols for n in needed):
+            return _rows(path, reader, fmt, its_kind, cols, name_col, user_cols)
+    if kind not in (None, "expenses"):
+        return None
     merchant = next((cols[c] for c in _MERCHANT if c in cols), None)
     amount = next((cols[c] for c in _AMOUNT if c in cols), None)
     if merchant is not None and amount is not None and any(c in cols for c in _DATE):
@@ -187,7 +189,7 @@ def _rows(
         read.lines += 1
         if not name:
             continue
-        what = WHAT.get(fmt, "sign-ins")
+        what = WHAT.get(fmt, "sign-in")
         read.events.append(Event(path, start, kind, name=name, user=_cell(row, user_at), what=what))
     return read
 
@@ -216,6 +218,17 @@ def amount_of(text: str) -> float | None:
     return -value if negative else value
 
 
+#: Amounts from this size up are not a payment for software (a cell of digits gone wrong).
+MAX_AMOUNT = 1e9
+_SYMBOLS = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "US$": "USD"}
+
+
+def currency_of(text: str) -> str:
+    """'usd', ' USD ', '€' -> 'USD', 'EUR'; '' for anything that is no ISO 4217 code."""
+    code = _SYMBOLS.get(text.strip(), text.strip().upper())
+    return code if re.fullmatch(r"[A-Z]{3}", code) else ""
+
+
 def _expenses(
     path: str, reader: Iterator[list[str]], cols: dict[str, int], merchant: int, amount: int
 ) -> Read:
@@ -231,6 +244,8 @@ def _expenses(
             continue
         read.lines += 1
         value = amount_of(_cell(row, amount))
+        if value is not None and abs(value) >= MAX_AMOUNT:
+            value = None
         if value is None:
             read.problems.append(
                 _problem(
@@ -241,6 +256,8 @@ def _expenses(
                 )
             )
             continue
+        if value <= 0:
+            continue  # a refund or a reversal: no use of anything
         text = " ".join([_cell(row, merchant), *(_cell(row, i) for i in extra)])
         read.events.append(
             Event(
@@ -248,12 +265,11 @@ def _expenses(
                 start,
                 "expenses",
                 merchant=text,
-                label=_cell(row, merchant),
                 user=_cell(row, person),
                 amount=value,
-                currency=_cell(row, currency) or "",
+                currency=currency_of(_cell(row, currency)),
                 day=_cell(row, when),
-                what="payments",
+                what="payment",
             )
         )
     return read
@@ -267,7 +283,7 @@ _SQUID = re.compile(
     r"\s+(?P<type>\S+)\s*$"
 )
 _BIND = re.compile(
-    r"client (?:@0x[0-9a-f]+ )?(?P<client>[0-9a-fA-F.:]+)#\d+ \((?P<name>[^)]+)\):"
+    r"client (?:@0x[0-9a-f]+ )?(?P<client>[0-9a-fA-F.:]+(?:%[\w.-]+)?)#\d+ \((?P<name>[^)]+)\):"
     r"(?: view \S+:)? query: (?P<qname>\S+) IN (?P<type>\S+)"
 )
 _DNSMASQ = re.compile(
@@ -275,10 +291,14 @@ _DNSMASQ = re.compile(
 )
 
 
-def _host_of(url: str) -> str:
+def _host_of(url: str) -> str | None:
+    """The host of a request's URL (``CONNECT host:port`` too); None when it has none."""
     if "://" in url:
-        return (urlsplit(url).hostname or "").lower()
-    return url.rsplit(":", 1)[0].strip("[]").lower()  # CONNECT host:port
+        try:
+            return (urlsplit(url).hostname or "").lower() or None
+        except ValueError:  # "http://[::1" and other broken addresses
+            return None
+    return url.rsplit(":", 1)[0].strip("[]").lower() or None
 
 
 def _log(path: str, text: str) -> Read | None:
@@ -317,20 +337,35 @@ def _log(path: str, text: str) -> Read | None:
                 )
                 continue
             host = _host_of(m["url"])
+            if host is None:
+                read.problems.append(
+                    _problem(
+                        path,
+                        number,
+                        "the request's address names no host; the line is left out",
+                        "check the log was not cut short or written in another logformat",
+                    )
+                )
+                continue
             user = m["user"] if m["user"] != "-" else m["client"]
-            read.events.append(Event(path, number, "proxy", host=host, user=user, what="requests"))
+            read.events.append(Event(path, number, "proxy", host=host, user=user, what="request"))
         else:
             pattern, marker = (_BIND, "query:") if fmt == "bind" else (_DNSMASQ, "query[")
             m = pattern.search(ln)
             if m is None:
                 if marker in ln:
                     read.problems.append(
-                        _problem(path, number, "query line cannot be read; it is left out", "")
+                        _problem(
+                            path,
+                            number,
+                            "query line cannot be read; it is left out",
+                            "check the log was not cut short",
+                        )
                     )
                 continue
             host = m["qname"].lower().rstrip(".")
             read.events.append(
-                Event(path, number, "dns", host=host, user=m["client"], what="lookups")
+                Event(path, number, "dns", host=host, user=m["client"], what="lookup")
             )
     return read
 
@@ -339,14 +374,14 @@ def read_input(path: Path, shown: str, kind: str | None = None) -> Read:
     """Read one input file, recognising its kind unless ``kind`` is given. Raises HandbookError
     when it cannot be read, is binary, or is no kind this command knows."""
     text, _ = decode_text(read_bytes(path, limit=MAX_INPUT_BYTES, what="input"), shown)
-    found = _table(shown, text)
+    found = _table(shown, text, kind)
     if found is None or (kind is not None and found.kind != kind):
         log = _log(shown, text)
         found = log if log is not None and (kind is None or log.kind == kind) else found
     if found is None or (kind is not None and found.kind != kind):
         raise HandbookError(
             f"{shown}: not recognised as "
-            + (f"a {kind} input" if kind else "any input reconcile reads"),
+            + (f"an input of kind {kind!r}" if kind else "any input reconcile reads"),
             "give an Okta or Entra CSV export, a card or expense CSV, a Squid access.log, "
             "or a BIND or dnsmasq query log (see `handbook reconcile --help`)",
         )
