@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator.cli.common import add_matching, add_root, command, emit, shown, today
+from generator.cli.common import add_matching, add_root, command, emit, today
 from generator.diagnostics import exit_code
 from generator.report import choose
 
@@ -48,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
         catalogues=args.catalogue,
         today=today(),
         write=args.write,
-        source=shown(args.file),
+        # written into every entry: a path relative to the repository, else the file's name
+        # (never an absolute path: it names someone's folders)
+        source=_source(args.file, args.root),
     )
     # the plan is for people: with --format json it goes to standard error, so standard
     # output is one JSON document
@@ -61,3 +63,10 @@ def run(args: argparse.Namespace) -> int:
     if args.write and not result.written:
         print("handbook: nothing was written: fix the errors above first", file=sys.stderr)
     return exit_code(result.problems, strict=args.strict)
+
+
+def _source(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name

@@ -17,8 +17,9 @@ merged but are at least ``near_miss_at`` similar, or whose words one contains th
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy
@@ -28,6 +29,7 @@ from generator.inventory.known import Directory, Known
 from generator.inventory.names import Rules, Spelling, spelling
 
 MERGE_AT = 92.0
+_DIGITS = re.compile(r"\d+")
 NEAR_MISS_AT = 80.0
 
 
@@ -104,10 +106,13 @@ def cluster(
     overrides: Mapping[str, str] | None = None,
     merge_at: float = MERGE_AT,
     near_miss_at: float = NEAR_MISS_AT,
+    preferred: Iterable[str] = (),
 ) -> tuple[list[Product], list[NearMiss]]:
     """Group the spellings of ``places`` (spelling -> where it was seen, in order of first
     sight) into products. ``overrides``: the mapping's ``names.products`` (spelling -> product
-    name). Returns the products (most rows first) and the near misses (highest score first)."""
+    name); ``preferred``: spellings that name their product when it has no known name (those
+    the mapping writes). Returns the products (most rows first) and the near misses (highest
+    score first)."""
     texts = list(places)
     spells = [spelling(t, rules) for t in texts]
     forced = {_key(spelling(k, rules)): v for k, v in (overrides or {}).items()}
@@ -138,7 +143,7 @@ def cluster(
             if first != i and sets.union(first, i) and how[i] == "as written":
                 how[i] = f"same words as {texts[first]!r}"
     misses = _similar(texts, spells, sets, how, directory, merge_at, near_miss_at)
-    return _products(texts, places, sets, how), misses
+    return _products(texts, places, sets, how, frozenset(preferred)), misses
 
 
 def _key(s: Spelling) -> str:
@@ -196,7 +201,9 @@ def _similar(
     pairs.sort(key=lambda p: -p[0])
     shown: dict[tuple[int, int], NearMiss] = {}
     for score, i, j, why in pairs:
-        if score >= merge_at and why == "similar" and sets.union(i, j):
+        # "Tool 1" and "Tool 2" differ by one character and name two products
+        same_numbers = _DIGITS.findall(texts[i]) == _DIGITS.findall(texts[j])
+        if score >= merge_at and why == "similar" and same_numbers and sets.union(i, j):
             if how[j] == "as written":
                 how[j] = f"similar to {texts[i]!r} ({score:.0f})"
             continue
@@ -216,6 +223,7 @@ def _products(
     places: Mapping[str, Sequence[tuple[int, int]]],
     sets: _Sets,
     how: list[str],
+    preferred: frozenset[str],
 ) -> list[Product]:
     groups: dict[int, list[int]] = {}
     for i in range(len(texts)):
@@ -224,8 +232,12 @@ def _products(
     for root, members in groups.items():
         anchor = sets.anchor[root]
         counts = Counter({i: len(places[texts[i]]) for i in members})
-        # the spelling seen most names it; on a tie, one not written in capitals only
-        top = max(members, key=lambda i: (counts[i], not texts[i].isupper(), -i))
+        # the spelling the mapping names (names.vendors, names.products) or else the one seen
+        # most names it; on a tie, one not written in capitals only
+        top = max(
+            members,
+            key=lambda i: (texts[i] in preferred, counts[i], not texts[i].isupper(), -i),
+        )
         if isinstance(anchor, Known):
             name, known = anchor.name, anchor
         else:

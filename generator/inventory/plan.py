@@ -156,6 +156,7 @@ def plan_import(
         overrides=mapping.products,
         merge_at=mapping.merge_at,
         near_miss_at=mapping.near_miss_at,
+        preferred=[*mapping.vendors, *mapping.products.values()],
     )
     chosen: set[str] = set()
     vendor_col = columns.get("vendor")
