@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from conftest import REPO, TODAY, copy_shipped
 
 from generator.cli import main
@@ -377,3 +379,195 @@ def test_write_files_is_all_or_nothing(tmp_path: Path) -> None:
         write_files(tmp_path, files)
     assert not (tmp_path / "registry/tools/a.yaml").exists()
     assert (tmp_path / "registry/tools/b.yaml").read_text(encoding="utf-8") == "mine"
+
+
+# --- what a hostile review found: each family, one test ---------------------------------------
+
+WIDE_MAP = """\
+# yaml-language-server: $schema=../schemas/import-map.schema.json
+columns:
+  product: Product
+  team: Team
+  contact: Contact
+  since: Since
+  data_classes: Classes
+  vendor: Vendor
+  use_case: Use
+defaults:
+  owner: {team: AI Governance, contact: ai@example.com}
+  license_tier: enterprise
+  vendor: Vendor not identified
+"""
+
+
+@pytest.fixture
+def wide(tmp_path: Path) -> Path:
+    root = copy_shipped(tmp_path / "hb")
+    (root / "map.yaml").write_text(WIDE_MAP, encoding="utf-8")
+    return root
+
+
+def test_cells_that_would_make_an_invalid_entry_are_left_out_and_the_rest_validates(
+    wide: Path,
+) -> None:
+    (wide / "in.csv").write_text(
+        "Product,Team,Contact,Since,Classes,Vendor,Use\n"
+        '1e3,Ops,a@b,2030-01-01,"confidential,personal",1e3,x\n'
+        "Acme\u202eChat,T\u2066x,a@example.com,2026-01-01,public,Acme\u202e,use\u202e\n"
+        "Good Tool,Ops,ops@example.com,2026-01-01,,Good Inc,Drafting\n",
+        encoding="utf-8",
+    )
+    code, out = run(
+        "import", str(wide / "in.csv"), "--map", str(wide / "map.yaml"), "--write", root=wide
+    )
+    assert code == 0, out
+    assert "in.csv:2:3: warning[import-value] the contact 'a@b' cannot be written" in out
+    assert "in.csv:2:4: warning[import-value] the date '2030-01-01' cannot be written" in out
+    assert "in.csv:3:1: warning[import-value] the product name 'Acme\\u202eChat'" in out
+    assert "in.csv:3:2: warning[import-value] the team 'T\\u2066x'" in out
+    text = (wide / "registry/tools/1e3.yaml").read_text(encoding="utf-8")
+    assert "id: '1e3'" in text and "vendor: '1e3'" in text  # YAML 1.2 reads 1e3 as a number
+    entry = yaml.safe_load(text)
+    assert entry["data"]["allowed"] == []  # what may be used is the privacy audit's to decide
+    assert "Data classes the inventory lists: confidential, personal." in entry["description"]
+    code, out = run("validate", "--strict", root=wide)
+    assert code == 0, out
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "says"),
+    [
+        (
+            "Product,Product",
+            ["Foo AI,Bar AI"],
+            "in.csv:1:2: error[import-column-missing] 2 columns are named 'Product'",
+        ),
+        ("Product", [], "has a header row (row 1) but no rows under it"),
+    ],
+)
+def test_tables_that_cannot_be_read_as_meant(
+    small: Path, header: str, rows: list[str], says: str
+) -> None:
+    (small / "in.csv").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    (small / "map.yaml").write_text(
+        MINI_MAP.replace("  in_use: In use\nkeep:\n  in_use: true\n", ""), encoding="utf-8"
+    )
+    code, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
+    assert code in (1, 2) and says in out and "Traceback" not in out
+
+
+def test_a_folder_a_chart_and_a_bomb_are_refused(small: Path) -> None:
+    (small / "adir").mkdir()
+    code, out = run("import", str(small / "adir"), "--map", str(small / "map.yaml"), root=small)
+    assert code == 2 and "adir is a folder" in out
+    from openpyxl.chart import BarChart, Reference
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Product", "In use"])
+    ws.append(["ChatGPT", 1])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=2), titles_from_data=True)
+    wb.create_chartsheet("Chart", 0).add_chart(chart)
+    wb.save(small / "chart.xlsx")
+    code, out = run(
+        "import", str(small / "chart.xlsx"), "--map", str(small / "map.yaml"), root=small
+    )
+    assert code == 2 and "sheet 'Chart' is a chart, not a table" in out
+    path = _xlsx(small / "bomb.xlsx", [["Product", "In use"], ["ChatGPT", "Y"]])
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/comments1.xml", "<a>" + "x" * 30_000_000 + "</a>")
+    code, out = run("import", str(path), "--map", str(small / "map.yaml"), root=small)
+    assert code == 2 and "unpacks" in out and "times larger than it is packed" in out
+
+
+def test_rows_beyond_a_stale_dimension_are_read(small: Path) -> None:
+    path = _xlsx(small / "in.xlsx", [["Product", "In use"], ["ChatGPT", "Y"], ["Claude", "Y"]])
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b'<dimension ref="A1:B3"/>', b'<dimension ref="A1:B2"/>')
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    code, out = run("import", str(path), "--map", str(small / "map.yaml"), root=small)
+    assert "2 rows, 2 kept" in out, out
+
+
+def test_vendor_conflicts_and_mapping_loops_are_said(wide: Path) -> None:
+    (wide / "in.csv").write_text(
+        "Product,Team,Contact,Since,Classes,Vendor,Use\nChat-GPT,,,,,Microsoft,\nChatGPT,,,,,OpenAI,\n",
+        encoding="utf-8",
+    )
+    code, out = run("import", str(wide / "in.csv"), "--map", str(wide / "map.yaml"), root=wide)
+    assert "warning[import-vendor] 'ChatGPT': its rows name different vendors" in out
+    assert "'OpenAI' is used" in out  # a tie goes to the catalogue's vendor
+    (wide / "map.yaml").write_text(
+        WIDE_MAP.replace(
+            "defaults:", "names:\n  products: {Foo AI: Bar AI, Bar AI: Foo AI, Qux: N/A}\ndefaults:"
+        ),
+        encoding="utf-8",
+    )
+    code, out = run("import", str(wide / "in.csv"), "--map", str(wide / "map.yaml"), root=wide)
+    assert code == 1
+    assert (
+        "error[import-mapping] names.products maps 'Foo AI' to 'Bar AI', which is itself mapped"
+        in out
+    )
+    assert "maps 'Qux' to 'N/A', which is a placeholder" in out
+
+
+def test_utf16_without_bom_and_wider_csv_formulas(small: Path) -> None:
+    (small / "in.csv").write_bytes("Product,In use\nClaude,Y\n".encode("utf-16-le"))
+    code, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
+    assert code == 0 and "UTF-16 LE (guessed)" in out
+    (small / "in.csv").write_text(
+        "Product,In use\n=cmd|' /C calc'!A0,Y\nClaude,Y\n", encoding="utf-8"
+    )
+    code, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
+    assert "in.csv:2:1: warning[import-formula]" in out
+
+
+def test_json_output_is_one_json_document(small: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    (small / "in.csv").write_text("Product,In use\nClaude,maybe\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "import",
+            str(small / "in.csv"),
+            "--map",
+            str(small / "map.yaml"),
+            "--format",
+            "json",
+            "--root",
+            str(small),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    data = json.loads(done.stdout)
+    assert [d["rule"] for d in data["diagnostics"]] == ["import-value"]
+    assert "Would create" in done.stderr
+
+
+def test_numbers_keep_products_apart_and_the_mapping_names_them() -> None:
+    rules = Rules()
+    directory = registry(REPO, [], TODAY).directory(rules)
+    places = {f"Tool {i} xxxxxxxxxx": [(i + 2, 1)] for i in range(3)}
+    places |= {"Plantir Foundry": [(10, 1)], "Palantir Foundry": [(11, 1)]}
+    products, _ = cluster(places, rules, directory, preferred=["Palantir Foundry"])
+    names = sorted(p.name for p in products)
+    assert names == [
+        "Palantir Foundry",
+        "Tool 0 xxxxxxxxxx",
+        "Tool 1 xxxxxxxxxx",
+        "Tool 2 xxxxxxxxxx",
+    ]

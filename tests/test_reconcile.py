@@ -228,3 +228,115 @@ def test_card_statement_lines(line: str, service: str | None) -> None:
     directory = registry(REPO, [], TODAY).directory(Rules())
     hit = directory.by_merchant(line)
     assert (hit.known.id if hit else None) == service
+
+
+# --- what a hostile review found: each family, one test ---------------------------------------
+
+
+def test_reports_quote_the_catalogues_words_never_the_inputs(hb: Path, tmp_path: Path) -> None:
+    usage = tmp_path / "usage"
+    usage.mkdir()
+    (usage / "card.csv").write_text(
+        "Date,Description,Amount,Currency\n"
+        "11/01/2026,OPENAI *CHATGPT ana.lima@example.com,20.00,usd\n"
+        "11/02/2026,OPENAI *CHATGPT ana.lima@example.com,-20.00,USD\n"
+        "11/03/2026,MIDJOURNEY INC,10.00,€\n"
+        "11/04/2026,MIDJOURNEY INC,10.00,<script>\n",
+        encoding="utf-8",
+    )
+    (usage / "access.log").write_text(
+        "1796025718.412 86 10.20.0.14 TCP_TUNNEL/200 7341 CONNECT "
+        "ana.lima-at-example.com.claude.ai:443 ana.lima HIER_DIRECT/1.2.3.4 -\n"
+        "1796025719.412 86 10.20.0.14 TCP_MISS/200 7341 GET http://[::1 ana.lima HIER_DIRECT/1.2.3.4 -\n",
+        encoding="utf-8",
+    )
+    code, out = run(
+        "report", "--usage", str(usage), "--no-links", "--out", str(tmp_path / "r"), root=hb
+    )
+    report = "".join(
+        (tmp_path / "r" / n).read_text(encoding="utf-8") for n in ("report.md", "report.json")
+    )
+    code, text = run("reconcile", *(str(p) for p in sorted(usage.iterdir())), root=hb)
+    for where in (report, text):
+        assert "ana.lima" not in where and "10.20.0.14" not in where
+    assert "matched by merchant 'OPENAI *CHATGPT'" in text  # the catalogue's words
+    assert "matched by domain 'claude.ai'" in text
+    assert "1 payment, spend 20.00 USD" in text  # the refund is no payment
+    assert "spend 10.00 (no currency given), 10.00 EUR" in text
+    assert "access.log:2:1: warning[reconcile-input] the request's address names no host" in text
+
+
+def test_a_similar_name_is_only_a_guess(hb: Path, tmp_path: Path) -> None:
+    apps = tmp_path / "apps.csv"
+    apps.write_text(
+        "displayName,appId\nNortwind Asist,1\nNortwind Asist,2\nNorthwind Assist,3\n",
+        encoding="utf-8",
+    )
+    _, out = run("reconcile", str(apps), root=hb)
+    assert (
+        "'Nortwind Asist' was taken for Northwind Assist only by similarity: 2 app registrations"
+        in out
+    )
+    assert "GitHub Enterprise" not in out
+    apps.write_text("displayName,appId\nGitHub Enterprise Cloud,1\n", encoding="utf-8")
+    code, out = run("reconcile", str(apps), root=hb)
+    assert "shadow-ai" not in out  # a similar name never raises an error on its own
+
+
+def test_kind_decides_when_a_header_fits_two(hb: Path, tmp_path: Path) -> None:
+    both = tmp_path / "both.csv"
+    both.write_text(
+        "Date,Description,Amount,Instance name,Login\n11/01/2026,MIDJOURNEY INC,10.00,x,y\n",
+        encoding="utf-8",
+    )
+    code, out = run("reconcile", str(both), "--kind", "expenses", root=hb)
+    assert "card or expense export (expenses)" in out and "Midjourney" in out
+
+
+def test_cells_larger_than_the_csv_modules_limit(hb: Path, tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text(
+        "Date,Description,Amount\n11/01/2026," + "X" * 200_000 + ",1.00\n", encoding="utf-8"
+    )
+    code, out = run("reconcile", str(big), root=hb)
+    assert code == 0 and "1 line, 1 use" in out
+
+
+def test_details_stay_out_of_the_repository(hb: Path) -> None:
+    code, out = run(
+        "reconcile",
+        str(DATA / "squid-access.log"),
+        "--details",
+        str(hb / "registry/x.csv"),
+        root=hb,
+    )
+    assert code == 2 and "inside the handbook repository" in out
+    assert not (hb / "registry/x.csv").exists()
+    code, out = run(
+        "reconcile", str(DATA / "squid-access.log"), "--details", str(hb / "usage/who.csv"), root=hb
+    )
+    assert code == 2  # usage/ does not exist yet: the message says why, no traceback
+    (hb / "usage").mkdir()
+    code, out = run(
+        "reconcile", str(DATA / "squid-access.log"), "--details", str(hb / "usage/who.csv"), root=hb
+    )
+    assert (hb / "usage/who.csv").is_file()
+
+
+def test_usage_given_a_file_or_an_empty_folder(hb: Path, tmp_path: Path) -> None:
+    code, out = run("build", "--usage", str(DATA / "squid-access.log"), root=hb)
+    assert code == 2 and "is a file, not a folder" in out
+    (tmp_path / "empty").mkdir()
+    code, out = run("build", "--usage", str(tmp_path / "empty"), root=hb)
+    assert code == 2 and "holds no input files" in out
+
+
+def test_bind_clients_with_a_zone(tmp_path: Path) -> None:
+    log = tmp_path / "q.log"
+    log.write_text(
+        "30-Nov-2026 08:02:40.871 queries: info: client @0x7f3a fe80::1%eth0#35852 (claude.ai): "
+        "query: claude.ai IN A +E(0)K (10.20.0.1)\n",
+        encoding="utf-8",
+    )
+    read = read_input(log, "q.log")
+    assert [(e.host, e.user) for e in read.events] == [("claude.ai", "fe80::1%eth0")]

@@ -168,7 +168,9 @@ def _rules_of(event: Event, hit: Hit) -> list[str]:
 
 def _counts(use: Usage, what: str, who: str) -> str:
     """'12 requests, 3 users, spend 60.00 USD': counts only, never who."""
-    parts = [plural(use.events, what), plural(use.user_count, who)]
+    parts = [plural(use.events, what)]
+    if use.user_count:  # an export without a person column says nothing about users
+        parts.append(plural(use.user_count, who))
     if use.spend:
         parts.append("spend " + use.spend_text())
     return ", ".join(parts)

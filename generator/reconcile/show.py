@@ -3,6 +3,7 @@ never who). Pure."""
 
 from __future__ import annotations
 
+from generator.diagnostics import plural
 from generator.reconcile import Reconciled, Usage
 
 
@@ -14,14 +15,14 @@ def _order(use: Usage) -> tuple[int, int, str]:
 def summary(result: Reconciled) -> str:
     """The inputs (kind, format, lines, events) and a table of usage per product."""
     out = [
-        f"read {read.path}: {read.format} ({read.kind}), {read.lines} lines, "
-        f"{len(read.events)} uses"
+        f"read {read.path}: {read.format} ({read.kind}), {plural(read.lines, 'line')}, "
+        f"{plural(len(read.events), 'use')}"
         for read in result.reads
     ]
     matched = len(result.matched)
     out.append(
-        f"matched {matched} uses to {len(result.usage)} AI products; "
-        f"{result.unmatched} uses are not AI services the handbook knows"
+        f"matched {plural(matched, 'use')} to {plural(len(result.usage), 'AI product')}; "
+        f"{plural(result.unmatched, 'use')} of nothing the handbook knows as an AI service"
     )
     if result.usage:
         out += ["", f"  {'product':<34} {'registry':<22} {'users':>6} {'uses':>7}  spend"]
