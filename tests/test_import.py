@@ -490,7 +490,7 @@ def test_rows_beyond_a_stale_dimension_are_read(small: Path) -> None:
     with zipfile.ZipFile(path, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
-    code, out = run("import", str(path), "--map", str(small / "map.yaml"), root=small)
+    _, out = run("import", str(path), "--map", str(small / "map.yaml"), root=small)
     assert "2 rows, 2 kept" in out, out
 
 
