@@ -126,10 +126,10 @@ class Directory:
     def _named_merchants(
         self, services: Sequence[Service]
     ) -> list[tuple[re.Pattern[str], Known, str]]:
-        """Card-statement words the catalogue does not list: a service's name, and its vendor's
-        name for the vendor's consumer service (the one with consumer plans, what a person pays
-        for on a card). Only distinctive names: 7 letters or more, or with a dot (Otter.ai), so
-        "Pi" or "Writer" never matches a restaurant or a bookshop."""
+        """Card-statement words the catalogue does not list: a service's name and domains, and
+        its vendor's name for the vendor's consumer service (the one with consumer plans, what a
+        person pays for on a card). Only distinctive names: 7 letters or more, or with a dot
+        (Otter.ai), so "Pi" or "Writer" never matches a restaurant or a bookshop."""
 
         def distinctive(name: str) -> bool:
             return "." in name or sum(c.isalpha() for c in name) >= MERCHANT_LETTERS
@@ -143,6 +143,7 @@ class Directory:
             names = [service.name] if distinctive(service.name) else []
             if service.consumer_plans and distinctive(service.vendor):
                 names.append(service.vendor)
+            names += service.domains  # "CLAUDE.AI SUBSCRIPTION"
             found += [(_words(name), known, name) for name in names]
         return found
 

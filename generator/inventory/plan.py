@@ -443,7 +443,13 @@ def _decide(
         )
     vendor_id, new_vendor = _vendor_id(vendor_name, vendors)
     if vendor_id is None:
-        return Planned(product, facts, "skip", why=f"vendor {vendor_name!r} makes no id")
+        return Planned(
+            product,
+            facts,
+            "skip",
+            why=f"vendor {vendor_name!r} makes no id (ids use Latin letters and digits): "
+            "give the product a vendor with such a name under names.vendors",
+        )
     base = slug(product.name) or slug(f"{vendor_name} tool")
     if not base:
         return Planned(product, facts, "skip", why=f"the name {product.name!r} makes no id")

@@ -36,12 +36,12 @@ def render(plan: Plan, files: list[NewFile], *, written: bool) -> str:
         f"{plural(len(vendors), 'vendor')}:"
     )
     if create:
-        out.append(f"  {'product':<{_WIDE}} {'vendor':<22} {'rows':>5}  spellings")
+        out.append(f"  {'product':<{_WIDE}} {'new id':<28} {'vendor':<22} {'rows':>5}  spellings")
         for p in create:
             vendor = (p.vendor_name or "") + (" (new)" if p.vendor_new else "")
             out.append(
-                f"  {_cut(p.product.name, _WIDE):<{_WIDE}} {_cut(vendor, 22):<22} "
-                f"{len(p.product.rows):>5}  {_spellings(p)}"
+                f"  {_cut(p.product.name, _WIDE):<{_WIDE}} {_cut(p.tool_id, 28):<28} "
+                f"{_cut(vendor, 22):<22} {len(p.product.rows):>5}  {_spellings(p)}"
             )
     if files and not written:
         out.append(

@@ -25,12 +25,12 @@ def summary(result: Reconciled) -> str:
         f"{plural(result.unmatched, 'use')} of nothing the handbook knows as an AI service"
     )
     if result.usage:
-        out += ["", f"  {'product':<34} {'registry':<22} {'users':>6} {'uses':>7}  spend"]
+        out += ["", f"  {'product':<34} {'registry':<36} {'users':>6} {'uses':>7}  spend"]
         for use in sorted(result.usage.values(), key=_order):
             k = use.known
             where = f"{k.status} ({k.id})" if k.kind == "tool" else "not registered"
             out.append(
-                f"  {k.name[:34]:<34} {where[:22]:<22} {use.user_count:>6} {use.events:>7}  "
+                f"  {k.name[:34]:<34} {where[:36]:<36} {use.user_count:>6} {use.events:>7}  "
                 f"{use.spend_text()}"
             )
     return "\n".join(out) + "\n"
