@@ -31,6 +31,7 @@ EXPECTED = {
     "text": "text",
     "person": "a person's name or role",
     "ratio": "a fraction between 0 and 1, e.g. 0.93",
+    "hostname": "a host name in lower case, e.g. chat.example.com",
 }
 TYPE_WORDS = {
     "object": "a mapping (key: value lines)",

@@ -554,7 +554,8 @@ def test_json_output_is_one_json_document(small: Path) -> None:
         check=False,
     )
     data = json.loads(done.stdout)
-    assert [d["rule"] for d in data["diagnostics"]] == ["import-value"]
+    # the cell, and the keep filter that so left no row
+    assert [d["rule"] for d in data["diagnostics"]] == ["import-value", "import-value"]
     assert "Would create" in done.stderr
 
 
@@ -571,3 +572,58 @@ def test_numbers_keep_products_apart_and_the_mapping_names_them() -> None:
         "Tool 1 xxxxxxxxxx",
         "Tool 2 xxxxxxxxxx",
     ]
+
+
+def test_recode_tables_are_typed_and_never_make_a_placeholder(small: Path) -> None:
+    (small / "in.csv").write_text("Product,In use\nClaude,Y\n", encoding="utf-8")
+    for recode, says in [
+        ("recode:\n  in_use: {Y: yes please}\n", "map.yaml:8:"),
+        (
+            "recode:\n  vendor: {Beta Inc: N/A}\n",
+            "recode.vendor maps 'Beta Inc' to 'N/A', which is a placeholder",
+        ),
+        ("recode:\n  data_classes: {PII: ultra-secret}\n", "map.yaml:8:"),
+    ]:
+        (small / "map.yaml").write_text(
+            MINI_MAP.replace("defaults:", recode + "defaults:"), encoding="utf-8"
+        )
+        code, out = run(
+            "import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small
+        )
+        assert code == 1 and says in out, out
+
+
+def test_header_row_past_the_end_and_keep_leaving_nothing(small: Path) -> None:
+    (small / "in.csv").write_text("Product,In use\nClaude,N\n", encoding="utf-8")
+    code, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
+    assert "warning[import-value] keep (in_use: True) left none of the 1 rows" in out
+    (small / "map.yaml").write_text("header_row: 5\n" + MINI_MAP, encoding="utf-8")
+    code, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
+    assert (
+        code == 2
+        and "no header row at or after row 5 (header_row in the mapping); it has 2 rows" in out
+    )
+
+
+def test_accents_fold_and_symbols_count() -> None:
+    rules = Rules()
+    directory = registry(REPO, [], TODAY).directory(rules)
+    places = {
+        s: [(i + 2, 1)]
+        for i, s in enumerate(["Ärzte Bot", "Arzte Bot", "C++ Helper", "C# Helper", "C Helper"])
+    }
+    products, _ = cluster(places, rules, directory)
+    assert sorted(sorted(p.spellings) for p in products) == [
+        ["Arzte Bot", "Ärzte Bot"],
+        ["C Helper"],
+        ["C# Helper"],
+        ["C++ Helper"],
+    ]
+
+
+def test_write_that_cannot_happen_says_so(small: Path) -> None:
+    (small / "in.csv").write_text("Product\nClaude\n", encoding="utf-8")
+    code, out = run(
+        "import", str(small / "in.csv"), "--map", str(small / "map.yaml"), "--write", root=small
+    )
+    assert code == 1 and "run again with --write" not in out

@@ -53,12 +53,12 @@ def hb(tmp_path: Path) -> Path:
     [
         ("okta-app-usage.csv", "idp", "Okta App Usage report", 22),
         ("okta-current-assignments.csv", "idp", "Okta application assignments", 13),
-        ("okta-system-log.csv", "idp", "Okta System Log", 17),
-        ("entra-signins.csv", "idp", "Microsoft Entra sign-in log", 24),
+        ("okta-system-log.csv", "idp", "Okta System Log", 16),  # and 1 failed sign-in
+        ("entra-signins.csv", "idp", "Microsoft Entra sign-in log", 21),  # and 3 failed
         ("entra-enterprise-apps.csv", "idp", "Microsoft Entra enterprise applications", 20),
         ("expenses-card.csv", "expenses", "card or expense export", 17),  # and 2 refunds
         ("expenses-concur.csv", "expenses", "card or expense export", 20),
-        ("squid-access.log", "proxy", "Squid access.log", 30),
+        ("squid-access.log", "proxy", "Squid access.log", 27),  # and 3 denied
         ("bind-query.log", "dns", "BIND query log", 27),
         ("dnsmasq.log", "dns", "dnsmasq query log", 20),
     ],
@@ -93,13 +93,15 @@ def test_findings(hb: Path) -> None:
     # an AI service nobody registered, at the first line it shows
     assert (
         "bind-query.log:9:1: error[shadow-ai] Gemini (Google) is in use but has no registry "
-        "entry: 3 lookups, 2 users" in out
+        "entry: 5 lookups, 2 requests, 3 users, in 3 inputs; matched by domain "
+        "'gemini.google.com'" in out
     )
     # the registered tool's catalogue service: ChatGPT traffic is Northwind Assist's, approved
     assert "error[shadow-ai] ChatGPT" not in out
     assert (
-        "expenses-card.csv:2:1: error[personal-account] Northwind Assist is approved only as "
-        "an enterprise tier" in out
+        "expenses-card.csv:2:1: error[personal-account] Northwind Assist is licensed as a "
+        "company (enterprise) tier, but is paid for on a card or used through a personal plan: "
+        "6 payments, 2 users" in out
     )
     assert "spend 60.00 (no currency given)" in out
     assert "error[use-of-rejected] Parrotbox Chat was rejected, but is in use" in out
@@ -113,8 +115,8 @@ def test_unknown_spelling(hb: Path, tmp_path: Path) -> None:
     apps.write_text("displayName,appId\nNortwind Asist,1\n", encoding="utf-8")
     _, out = run("reconcile", str(apps), root=hb)
     assert (
-        "warning[unknown-spelling] 'Nortwind Asist' was taken for Northwind Assist only by "
-        "similarity" in out
+        "warning[unknown-spelling] 'Nortwind Asist' may be Northwind Assist (similarity 93: "
+        "'Northwind Assist'), so it is counted for no product yet" in out
     )
 
 
@@ -261,7 +263,7 @@ def test_reports_quote_the_catalogues_words_never_the_inputs(hb: Path, tmp_path:
     _, text = run("reconcile", *(str(p) for p in sorted(usage.iterdir())), root=hb)
     for where in (report, text):
         assert "ana.lima" not in where and "10.20.0.14" not in where
-    assert "matched by merchant 'OPENAI *CHATGPT'" in text  # the catalogue's words
+    assert "matched by statement words 'OPENAI *CHATGPT'" in text  # the catalogue's words
     assert "matched by domain 'claude.ai'" in text
     assert "1 payment, spend 20.00 USD" in text  # the refund is no payment
     assert "spend 10.00 (no currency given), 10.00 EUR" in text
@@ -275,10 +277,8 @@ def test_a_similar_name_is_only_a_guess(hb: Path, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     _, out = run("reconcile", str(apps), root=hb)
-    assert (
-        "'Nortwind Asist' was taken for Northwind Assist only by similarity: 2 app registrations"
-        in out
-    )
+    assert "'Nortwind Asist' may be Northwind Assist" in out
+    assert "counted for no product yet: 2 app registrations" in out  # this spelling's only
     assert "GitHub Enterprise" not in out
     apps.write_text("displayName,appId\nGitHub Enterprise Cloud,1\n", encoding="utf-8")
     _, out = run("reconcile", str(apps), root=hb)
@@ -314,15 +314,9 @@ def test_details_stay_out_of_the_repository(hb: Path) -> None:
     )
     assert code == 2 and "inside the handbook repository" in out
     assert not (hb / "registry/x.csv").exists()
-    code, out = run(
-        "reconcile", str(DATA / "squid-access.log"), "--details", str(hb / "usage/who.csv"), root=hb
-    )
-    assert code == 2  # usage/ does not exist yet: the message says why, no traceback
-    (hb / "usage").mkdir()
-    code, out = run(
-        "reconcile", str(DATA / "squid-access.log"), "--details", str(hb / "usage/who.csv"), root=hb
-    )
-    assert (hb / "usage/who.csv").is_file()
+    mine = hb / "who.details.csv"  # ignored by git, and by --usage
+    code, out = run("reconcile", str(DATA / "squid-access.log"), "--details", str(mine), root=hb)
+    assert mine.is_file(), out
 
 
 def test_usage_given_a_file_or_an_empty_folder(hb: Path, tmp_path: Path) -> None:
@@ -342,3 +336,104 @@ def test_bind_clients_with_a_zone(tmp_path: Path) -> None:
     )
     read = read_input(log, "q.log")
     assert [(e.host, e.user) for e in read.events] == [("claude.ai", "fe80::1%eth0")]
+
+
+# --- the second review ------------------------------------------------------------------------
+
+
+def test_app_labels_are_quoted_as_the_registry_writes_them(hb: Path, tmp_path: Path) -> None:
+    okta = tmp_path / "okta.csv"
+    okta.write_text(
+        "Person,Login,Application username,Instance name,Login Date,Login Date_ISO8601\n"
+        "B,b@example.com,b,Chat GPT Enterprise (ben.okafor@example.com),x,y\n"
+        "C,c@example.com,c,Claude - 10.20.0.14,x,y\n"
+        "D,d@example.com,d,Geminii (ana.lima),x,y\n",
+        encoding="utf-8",
+    )
+    code, out = run("reconcile", str(okta), "--format", "text", root=hb)
+    for person in ("ben.okafor", "10.20.0.14", "ana.lima"):
+        assert person not in out
+    assert "'Geminii (…)' may be Gemini" in out  # a guess quotes the label, masked
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["MICROSOFT*XBOX GAME PASS", "MICROSOFT STORE REDMOND", "PERPLEXITY BREWING CO"],
+)
+def test_a_company_name_on_a_card_is_at_most_a_guess(hb: Path, tmp_path: Path, line: str) -> None:
+    card = tmp_path / "card.csv"
+    card.write_text(f"Date,Description,Amount\n11/01/2026,{line},10.00\n", encoding="utf-8")
+    _, out = run("reconcile", str(card), root=hb)
+    assert "error[" not in out
+
+
+def test_a_backslash_ends_the_host_as_browsers_read_it(hb: Path, tmp_path: Path) -> None:
+    log = tmp_path / "access.log"
+    log.write_text(
+        "1796025718.412 86 10.20.0.14 TCP_MISS/200 7341 GET http://evil.example\\@chatgpt.com/ "
+        "u HIER_DIRECT/1.2.3.4 text/html\n",
+        encoding="utf-8",
+    )
+    _, out = run("reconcile", str(log), root=hb)
+    assert "matched 0 uses" in out
+
+
+def test_an_invalid_catalogue_stops_the_run_and_a_redefinition_is_said(
+    hb: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "cat.yaml"
+    bad.write_text("services:\n  - id: x\n", encoding="utf-8")
+    code, out = run("reconcile", str(DATA / "squid-access.log"), "--catalogue", str(bad), root=hb)
+    assert code == 2 and "cat.yaml:2:" in out
+    bad.write_text(
+        "# yaml-language-server: $schema=x\nservices:\n  - id: chatgpt\n    name: Not ChatGPT\n"
+        "    vendor: X\n    category: other\n    merchants: [THE]\n",
+        encoding="utf-8",
+    )
+    code, out = run("reconcile", str(DATA / "squid-access.log"), "--catalogue", str(bad), root=hb)
+    assert "service 'chatgpt' replaces the one of generator/data/ai-services.yaml" in out
+    assert "statement words 'THE' are too short" in out
+
+
+def test_json_even_when_the_run_cannot_start(hb: Path, tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "reconcile",
+            str(tmp_path / "empty.csv"),
+            "--format",
+            "json",
+            "--root",
+            str(hb),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "is empty" in json.loads(done.stdout)["error"]["message"]
+
+
+def test_details_files_in_a_usage_folder_are_skipped(hb: Path, tmp_path: Path) -> None:
+    usage = tmp_path / "usage"
+    usage.mkdir()
+    shutil.copy(DATA / "squid-access.log", usage)
+    code, _ = run(
+        "reconcile",
+        str(usage / "squid-access.log"),
+        "--details",
+        str(usage / "s.details.csv"),
+        root=hb,
+    )
+    code, out = run(
+        "report", "--usage", str(usage), "--no-links", "--out", str(tmp_path / "r"), root=hb
+    )
+    assert code == 1 and "not recognised" not in out

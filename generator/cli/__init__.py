@@ -10,6 +10,7 @@ usage, missing files); 3 internal error (a bug: please report it).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import traceback
@@ -74,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"handbook: error: {exc.message}", file=sys.stderr)
         if exc.hint:
             print(f"  hint: {exc.hint}", file=sys.stderr)
+        if getattr(args, "format", None) == "json":  # standard output stays one JSON document
+            error = {"message": exc.message, "hint": exc.hint}
+            print(json.dumps({"version": 1, "diagnostics": [], "error": error}))
         return 2
     except KeyboardInterrupt:
         print("handbook: interrupted", file=sys.stderr)

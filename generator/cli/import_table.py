@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     # output is one JSON document
     plan_out = sys.stderr if choose(args.format, os.environ) == "json" else sys.stdout
     if result.plan is not None:
-        plan_out.write(render(result.plan, result.files, written=result.written))
+        plan_out.write(render(result.plan, result.files, written=result.written, asked=args.write))
     if result.problems:
         plan_out.write("\n")
     emit(result.problems, args.format)

@@ -56,17 +56,13 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _check_details(path: Path, root: Path) -> None:
     """--details holds personal data: never inside the repository, where it could be committed,
-    except where .gitignore keeps it out (usage/, *.details.csv)."""
-    try:
-        inside = path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return
-    if inside.parts[:1] == ("usage",) or path.name.endswith(".details.csv"):
+    unless .gitignore keeps it out (``*.details.csv``)."""
+    if not path.resolve().is_relative_to(root.resolve()) or path.name.endswith(".details.csv"):
         return
     raise HandbookError(
         f"--details {path} is inside the handbook repository, where it could be committed",
-        "write it outside the repository, or as usage/<name>.csv or <name>.details.csv "
-        "(both ignored by git)",
+        "write it outside the repository, or name it <name>.details.csv (ignored by git, and "
+        "by --usage)",
     )
 
 

@@ -138,6 +138,8 @@ def import_table(
         reg.checked.schemas,
         reg.checked.today,
     )
+    if table.kind == "xlsx":
+        source = f"{source}, {table.detail}"  # "inventory.xlsx, sheet 'AI tools'"
     made = _valid_only(plan, mapping, source, reg)
     problems += plan.problems
     if write and not any(p.severity.rank == 0 for p in problems):

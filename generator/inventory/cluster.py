@@ -29,7 +29,7 @@ from generator.inventory.known import Directory, Known
 from generator.inventory.names import Rules, Spelling, spelling
 
 MERGE_AT = 92.0
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d+|[+#]+")  # numbers and the marks of C++, C#
 NEAR_MISS_AT = 80.0
 
 
@@ -168,7 +168,7 @@ def _similar(
     if known_keys and choices:
         scores = process.cdist(
             choices,
-            [k for k, _ in known_keys],
+            [k for k, _, _ in known_keys],
             scorer=fuzz.ratio,
             score_cutoff=merge_at,
             workers=-1,

@@ -40,7 +40,8 @@ class Known:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A lookup's answer: what matched, and how ("name", "alias", "domain", "merchant")."""
+    """A lookup's answer: what matched, and how ("name", "alias", "domain", "merchant"); a
+    ``how`` starting "similar" is a guess for a person to confirm."""
 
     known: Known
     how: str
@@ -73,10 +74,11 @@ class Directory:
     def __init__(self, tools: Sequence[Tool], services: Sequence[Service], rules: Rules) -> None:
         self.rules = rules
         self.known: list[Known] = []
-        self._names: dict[str, tuple[Known, str]] = {}
+        self._names: dict[str, tuple[Known, str, str]] = {}  # key -> (product, how, spelling)
         self._hosts: dict[str, tuple[Known, bool]] = {}
-        self._merchants: list[tuple[re.Pattern[str], Known, str]] = []
-        self._plans: dict[str, Known] = {}
+        #: (pattern, product, the words, how: "" when certain, else why it is only a guess)
+        self._merchants: list[tuple[re.Pattern[str], Known, str, str]] = []
+        self._plans: dict[str, tuple[Known, str]] = {}
         registered: list[Known] = []
         for tool in tools:
             known = Known(
@@ -111,13 +113,14 @@ class Directory:
             else:  # the service's names also name the registered tool it is
                 for text in (service.name, *service.aliases):
                     for key in _keys(spelling(text, self.rules)):
-                        self._names.setdefault(key, (found, f"catalogue name {service.id!r}"))
+                        how = f"catalogue name {service.id!r}"
+                        self._names.setdefault(key, (found, how, text))
             for host in service.domains:
                 self._hosts.setdefault(host, (known, host in service.consumer_domains))
             for plan in service.consumer_plans:
                 for key in _keys(spelling(plan, self.rules)):
-                    self._plans.setdefault(key, known)
-            self._merchants += [(_words(words), known, words) for words in service.merchants]
+                    self._plans.setdefault(key, (known, plan))
+            self._merchants += [(_words(w), known, w, "") for w in service.merchants]
         for known in registered:  # a tool's own domains come before any service's
             for host in known.domains:
                 self._hosts[host] = (known, False)
@@ -125,11 +128,12 @@ class Directory:
 
     def _named_merchants(
         self, services: Sequence[Service]
-    ) -> list[tuple[re.Pattern[str], Known, str]]:
-        """Card-statement words the catalogue does not list: a service's name and domains, and
-        its vendor's name for the vendor's consumer service (the one with consumer plans, what a
-        person pays for on a card). Only distinctive names: 7 letters or more, or with a dot
-        (Otter.ai), so "Pi" or "Writer" never matches a restaurant or a bookshop."""
+    ) -> list[tuple[re.Pattern[str], Known, str, str]]:
+        """Card-statement words the catalogue does not list: a service's domains ("CLAUDE.AI
+        SUBSCRIPTION": certain), then, as guesses a person confirms, its name and its vendor's
+        name for the vendor's consumer service (the one with consumer plans, what a person pays
+        for on a card): "PERPLEXITY BREWING" is no AI. Only distinctive names: 7 letters or
+        more, or with a dot, so "Pi" or "Writer" never match."""
 
         def distinctive(name: str) -> bool:
             return "." in name or sum(c.isalpha() for c in name) >= MERCHANT_LETTERS
@@ -140,18 +144,20 @@ class Directory:
             known = by_service.get(service.id) or self._tool_for(service)
             if known is None:
                 continue
-            names = [service.name] if distinctive(service.name) else []
+            found += [(_words(d), known, d, "") for d in service.domains]
+            # a consumer plan's name on the line ("Claude Pro"): certain, and personal
+            found += [(_words(plan), known, plan, "") for plan in service.consumer_plans]
+            if distinctive(service.name):
+                found.append((_words(service.name), known, service.name, "the service's name"))
             if service.consumer_plans and distinctive(service.vendor):
-                names.append(service.vendor)
-            names += service.domains  # "CLAUDE.AI SUBSCRIPTION"
-            found += [(_words(name), known, name) for name in names]
+                found.append((_words(service.vendor), known, service.vendor, "the vendor's name"))
         return found
 
     def _add_names(self, known: Known) -> None:
         for i, text in enumerate(known.spellings):
             how = "name" if i == 0 else ("id" if text == known.id else "alias")
             for key in _keys(spelling(text, self.rules)):
-                self._names.setdefault(key, (known, how))
+                self._names.setdefault(key, (known, how, text))
 
     def _tool_for(self, service: Service) -> Known | None:
         for text in (service.name, *service.aliases):
@@ -167,15 +173,15 @@ class Directory:
         for key in _keys(s):
             hit = self._names.get(key)
             if hit is not None:
-                return Hit(hit[0], hit[1], consumer=key in self._plans)
+                return Hit(hit[0], hit[1], consumer=key in self._plans, matched=hit[2])
             plan = self._plans.get(key)
             if plan is not None:
-                return Hit(plan, "consumer plan", consumer=True)
+                return Hit(plan[0], "consumer plan", consumer=True, matched=plan[1])
         return None
 
-    def name_keys(self) -> list[tuple[str, Known]]:
-        """(words key, product) of every known spelling, for similarity search."""
-        return [(k[2:], v[0]) for k, v in self._names.items() if k.startswith("w:")]
+    def name_keys(self) -> list[tuple[str, Known, str]]:
+        """(words key, product, spelling) of every known spelling, for similarity search."""
+        return [(k[2:], v[0], v[2]) for k, v in self._names.items() if k.startswith("w:")]
 
     def by_host(self, host: str) -> Hit | None:
         """The product used at ``host`` or at a domain above it (``a.chatgpt.com`` ->
@@ -190,7 +196,9 @@ class Directory:
 
     def by_merchant(self, text: str) -> Hit | None:
         """The product a card-statement line names (its merchant words, then a plan's name)."""
-        for pattern, known, words in self._merchants:
+        for pattern, known, words, guess in self._merchants:
             if pattern.search(text):
-                return Hit(known, "merchant", matched=words)
+                how = f"similar: {guess}" if guess else "merchant"
+                consumer = words in (known.service.consumer_plans if known.service else ())
+                return Hit(known, how, consumer=consumer, matched=words)
         return None

@@ -88,7 +88,7 @@ def load_mapping(path: Path, schemas: Schemas) -> tuple[Mapping | None, list[Dia
             )
         )
         return None, problems
-    problems += _products_problems(mapping)
+    problems += _products_problems(mapping) + _recode_problems(mapping)
     for key in mapping.keep:
         if key not in mapping.columns:
             line, col = doc.locate(["keep", key], key=True)
@@ -106,6 +106,27 @@ def load_mapping(path: Path, schemas: Schemas) -> tuple[Mapping | None, list[Dia
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems
     return mapping, problems
+
+
+def _recode_problems(mapping: Mapping) -> list[Diagnostic]:
+    """A recode table that maps to a placeholder ("N/A") would make one from a real value."""
+    found = []
+    for field_name, table in mapping.recode.items():
+        for key, value in table.items():
+            if isinstance(value, str) and is_placeholder(value, mapping.rules):
+                line, col = mapping.doc.locate(["recode", field_name, key])
+                found.append(
+                    Diagnostic(
+                        "import-mapping",
+                        Severity.ERROR,
+                        f"recode.{field_name} maps {key!r} to {value!r}, which is a placeholder",
+                        mapping.path,
+                        line,
+                        col,
+                        hint="to leave such cells out, add the word to names.placeholders",
+                    )
+                )
+    return found
 
 
 def _products_problems(mapping: Mapping) -> list[Diagnostic]:

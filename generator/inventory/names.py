@@ -34,7 +34,8 @@ DEFAULT_PLACEHOLDERS = (
 )
 #: Words that never tell two products apart ("Copilot for Microsoft 365").
 STOP_WORDS = frozenset({"for", "the", "of", "by", "with", "and", "a", "an", "in", "on", "app"})
-_WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*", re.UNICODE)
+# a word; "+" and "#" at its end belong to it ("C++" and "C#" are not "C")
+_WORD = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*[+#]*", re.UNICODE)
 _VERSION = re.compile(r"v?\d+(?:\.\d+)+|v\d+")
 _JOINED = re.compile(r"(?<=[^\W\d_]{3})(?=\d)|(?<=\d)(?=[^\W\d_]{3})")
 _SPACE = re.compile(r"\s+")
@@ -75,7 +76,10 @@ class Rules:
 
 
 def _fold(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    """Case folded, compatibility forms unified, accents dropped ("Ärzte" -> "arzte")."""
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return _SPACE.sub(" ", plain).strip()
 
 
 def split_cell(cell: str, separators: Iterable[str]) -> list[tuple[str, int]]:

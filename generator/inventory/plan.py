@@ -149,6 +149,20 @@ def plan_import(
             if not spelling(text, rules).squashed or not reader.name(row, col, text):
                 continue
             places.setdefault(text, []).append((row.number, col + 1))
+    if plan.rows_read and not plan.rows_kept and mapping.keep:
+        line, col = mapping.doc.locate(["keep"])
+        plan.problems.append(
+            Diagnostic(
+                "import-value",
+                Severity.WARNING,
+                f"keep ({', '.join(f'{k}: {v}' for k, v in mapping.keep.items())}) left none of "
+                f"the {plan.rows_read} rows",
+                mapping.path,
+                line,
+                col,
+                hint="check the values keep compares (after recode) with the sheet's",
+            )
+        )
     products, plan.near_misses = cluster(
         places,
         rules,
@@ -317,9 +331,9 @@ class Reader:
         for piece, _ in split_cell(
             self._text(row, "data_classes") or "", self.mapping.rules.separators
         ):
-            meant = values.recoded(piece, self.mapping.recode.get("data_classes"))
-            if meant in CLASSES:
-                facts.classes.append(str(meant))
+            meant = str(values.recoded(piece, self.mapping.recode.get("data_classes")))
+            if meant.strip().casefold() in CLASSES:
+                facts.classes.append(meant.strip().casefold())
             else:
                 exc = values.Unreadable(
                     f"{piece!r} is not a data class",

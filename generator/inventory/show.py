@@ -18,8 +18,9 @@ def _spellings(p: Planned) -> str:
     return ", ".join(f"{m.text} ({len(m.places)})" for m in p.product.members)
 
 
-def render(plan: Plan, files: list[NewFile], *, written: bool) -> str:
-    """The plan as text for people (the problems are printed apart, as diagnostics)."""
+def render(plan: Plan, files: list[NewFile], *, written: bool, asked: bool = False) -> str:
+    """The plan as text for people (the problems are printed apart, as diagnostics);
+    ``asked``: --write was given (and ``written`` says whether it happened)."""
     t = plan.table
     out = [
         f"read {t.path} ({t.kind}, {t.detail}): {plural(plan.rows_read, 'row')}, "
@@ -72,5 +73,10 @@ def render(plan: Plan, files: list[NewFile], *, written: bool) -> str:
         ]
         out += [f"  {m.a!r} / {m.b!r}: {m.why} ({m.score:.0f})" for m in plan.near_misses]
     if not written and create:
-        out += ["", "Nothing was written: run again with --write to create these entries."]
+        out += [
+            "",
+            "Nothing was written: fix the errors below first."
+            if asked
+            else "Nothing was written: run again with --write to create these entries.",
+        ]
     return "\n".join(out) + "\n"

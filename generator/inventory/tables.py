@@ -243,7 +243,7 @@ def _csv(shown: str, text: str, encoding: str, header_row: int) -> Table:
     except csv.Error as exc:  # pragma: no cover - strict=False accepts all but NUL
         raise HandbookError(f"{shown}:{line}: cannot read this CSV: {exc}") from exc
     if header is None:
-        raise HandbookError(f"{shown} has no header row", "the first row names the columns")
+        raise HandbookError(*_no_header(shown, header_row, line - 1))
     if not rows:
         raise HandbookError(
             f"{shown} has a header row (row {header_at}) but no rows under it",
@@ -330,6 +330,7 @@ def _sheet(shown: str, values: Any, formulas: Any, header_row: int) -> Table:
     pairs = zip(
         values.iter_rows(values_only=True), formulas.iter_rows(values_only=True), strict=False
     )
+    number = 0
     for number, (row, raw) in enumerate(pairs, start=1):
         cells = [_text(v) for v in row]
         for col, formula in enumerate(raw, start=1):
@@ -343,16 +344,27 @@ def _sheet(shown: str, values: Any, formulas: Any, header_row: int) -> Table:
         if any(c.strip() for c in cells):
             rows.append(Row(number, tuple(cells)))
     if header is None:
-        raise HandbookError(f"{shown} has no header row", "the first row names the columns")
+        raise HandbookError(*_no_header(f"{shown}: sheet {values.title!r}", header_row, number))
     if not rows:
         raise HandbookError(
             f"{shown}: sheet {values.title!r} has a header row (row {header_at}) but no rows "
             "under it",
-            "pick the sheet with the data (--sheet)",
+            "name the sheet with the data (sheet: in the mapping, or --sheet of handbook import)",
         )
     table = Table(shown, "xlsx", f"sheet {values.title!r}", header, header_at, rows, problems)
     table.problems += cell_problems(table)
     return table
+
+
+def _no_header(shown: str, header_row: int, rows: int) -> tuple[str, str]:
+    """The message and hint when no header row was found at or after ``header_row``."""
+    if header_row > 1:
+        return (
+            f"{shown} has no header row at or after row {header_row} (header_row in the "
+            f"mapping); it has {rows} rows",
+            "set header_row to the row that names the columns",
+        )
+    return f"{shown} has no header row", "the first row names the columns"
 
 
 def _formula(shown: str, row: int, col: int, formula: str, saved: str) -> Diagnostic:

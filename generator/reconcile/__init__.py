@@ -11,8 +11,9 @@ findings say how many users, never who.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -36,13 +37,21 @@ class Usage:
     users: set[str] = field(default_factory=set, repr=False)
     events: int = 0
     spend: dict[str, float] = field(default_factory=dict)
-    per_file: dict[str, Usage] = field(default_factory=dict, repr=False)
     first: dict[tuple[str, str], tuple[Event, Hit]] = field(default_factory=dict, repr=False)
+    by_what: dict[str, int] = field(default_factory=dict)  # "sign-in" -> how many
+    per_rule: dict[str, Usage] = field(
+        default_factory=dict, repr=False
+    )  # the uses each finding is about
+    files: set[str] = field(default_factory=set)
+    teams_only: bool = True  # every use came from an inventory sheet (its "users" are teams)
 
     def add(self, event: Event) -> None:
         if event.user:
             self.users.add(event.user.casefold())
         self.events += event.count
+        self.by_what[event.what] = self.by_what.get(event.what, 0) + event.count
+        self.files.add(event.path)
+        self.teams_only &= event.kind == "inventory"
         if event.amount:
             self.spend[event.currency] = self.spend.get(event.currency, 0.0) + event.amount
 
@@ -90,7 +99,6 @@ class Matcher:
             hit = self.directory.by_merchant(event.merchant)
             if hit is None:  # a plan's name in an expense line ("ChatGPT Plus")
                 hit = self._by_name(event.merchant, guess=False)
-                hit = replace(hit, matched=hit.known.name) if hit else None
             return hit
         return self._by_name(event.name)
 
@@ -105,10 +113,11 @@ class Matcher:
         if hit is None and guess and self.keys:
             words = spelling(text, self.directory.rules).words
             best = process.extractOne(
-                words, [k for k, _ in self.keys], scorer=fuzz.ratio, score_cutoff=FUZZY_AT
+                words, [k for k, _, _ in self.keys], scorer=fuzz.ratio, score_cutoff=FUZZY_AT
             )
             if best is not None:
-                hit = Hit(self.keys[best[2]][1], f"similar name ({best[1]:.0f})")
+                _, known, spelled = self.keys[best[2]]
+                hit = Hit(known, f"similar: similarity {best[1]:.0f}", matched=spelled)
         self._memo[text, guess] = hit
         return hit
 
@@ -134,16 +143,15 @@ def reconcile_reads(
             matched.append((event, hit))
             if hit.how.startswith("similar"):
                 # a guess: not counted as use of that product until someone confirms it
-                guess = guesses.setdefault((event.path, event.name), Usage(hit.known))
+                guess = guesses.setdefault((hit.matched, hit.known.id), Usage(hit.known))
                 guess.add(event)
-                guess.first.setdefault(("unknown-spelling", event.path), (event, hit))
-                guess.per_file.setdefault(event.path, Usage(hit.known)).add(event)
+                guess.first.setdefault(("unknown-spelling", ""), (event, hit))
                 continue
             use = usage.setdefault(_key(hit.known), Usage(hit.known))
             use.add(event)
-            use.per_file.setdefault(event.path, Usage(hit.known)).add(event)
             for rule in _rules_of(event, hit):
-                use.first.setdefault((rule, event.path), (event, hit))
+                use.first.setdefault((rule, ""), (event, hit))
+                use.per_rule.setdefault(rule, Usage(hit.known)).add(event)
     findings = [d for use in [*usage.values(), *guesses.values()] for d in _findings(use)]
     for read in reads:
         findings += read.problems
@@ -166,13 +174,15 @@ def _rules_of(event: Event, hit: Hit) -> list[str]:
     return rules
 
 
-def _counts(use: Usage, what: str, who: str) -> str:
-    """'12 requests, 3 users, spend 60.00 USD': counts only, never who."""
-    parts = [plural(use.events, what)]
+def _counts(use: Usage) -> str:
+    """'3 payments, 12 requests, 4 users, spend 60.00 USD, in 2 inputs': counts only."""
+    parts = [plural(n, what) for what, n in sorted(use.by_what.items())]
     if use.user_count:  # an export without a person column says nothing about users
-        parts.append(plural(use.user_count, who))
+        parts.append(plural(use.user_count, "team" if use.teams_only else "user"))
     if use.spend:
         parts.append("spend " + use.spend_text())
+    if len(use.files) > 1:
+        parts.append(f"in {len(use.files)} inputs")
     return ", ".join(parts)
 
 
@@ -195,15 +205,16 @@ _SAY = {
     ),
     "personal-account": (
         Severity.ERROR,
-        "{name} is approved only as an {tier} tier, but is paid for or used through a personal "
-        "plan: {counts}; matched by {how}",
+        "{name} is licensed as a company ({tier}) tier, but is paid for on a card or used "
+        "through a personal plan: {counts}; matched by {how}",
         "move the people to the company's {tier} account and stop the personal subscription",
     ),
     "unknown-spelling": (
         Severity.WARNING,
-        "{seen!r} was taken for {name} only by similarity: {counts}",
-        "if it is that product, add {seen!r} to its aliases (or the catalogue); if not, "
-        "register it",
+        "{seen!r} may be {name} ({why}: {matched!r}), so it is counted for no product yet: "
+        "{counts}",
+        "if it is that product, add the name (or the statement words) to its aliases, or to a "
+        "catalogue file given with --catalogue; if not, register it or leave it",
     ),
 }
 
@@ -211,7 +222,7 @@ _SAY = {
 def _findings(use: Usage) -> list[Diagnostic]:
     out = []
     known = use.known
-    for (rule, path), (event, hit) in use.first.items():
+    for (rule, _), (event, hit) in use.first.items():
         severity, message, hint = _SAY[rule]
         if rule == "use-of-offboarded" and known.status == "deprecated":
             severity = Severity.WARNING  # still being offboarded: a warning until it is done
@@ -221,17 +232,17 @@ def _findings(use: Usage) -> list[Diagnostic]:
             "status": known.status,
             "tier": known.tier,
             "how": _how(hit, event),
-            "counts": _counts(
-                use.per_file[path], event.what, "team" if event.kind == "inventory" else "user"
-            ),
-            "seen": event.name,
+            "counts": _counts(use.per_rule.get(rule, use)),
+            "seen": redact(event.label or event.name or event.merchant),
+            "why": hit.how.removeprefix("similar: "),
+            "matched": hit.matched,
         }
         out.append(
             Diagnostic(
                 rule,
                 severity,
                 message.format(**values),
-                path,
+                event.path,
                 event.line,
                 1,
                 hint=hint.format(**values),
@@ -242,13 +253,27 @@ def _findings(use: Usage) -> list[Diagnostic]:
 
 
 def _how(hit: Hit, event: Event) -> str:
-    """How the use was matched, quoting the registry's or catalogue's words (a host or a card
-    line can hold a person's name or address; the domain or merchant words that matched do not)."""
+    """How the use was matched, quoting the registry's or catalogue's words: an input's own
+    text (a host, a card line, an app's label) can hold a person's name or address."""
     if event.host:
         return f"domain {hit.matched!r} ({hit.known.label})"
-    if event.merchant:
-        return f"merchant {hit.matched!r} ({hit.known.label})"
-    return f"{hit.how} {event.name!r} ({hit.known.label})"
+    if event.merchant and hit.how == "merchant":
+        return f"statement words {hit.matched!r} ({hit.known.label})"
+    return f"{hit.how} {hit.matched!r} ({hit.known.label})"
+
+
+_EMAIL = re.compile(r"[^\s@()<>,;]+@[^\s@()<>,;]+")
+_ADDRESS = re.compile(r"\b(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7})\b", re.I)
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+
+def redact(text: str) -> str:
+    """``text`` with what could identify a person masked: e-mail addresses, IP addresses and
+    anything in brackets ('Gemini (ana.lima)' -> 'Gemini (…)'); for the one message that must
+    quote an input's own text (a name matched only by a guess)."""
+    text = _EMAIL.sub("<e-mail>", text)
+    text = _ADDRESS.sub("<address>", text)
+    return _BRACKETED.sub("(…)", text)[:80]
 
 
 def reconcile(
@@ -320,14 +345,19 @@ def usage_lines(result: Reconciled) -> list[UsageLine]:
                 use.user_count,
                 use.events,
                 use.spend_text(),
-                ", ".join(sorted(Path(p).name for p in use.per_file)),
+                ", ".join(sorted(Path(p).name for p in use.files)),
             )
         )
     return lines
 
 
 def input_files(folder: Path) -> list[Path]:
-    """The files of a usage folder (``--usage DIR``), sorted; hidden files left out."""
+    """The files of a usage folder (``--usage DIR``), sorted; hidden files, README files and
+    ``--details`` output (``*.details.csv``) left out."""
     return sorted(
-        p for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "README"))
+        p
+        for p in folder.iterdir()
+        if p.is_file()
+        and not p.name.startswith((".", "README"))
+        and not p.name.endswith(".details.csv")
     )

@@ -17,6 +17,7 @@ def summary(result: Reconciled) -> str:
     out = [
         f"read {read.path}: {read.format} ({read.kind}), {plural(read.lines, 'line')}, "
         f"{plural(len(read.events), 'use')}"
+        + (f" ({read.refused} failed or blocked, not counted)" if read.refused else "")
         for read in result.reads
     ]
     matched = len(result.matched)

@@ -55,6 +55,7 @@ class Event:
     currency: str = ""
     day: str = ""
     what: str = "sign-in"  # what one event is, for messages ("3 sign-ins")
+    label: str = ""  # the merchant cell alone, when ``merchant`` adds other cells to match
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Read:
     events: list[Event]
     problems: list[Diagnostic]
     lines: int = 0
+    refused: int = 0  # failed or blocked sign-ins and requests: no use, not counted
 
 
 def _norm(cell: str) -> str:
@@ -189,9 +191,24 @@ def _rows(
         read.lines += 1
         if not name:
             continue
+        if not _succeeded(fmt, row, cols):
+            read.refused += 1
+            continue
         what = WHAT.get(fmt, "sign-in")
         read.events.append(Event(path, start, kind, name=name, user=_cell(row, user_at), what=what))
     return read
+
+
+def _succeeded(fmt: str, row: list[str], cols: dict[str, int]) -> bool:
+    """Whether a sign-in row is a use: Entra's Status "Success", Okta's single sign-on events
+    with the outcome SUCCESS (a failed or blocked sign-in, an admin's change, is no use)."""
+    if fmt == "Microsoft Entra sign-in log" and "status" in cols:
+        return _cell(row, cols["status"]).casefold() == "success"
+    if fmt == "Okta System Log":
+        event = _cell(row, cols.get("eventtype"))
+        outcome = _cell(row, cols.get("outcome.result"))
+        return event == "user.authentication.sso" and outcome.upper() in ("SUCCESS", "")
+    return True
 
 
 _MONEY = re.compile(r"^\(?-?[^\d\-(]{0,3}\s*-?[\d.,' ]+\s*[A-Z]{0,3}\)?$")
@@ -265,6 +282,7 @@ def _expenses(
                 start,
                 "expenses",
                 merchant=text,
+                label=_cell(row, merchant),
                 user=_cell(row, person),
                 amount=value,
                 currency=currency_of(_cell(row, currency)),
@@ -294,8 +312,12 @@ _DNSMASQ = re.compile(
 def _host_of(url: str) -> str | None:
     """The host of a request's URL (``CONNECT host:port`` too); None when it has none."""
     if "://" in url:
+        # as browsers read it (WHATWG URL): "\\" ends the authority like "/", so
+        # "http://evil.example\\@chatgpt.com/" is a request to evil.example
+        scheme, _, rest = url.partition("://")
+        authority = re.split(r"[/\\?#]", rest, maxsplit=1)[0]
         try:
-            return (urlsplit(url).hostname or "").lower() or None
+            return (urlsplit(f"{scheme}://{authority}").hostname or "").lower() or None
         except ValueError:  # "http://[::1" and other broken addresses
             return None
     return url.rsplit(":", 1)[0].strip("[]").lower() or None
@@ -335,6 +357,11 @@ def _log(path: str, text: str) -> Read | None:
                         "check the log was not cut short or written in another logformat",
                     )
                 )
+                continue
+            code = m["code"]
+            status = int(code.rsplit("/", 1)[1])
+            if "DENIED" in code or status == 0 or status >= 400:  # blocked or failed: no use
+                read.refused += 1
                 continue
             host = _host_of(m["url"])
             if host is None:
