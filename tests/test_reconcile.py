@@ -350,7 +350,7 @@ def test_app_labels_are_quoted_as_the_registry_writes_them(hb: Path, tmp_path: P
         "D,d@example.com,d,Geminii (ana.lima),x,y\n",
         encoding="utf-8",
     )
-    code, out = run("reconcile", str(okta), "--format", "text", root=hb)
+    _, out = run("reconcile", str(okta), "--format", "text", root=hb)
     for person in ("ben.okafor", "10.20.0.14", "ana.lima"):
         assert person not in out
     assert "'Geminii (…)' may be Gemini" in out  # a guess quotes the label, masked
