@@ -218,9 +218,10 @@ def test_count_ranges(text: str, value: Range | None) -> None:
     assert count_range(text) == value
 
 
-def test_count_range_refuses_words() -> None:
+@pytest.mark.parametrize("text", ["lots", "100000000000000000000", "1-100000000000000"])
+def test_count_range_refuses_what_is_no_count(text: str) -> None:
     with pytest.raises(Unreadable):
-        count_range("lots")
+        count_range(text)
 
 
 # --- bad input --------------------------------------------------------------------------------

@@ -142,6 +142,17 @@ def import_table(
         source = f"{source}, {table.detail}"  # "inventory.xlsx, sheet 'AI tools'"
     made = _valid_only(plan, mapping, source, reg)
     problems += plan.problems
+    if reg.checked.failed:
+        problems.append(
+            Diagnostic(
+                "import-value",
+                Severity.WARNING,
+                "the registry does not validate; the import is planned against its usable "
+                "entries only",
+                "registry/",
+                hint="run handbook validate and fix its errors, then import again",
+            )
+        )
     if write and not any(p.severity.rank == 0 for p in problems):
         write_files(root, made)
         return Imported(plan, mapping, made, problems, written=True)

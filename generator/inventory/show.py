@@ -24,7 +24,7 @@ def render(plan: Plan, files: list[NewFile], *, written: bool, asked: bool = Fal
     t = plan.table
     out = [
         f"read {t.path} ({t.kind}, {t.detail}): {plural(plan.rows_read, 'row')}, "
-        f"{plan.rows_kept:,} kept, {plural(plan.names_read, 'product name')} "
+        f"{plan.rows_kept} kept, {plural(plan.names_read, 'product name')} "
         f"({plural(plan.placeholders, 'placeholder')}), "
         f"{plural(len(plan.planned), 'distinct product')}",
         "",

@@ -344,7 +344,9 @@ def _sheet(shown: str, values: Any, formulas: Any, header_row: int) -> Table:
         if any(c.strip() for c in cells):
             rows.append(Row(number, tuple(cells)))
     if header is None:
-        raise HandbookError(*_no_header(f"{shown}: sheet {values.title!r}", header_row, number))
+        message, hint = _no_header(f"{shown}: sheet {values.title!r}", header_row, number)
+        others = ", ".join(repr(s) for s in values.parent.sheetnames if s != values.title)
+        raise HandbookError(message, hint + (f"; or another sheet: {others}" if others else ""))
     if not rows:
         raise HandbookError(
             f"{shown}: sheet {values.title!r} has a header row (row {header_at}) but no rows "

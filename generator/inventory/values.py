@@ -19,6 +19,10 @@ _RANGE = re.compile(rf"^(?:about |approx\.? |~)?{_NUMBER}\s*{_DASH}\s*{_NUMBER}$
 _ABOVE = re.compile(rf"^(?:over |more than |>\s*)?{_NUMBER}\s*(\+|or more)?$", re.I)
 
 
+#: The most seats or users a cell may count (more than the people on Earth is a typo).
+MAX_COUNT = 10_000_000_000
+
+
 class Unreadable(ValueError):
     """A cell that does not hold what its column should; ``hint`` says what would."""
 
@@ -79,12 +83,16 @@ def count_range(text: str) -> Range | None:
     if not cleaned:
         return None
     m = _RANGE.match(cleaned)
+    if m and max(_int(m[1]), _int(m[2])) > MAX_COUNT:
+        raise Unreadable(f"{text!r} is more people than there are", "check the figure")
     if m:
         low, high = _int(m[1]), _int(m[2])
         if high < low:
             raise Unreadable(f"{text!r} runs backwards", "write the smaller number first")
         return Range(low, high)
     m = _ABOVE.match(cleaned)
+    if m and _int(m[1]) > MAX_COUNT:
+        raise Unreadable(f"{text!r} is more people than there are", "check the figure")
     if m:
         open_ended = bool(m[2]) or cleaned.lower().startswith(("over", "more", ">"))
         return Range(_int(m[1]), None if open_ended else _int(m[1]))

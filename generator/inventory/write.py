@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from generator.diagnostics import Diagnostic, HandbookError, Severity
+from generator.diagnostics import Diagnostic, HandbookError, Severity, plural
 from generator.inventory.mapping import Mapping
 from generator.inventory.plan import Plan, Planned
 from generator.load import Document, Tree, parse_yaml
@@ -84,7 +84,7 @@ def tool_file(p: Planned, mapping: Mapping, source: str, today: date) -> str:
     said = (mapping.description or "the inventory").strip().rstrip(".")
     parts = [f"Imported from {said}."]
     if teams:
-        parts.append(f"Listed by {len(teams)} team(s): {_listed(teams)}.")
+        parts.append(f"Listed by {plural(len(teams), 'team')}: {_listed(teams)}.")
     if p.users is not None:
         parts.append(f"Estimated users (each team's figure added up): {p.users}.")
     if facts.data_classes:
