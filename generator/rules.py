@@ -628,8 +628,8 @@ _RULES += [
         "unknown-spelling",
         W,
         "reconcile",
-        "A name in a usage input matched a tool or catalogue service only by similarity.",
-        "Confirm it and add the name to the tool's aliases (or the catalogue), or register the product it names.",
+        "A use was matched only by a guess: a name similar to a tool's or a catalogue service's, or a card line naming only a service's or vendor's name. It is counted for no product until confirmed.",
+        "Confirm it and add the name (or the statement words) to the tool's aliases or a catalogue file, or register the product it names.",
     ),
     # build: the site
     Rule(
