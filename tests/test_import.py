@@ -160,6 +160,8 @@ def test_write_then_validate_and_build(tmp_path: Path) -> None:
     code, out = run("import", str(SHEET), "--map", str(MAP), "--write", root=root)
     assert code == 0, out
     assert "Created 0 proposed tools" in out and "Already registered (257" in out
+    # a spelling another entry goes by is never suggested as an alias (it would not validate)
+    assert "aliases: ServiceNow Now Assist" not in out
 
 
 # --- names ------------------------------------------------------------------------------------
@@ -628,3 +630,25 @@ def test_write_that_cannot_happen_says_so(small: Path) -> None:
         "import", str(small / "in.csv"), "--map", str(small / "map.yaml"), "--write", root=small
     )
     assert code == 1 and "run again with --write" not in out
+
+
+def test_vendors_match_whatever_their_legal_suffix(wide: Path) -> None:
+    (wide / "in.csv").write_text(
+        "Product,Team,Contact,Since,Classes,Vendor,Use\n"
+        'Parrot Notes,,,,,"Parrotbox, Inc.",\nLumen Scribe,,,,,Lumen Speech Company,\n',
+        encoding="utf-8",
+    )
+    _, out = run("import", str(wide / "in.csv"), "--map", str(wide / "map.yaml"), root=wide)
+    assert "(new)" not in out and "0 vendors" in out
+    assert "Parrotbox" in out and "Lumen Speech Co." in out  # the registry's own spelling
+
+
+def test_one_registered_tool_is_one_line_and_suggests_no_clash(small: Path) -> None:
+    (small / "in.csv").write_text(
+        "Product,In use\nNorthwind Assist,Y\nnorthwind-assist,Y\nNorthwind Asist,Y\n"
+        "NorthwindAssist,Y\nVectorhaus Enterprise Search,Y\n",
+        encoding="utf-8",
+    )
+    _, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
+    assert out.count("Northwind Assist -> tool 'northwind-assist'") == 1
+    assert "Already registered (2;" in out

@@ -172,7 +172,7 @@ def test_usage_in_the_site_and_the_report(hb: Path, tmp_path: Path) -> None:
     dashboard = (hb / "site/dashboard/index.html").read_text(encoding="utf-8")
     assert "AI in use" in dashboard and "not registered" in dashboard and "Gemini" in dashboard
     tool = (hb / "site/tools/northwind-assist/index.html").read_text(encoding="utf-8")
-    assert "Use in practice" in tool and "user(s)" in tool
+    assert "Use in practice" in tool and "inputs): " in tool
     code, out = run(
         "report", "--usage", str(usage), "--no-links", "--out", str(tmp_path / "r"), root=hb
     )
@@ -437,3 +437,52 @@ def test_details_files_in_a_usage_folder_are_skipped(hb: Path, tmp_path: Path) -
         "report", "--usage", str(usage), "--no-links", "--out", str(tmp_path / "r"), root=hb
     )
     assert code == 1 and "not recognised" not in out
+
+
+# --- the third review -------------------------------------------------------------------------
+
+MAP_OVER_OKTA = """\
+# yaml-language-server: $schema=../schemas/import-map.schema.json
+columns:
+  product: Instance name
+names:
+  abbreviations: {ChatGPT: Northwind Assist}
+defaults:
+  owner: {team: AI Governance, contact: ai@example.com}
+  license_tier: enterprise
+"""
+
+
+def test_a_mapping_changes_neither_other_inputs_nor_their_kind(hb: Path, tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(MAP_OVER_OKTA, encoding="utf-8")
+    inputs = [str(DATA / "okta-app-usage.csv"), str(DATA / "squid-access.log")]
+    _, plain = run("reconcile", *inputs, root=hb)
+    _, mapped = run("reconcile", *inputs, "--map", str(tmp_path / "m.yaml"), root=hb)
+    assert "Okta App Usage report (idp)" in mapped
+    assert plain == mapped
+
+
+def test_a_log_read_as_an_inventory_is_not_quoted(hb: Path, tmp_path: Path) -> None:
+    (tmp_path / "m.yaml").write_text(MAP_OVER_OKTA, encoding="utf-8")
+    code, out = run(
+        "reconcile",
+        str(DATA / "squid-access.log"),
+        "--kind",
+        "inventory",
+        "--map",
+        str(tmp_path / "m.yaml"),
+        root=hb,
+    )
+    assert code == 2 and "does not look like a header row" in out
+    assert "ana.lima" not in out and "10.20.0.14" not in out
+
+
+def test_a_tool_id_alone_does_not_make_a_service_the_tool(hb: Path) -> None:
+    tool = hb / "registry/tools/parrotbox-chat.yaml"
+    text = tool.read_text(encoding="utf-8").replace("domains:\n  - claude.ai\n", "")
+    (hb / "registry/tools/claude.yaml").write_text(
+        text.replace("id: parrotbox-chat", "id: claude"), encoding="utf-8"
+    )
+    tool.unlink()
+    _, out = run("reconcile", str(DATA / "squid-access.log"), root=hb)
+    assert "tool 'claude'" not in out and "catalogue service 'claude'" in out

@@ -142,7 +142,7 @@ def cluster(
             first = by_key.setdefault(key, i)
             if first != i and sets.union(first, i) and how[i] == "as written":
                 how[i] = f"same words as {texts[first]!r}"
-    misses = _similar(texts, spells, sets, how, directory, merge_at, near_miss_at)
+    misses = _similar(texts, spells, sets, how, by_anchor, directory, merge_at, near_miss_at)
     return _products(texts, places, sets, how, frozenset(preferred)), misses
 
 
@@ -155,6 +155,7 @@ def _similar(
     spells: list[Spelling],
     sets: _Sets,
     how: list[str],
+    by_anchor: dict[str, int],
     directory: Directory,
     merge_at: float,
     near_miss_at: float,
@@ -182,6 +183,8 @@ def _similar(
                 root = sets.find(i)
                 sets.anchor[root] = known
                 how[i] = f"similar to {known.label} ({scores[row][best]:.0f})"
+                first = by_anchor.setdefault(_anchor_id(known), i)
+                sets.union(first, i)  # with the spellings already anchored to it
     if not choices:
         return []
     ratio = process.cdist(choices, choices, scorer=fuzz.ratio, workers=-1)

@@ -163,7 +163,9 @@ class Directory:
         for text in (service.name, *service.aliases):
             for key in _keys(spelling(text, self.rules)):
                 hit = self._names.get(key)
-                if hit is not None and hit[0].kind == "tool":
+                # a service is a tool when it is the tool's name or an alias; an id that merely
+                # reads the same ("claude" for "Claude Legacy Wrapper") does not make it one
+                if hit is not None and hit[0].kind == "tool" and hit[1] != "id":
                     return hit[0]
         return None
 

@@ -187,7 +187,13 @@ def find_columns(mapping: Mapping, table: Table) -> tuple[dict[str, int], list[D
             continue
         close = difflib.get_close_matches(name, [h for h in table.header if h], n=1, cutoff=0.5)
         line, col = mapping.doc.locate(["columns", key])
-        header = ", ".join(repr(h) for h in table.header if h)
+        cells = [h for h in table.header if h]
+        # a header is short names; anything else (a log line read as one) is not quoted
+        header = (
+            ", ".join(repr(h) for h in cells)
+            if cells and all(len(h) <= 60 for h in cells)
+            else f"none: row {table.header_row} does not look like a header row"
+        )
         problems.append(
             Diagnostic(
                 "import-column-missing",

@@ -5,6 +5,7 @@ Pure: nothing is written here (:mod:`.write` does that, for ``--write``)."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -205,6 +206,10 @@ def _aliases(plan: Plan, directory: Directory) -> None:
                 p.aliases.append(text)
             else:
                 p.withheld.append(text)
+    for p in plan.of("registered"):  # suggest only spellings no other entry goes by
+        assert p.known is not None
+        mine = f"tool {p.known.id}"
+        p.new_spellings = [s for s in p.new_spellings if owner.get(skeleton(s), mine) == mine]
 
 
 def kept(
@@ -456,6 +461,9 @@ def _decide(
             "defaults.vendor",
         )
     vendor_id, new_vendor = _vendor_id(vendor_name, vendors)
+    known_vendor = vendors.get(vendor_id) if vendor_id and not new_vendor else None
+    if known_vendor is not None:
+        vendor_name = known_vendor.name  # the registry's spelling, as the plan shows it
     if vendor_id is None:
         return Planned(
             product,
@@ -483,12 +491,28 @@ def _decide(
     )
 
 
+_LEGAL = re.compile(
+    r"[\s,]+(?:inc|incorporated|ltd|limited|llc|llp|gmbh|ag|sa|sas|bv|nv|plc|co|company|corp"
+    r"|corporation|pty|oy|ab|as|srl|spa|kk)\.?$",
+    re.I,
+)
+
+
+def company_key(name: str) -> str:
+    """A company's name for comparison: legal suffixes off ("Parrotbox, Inc." = "Parrotbox"),
+    then :func:`~generator.validate.identity.skeleton`."""
+    previous = None
+    while previous != name:
+        previous, name = name, _LEGAL.sub("", name.strip())
+    return skeleton(name)
+
+
 def _vendor_id(name: str, vendors: dict[str, Vendor | None]) -> tuple[str | None, bool]:
     """(id, is new) of the vendor called ``name``: a registered one with that id or name (a
     vendor file that is invalid counts by its file name), else a new id made from the name."""
-    key = skeleton(name)
+    key = company_key(name)
     for vid, vendor in vendors.items():
-        if key in (skeleton(vid), skeleton(vendor.name if vendor else vid)):
+        if key in (company_key(vid), company_key(vendor.name if vendor else vid)):
             return vid, False
     made = slug(name)
     if not made or sitenames.taken("vendor", made):

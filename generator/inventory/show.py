@@ -34,7 +34,7 @@ def render(plan: Plan, files: list[NewFile], *, written: bool, asked: bool = Fal
     verb = "created" if written else "would create"
     out.append(
         f"{verb.capitalize()} {plural(len(create), 'proposed tool')} and "
-        f"{plural(len(vendors), 'vendor')}:"
+        f"{plural(len(vendors), 'vendor')}" + (":" if create else ".")
     )
     if create:
         out.append(f"  {'product':<{_WIDE}} {'new id':<28} {'vendor':<22} {'rows':>5}  spellings")

@@ -123,11 +123,16 @@ class Matcher:
 
 
 def reconcile_reads(
-    reads: Sequence[Read], directory: Directory, overrides: Mapping[str, str] | None = None
+    reads: Sequence[Read],
+    directory: Directory,
+    *,
+    inventory: tuple[Directory, Mapping[str, str]] | None = None,
 ) -> Reconciled:
-    """Match the events of ``reads`` and derive usage and findings (pure). ``overrides``:
-    spelling -> product, the import mapping's ``names.products``."""
-    matcher = Matcher(directory, overrides)
+    """Match the events of ``reads`` and derive usage and findings (pure). ``inventory``: the
+    directory built with an import mapping's rules and its ``names.products``, for the events
+    of inventory sheets only."""
+    plain = Matcher(directory)
+    sheets = Matcher(*inventory) if inventory else plain
     usage: dict[str, Usage] = {}
     matched: list[tuple[Event, Hit]] = []
     guesses: dict[
@@ -136,7 +141,7 @@ def reconcile_reads(
     unmatched = 0
     for read in reads:
         for event in read.events:
-            hit = matcher.match(event)
+            hit = (sheets if event.kind == "inventory" else plain).match(event)
             if hit is None:
                 unmatched += 1
                 continue
@@ -305,12 +310,15 @@ def reconcile(
     reads = []
     for path in inputs:
         shown_as = names.get(path, str(path))
-        if kind in (None, "inventory") and is_inventory(path, loaded, kind):
+        if kind == "inventory" or (kind is None and is_inventory(path, loaded, kind)):
             assert loaded is not None  # is_inventory says no without a mapping
             reads.append(read_inventory(path, shown_as, loaded))
         else:
             reads.append(read_input(path, shown_as, kind))
-    result = reconcile_reads(reads, reg.directory(rules), loaded.products if loaded else None)
+    # the mapping's rules (abbreviations, names.products) are for its inventory's cells only:
+    # every other input is matched by the registry's and the catalogue's own names
+    sheets = (reg.directory(rules), loaded.products) if loaded else None
+    result = reconcile_reads(reads, reg.directory(Rules()), inventory=sheets)
     result.findings = problems + result.findings
     return result, reg
 
@@ -345,7 +353,7 @@ def usage_lines(result: Reconciled) -> list[UsageLine]:
                 use.user_count,
                 use.events,
                 use.spend_text(),
-                ", ".join(sorted(Path(p).name for p in use.files)),
+                plural(len(use.files), "input"),
             )
         )
     return lines

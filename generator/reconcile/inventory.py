@@ -10,7 +10,7 @@ from generator.inventory.mapping import Mapping, find_columns
 from generator.inventory.names import is_placeholder, split_cell
 from generator.inventory.plan import kept
 from generator.inventory.tables import read_bytes, read_table, usable
-from generator.reconcile.sources import Event, Read
+from generator.reconcile.sources import Event, Read, recognised
 
 _XLSX = b"PK\x03\x04"
 
@@ -20,6 +20,8 @@ def is_inventory(path: Path, mapping: Mapping | None, kind: str | None) -> bool:
     whose first line names the mapping's product column. Raises HandbookError for an inventory
     without a mapping to read it with."""
     head = read_bytes(path, limit=65536, what="input", head=True)
+    if kind is None and not head.startswith(_XLSX) and recognised(path):
+        return False  # an export or a log reconcile knows stays what it is
     if kind == "inventory" or head.startswith(_XLSX):
         if mapping is None:
             raise HandbookError(

@@ -397,6 +397,17 @@ def _log(path: str, text: str) -> Read | None:
     return read
 
 
+def recognised(path: Path) -> bool:
+    """Whether ``path`` is an input of a kind this module reads (by its first 64 KiB)."""
+    head = read_bytes(path, limit=65536, what="input", head=True)
+    try:
+        text, _ = decode_text(head, str(path))
+    except HandbookError:
+        return False
+    text = text.rsplit("\n", 1)[0] if len(head) == 65536 else text  # no cut last line
+    return _table(str(path), text) is not None or _log(str(path), text) is not None
+
+
 def read_input(path: Path, shown: str, kind: str | None = None) -> Read:
     """Read one input file, recognising its kind unless ``kind`` is given. Raises HandbookError
     when it cannot be read, is binary, or is no kind this command knows."""
@@ -410,6 +421,7 @@ def read_input(path: Path, shown: str, kind: str | None = None) -> Read:
             f"{shown}: not recognised as "
             + (f"an input of kind {kind!r}" if kind else "any input reconcile reads"),
             "give an Okta or Entra CSV export, a card or expense CSV, a Squid access.log, "
-            "or a BIND or dnsmasq query log (see `handbook reconcile --help`)",
+            "or a BIND or dnsmasq query log (see `handbook reconcile --help`); an inventory "
+            "sheet is read by `handbook reconcile --map MAP.yaml`, not from a --usage folder",
         )
     return found
