@@ -55,6 +55,8 @@ def tool_record(site: Site, tool: Tool) -> dict[str, Any]:
     return {
         "id": tool.id,
         "name": tool.name,
+        "aliases": list(tool.aliases),
+        "domains": list(tool.domains),
         "vendor": tool.vendor,
         "description": tool.description,
         "status": tool.status,
