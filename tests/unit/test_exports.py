@@ -24,8 +24,9 @@ from generator.model import Handbook, build
 from generator.render import Inputs, Site
 
 TOOL_KEYS = {
-    "id", "name", "aliases", "domains", "vendor", "description", "status", "status_since", "owner", "problem", "uses",
-    "license", "data_allowed", "data_notes", "next_due", "steps", "evidence", "page", "source",
+    "id", "name", "aliases", "domains", "vendor", "description", "status", "status_since",
+    "owner", "problem", "uses", "license", "data_allowed", "data_notes", "next_due", "steps",
+    "evidence", "page", "source",
 }  # fmt: skip
 VENDOR_KEYS = {
     "id", "name", "website", "trust_page", "privacy_policy", "certifications", "tools", "page",
