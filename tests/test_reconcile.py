@@ -486,3 +486,20 @@ def test_a_tool_id_alone_does_not_make_a_service_the_tool(hb: Path) -> None:
     tool.unlink()
     _, out = run("reconcile", str(DATA / "squid-access.log"), root=hb)
     assert "tool 'claude'" not in out and "catalogue service 'claude'" in out
+
+
+def test_two_tools_going_by_one_service_are_said(hb: Path) -> None:
+    _add(hb, "quillmark-draft", "aliases:\n  - Perplexity AI\n")
+    path = hb / "registry/tools/northwind-assist.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "  - ChatGPT Enterprise\n", "  - ChatGPT Enterprise\n  - Perplexity Enterprise Pro\n"
+        ),
+        encoding="utf-8",
+    )
+    _, out = run("reconcile", str(DATA / "squid-access.log"), root=hb)
+    assert (
+        "warning[name-duplicate] tools 'northwind-assist', 'quillmark-draft' all go by" in out
+        or ("warning[name-duplicate] tools 'quillmark-draft', 'northwind-assist' all go by" in out)
+    )

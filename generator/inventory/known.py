@@ -79,6 +79,8 @@ class Directory:
         #: (pattern, product, the words, how: "" when certain, else why it is only a guess)
         self._merchants: list[tuple[re.Pattern[str], Known, str, str]] = []
         self._plans: dict[str, tuple[Known, str]] = {}
+        #: catalogue services two or more registered tools go by: id -> (service, the tools)
+        self.shared: dict[str, tuple[Service, list[Known]]] = {}
         registered: list[Known] = []
         for tool in tools:
             known = Known(
@@ -160,14 +162,20 @@ class Directory:
                 self._names.setdefault(key, (known, how, text))
 
     def _tool_for(self, service: Service) -> Known | None:
+        """The registered tool a catalogue service is: the first whose name or alias is one of
+        the service's (an id that merely reads the same, "claude" for "Claude Legacy Wrapper",
+        does not count). When two tools are, :attr:`shared` records it."""
+        tools: list[Known] = []
         for text in (service.name, *service.aliases):
             for key in _keys(spelling(text, self.rules)):
                 hit = self._names.get(key)
-                # a service is a tool when it is the tool's name or an alias; an id that merely
-                # reads the same ("claude" for "Claude Legacy Wrapper") does not make it one
-                if hit is not None and hit[0].kind == "tool" and hit[1] != "id":
-                    return hit[0]
-        return None
+                if hit is None or hit[0].kind != "tool" or hit[1] == "id":
+                    continue
+                if hit[0] not in tools:
+                    tools.append(hit[0])
+        if len(tools) > 1:
+            self.shared.setdefault(service.id, (service, tools))
+        return tools[0] if tools else None
 
     def by_name(self, text: str | Spelling) -> Hit | None:
         """The product named ``text`` (same words, or the same letters run together)."""

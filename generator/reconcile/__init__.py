@@ -158,6 +158,7 @@ def reconcile_reads(
                 use.first.setdefault((rule, ""), (event, hit))
                 use.per_rule.setdefault(rule, Usage(hit.known)).add(event)
     findings = [d for use in [*usage.values(), *guesses.values()] for d in _findings(use)]
+    findings += shared_services(directory)
     for read in reads:
         findings += read.problems
     return Reconciled(list(reads), usage, findings, matched, unmatched)
@@ -189,6 +190,26 @@ def _counts(use: Usage) -> str:
     if len(use.files) > 1:
         parts.append(f"in {len(use.files)} inputs")
     return ", ".join(parts)
+
+
+def shared_services(directory: Directory) -> list[Diagnostic]:
+    """A warning for each catalogue service two registered tools go by: its hosts and
+    statement words count for the first only."""
+    found = []
+    for service, tools in directory.shared.values():
+        first, *others = tools
+        found.append(
+            Diagnostic(
+                "name-duplicate",
+                Severity.WARNING,
+                f"tools {', '.join(repr(k.id) for k in tools)} all go by names of catalogue "
+                f"service {service.id!r} ({service.name}); its hosts and statement words count "
+                f"for {first.id!r} only",
+                others[0].path,
+                hint="keep the service's names on one tool; give the others their own names",
+            )
+        )
+    return found
 
 
 _SAY = {
