@@ -4,7 +4,6 @@ against the schemas before anything is written, then written without ever replac
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from generator import output
 from generator.diagnostics import Diagnostic, HandbookError, Severity, plural
 from generator.inventory.mapping import Mapping
 from generator.inventory.plan import Plan, Planned
@@ -198,28 +198,26 @@ def check_files(
 
 
 def write_files(root: Path, files: list[NewFile]) -> None:
-    """Create every file, never replacing one: all are created or, if one cannot be, none
-    (those created by this call are removed again). Raises HandbookError."""
+    """Create every file, never replacing one and never writing through a symbolic link
+    (:func:`generator.output.writable`): all are created or, if one cannot be, none (those
+    created by this call are removed again). Raises HandbookError."""
+    targets = [(output.writable(root, f.path), f) for f in files]  # refused before any write
     made: list[Path] = []
     try:
-        for f in files:
-            target = root / f.path
+        for target, f in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-            except FileExistsError:
-                raise HandbookError(
-                    f"{f.path} exists already: nothing was written",
-                    "the import never replaces an entry; run it again to see the plan",
-                ) from None
-            made.append(target)
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            with target.open("x", encoding="utf-8", newline="\n") as out:
+                made.append(target)
                 out.write(f.text)
+    except FileExistsError as exc:
+        for path in made:
+            path.unlink(missing_ok=True)
+        raise HandbookError(
+            f"{Path(str(exc.filename)).relative_to(root).as_posix()} exists already: nothing "
+            "was written",
+            "the import never replaces an entry; run it again to see the plan",
+        ) from None
     except OSError as exc:
         for path in made:
             path.unlink(missing_ok=True)
         raise HandbookError(f"cannot write {exc.filename}: {exc.strerror}") from exc
-    except HandbookError:
-        for path in made:
-            path.unlink(missing_ok=True)
-        raise
