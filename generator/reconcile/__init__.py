@@ -37,11 +37,10 @@ class Usage:
     users: set[str] = field(default_factory=set, repr=False)
     events: int = 0
     spend: dict[str, float] = field(default_factory=dict)
-    first: dict[tuple[str, str], tuple[Event, Hit]] = field(default_factory=dict, repr=False)
+    #: rule -> the first use it is about (where the finding points) and all of them
+    first: dict[str, tuple[Event, Hit]] = field(default_factory=dict, repr=False)
+    per_rule: dict[str, Usage] = field(default_factory=dict, repr=False)
     by_what: dict[str, int] = field(default_factory=dict)  # "sign-in" -> how many
-    per_rule: dict[str, Usage] = field(
-        default_factory=dict, repr=False
-    )  # the uses each finding is about
     files: set[str] = field(default_factory=set)
     teams_only: bool = True  # every use came from an inventory sheet (its "users" are teams)
 
@@ -150,12 +149,12 @@ def reconcile_reads(
                 # a guess: not counted as use of that product until someone confirms it
                 guess = guesses.setdefault((hit.matched, hit.known.id), Usage(hit.known))
                 guess.add(event)
-                guess.first.setdefault(("unknown-spelling", ""), (event, hit))
+                guess.first.setdefault("unknown-spelling", (event, hit))
                 continue
             use = usage.setdefault(_key(hit.known), Usage(hit.known))
             use.add(event)
             for rule in _rules_of(event, hit):
-                use.first.setdefault((rule, ""), (event, hit))
+                use.first.setdefault(rule, (event, hit))
                 use.per_rule.setdefault(rule, Usage(hit.known)).add(event)
     findings = [d for use in [*usage.values(), *guesses.values()] for d in _findings(use)]
     findings += shared_services(directory)
@@ -248,7 +247,7 @@ _SAY = {
 def _findings(use: Usage) -> list[Diagnostic]:
     out = []
     known = use.known
-    for (rule, _), (event, hit) in use.first.items():
+    for rule, (event, hit) in use.first.items():
         severity, message, hint = _SAY[rule]
         if rule == "use-of-offboarded" and known.status == "deprecated":
             severity = Severity.WARNING  # still being offboarded: a warning until it is done
