@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.diagnostics import HandbookError
+from generator.inventory.cells import kept
 from generator.inventory.mapping import Mapping, find_columns
 from generator.inventory.names import is_placeholder, split_cell
-from generator.inventory.plan import kept
 from generator.inventory.tables import read_bytes, read_table, usable
 from generator.reconcile.sources import Event, Read, recognised
 
