@@ -3,7 +3,8 @@ the name matching `handbook reconcile` shares with it.
 
 read table (:mod:`.tables`) -> mapping (:mod:`.mapping`) -> cells (:mod:`.cells`) -> split and
 normalise names (:mod:`.names`) -> match the registry and the catalogue (:mod:`.known`,
-:mod:`.catalogue`) -> cluster (:mod:`.cluster`) -> plan (:mod:`.plan`) -> show (:mod:`.show`) or write (:mod:`.write`).
+:mod:`.catalogue`) -> cluster (:mod:`.cluster`) -> plan (:mod:`.plan`) -> show (:mod:`.show`)
+or write (:mod:`.write`).
 """
 
 from __future__ import annotations
