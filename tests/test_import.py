@@ -652,3 +652,65 @@ def test_one_registered_tool_is_one_line_and_suggests_no_clash(small: Path) -> N
     _, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
     assert out.count("Northwind Assist -> tool 'northwind-assist'") == 1
     assert "Already registered (2;" in out
+
+
+# --- more members of the bad-input families -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "rule"),
+    [
+        ("+cmd|' /C calc'!A0", "import-formula"),  # formula family, CSV injection forms
+        ("@SUM(1+1)*cmd|' /C calc'!A0", "import-formula"),
+        ("-2+3+cmd|' /C calc'!A0", "import-formula"),
+        ("\t=1+1", "import-formula"),
+        ("#N/A", "import-formula"),  # a spreadsheet error is no value
+        ("Chat\u2028GPT", "import-cell"),  # control family: a line separator
+        ("x" * 6000, "import-cell"),  # size family: one huge cell
+    ],
+)
+def test_cells_a_spreadsheet_would_run_or_cannot_hold(small: Path, cell: str, rule: str) -> None:
+    import csv as csvlib
+
+    with (small / "in.csv").open("w", encoding="utf-8", newline="") as f:
+        w = csvlib.writer(f)
+        w.writerows([["Product", "In use"], [cell, "Y"], ["Claude", "Y"]])
+    code, out = run(
+        "import", str(small / "in.csv"), "--map", str(small / "map.yaml"), "--write", root=small
+    )
+    assert f"in.csv:2:1: warning[{rule}]" in out, out
+    assert code == 0 and not any(
+        cell.strip()[:10] in p.read_text(encoding="utf-8")
+        for p in (small / "registry/tools").iterdir()
+    )
+
+
+def test_workbook_members_of_the_families(small: Path) -> None:
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Product", "In use"])
+    ws.append(["Chat_x001B_GPT", "Y"])  # Excel's escape of a control character
+    ws.append(["Stale", "Y"])  # under a merge: no one sees it
+    ws["A4"] = ArrayFormula("A4", '=TEXTJOIN(",",TRUE,"Claude")')
+    ws["B4"] = "Y"
+    ws.merge_cells("A2:A3")
+    wb.save(small / "in.xlsx")
+    _, out = run("import", str(small / "in.xlsx"), "--map", str(small / "map.yaml"), root=small)
+    assert "in.xlsx:2:1: warning[import-cell] cell holds the control character U+001B" in out
+    assert "Stale" not in out  # read as empty, as the merge warning says
+    assert "in.xlsx:4:1: warning[import-formula]" in out  # an array formula is a formula
+
+
+def test_an_old_excel_file_is_named_as_such(small: Path) -> None:
+    (small / "in.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    code, out = run("import", str(small / "in.xls"), "--map", str(small / "map.yaml"), root=small)
+    assert code == 2 and "old Excel workbook (.xls)" in out
+
+
+def test_too_many_distinct_names_stop_before_the_memory_does(small: Path) -> None:
+    rows = "".join(f"Tool {i:05d} zq{i},Y\n" for i in range(6_001))
+    (small / "in.csv").write_text("Product,In use\n" + rows, encoding="utf-8")
+    code, out = run("import", str(small / "in.csv"), "--map", str(small / "map.yaml"), root=small)
+    assert code == 2 and "6,001 distinct products" in out

@@ -503,3 +503,40 @@ def test_two_tools_going_by_one_service_are_said(hb: Path) -> None:
         "warning[name-duplicate] tools 'northwind-assist', 'quillmark-draft' all go by" in out
         or ("warning[name-duplicate] tools 'quillmark-draft', 'northwind-assist' all go by" in out)
     )
+
+
+# --- more members of the bad-input families ---------------------------------------------------
+
+
+def test_a_cell_larger_than_any_table_and_odd_line_breaks(hb: Path, tmp_path: Path) -> None:
+    big = tmp_path / "okta.csv"
+    big.write_text(
+        (DATA / "okta-app-usage.csv").read_text(encoding="utf-8")
+        + "X,x@example.com,x,"
+        + "Y" * 33_000_000
+        + ",x,y\n",
+        encoding="utf-8",
+    )
+    code, out = run("reconcile", str(big), root=hb)
+    assert code in (0, 1) and "Traceback" not in out and "internal error" not in out
+    log = tmp_path / "squid.log"
+    lines = (DATA / "squid-access.log").read_text(encoding="utf-8").split("\n")
+    lines[1] += "\x0c"
+    lines[2] = lines[2].replace(" ", " \x85", 1)
+    log.write_text("\n".join(lines), encoding="utf-8")
+    _, shifted = run("reconcile", str(log), root=hb)
+    _, plain = run("reconcile", str(DATA / "squid-access.log"), root=hb)
+    first = next(ln for ln in plain.splitlines() if "error[" in ln).split(":")[1]
+    assert f"squid.log:{first}:1: error[" in shifted  # no line moved
+
+
+def test_a_sign_in_export_without_its_outcome_column_says_so(hb: Path, tmp_path: Path) -> None:
+    renamed = tmp_path / "entra.csv"
+    renamed.write_text(
+        (DATA / "entra-signins.csv")
+        .read_text(encoding="utf-8-sig")
+        .replace('"Status"', '"Sign-in status"', 1),
+        encoding="utf-8",
+    )
+    _, out = run("reconcile", str(renamed), root=hb)
+    assert "entra.csv:1:1: warning[reconcile-input] the export has no 'Status' column" in out

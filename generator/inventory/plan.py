@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from generator import sitenames
-from generator.diagnostics import Diagnostic, Severity
+from generator.diagnostics import Diagnostic, HandbookError, Severity
 from generator.inventory import values
 from generator.inventory.cells import Reader, RowFacts, kept
 from generator.inventory.cluster import NearMiss, Product, cluster
@@ -22,6 +22,10 @@ from generator.inventory.tables import Table, usable
 from generator.model import Vendor
 from generator.schema import Schemas
 from generator.validate.identity import skeleton, slug
+
+#: The most distinct spellings one import compares, each with every other (memory grows with
+#: the square: 6,000 take about 300 MB).
+MAX_SPELLINGS = 6_000
 
 
 @dataclass(slots=True)
@@ -138,6 +142,12 @@ def plan_import(
             if not spelling(text, rules).squashed or not reader.name(row, col, text):
                 continue
             places.setdefault(text, []).append((row.number, col + 1))
+    if len(places) > MAX_SPELLINGS:
+        raise HandbookError(
+            f"{table.path} names {len(places):,} distinct products; comparing each with every "
+            f"other is done for up to {MAX_SPELLINGS:,}",
+            "import the sheet in parts (by team or by rows), or clean up its names first",
+        )
     if plan.rows_read and not plan.rows_kept and mapping.keep:
         line, col = mapping.doc.locate(["keep"])
         plan.problems.append(

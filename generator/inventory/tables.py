@@ -49,9 +49,18 @@ LEGACY_ENCODINGS = (
 )
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 # C0 and C1 controls other than tab and line breaks, which a cell can hold in a spreadsheet
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# A CSV cell a spreadsheet would run: "=" then anything ("=HYPERLINK(...)", "=cmd|' /C calc'!A0")
-_FORMULA = re.compile(r"^=\S")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# what a spreadsheet runs: "=" or "@" then anything; "+" or "-" then no space or dash, unless
+# the cell is a plain number ("- x" is a bullet, "-5" a number, "-" a placeholder); a leading
+# tab or carriage return
+_FORMULA = re.compile(r"^(?:[=@]\S|[+\-][^\s\-]|[\t\r])")
+_NUMBER = re.compile(r"[-+]?\d[\d,. ]*%?")
+_ERROR = re.compile(
+    r"#(?:N/A|REF!|VALUE!|DIV/0!|NAME\?|NULL!|NUM!|SPILL!|CALC!|GETTING_DATA|FIELD!|BLOCKED!|BUSY!|UNKNOWN!|CONNECT!)"
+)
+#: The longest cell read (an entry's longest field, a use case, is a few hundred characters).
+MAX_CELL = 5_000
+_XML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _XLSX_MAGIC = b"PK\x03\x04"
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -143,6 +152,11 @@ def read_table(path: Path, *, sheet: str | None = None, header_row: int = 1) -> 
     """
     data = read_bytes(path)
     shown = str(path)
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise HandbookError(
+            f"{shown} is an old Excel workbook (.xls), which is not read",
+            "open it in a spreadsheet program and save it as .xlsx, or export the sheet as CSV",
+        )
     if data.startswith(_XLSX_MAGIC):
         return _xlsx(shown, data, sheet, header_row)
     if sheet is not None:
@@ -303,7 +317,9 @@ def _xlsx(shown: str, data: bytes, sheet: str | None, header_row: int) -> Table:
         for ws in (values[name], formulas[name]):
             ws.reset_dimensions()  # read every row, whatever size the file claims
         table = _sheet(shown, values[name], formulas[name], header_row)
-        table.problems += _merged(shown, data, values[name])
+        merges = _merged(data, values[name])
+        table.problems += [_merge(shown, ref) for ref in merges]
+        _blank_covered(table, merges)
         return table
     finally:
         values.close()
@@ -311,6 +327,10 @@ def _xlsx(shown: str, data: bytes, sheet: str | None, header_row: int) -> Table:
 
 
 def _text(value: Any) -> str:
+    """A workbook value as text; Excel's escapes of characters XML cannot hold (``_x0000_``)
+    decoded, so that :func:`refusal` sees the character itself."""
+    if isinstance(value, str):
+        return _XML_ESCAPE.sub(lambda m: chr(int(m[1], 16)), value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -334,9 +354,11 @@ def _sheet(shown: str, values: Any, formulas: Any, header_row: int) -> Table:
     for number, (row, raw) in enumerate(pairs, start=1):
         cells = [_text(v) for v in row]
         for col, formula in enumerate(raw, start=1):
-            if isinstance(formula, str) and formula.startswith("="):
+            if _is_formula(formula):
                 saved = cells[col - 1] if col - 1 < len(cells) else ""
-                problems.append(_formula(shown, number, col, formula, saved))
+                problems.append(
+                    _formula(shown, number, col, str(getattr(formula, "text", formula)), saved)
+                )
         if header is None:
             if number >= header_row and any(c.strip() for c in cells):
                 header, header_at = tuple(c.strip() for c in cells), number
@@ -356,6 +378,14 @@ def _sheet(shown: str, values: Any, formulas: Any, header_row: int) -> Table:
     table = Table(shown, "xlsx", f"sheet {values.title!r}", header, header_at, rows, problems)
     table.problems += cell_problems(table)
     return table
+
+
+def _is_formula(value: Any) -> bool:
+    """A workbook cell read with its formulas: "=..." text, or an array or data-table formula
+    (openpyxl's ArrayFormula and DataTableFormula objects)."""
+    if isinstance(value, str):
+        return value.startswith("=")
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
 
 
 def _no_header(shown: str, header_row: int, rows: int) -> tuple[str, str]:
@@ -393,24 +423,47 @@ def _formula(shown: str, row: int, col: int, formula: str, saved: str) -> Diagno
     )
 
 
-def _merged(shown: str, data: bytes, sheet: Any) -> list[Diagnostic]:
-    """Each merged range of the sheet: only its first cell holds the value (read-only mode does
-    not expose merges, so the sheet's XML is scanned for them)."""
+def _merged(data: bytes, sheet: Any) -> list[str]:
+    """The sheet's merged ranges ("A2:B3"): only the first cell of each holds the value
+    (read-only mode does not expose merges, so the sheet's XML is scanned for them)."""
     part = getattr(sheet, "_worksheet_path", None)
     if not isinstance(part, str):
         return []
-    found: list[Diagnostic] = []
+    found: list[str] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(part) as xml:
             # the workbook's own XML, already inflated within MAX_UNPACKED_BYTES; expat refuses
             # entity expansion beyond its amplification limit
             for _, element in ElementTree.iterparse(xml, events=("end",)):  # noqa: S314
                 if element.tag == f"{_MAIN_NS}mergeCell":
-                    found.append(_merge(shown, str(element.get("ref", ""))))
+                    found.append(str(element.get("ref", "")))
                 element.clear()
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError):
         return found
     return found
+
+
+def _blank_covered(table: Table, merges: list[str]) -> None:
+    """Make the cells a merge covers read as empty, as the warning says (a workbook can keep a
+    stale value under them that no one sees)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    covered: set[tuple[int, int]] = set()
+    for ref in merges:
+        try:
+            c1, r1, c2, r2 = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue
+        if c1 is None or r1 is None or c2 is None or r2 is None:
+            continue  # a whole row or column: nothing under it is read as a value anyway
+        cells = {(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+        covered |= cells - {(r1, c1)}
+    for i, row in enumerate(table.rows):
+        if any((row.number, c + 1) in covered for c in range(len(row.cells))):
+            values = tuple(
+                "" if (row.number, c + 1) in covered else v for c, v in enumerate(row.cells)
+            )
+            table.rows[i] = Row(row.number, values)
 
 
 def _merge(shown: str, ref: str) -> Diagnostic:
@@ -434,36 +487,58 @@ def _merge(shown: str, ref: str) -> Diagnostic:
 # --- cells ------------------------------------------------------------------------------------
 
 
+def refusal(cell: str) -> tuple[str, str, str] | None:
+    """Why a cell's value is left out, as (rule, message, hint), or None when it is usable.
+
+    One check for every cell of every table, CSV or workbook: a control character (also as
+    Excel writes one, ``_x001B_``, and line or paragraph separators); anything a spreadsheet
+    would run (a value starting with ``=``, ``+``, ``-`` or ``@``, after spaces or a tab, that is
+    not a plain number: ``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(...)``); an Excel error value
+    (``#N/A``, ``#REF!``); a value longer than any field of an entry holds."""
+    found = _CONTROL.search(cell)
+    if found:
+        return (
+            "import-cell",
+            f"cell holds the control character U+{ord(found[0]):04X}; it is left out",
+            "retype the cell without the invisible character",
+        )
+    stripped = cell.lstrip(" ")
+    if _FORMULA.match(stripped) and not _NUMBER.fullmatch(stripped.strip()):
+        return (
+            "import-formula",
+            f"cell holds a formula, or text a spreadsheet would run as one ({stripped[:40]!r}); "
+            "it is left out",
+            "type the value itself; formulas are never evaluated",
+        )
+    if _ERROR.fullmatch(stripped):
+        return (
+            "import-formula",
+            f"cell holds the spreadsheet error {stripped!r}; it is left out",
+            "fix the formula that made it, or type the value",
+        )
+    if len(cell) > MAX_CELL:
+        return (
+            "import-cell",
+            f"cell holds {len(cell):,} characters, more than any field takes ({MAX_CELL:,}); "
+            "it is left out",
+            "shorten the cell",
+        )
+    return None
+
+
 def cell_problems(table: Table) -> Iterator[Diagnostic]:
-    """Control characters and CSV formulas (``=HYPERLINK(...)``) in any cell, at its place."""
+    """The :func:`refusal` of every cell of the data rows, at its place."""
     for row in table.rows:
         for col, cell in enumerate(row.cells, start=1):
-            if _CONTROL.search(cell):
+            why = refusal(cell)
+            if why is not None:
+                rule, message, hint = why
                 yield Diagnostic(
-                    "import-cell",
-                    Severity.WARNING,
-                    f"cell holds the control character U+{ord(_CONTROL.search(cell)[0]):04X}; "  # type: ignore[index]
-                    "the cell is left out",
-                    table.path,
-                    row.number,
-                    col,
-                    hint="retype the cell without the invisible character",
-                )
-            elif table.kind == "csv" and _FORMULA.match(cell):
-                yield Diagnostic(
-                    "import-formula",
-                    Severity.WARNING,
-                    f"cell holds a formula, not a value ({cell[:40]!r}); it is left out",
-                    table.path,
-                    row.number,
-                    col,
-                    hint="type the value itself; formulas are never evaluated",
+                    rule, Severity.WARNING, message, table.path, row.number, col, hint=hint
                 )
 
 
 def usable(table: Table, row: Row, column: int) -> str:
-    """The cell's text, trimmed, or '' when a problem above leaves it out."""
+    """The cell's text, trimmed, or '' when :func:`refusal` leaves it out."""
     cell = row.get(column)
-    if _CONTROL.search(cell) or (table.kind == "csv" and _FORMULA.match(cell)):
-        return ""
-    return cell.strip()
+    return "" if refusal(cell) is not None else cell.strip()

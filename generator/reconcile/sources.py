@@ -31,6 +31,7 @@ from generator.inventory.tables import decode_text, read_bytes, sniff_delimiter
 
 #: Largest input read: a day of proxy log for a few thousand people.
 MAX_INPUT_BYTES = 512_000_000
+csv.field_size_limit(MAX_INPUT_BYTES)  # a cell may be as large as the file
 KINDS = ("idp", "expenses", "proxy", "dns", "inventory")
 
 
@@ -171,6 +172,9 @@ def _rows(
     user_cols: tuple[str, ...],
 ) -> Read:
     read = Read(path, kind, fmt, [], [])
+    missing = _no_outcome(path, fmt, cols)
+    if missing is not None:
+        read.problems.append(missing)
     name_at = cols.get(name_col, cols.get("application name"))
     user_at = next((cols[c] for c in user_cols if c in cols), None)
     line = 2
@@ -197,6 +201,20 @@ def _rows(
         what = WHAT.get(fmt, "sign-in")
         read.events.append(Event(path, start, kind, name=name, user=_cell(row, user_at), what=what))
     return read
+
+
+def _no_outcome(path: str, fmt: str, cols: dict[str, int]) -> Diagnostic | None:
+    """A warning when a sign-in export lacks the column that tells success from failure."""
+    needed = {"Microsoft Entra sign-in log": "Status", "Okta System Log": "outcome.result"}.get(fmt)
+    if needed is None or needed.casefold() in cols:
+        return None
+    return _problem(
+        path,
+        1,
+        f"the export has no {needed!r} column: failed or blocked sign-ins cannot be told apart "
+        "and are counted as use",
+        f"export it again with the {needed!r} column",
+    )
 
 
 def _succeeded(fmt: str, row: list[str], cols: dict[str, int]) -> bool:
@@ -324,7 +342,9 @@ def _host_of(url: str) -> str | None:
 
 
 def _log(path: str, text: str) -> Read | None:
-    lines = text.splitlines()
+    # lines end at "\n" only: str.splitlines also breaks at form feeds, U+0085 and U+2028,
+    # which would shift every line number after one
+    lines = [ln.removesuffix("\r") for ln in text.split("\n")]
     sample = [ln for ln in lines[:200] if ln.strip()]
     if not sample:
         return None
