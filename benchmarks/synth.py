@@ -98,11 +98,8 @@ EVIDENCE_TEST = """\
     end: 2026-03-10
   benchmark:
     date: 2026-03-01
-    tasks: 30
     expert: Rachel Kim (Analyst)
-    accuracy: {{ai: 0.9, human: 0.95}}
-    hallucination_rate: 0.03
-    report: https://docs.example.com/benchmarks/{tid}.xlsx
+    results: evidence/{tid}/benchmark-2026-03.csv
   integration:
     architecture: Internal AI gateway to the vendor REST API
     authentication: OAuth client credentials
@@ -116,6 +113,14 @@ EVIDENCE_TEST = """\
     reviewer: Dana Ruiz (Security)
     result: pass
 """
+
+# 40 tasks: both right 35, the AI only 2, the expert only 3; one hallucination. Clears the
+# policy's bar (the AI-minus-expert interval's lower end is about -16 points).
+BENCHMARK_ROWS = "task,category,ai_correct,expert_correct,ai_hallucination,tone\n" + "".join(
+    f"T{i:02d},routine,{'yes' if i < 37 else 'no'},{'yes' if i < 35 or i > 36 else 'no'},"
+    f"{'yes' if i == 39 else 'no'},4\n"
+    for i in range(40)
+)
 
 EVIDENCE_DEPLOY = """\
   pilot:
@@ -202,6 +207,8 @@ def make_handbook(
             text += EVIDENCE
         if status in {"pilot", "approved", "restricted"}:
             text += EVIDENCE_TEST.format(**fields)
+            (root / "evidence" / tid).mkdir(parents=True)
+            (root / "evidence" / tid / "benchmark-2026-03.csv").write_text(BENCHMARK_ROWS)
         if status in {"approved", "restricted"}:
             text += EVIDENCE_DEPLOY.format(**fields)
         if status == "pilot":

@@ -12,6 +12,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from generator.evidence.measures import (
+    Audit,
+    Benchmark,
+    Metric,
+    audit,
+    benchmark,
+    metric,
+    tables_of,
+)
+from generator.evidence.records import Records
 from generator.load import Document, Mark, Page, Tree, locate
 
 CERT_NAMES = {
@@ -154,6 +164,11 @@ class Tool(Entry):
     #: Records left out because their own values are invalid: ("evidence", section) or
     #: ("evidence", section, index); see generator.validate.usable.
     skipped: frozenset[tuple[str | int, ...]] = frozenset()
+    #: The measured evidence, as counts (generator.evidence.measures): the benchmark (from its
+    #: task records when valid, else its typed numbers), the audits and the metrics in file order.
+    benchmark: Benchmark | None = field(default=None, compare=False)
+    audits: tuple[Audit, ...] = field(default=(), compare=False)
+    metrics: tuple[Metric, ...] = field(default=(), compare=False)
 
     def record(self, section: str) -> Mapping[str, Any] | None:
         if ("evidence", section) in self.skipped:
@@ -166,8 +181,11 @@ class Tool(Entry):
         return day(rec.get(key)) if rec else None
 
     def records(self, section: str) -> list[tuple[int, Mapping[str, Any]]]:
-        """(index in the file, record) of a list section, minus the records left out."""
+        """(index in the file, record) of a list section, minus the records left out; a single
+        mapping where a list may stand (``metrics``) is a one-item list."""
         value = self.evidence.get(section)
+        if isinstance(value, Mapping) and section == "metrics":
+            value = [value]
         if not isinstance(value, list) or ("evidence", section) in self.skipped:
             return []
         return [
@@ -176,12 +194,25 @@ class Tool(Entry):
             if isinstance(r, Mapping) and ("evidence", section, i) not in self.skipped
         ]
 
+    def last_of(self, section: str, key: str = "date") -> tuple[date, int] | None:
+        """The newest record of a list section (by its ``key`` date) and its index in the list."""
+        found = [(day(a.get(key)), i) for i, a in self.records(section)]
+        dated = [(d, i) for d, i in found if d is not None]
+        return max(dated) if dated else None
+
     @property
     def last_output_audit(self) -> tuple[date, int] | None:
         """The newest output audit's date and its index in the list."""
-        audits = [(day(a.get("date")), i) for i, a in self.records("output_audits")]
-        dated = [(d, i) for d, i in audits if d is not None]
-        return max(dated) if dated else None
+        return self.last_of("output_audits")
+
+    @property
+    def latest_audit(self) -> Audit | None:
+        """The newest output audit (the later in the file on a tie)."""
+        return max(self.audits, key=lambda a: (a.date, a.index), default=None)
+
+    @property
+    def latest_metric(self) -> Metric | None:
+        return max(self.metrics, key=lambda m: (m.measured, m.index), default=None)
 
     @property
     def relied_certifications(self) -> tuple[str, ...]:
@@ -238,6 +269,7 @@ DEFAULT_WARNING_DAYS = {
     "stage": 14,
     "offboarding": 7,
     "exception": 14,
+    "metrics": 14,
 }
 DEFAULT_MAX_DAYS_IN_STATUS = {"sandbox": 90, "pilot": 60}
 DEFAULT_CADENCE_DAYS = {
@@ -245,6 +277,7 @@ DEFAULT_CADENCE_DAYS = {
     "access_review": 90,
     "vendor_review": 90,
     "compliance_review": 365,
+    "metrics": 90,
 }
 
 
@@ -259,6 +292,18 @@ class LinkPolicy:
     max_concurrency: int = 16
     per_host: int = 4
     allow_private: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class QualityPolicy:
+    """The bar a benchmark must clear and how audits detect drift (``benchmark:``, ``drift:``)."""
+
+    max_accuracy_gap: float = 0.20  # AI accuracy minus the expert's: lower 95% bound >= -this
+    max_hallucination_rate: float = 0.20  # upper 95% bound of the hallucination rate <= this
+    alpha: float = 0.05  # significance level of the drift test
+    min_increase: float = 0.15  # the rise in the error rate an audit must be able to detect
+    power: float = 0.8  # how likely an audit must be to detect it
+    trend_audits: int = 3  # how many of the latest audits the trend test reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +328,7 @@ class Policy(Entry):
     default_owner: str | None = None
     mention_owners: bool = False
     links: LinkPolicy = field(default_factory=LinkPolicy)
+    quality: QualityPolicy = field(default_factory=QualityPolicy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -376,11 +422,31 @@ def build_vendor(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) ->
     )
 
 
-def build_tool(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> Tool:
+def build_tool(
+    path: str,
+    raw: Mapping[str, Any],
+    skip: Skip = frozenset(),
+    tables: Mapping[str, Records] | None = None,
+) -> Tool:
     """A tool from its valid data; ``skip`` names records left out because they are invalid:
     evidence sections or list entries, exceptions ("exceptions", i), and descriptive fields
     (("license",), ("owner", "team")...), which read as empty (:mod:`generator.validate.usable`).
+    ``tables``: the parsed evidence tables the entry names, by path
+    (:func:`generator.evidence.measures.tables_of`).
     """
+    tool = _tool(path, raw, skip)
+    tables = tables or {}
+    return replace(
+        tool,
+        benchmark=benchmark(tool.record("benchmark"), tables),
+        audits=tuple(
+            audit(i, a, tables) for i, a in tool.records("output_audits") if day(a.get("date"))
+        ),
+        metrics=tuple(metric(i, m) for i, m in tool.records("metrics") if day(m.get("measured"))),
+    )
+
+
+def _tool(path: str, raw: Mapping[str, Any], skip: Skip) -> Tool:
     kept = without(raw, frozenset(w for w in skip if len(w) == 1 or w[0] in ("owner", "status")))
     owner, status, uses = kept.get("owner", {}), raw["status"], kept.get("uses", {})
     return Tool(
@@ -441,6 +507,19 @@ def build_policy(path: str, raw: Mapping[str, Any]) -> Policy:
         default_owner=repo.get("default_owner", d.default_owner),
         mention_owners=bool(raw.get("report", {}).get("mention_owners", d.mention_owners)),
         links=build_link_policy(raw.get("links", {})),
+        quality=build_quality_policy(raw.get("benchmark", {}), raw.get("drift", {})),
+    )
+
+
+def build_quality_policy(bar: Mapping[str, Any], drift: Mapping[str, Any]) -> QualityPolicy:
+    d = QualityPolicy()
+    return QualityPolicy(
+        max_accuracy_gap=bar.get("max_accuracy_gap", d.max_accuracy_gap),
+        max_hallucination_rate=bar.get("max_hallucination_rate", d.max_hallucination_rate),
+        alpha=drift.get("alpha", d.alpha),
+        min_increase=drift.get("min_increase", d.min_increase),
+        power=drift.get("power", d.power),
+        trend_audits=drift.get("trend_audits", d.trend_audits),
     )
 
 
@@ -531,7 +610,10 @@ def build(tree: Tree, usable: Mapping[str, Skip] | None = None) -> Handbook:
         elif doc.kind == "vendor":
             vendors[doc.data["id"]] = replace(build_vendor(doc.path, doc.data, skip), source=doc)
         elif doc.kind == "tool":
-            tools[doc.data["id"]] = replace(build_tool(doc.path, doc.data, skip), source=doc)
+            tables = tables_of(doc.data, tree.evidence)
+            tools[doc.data["id"]] = replace(
+                build_tool(doc.path, doc.data, skip, tables), source=doc
+            )
     return Handbook(
         policy=policy,
         phases=tuple(sorted(phases, key=lambda p: p.number)),
@@ -551,13 +633,23 @@ def policy_defaults() -> dict[str, Any]:
     """The defaults, shaped like a policy file:
     ``{"cadence_days": {"output_audit": 31, ...}, "exception_max_days": 90, "links": {...}, ...}``.
     Keys without a default (``as_of``, ``requirements``, ``repository.url``) are absent."""
-    p, links = Policy(path="", raw={}), LinkPolicy()
+    p, links, q = Policy(path="", raw={}), LinkPolicy(), QualityPolicy()
     return {
         "warning_days": dict(p.warning_days),
         "cadence_days": dict(p.cadence_days),
         "soc2_freshness_months": p.soc2_freshness_months,
         "pilot_min_days": p.pilot_min_days,
         "benchmark_tasks": {"min": p.benchmark_min, "max": p.benchmark_max},
+        "benchmark": {
+            "max_accuracy_gap": q.max_accuracy_gap,
+            "max_hallucination_rate": q.max_hallucination_rate,
+        },
+        "drift": {
+            "alpha": q.alpha,
+            "min_increase": q.min_increase,
+            "power": q.power,
+            "trend_audits": q.trend_audits,
+        },
         "max_days_in_status": dict(p.max_days_in_status),
         "offboarding_deadline_days": p.offboarding_deadline_days,
         "exception_max_days": p.exception_max_days,

@@ -32,13 +32,21 @@ from typing import Any
 
 from generator.build import Layout, Timings, inputs_for, prepare, run_mkdocs
 from generator.diagnostics import Diagnostic, HandbookError
-from generator.load import Document, Tree, discover, front_matter, load_document, load_page
+from generator.load import (
+    Document,
+    Tree,
+    discover,
+    evidence_of,
+    front_matter,
+    load_document,
+    load_page,
+)
 from generator.model import Handbook, Tool
 from generator.pipeline import check_tree, staleness
 from generator.render import Site, render_tool
 from generator.report import RENDERERS
 
-WATCHED = ("content", "registry", "schemas", "mkdocs.yml")
+WATCHED = ("content", "registry", "schemas", "evidence", "mkdocs.yml")
 
 
 @dataclass
@@ -90,7 +98,9 @@ class Preview:
                 pages.append(page)
         docs = [self.files[rel].doc for rel, _ in found.documents]
         docs += [m for p in pages if (m := front_matter(p)) is not None]
-        return Tree(self.root, docs, pages, tuple(found.assets)), diags
+        return Tree(
+            self.root, docs, pages, tuple(found.assets), evidence_of(self.root, docs)
+        ), diags
 
     def regenerate(self) -> Handbook | None:
         """Load, validate, check and write the docs folder; None when validation failed."""

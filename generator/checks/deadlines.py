@@ -45,9 +45,10 @@ def review_finding(run: Findings, tool: Tool, review: Review, due: date) -> Iter
         where: tuple[str | int, ...] = ("evidence", review.section)
         basis = f"none is recorded since the tool became {tool.status!r} on {tool.since}"
     else:
+        listed = review.listed and isinstance(tool.evidence.get(review.section), list)
         where = (
-            ("evidence", review.section, last[1], "date")
-            if review.field is None
+            ("evidence", review.section, last[1], review.field)
+            if listed
             else ("evidence", review.section, review.field)
         )
         basis = f"the last was on {last[0]}"

@@ -26,12 +26,13 @@ class Review:
     step: str
     label: str
     section: str  # evidence.<section>
-    field: str | None  # the date field inside it; None for the output_audits list
+    field: str  # the date field inside it (inside each entry of a list section)
     statuses: tuple[str, ...]
     # True: a first review falls due one cadence after status.since when none is recorded.
     # False: the record is an earlier step's evidence; whether it must exist is the policy's
     # `requirements` (validate's evidence-missing), so a missing one is not reported here.
     first_from_status: bool
+    listed: bool = False  # a list of dated entries (output_audits, metrics), newest counts
 
 
 REVIEWS = (
@@ -40,9 +41,10 @@ REVIEWS = (
         "output-audit",
         "output audit",
         "output_audits",
-        None,
+        "date",
         ("approved", "restricted"),
         True,
+        listed=True,
     ),
     Review(
         "access_review",
@@ -70,6 +72,16 @@ REVIEWS = (
         "date",
         ("pilot", "approved", "restricted"),
         False,
+    ),
+    Review(
+        "metrics",
+        "metrics",
+        "performance measurement",
+        "metrics",
+        "measured",
+        ("approved", "restricted"),
+        False,
+        listed=True,
     ),
 )
 
@@ -120,9 +132,9 @@ def relied_on(handbook: Handbook) -> Iterator[tuple[Vendor, Certification, list[
 
 
 def last_review(tool: Tool, review: Review) -> tuple[date, int] | None:
-    """The date of the tool's last ``review`` (and its index, for the output-audit list)."""
-    if review.field is None:
-        return tool.last_output_audit
+    """The date of the tool's last ``review`` (and its index, for a list section)."""
+    if review.listed:
+        return tool.last_of(review.section, review.field)
     last = tool.date_of(review.section, review.field)
     return (last, 0) if last else None
 

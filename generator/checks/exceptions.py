@@ -21,6 +21,7 @@ SIBLINGS = {
     "access-review-due": "access-review-overdue",
     "vendor-review-due": "vendor-review-overdue",
     "compliance-review-due": "compliance-review-overdue",
+    "metrics-due": "metrics-overdue",
 }
 
 

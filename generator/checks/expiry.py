@@ -41,6 +41,9 @@ finding is back at full severity and ``exception-expired`` (warning) says so; an
 whose finding is gone is reported too, so that it gets deleted. An exception in use that ends
 within ``warning_days.exception`` days gives ``exception-expiring`` (warning).
 
+Quality (``generator.checks.quality``): the benchmark's bar and drift in the output audits,
+judged on intervals and exact tests; those findings have no due date.
+
 Where the code lives: due dates in ``due`` (:func:`~generator.checks.due.obligations`, the one
 list of due dates the site and calendar show too); the findings in ``certificates`` and
 ``deadlines`` (built through ``findings``); exceptions in ``exceptions``. ``check`` runs them all.
@@ -50,7 +53,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.checks import certificates, deadlines
+from generator.checks import certificates, deadlines, quality
 from generator.checks.exceptions import apply_exceptions
 from generator.checks.findings import Findings
 from generator.diagnostics import Diagnostic
@@ -66,4 +69,5 @@ def check(handbook: Handbook, today: date) -> list[Diagnostic]:
     for tool in handbook.tools.values():
         found += certificates.tool_certifications(run, tool)
         found += deadlines.deadlines(run, tool)
+        found += quality.quality(run, tool)
     return apply_exceptions(run, found)

@@ -29,6 +29,13 @@ STEP = {
     "compliance-review-overdue": "compliance-review",
     "compliance-review-due": "compliance-review",
     "pilot-undecided": "pilot",
+    "metrics-overdue": "metrics",
+    "metrics-due": "metrics",
+    "benchmark-accuracy-gap": "benchmark",
+    "benchmark-hallucination-rate": "benchmark",
+    "drift-detected": "output-audit",
+    "audit-sample-too-small": "output-audit",
+    "drift-trend": "output-audit",
     "offboarding-overdue": "offboarding",
 }
 

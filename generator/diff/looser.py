@@ -147,6 +147,14 @@ LOOSER: tuple[Row, ...] = (
     Row("policy", "pilot_min_days", SMALLER, "shorter pilots suffice"),
     Row("policy", "benchmark_tasks.min", SMALLER, "fewer benchmark tasks suffice"),
     Row("policy", "benchmark_tasks.max", LARGER, "larger benchmarks are accepted"),
+    Row(
+        "policy", "benchmark.max_accuracy_gap", LARGER, "the AI may fall further behind the expert"
+    ),
+    Row("policy", "benchmark.max_hallucination_rate", LARGER, "more hallucinations are accepted"),
+    Row("policy", "drift.alpha", SMALLER, "an audit needs stronger evidence to show drift"),
+    Row("policy", "drift.min_increase", LARGER, "smaller audits pass as large enough"),
+    Row("policy", "drift.power", SMALLER, "smaller audits pass as large enough"),
+    Row("policy", "drift.trend_audits", LARGER, "a rising trend needs more audits to show"),
     Row("policy", "max_days_in_status.*", LARGER, "tools may stay longer in sandbox or pilot"),
     Row("policy", "offboarding_deadline_days", LARGER, "more time to finish offboarding"),
     Row("policy", "exception_max_days", LARGER, "exceptions may run longer"),
@@ -255,6 +263,13 @@ LOOSER: tuple[Row, ...] = (
     ),
     Row("tool", "evidence.offboarding.datasets", REMOVED, "fewer datasets to wipe"),
     Row("tool", "evidence.output_audits[*].sample_size", SMALLER, "a smaller audit sample"),
+    Row("tool", "evidence.output_audits[*].errors", SMALLER, "fewer errors recorded in an audit"),
+    Row(
+        "tool",
+        "evidence.output_audits[*].hallucinations",
+        SMALLER,
+        "fewer hallucinations recorded in an audit",
+    ),
     Row("tool", "evidence.benchmark.tasks", SMALLER, "fewer benchmark tasks"),
     Row(
         "tool",

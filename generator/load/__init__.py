@@ -28,7 +28,7 @@ import fnmatch
 import gc
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +37,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Severity
 from generator.load import files
 from generator.load.construct import MAX_DEPTH, MAX_NODES
+from generator.load.evidence import EvidenceFile, read_evidence, references
 from generator.load.files import MAX_ASSET_BYTES, MAX_BYTES
 from generator.load.marked import Mark, MarkedDict, MarkedList, locate
 from generator.load.positions import Finder
@@ -51,6 +52,7 @@ __all__ = [
     "MAX_NODES",
     "SCHEMA_FILES",
     "Document",
+    "EvidenceFile",
     "Found",
     "Mark",
     "MarkedDict",
@@ -59,6 +61,7 @@ __all__ = [
     "Tree",
     "decode",
     "discover",
+    "evidence_of",
     "front_matter",
     "kind_of",
     "load_document",
@@ -167,6 +170,8 @@ class Tree:
     documents: list[Document]
     pages: list[Page]
     assets: tuple[str, ...] = ()  # repo-relative paths under content/assets/
+    #: The evidence tables tools name (``evidence.benchmark.results``...), by repo-relative path.
+    evidence: Mapping[str, EvidenceFile] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[Document]:
         return [d for d in self.documents if d.kind == kind]
@@ -324,4 +329,10 @@ def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagno
             pages.append(page)
             if not problems and (meta := front_matter(page)) is not None:
                 documents.append(meta)
-    return Tree(root, documents, pages, tuple(found.assets)), diags
+    return Tree(root, documents, pages, tuple(found.assets), evidence_of(root, documents)), diags
+
+
+def evidence_of(root: Path, documents: Sequence[Document]) -> dict[str, EvidenceFile]:
+    """The evidence tables the tools among ``documents`` name, read (see :mod:`.evidence`)."""
+    named = (rel for d in documents if d.kind == "tool" for _, rel, _ in references(d.data))
+    return read_evidence(root, named)

@@ -27,7 +27,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from generator.diagnostics import Diagnostic, HandbookError, Severity
-from generator.inventory.tables import decode_text, read_bytes, sniff_delimiter
+from generator.inventory.tables import read_bytes
+from generator.load.tabular import decode_text, sniff_delimiter
 
 #: Largest input read: a day of proxy log for a few thousand people.
 MAX_INPUT_BYTES = 512_000_000

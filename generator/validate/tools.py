@@ -8,6 +8,7 @@ from generator.load import Document
 from generator.model import IN_USE, has_path, shift
 from generator.validate.checker import Checker, as_date
 from generator.validate.credentials import secrets
+from generator.validate.evidence import evidence
 from generator.validate.identity import rule_reference, vendor_reference
 
 
@@ -21,6 +22,7 @@ def tool(check: Checker, doc: Document, vendors: dict[str, dict[str, Any] | None
     _dates(check, doc, ev)
     _status(check, doc, data, ev, status)
     _exceptions(check, doc, data)
+    evidence(check, doc)
     secrets(check, doc)
 
 
@@ -49,13 +51,17 @@ def _dates(check: Checker, doc: Document, ev: dict[str, Any]) -> None:
     for section, key in (
         ("sandbox", "start"),
         ("access_control", "last_review"),
-        ("metrics", "measured"),
         ("offboarding", "started"),
     ):
         if section in ev:
             check.not_future(doc, ["evidence", section, key], ev[section][key])
     for i, audit in enumerate(ev.get("output_audits", [])):
         check.not_future(doc, ["evidence", "output_audits", i, "date"], audit["date"])
+    metrics = ev.get("metrics")
+    if isinstance(metrics, dict):
+        check.not_future(doc, ["evidence", "metrics", "measured"], metrics["measured"])
+    for i, m in enumerate(metrics if isinstance(metrics, list) else []):
+        check.not_future(doc, ["evidence", "metrics", i, "measured"], m["measured"])
     for i, inc in enumerate(ev.get("incidents", [])):
         check.not_future(doc, ["evidence", "incidents", i, "date"], inc["date"])
         if inc.get("resolved_on"):
@@ -88,16 +94,6 @@ def _dates(check: Checker, doc: Document, ev: dict[str, Any]) -> None:
                 f"the policy asks for at least {minimum}",
                 f"set the end on or after {shift(as_date(pilot['start']), minimum)}",  # type: ignore[arg-type]
             )
-    bench = ev.get("benchmark")
-    lo, hi = policy.benchmark_min, policy.benchmark_max
-    if bench and not lo <= bench["tasks"] <= hi:
-        check.emit(
-            "benchmark-size",
-            doc,
-            ["evidence", "benchmark", "tasks"],
-            f"the benchmark ran {bench['tasks']} tasks; the policy asks for {lo} to {hi}",
-            "run a benchmark within the range and record it",
-        )
     sandbox = ev.get("sandbox")
     if sandbox and sandbox["isolated_from_production"] is False:
         check.emit(

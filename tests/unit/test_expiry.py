@@ -853,6 +853,7 @@ def test_review_due_is_the_date_the_check_reports() -> None:
         "access_review": date(2026, 11, 30),
         "vendor_review": date(2026, 5, 31),  # none recorded: one cadence after status.since
         "compliance_review": date(2027, 3, 1),
+        "metrics": None,  # none recorded: its absence is evidence-missing, not staleness
     }
     found = expiry.check(hb, date(2027, 6, 1))
     assert sorted(d.due for d in found if d.step in REVIEW_STEPS) == sorted(

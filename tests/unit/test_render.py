@@ -198,7 +198,7 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
         " · End: 2026-01-09</p>\n</li>\n"
         f'<li>\n<p>{done} <a href="../../procedure/phase-2/#benchmark">Benchmark</a> (required)\n'
         "Date: 2025-12-12 · Tasks: 40 · Expert: Rachel Kim (Research)"
-        " · Accuracy: ai 0.88, human 0.95 · Hallucination rate: 0.05 · Report: "
+        " · Results: evidence/acme-chat/benchmark-2025-12.csv · Report: "
         '<a href="https://docs.example.com/benchmarks/acme-chat.xlsx">docs.example.com</a>'
         "</p>\n</li>\n"
         f'<li>\n<p>{stale_} <a href="../../procedure/phase-2/#pilot">Pilot</a> (required)\n'

@@ -53,7 +53,10 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
             ("15:10", "schema", "license.seats is -1; the smallest allowed is 0", None),
         ),
         (
-            ("      ai: 0.88", "      ai: 1.5"),
+            (
+                "    results: evidence/acme-chat/benchmark-2025-12.csv",
+                "    accuracy:\n      ai: 1.5\n      human: 0.95\n    hallucination_rate: 0.05",
+            ),
             (
                 "45:11",
                 "schema",
@@ -68,7 +71,7 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
                 "schema",
                 "evidence.benchmark.tasks is 0; the smallest allowed is 1",
                 "How many routine tasks ran through both the tool and a human expert "
-                "(policy default: 20-50).",
+                "(policy default: 20-50). With results, the number of rows; may be left out.",
             ),
         ),
         (
@@ -92,7 +95,7 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
         (
             ("      - Omar Haddad (Accounts)\n", "      - Rachel Kim (Research)\n"),
             (
-                "52:9",
+                "49:9",
                 "schema",
                 "evidence.pilot.power_users lists 'Rachel Kim (Research)' more than once",
                 "remove the repeated entry",
@@ -121,7 +124,7 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
         (
             ("    outcome: adopt", "    outcome: adopted"),
             (
-                "55:14",
+                "52:14",
                 "schema",
                 "evidence.pilot.outcome is 'adopted', which is not one of: "
                 "pending, adopt, extend, reject",
@@ -153,7 +156,7 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
                 "    power_users: Rachel Kim (Research)\n",
             ),
             (
-                "50:18",
+                "47:18",
                 "schema",
                 "evidence.pilot.power_users should be a list (lines starting with '- '), "
                 "not 'Rachel Kim (Research)'",

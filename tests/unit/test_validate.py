@@ -52,7 +52,13 @@ def pilot(start: str, end: str) -> dict[str, str]:
 
 
 def tasks(n: int) -> dict[str, str]:
-    return {CHAT: edited(CHAT, ("    tasks: 40", f"    tasks: {n}"))}
+    """The base benchmark with ``n`` task records (and ``tasks: n`` typed, agreeing)."""
+    header = "task,ai_correct,expert_correct,ai_hallucination\n"
+    rows = "".join(f"T{i},{'yes' if i % 10 else 'no'},yes,no\n" for i in range(n))
+    return {
+        CHAT: edited(CHAT, ("    tasks: 40", f"    tasks: {n}")),
+        "evidence/acme-chat/benchmark-2025-12.csv": header + rows,
+    }
 
 
 def exception(until: str, rule: str = "benchmark-size", approver: bool = True) -> dict[str, str]:
@@ -76,7 +82,7 @@ def exception(until: str, rule: str = "benchmark-size", approver: bool = True) -
             pilot("2026-01-12", "2026-01-25"),
             [
                 (
-                    f"{CHAT}:54:10",
+                    f"{CHAT}:51:10",
                     "pilot-too-short",
                     "the pilot runs 13 days (2026-01-12 to 2026-01-25); "
                     "the policy asks for at least 14",
@@ -87,7 +93,7 @@ def exception(until: str, rule: str = "benchmark-size", approver: bool = True) -
             pilot("2026-01-12", "2026-01-12"),
             [
                 (
-                    f"{CHAT}:54:10",
+                    f"{CHAT}:51:10",
                     "pilot-too-short",
                     "the pilot runs 0 days (2026-01-12 to 2026-01-12); "
                     "the policy asks for at least 14",
@@ -98,7 +104,7 @@ def exception(until: str, rule: str = "benchmark-size", approver: bool = True) -
             pilot("2026-01-12", "2026-01-01"),  # backwards: one finding, not two
             [
                 (
-                    f"{CHAT}:54:10",
+                    f"{CHAT}:51:10",
                     "date-order",
                     "evidence.pilot.end (2026-01-01) is before evidence.pilot.start (2026-01-12)",
                 )
@@ -110,9 +116,10 @@ def exception(until: str, rule: str = "benchmark-size", approver: bool = True) -
             tasks(19),
             [
                 (
-                    f"{CHAT}:42:12",
+                    f"{CHAT}:44:14",
                     "benchmark-size",
-                    "the benchmark ran 19 tasks; the policy asks for 20 to 50",
+                    "the benchmark ran 19 tasks (evidence/acme-chat/benchmark-2025-12.csv has "
+                    "19 rows); the policy asks for 20 to 50",
                 )
             ],
         ),
@@ -159,9 +166,10 @@ def test_policy_benchmark_range(handbook_tree: MakeTree, schemas: Schemas) -> No
     files = {POLICY: edited(POLICY, ("  min: 20\n  max: 50", "  min: 41\n  max: 60"))}
     assert findings(handbook_tree, schemas, files) == [
         (
-            f"{CHAT}:42:12",
+            f"{CHAT}:44:14",
             "benchmark-size",
-            "the benchmark ran 40 tasks; the policy asks for 41 to 60",
+            "the benchmark ran 40 tasks (evidence/acme-chat/benchmark-2025-12.csv has 40 rows); "
+            "the policy asks for 41 to 60",
         )
     ]
 
@@ -193,9 +201,10 @@ def test_policy_defaults_apply_when_unset(handbook_tree: MakeTree, schemas: Sche
     }
     assert findings(handbook_tree, schemas, files) == [
         (
-            f"{CHAT}:42:12",
+            f"{CHAT}:44:14",
             "benchmark-size",
-            "the benchmark ran 51 tasks; the policy asks for 20 to 50",
+            "the benchmark ran 51 tasks (evidence/acme-chat/benchmark-2025-12.csv has 51 rows); "
+            "the policy asks for 20 to 50",
         )
     ]
 
@@ -276,7 +285,7 @@ def test_date_order_everywhere(handbook_tree: MakeTree, schemas: Schemas) -> Non
     }
     assert findings(handbook_tree, schemas, files) == [
         (
-            f"{CHAT}:62:20",
+            f"{CHAT}:59:20",
             "date-order",
             "evidence.incidents[0].resolved_on (2026-05-01) is before "
             "evidence.incidents[0].date (2026-05-02)",

@@ -1,0 +1,192 @@
+"""Quality findings from measured evidence: the benchmark's bar, drift in the output audits.
+
+Judged with the policy's ``benchmark`` and ``drift`` settings (:class:`~generator.model.
+QualityPolicy`) on the counts of :mod:`generator.evidence.measures`:
+
+* ``benchmark-accuracy-gap``: the lower end of the 95% interval of (AI accuracy - expert
+  accuracy) is below ``-max_accuracy_gap`` (Newcombe's paired interval with task records, the
+  unpaired one from typed numbers). ``benchmark-hallucination-rate``: the upper end of the
+  hallucination rate's Wilson interval is above ``max_hallucination_rate``. Both are errors for
+  a tool in pilot, approved or restricted status (the bar guards the move there) and warnings
+  in sandbox, where they say the tool cannot move on yet.
+* ``drift-detected``: the newest output audit with counts has an error rate significantly above
+  the benchmark's (one-sided exact binomial test, p < ``alpha``), whatever the reviewer wrote.
+* ``audit-sample-too-small``: otherwise, when that audit had less than ``power`` chance to detect
+  a rise of ``min_increase`` over the baseline: its "no drift" proves little.
+* ``drift-trend``: otherwise, when the error rates of the latest ``trend_audits`` audits rise
+  (Cochran-Armitage, one-sided, p < ``alpha``).
+
+Drift is judged for tools in pilot, approved or restricted status; exceptions cover these
+findings as any other (``generator.checks.exceptions``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.checks.findings import Findings
+from generator.diagnostics import Diagnostic, Severity
+from generator.evidence import stats
+from generator.evidence.measures import Audit, Benchmark
+from generator.evidence.words import interval, p_value, percent, points
+from generator.model import IN_USE, Tool
+
+#: Statuses in which the benchmark's bar is judged: an error in use, a warning before.
+BAR_STATUSES = ("sandbox", *IN_USE)
+
+
+def quality(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
+    """The tool's benchmark and drift findings."""
+    bench = tool.benchmark
+    if bench is None:
+        return
+    if tool.status in BAR_STATUSES:
+        yield from _bar(run, tool, bench)
+    if tool.status in IN_USE:
+        yield from _drift(run, tool, bench)
+
+
+def _bench_at(tool: Tool, field: str) -> tuple[str | int, ...]:
+    rec = tool.record("benchmark") or {}
+    if "results" in rec:
+        return ("evidence", "benchmark", "results")
+    return ("evidence", "benchmark", field)
+
+
+def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
+    q = run.policy.quality
+    in_use = tool.status in IN_USE
+    severity = Severity.ERROR if in_use else Severity.WARNING
+    stake = (
+        f"yet the tool is {tool.status!r}"
+        if in_use
+        else "so it may not move to pilot or approved without an exception"
+    )
+    basis = (
+        f"{bench.tasks} task records"
+        if bench.source
+        else f"typed numbers for {bench.tasks} tasks (no task records, so the unpaired interval)"
+    )
+    gap = bench.gap
+    if gap.low < -q.max_accuracy_gap - 1e-12:
+        yield run.finding(
+            "benchmark-accuracy-gap",
+            severity,
+            f"the benchmark of {run.tool_ref(tool)} does not show the AI within "
+            f"{points(q.max_accuracy_gap).lstrip('+')} of the expert: AI accuracy minus the "
+            f"expert's is {interval(gap, difference=True)} from {basis}, and the interval "
+            f"reaches below -{points(q.max_accuracy_gap).lstrip('+')} (policy "
+            f"benchmark.max_accuracy_gap), {stake}",
+            tool.path,
+            tool.at(*_bench_at(tool, "accuracy")),
+            "improve the set-up and run the benchmark again (more tasks narrow the interval), "
+            "or record an exception with its reason",
+            subject=tool.id,
+            owner=tool.contact,
+            tools=(tool,),
+            due=None,
+        )
+    rate = bench.hallucination
+    if rate.high > q.max_hallucination_rate + 1e-12:
+        yield run.finding(
+            "benchmark-hallucination-rate",
+            severity,
+            f"the benchmark of {run.tool_ref(tool)} does not show the hallucination rate at "
+            f"or under {percent(q.max_hallucination_rate)}: {bench.hallucinations} of "
+            f"{bench.tasks} outputs, {interval(rate)}, and the interval reaches above it "
+            f"(policy benchmark.max_hallucination_rate), {stake}",
+            tool.path,
+            tool.at(*_bench_at(tool, "hallucination_rate")),
+            "reduce hallucinations (grounding, retrieval, prompts) and run the benchmark again, "
+            "or record an exception with its reason",
+            subject=tool.id,
+            owner=tool.contact,
+            tools=(tool,),
+            due=None,
+        )
+
+
+def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
+    q = run.policy.quality
+    latest = tool.latest_audit
+    if latest is None or latest.sample_size is None or latest.errors is None:
+        return
+    baseline = bench.error_rate
+    wrong = bench.tasks - bench.ai_correct
+    base_words = f"the benchmark's {wrong} of {bench.tasks} ({percent(baseline)})"
+    where = ("evidence", "output_audits", latest.index)
+    p = stats.exceeds(latest.errors, latest.sample_size, baseline)
+    if p < q.alpha:
+        said = " The reviewer recorded drift: false." if not latest.drift else ""
+        yield run.finding(
+            "drift-detected",
+            Severity.ERROR,
+            f"the output audit of {run.tool_ref(tool)} on {latest.date} found "
+            f"{latest.errors} errors in {latest.sample_size} outputs "
+            f"({percent(latest.errors / latest.sample_size)}), significantly above "
+            f"{base_words}: one-sided exact test {p_value(p)}, below drift.alpha {q.alpha}." + said,
+            tool.path,
+            tool.at(*where, "drift" if not latest.drift else "date"),
+            "investigate the decline (model or prompt changes, new kinds of input), fix it and "
+            "audit again; record drift: true until then",
+            subject=tool.id,
+            owner=tool.contact,
+            tools=(tool,),
+            due=None,
+        )
+        return
+    power = stats.power_to_detect(latest.sample_size, baseline, q.min_increase, q.alpha)
+    if power < q.power:
+        need = stats.sample_for_power(baseline, q.min_increase, q.alpha, q.power)
+        yield run.finding(
+            "audit-sample-too-small",
+            Severity.WARNING,
+            f"the output audit of {run.tool_ref(tool)} on {latest.date} sampled "
+            f"{latest.sample_size} outputs: against {base_words} it had a {percent(power)} "
+            f"chance of detecting a rise of {points(q.min_increase).lstrip('+')} "
+            f"(drift.min_increase), and the policy asks for {percent(q.power)} "
+            f"(drift.power), so finding no drift proves little",
+            tool.path,
+            tool.at(*where, "sample_size" if _typed(tool, latest) else "results"),
+            f"sample at least {need} outputs in the next audit"
+            if need
+            else "no sample size reaches that power at this baseline; review drift.min_increase",
+            subject=tool.id,
+            owner=tool.contact,
+            tools=(tool,),
+            due=None,
+        )
+    yield from _trend(run, tool, latest)
+
+
+def _typed(tool: Tool, audit: Audit) -> bool:
+    return audit.source is None
+
+
+def _trend(run: Findings, tool: Tool, latest: Audit) -> Iterator[Diagnostic]:
+    q = run.policy.quality
+    counted = sorted((a for a in tool.audits if a.counted), key=lambda a: (a.date, a.index))
+    last = counted[-q.trend_audits :]
+    if len(last) < q.trend_audits:
+        return
+    result = stats.trend([a.errors or 0 for a in last], [a.sample_size or 1 for a in last])
+    if result.p is None or result.p >= q.alpha:
+        return
+    rates = ", ".join(
+        f"{a.date}: {a.errors}/{a.sample_size}" for a in last if a.sample_size is not None
+    )
+    yield run.finding(
+        "drift-trend",
+        Severity.WARNING,
+        f"the error rate of {run.tool_ref(tool)} rises over its last {len(last)} output "
+        f"audits ({rates}): Cochran-Armitage trend test {p_value(result.p)}, below "
+        f"drift.alpha {q.alpha}, though the latest alone is not significantly above the "
+        "benchmark",
+        tool.path,
+        tool.at("evidence", "output_audits", latest.index),
+        "look for the cause now; a larger next audit will tell whether it is drift",
+        subject=tool.id,
+        owner=tool.contact,
+        tools=(tool,),
+        due=None,
+    )

@@ -1,0 +1,327 @@
+"""Evidence tables: the CSV files of task records and audited outputs -> checked rows.
+
+A benchmark CSV has one row per task run through both the AI tool and the human expert; an
+audit CSV has one row per sampled output. Their columns (:data:`BENCHMARK`, :data:`AUDIT`) are
+documented on the site's "How we measure" page. Reading is pure: bytes in, rows and
+diagnostics out, every problem at ``FILE:ROW:COLUMN`` (rows count from 1 at the header, as a
+spreadsheet shows them), and the run goes on so one pass reports every bad cell.
+
+What is refused, as ``evidence-table`` errors: a file that is empty or has no rows under its
+header; a header without a required column, or with one twice; a row with more cells than the
+header; a required cell left empty; a yes/no cell that is neither (``maybe``); a duplicate task
+or output id; a tone rating that is not a whole number from 1 to 5; a cell holding a control
+character or text a spreadsheet would run as a formula. An unknown column is a warning (a typo
+of a known one is named). The encoding (UTF-8, with or without a BOM, UTF-16, or the legacy
+encodings Excel writes) and the delimiter (comma, semicolon, tab, pipe) are detected.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from generator.diagnostics import Diagnostic, HandbookError, Severity
+from generator.load.tabular import DELIMITERS, decode_text, refusal, sniff_delimiter
+
+RULE = "evidence-table"
+TRUE = frozenset({"true", "yes", "y", "1"})
+FALSE = frozenset({"false", "no", "n", "0"})
+TONE = range(1, 6)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: str  # "id", "bool", "text", "rating"
+    required: bool
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The columns of one kind of evidence table; ``key`` is the column that names each row."""
+
+    kind: str
+    key: str
+    columns: tuple[Column, ...]
+    row_word: str
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+BENCHMARK = Layout(
+    "benchmark",
+    "task",
+    (
+        Column("task", "id", True, "The task's id, unique in the file (e.g. T01)."),
+        Column("category", "text", False, "A group of similar tasks, for a breakdown."),
+        Column("ai_correct", "bool", True, "Was the AI tool's output correct?"),
+        Column("expert_correct", "bool", True, "Was the human expert's output correct?"),
+        Column(
+            "ai_hallucination",
+            "bool",
+            True,
+            "Did the AI output invent a fact, citation or figure?",
+        ),
+        Column(
+            "tone",
+            "rating",
+            False,
+            "How well the AI output's tone fitted the task, 1 (poor) to 5 (as the expert's).",
+        ),
+        Column("notes", "text", False, "Anything a reader should know about the row."),
+    ),
+    "task",
+)
+
+AUDIT = Layout(
+    "audit",
+    "output",
+    (
+        Column("output", "id", True, "The sampled output's id, unique in the file."),
+        Column("category", "text", False, "A group of similar outputs, for a breakdown."),
+        Column("error", "bool", True, "Was the output wrong (inaccurate, off-task or unsafe)?"),
+        Column(
+            "hallucination",
+            "bool",
+            False,
+            "Did the output invent a fact, citation or figure?",
+        ),
+        Column("notes", "text", False, "Anything a reader should know about the row."),
+    ),
+    "output",
+)
+
+LAYOUTS = {layout.kind: layout for layout in (BENCHMARK, AUDIT)}
+#: How a check reports: problem(row, column, message, hint[, severity]).
+Problem = Callable[..., None]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One row: its 1-based row number in the file, its id and its checked values."""
+
+    row: int
+    key: str
+    values: Mapping[str, bool | int | str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Records:
+    """A checked evidence table. ``ok`` is False when any error was found; ``records`` then
+    holds only the rows without one (the counts are not used)."""
+
+    path: str
+    layout: Layout
+    records: tuple[Record, ...]
+    columns: frozenset[str]
+    problems: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+    def count(self, column: str) -> int:
+        """How many rows say yes in a yes/no ``column``."""
+        return sum(1 for r in self.records if r.values.get(column) is True)
+
+
+def parse(path: str, data: bytes, layout: Layout) -> Records:
+    """The rows of the evidence table ``data`` (read from ``path``, repo-relative) as
+    ``layout`` describes them, with every problem found. Never raises for bad content."""
+    problems: list[Diagnostic] = []
+
+    def problem(
+        row: int, col: int, message: str, hint: str, severity: Severity = Severity.ERROR
+    ) -> None:
+        problems.append(Diagnostic(RULE, severity, message, path, row, col, hint=hint))
+
+    def done(records: list[Record] | None = None, names: frozenset[str] = frozenset()) -> Records:
+        return Records(path, layout, tuple(records or ()), names, tuple(problems))
+
+    if not data.strip():
+        problem(
+            1, 1, "the file is empty", f"write a header row, then one row per {layout.row_word}"
+        )
+        return done()
+    try:
+        text, _ = decode_text(data, path)
+    except HandbookError as exc:
+        problem(1, 1, exc.message, exc.hint or "save it as CSV (UTF-8)")
+        return done()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, layout))
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if any(c.strip() for c in cells):
+                rows.append((start, cells))
+    except csv.Error as exc:
+        problem(line, 1, f"this line cannot be read as CSV: {exc}", "fix the quoting on this line")
+        return done()
+    if not rows:
+        problem(
+            1,
+            1,
+            "the file holds no text",
+            f"write a header row, then one row per {layout.row_word}",
+        )
+        return done()
+    (header_at, header), body = rows[0], rows[1:]
+    index = _header(layout, header, header_at, problem)
+    if index is None:
+        return done()
+    if not body:
+        problem(
+            header_at,
+            1,
+            f"the file has a header but no {layout.row_word} rows",
+            f"add one row per {layout.row_word} under the header",
+        )
+        return done(names=frozenset(index))
+    seen: dict[str, int] = {}
+    records: list[Record] = []
+    for number, cells in body:
+        before = len(problems)
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problem(
+                number,
+                len(header) + 1,
+                f"this row has {len(cells)} cells; the header names {len(header)} columns",
+                "remove the extra cells, or quote a value that holds the delimiter",
+            )
+        values: dict[str, bool | int | str | None] = {}
+        for name, col in index.items():
+            column = layout.column(name)
+            assert column is not None
+            cell = cells[col].strip() if col < len(cells) else ""
+            values[name] = _value(column, cell, number, col + 1, problem)
+        key = values.get(layout.key)
+        if isinstance(key, str) and key:
+            if key in seen:
+                problem(
+                    number,
+                    index[layout.key] + 1,
+                    f"{layout.key} {key!r} appears again (first on row {seen[key]})",
+                    f"give each {layout.row_word} its own id, or delete the repeated row",
+                )
+            else:
+                seen[key] = number
+        if len(problems) == before or all(
+            p.severity is not Severity.ERROR for p in problems[before:]
+        ):
+            records.append(Record(number, str(key), values))
+    return done(records, frozenset(index))
+
+
+def _delimiter(text: str, layout: Layout) -> str:
+    """The delimiter that splits the first line into the most known column names (Excel writes
+    semicolons where the decimal mark is a comma); csv.Sniffer's guess when none names any."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    known = {c.name for c in layout.columns}
+
+    def names(d: str) -> int:
+        return sum(1 for cell in first.split(d) if _name(cell) in known)
+
+    best = max(DELIMITERS, key=names)
+    return best if names(best) else sniff_delimiter(text)
+
+
+def _name(cell: str) -> str:
+    """A header cell as a column name: trimmed, case-folded, spaces as underscores."""
+    return "_".join(cell.strip().strip('"').split()).casefold()
+
+
+def _header(layout: Layout, header: list[str], row: int, problem: Problem) -> dict[str, int] | None:
+    """The column index of each known column, or None when a required one is missing."""
+    names = [_name(h) for h in header]
+    known = [c.name for c in layout.columns]
+    index: dict[str, int] = {}
+    for col, name in enumerate(names, start=1):
+        if not name:
+            continue
+        if name in index:
+            problem(
+                row,
+                col,
+                f"column {name!r} appears twice (first in column {index[name] + 1})",
+                "keep one of the two columns",
+            )
+        elif name in known:
+            index[name] = col - 1
+        else:
+            close = difflib.get_close_matches(name, known, n=1)
+            problem(
+                row,
+                col,
+                f"column {header[col - 1].strip()!r} is not one the handbook reads; it is ignored",
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"the columns are: {', '.join(known)} (see the How we measure page)",
+                Severity.WARNING,
+            )
+    missing = [c.name for c in layout.columns if c.required and c.name not in index]
+    for name in missing:
+        problem(
+            row,
+            1,
+            f"the header has no {name!r} column",
+            f"a {layout.kind} table needs the columns "
+            + ", ".join(c.name for c in layout.columns if c.required)
+            + "; the first non-empty row is read as the header",
+        )
+    return None if missing else index
+
+
+def _value(
+    column: Column, cell: str, row: int, col: int, problem: Problem
+) -> bool | int | str | None:
+    """The checked value of one cell (None when empty or invalid; the problem is recorded)."""
+    if not cell:
+        if column.required:
+            problem(
+                row,
+                col,
+                f"{column.name} is empty",
+                "fill it in: " + ("yes or no" if column.kind == "bool" else "an id"),
+            )
+        return None
+    why = refusal(cell)
+    if why is not None:
+        _, message, hint = why
+        problem(row, col, message.replace("; it is left out", ""), hint)
+        return None
+    if column.kind == "bool":
+        word = cell.casefold()
+        if word in TRUE:
+            return True
+        if word in FALSE:
+            return False
+        problem(
+            row,
+            col,
+            f"{column.name} is {cell!r}, which is neither yes nor no",
+            "write true or false (yes/no and 1/0 are read too); "
+            "if the answer is unclear, decide it with the expert and note why",
+        )
+        return None
+    if column.kind == "rating":
+        try:
+            rating = int(cell)
+        except ValueError:
+            rating = 0
+        if rating not in TONE:
+            problem(
+                row,
+                col,
+                f"{column.name} is {cell!r}",
+                "rate from 1 (poor) to 5 (as good as the expert's)",
+            )
+            return None
+        return rating
+    return cell
