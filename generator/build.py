@@ -193,6 +193,7 @@ def nav(site: Site, page_names: list[str]) -> list[Any]:
         {"Tool registry": f"{n.TOOLS}/{index}"},
         {"Vendors": f"{n.VENDORS}/{index}"},
         {"Compliance dashboard": f"{n.DASHBOARD}.md"},
+        {"How we measure": f"{n.HOW_WE_MEASURE}.md"},
         {"Rules reference": f"{n.RULES}.md"},
         {"Exports": f"{n.EXPORTS_PAGE}.md"},
     ]

@@ -15,6 +15,8 @@ from datetime import date
 from typing import Any
 
 from generator.checks.due import Due, current_until
+from generator.evidence.stats import Interval
+from generator.evidence.summary import Summary
 from generator.model import Tool, Vendor, shift
 from generator.render import Site
 from generator.sitenames import DUE_DATES, REGISTRY_CSV, REGISTRY_JSON
@@ -70,8 +72,64 @@ def tool_record(site: Site, tool: Tool) -> dict[str, Any]:
         "next_due": {"date": nd.day.isoformat(), "what": nd.summary} if nd else None,
         "steps": {s.step.id: s.state for s in site.states[tool.id]},
         "evidence": tool.evidence,  # plain dicts and lists (the loader's subclasses)
+        "measured": measured_record(site.measured(tool)),
         "page": f"tools/{tool.id}/",
         "source": tool.path,
+    }
+
+
+def _iv(iv: Interval) -> dict[str, float]:
+    return {"estimate": round(iv.estimate, 4), "low": round(iv.low, 4), "high": round(iv.high, 4)}
+
+
+def measured_record(m: Summary) -> dict[str, Any] | None:
+    """The figures the tool page shows, as numbers (ratios in [0, 1], 95% intervals); None when
+    the tool records no benchmark, audit or metrics."""
+    if m.empty:
+        return None
+    b, bar = m.benchmark, m.bar
+    latest = m.latest
+    return {
+        "benchmark": None
+        if b is None or bar is None
+        else {
+            "date": b.date.isoformat(),
+            "records": b.source,
+            "tasks": b.tasks,
+            "ai_accuracy": _iv(b.ai),
+            "expert_accuracy": _iv(b.expert),
+            "accuracy_gap": {**_iv(bar.gap), "paired": bar.paired, "bar_met": bar.gap_met},
+            "hallucination_rate": {**_iv(bar.hallucination), "bar_met": bar.hallucination_met},
+            "mcnemar_p": None if b.mcnemar is None else round(b.mcnemar, 4),
+        },
+        "audits": [
+            {
+                "date": v.audit.date.isoformat(),
+                "sample_size": v.audit.sample_size,
+                "errors": v.audit.errors,
+                "hallucinations": v.audit.hallucinations,
+                "error_rate": None if v.rate is None else _iv(v.rate),
+                "p": None if v.p is None else round(v.p, 4),
+                "power": None if v.power is None else round(v.power, 4),
+                "drift_detected": v.drift,
+                "sample_too_small": v.too_small,
+                "reviewer_drift": v.audit.drift,
+            }
+            for v in m.audits
+        ],
+        "metrics": None
+        if latest is None
+        else {
+            "measured": latest.measured.isoformat(),
+            "error_rate": latest.error_rate,
+            "latency_ms": latest.latency_ms,
+            "time_saved_minutes": latest.time_saved_minutes,
+            "tasks_per_month": latest.tasks_per_month,
+            "active_users": latest.active_users,
+            "hours_saved_per_month": None
+            if latest.hours_saved is None
+            else round(latest.hours_saved, 2),
+        },
     }
 
 

@@ -23,6 +23,9 @@ from generator import sitenames as names
 from generator.checks.due import Due, current_until, obligations
 from generator.checks.exceptions import OpenException
 from generator.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from generator.evidence import stats, words
+from generator.evidence.records import AUDIT, BENCHMARK
+from generator.evidence.summary import Summary, savings, summarize
 from generator.model import CLASSIFICATIONS, Handbook, Phase, Tool, Vendor
 from generator.rules import RULES
 from generator.status import LABELS, STATES, SYMBOLS, StepState, findings_by_tool, step_states
@@ -183,6 +186,11 @@ def edit_url(handbook: Handbook, path: str) -> str | None:
 # -- the environment ------------------------------------------------------------------------------
 
 
+def hours(value: float) -> str:
+    """Hours as the site shows them: '161.2 h' (one decimal below 100, none above)."""
+    return f"{value:,.1f} h" if value < 100 else f"{value:,.0f} h"
+
+
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator", "templates"),
@@ -207,6 +215,11 @@ def environment() -> jinja2.Environment:
         value=value_html,
         block=block_html,
         human=humanize,
+        percent=words.percent,
+        points=words.points,
+        pvalue=words.p_value,
+        interval=words.interval,
+        hours=hours,
     )
     env.globals.update(a=escape.html_link, at=at, LABELS=LABELS, SYMBOLS=SYMBOLS, RULES=RULES)
     return env
@@ -253,6 +266,14 @@ class Site:
         }
         self.step_phase = {s.id: p for p in self.phases for s in p.steps}
         self._links: dict[tuple[str, str, bool], str] = {}
+        self._measured: dict[str, Summary] = {}
+
+    def measured(self, tool: Tool) -> Summary:
+        """The tool's measured evidence under the policy (computed once per render)."""
+        got = self._measured.get(tool.id)
+        if got is None:
+            got = self._measured[tool.id] = summarize(tool, self.hb.policy.quality)
+        return got
 
     def next_due(self, tool: Tool) -> Due | None:
         """The tool's earliest due date (its own, or a certificate it relies on); may be past."""
@@ -345,6 +366,7 @@ def pages(site: Site, tool_page: Callable[[Site, Tool], str] | None = None) -> d
     pages[dashboard] = render_dashboard(site)
     pages[which] = site.page("which-tools.md.j2", classes=CLASSIFICATIONS)
     pages[rules] = site.page("rules.md.j2", rules=list(RULES.values()))
+    pages[f"{names.HOW_WE_MEASURE}.md"] = render_how_we_measure(site)
     pages[exports] = site.page("exports.md.j2")
     return pages
 
@@ -416,6 +438,8 @@ def render_tool(site: Site, tool: Tool) -> str:
         usage_known=site.inputs.usage is not None,
         feedback=feedback.get("channel") if feedback else None,
         raw=tool.raw,
+        measured=site.measured(tool),
+        quality=site.hb.policy.quality,
     )
 
 
@@ -463,6 +487,27 @@ def render_vendor(site: Site, vendor: Vendor) -> str:
     )
 
 
+def render_how_we_measure(site: Site) -> str:
+    """The "How we measure" page: each figure in plain words, with worked examples computed
+    from the policy's own settings."""
+    q = site.hb.policy.quality
+    widths = [(n, stats.wilson(round(0.9 * n), n)) for n in (20, 30, 40, 50)]
+    drift = [(k, 30, 0.12, stats.exceeds(k, 30, 0.12)) for k in (6, 8)]
+    sizes = [
+        (rate, stats.sample_for_power(rate, q.min_increase, q.alpha, q.power))
+        for rate in (0.02, 0.05, 0.10, 0.20)
+    ]
+    return site.page(
+        "how-we-measure.md.j2",
+        q=q,
+        widths=widths,
+        drift=drift,
+        sizes=sizes,
+        benchmark=BENCHMARK,
+        audit=AUDIT,
+    )
+
+
 def render_dashboard(site: Site) -> str:
     counts = []
     for phase in site.phases:
@@ -476,6 +521,7 @@ def render_dashboard(site: Site) -> str:
     for tool in site.hb.tools.values():
         by_status[tool.status] = by_status.get(tool.status, 0) + 1
     cell = {st: f'<td class="hb-{st}">{SYMBOLS[st]} {LABELS[st]}</td>' for st in STATES}
+    saved, total = savings(list(site.hb.tools.values()))
     rows = [
         f'<tr><th><a href="../tools/{tool.id}/">{escape.html(tool.name)}</a></th>'
         f"<td>{escape.html(tool.status)}</td>"
@@ -491,4 +537,11 @@ def render_dashboard(site: Site) -> str:
         steps=[s for p in site.phases for s in p.steps],
         open_exceptions=site.inputs.exceptions,
         usage=site.inputs.usage,
+        savings=saved,
+        total_hours=total,
+        quality_rows=[
+            (tool, m)
+            for tool in site.hb.tools.values()
+            if (m := site.measured(tool)).benchmark is not None
+        ],
     )

@@ -142,6 +142,7 @@ class Preview:
         key = (
             self.texts.get(tool.path),
             self.texts.get(vendor.path) if vendor else None,
+            (tool.benchmark, tool.audits, tool.metrics),  # from the evidence tables too
             tuple(site.by_tool.get(tool.id, ())),
             tuple(e for e in site.inputs.exceptions if e.tool == tool.id),
             site.next_due(tool),

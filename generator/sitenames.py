@@ -25,12 +25,14 @@ REPORT_INACCURACY = "report-inaccuracy"
 FIXED_PAGES = (HOME, PROPOSE, REPORT_INACCURACY)
 
 DASHBOARD, WHICH_TOOLS, RULES, EXPORTS_PAGE = "dashboard", "which-tools", "rules", "exports"
+HOW_WE_MEASURE = "how-we-measure"
 #: The generated top-level pages: name -> what it is (``dashboard`` is ``dashboard.md``).
 PAGES = {
     DASHBOARD: "the compliance dashboard",
     WHICH_TOOLS: "the 'Which tools may I use?' page",
     RULES: "the rules reference",
     EXPORTS_PAGE: "the exports page",
+    HOW_WE_MEASURE: "the 'How we measure' page",
 }
 PROCEDURE, TOOLS, VENDORS = "procedure", "tools", "vendors"
 #: Folders of generated pages: name -> what its index page is. Each has its own ``index.md``.

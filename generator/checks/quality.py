@@ -26,7 +26,7 @@ from collections.abc import Iterator
 
 from generator.checks.findings import Findings
 from generator.diagnostics import Diagnostic, Severity
-from generator.evidence import stats
+from generator.evidence import judge
 from generator.evidence.measures import Audit, Benchmark
 from generator.evidence.words import interval, p_value, percent, points
 from generator.model import IN_USE, Tool
@@ -55,6 +55,7 @@ def _bench_at(tool: Tool, field: str) -> tuple[str | int, ...]:
 
 def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
     q = run.policy.quality
+    judged = judge.bar(bench, q)
     in_use = tool.status in IN_USE
     severity = Severity.ERROR if in_use else Severity.WARNING
     stake = (
@@ -64,19 +65,18 @@ def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
     )
     basis = (
         f"{bench.tasks} task records"
-        if bench.source
+        if judged.paired
         else f"typed numbers for {bench.tasks} tasks (no task records, so the unpaired interval)"
     )
-    gap = bench.gap
-    if gap.low < -q.max_accuracy_gap - 1e-12:
+    allowed = points(q.max_accuracy_gap).lstrip("+")
+    if not judged.gap_met:
         yield run.finding(
             "benchmark-accuracy-gap",
             severity,
-            f"the benchmark of {run.tool_ref(tool)} does not show the AI within "
-            f"{points(q.max_accuracy_gap).lstrip('+')} of the expert: AI accuracy minus the "
-            f"expert's is {interval(gap, difference=True)} from {basis}, and the interval "
-            f"reaches below -{points(q.max_accuracy_gap).lstrip('+')} (policy "
-            f"benchmark.max_accuracy_gap), {stake}",
+            f"the benchmark of {run.tool_ref(tool)} does not show the AI within {allowed} of "
+            f"the expert: AI accuracy minus the expert's is "
+            f"{interval(judged.gap, difference=True)} from {basis}, and the interval reaches "
+            f"below -{allowed} (policy benchmark.max_accuracy_gap), {stake}",
             tool.path,
             tool.at(*_bench_at(tool, "accuracy")),
             "improve the set-up and run the benchmark again (more tasks narrow the interval), "
@@ -86,15 +86,14 @@ def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             tools=(tool,),
             due=None,
         )
-    rate = bench.hallucination
-    if rate.high > q.max_hallucination_rate + 1e-12:
+    if not judged.hallucination_met:
         yield run.finding(
             "benchmark-hallucination-rate",
             severity,
             f"the benchmark of {run.tool_ref(tool)} does not show the hallucination rate at "
             f"or under {percent(q.max_hallucination_rate)}: {bench.hallucinations} of "
-            f"{bench.tasks} outputs, {interval(rate)}, and the interval reaches above it "
-            f"(policy benchmark.max_hallucination_rate), {stake}",
+            f"{bench.tasks} outputs, {interval(judged.hallucination)}, and the interval "
+            f"reaches above it (policy benchmark.max_hallucination_rate), {stake}",
             tool.path,
             tool.at(*_bench_at(tool, "hallucination_rate")),
             "reduce hallucinations (grounding, retrieval, prompts) and run the benchmark again, "
@@ -109,22 +108,24 @@ def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
 def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
     q = run.policy.quality
     latest = tool.latest_audit
-    if latest is None or latest.sample_size is None or latest.errors is None:
+    if latest is None:
         return
-    baseline = bench.error_rate
+    verdict = judge.audit(latest, bench, q)
+    if not verdict.tested or latest.sample_size is None or verdict.p is None:
+        return
     wrong = bench.tasks - bench.ai_correct
-    base_words = f"the benchmark's {wrong} of {bench.tasks} ({percent(baseline)})"
+    base_words = f"the benchmark's {wrong} of {bench.tasks} ({percent(bench.error_rate)})"
     where = ("evidence", "output_audits", latest.index)
-    p = stats.exceeds(latest.errors, latest.sample_size, baseline)
-    if p < q.alpha:
+    if verdict.drift:
         said = " The reviewer recorded drift: false." if not latest.drift else ""
         yield run.finding(
             "drift-detected",
             Severity.ERROR,
             f"the output audit of {run.tool_ref(tool)} on {latest.date} found "
             f"{latest.errors} errors in {latest.sample_size} outputs "
-            f"({percent(latest.errors / latest.sample_size)}), significantly above "
-            f"{base_words}: one-sided exact test {p_value(p)}, below drift.alpha {q.alpha}." + said,
+            f"({percent((latest.errors or 0) / latest.sample_size)}), significantly above "
+            f"{base_words}: one-sided exact test {p_value(verdict.p)}, below drift.alpha "
+            f"{q.alpha}." + said,
             tool.path,
             tool.at(*where, "drift" if not latest.drift else "date"),
             "investigate the decline (model or prompt changes, new kinds of input), fix it and "
@@ -135,21 +136,19 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             due=None,
         )
         return
-    power = stats.power_to_detect(latest.sample_size, baseline, q.min_increase, q.alpha)
-    if power < q.power:
-        need = stats.sample_for_power(baseline, q.min_increase, q.alpha, q.power)
+    if verdict.too_small and verdict.power is not None:
         yield run.finding(
             "audit-sample-too-small",
             Severity.WARNING,
             f"the output audit of {run.tool_ref(tool)} on {latest.date} sampled "
-            f"{latest.sample_size} outputs: against {base_words} it had a {percent(power)} "
-            f"chance of detecting a rise of {points(q.min_increase).lstrip('+')} "
-            f"(drift.min_increase), and the policy asks for {percent(q.power)} "
-            f"(drift.power), so finding no drift proves little",
+            f"{latest.sample_size} outputs: against {base_words} it had a "
+            f"{percent(verdict.power)} chance of detecting a rise of "
+            f"{points(q.min_increase).lstrip('+')} (drift.min_increase), and the policy asks "
+            f"for {percent(q.power)} (drift.power), so finding no drift proves little",
             tool.path,
-            tool.at(*where, "sample_size" if _typed(tool, latest) else "results"),
-            f"sample at least {need} outputs in the next audit"
-            if need
+            tool.at(*where, "sample_size" if latest.source is None else "results"),
+            f"sample at least {verdict.need} outputs in the next audit"
+            if verdict.need
             else "no sample size reaches that power at this baseline; review drift.min_increase",
             subject=tool.id,
             owner=tool.contact,
@@ -159,22 +158,12 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
     yield from _trend(run, tool, latest)
 
 
-def _typed(tool: Tool, audit: Audit) -> bool:
-    return audit.source is None
-
-
 def _trend(run: Findings, tool: Tool, latest: Audit) -> Iterator[Diagnostic]:
     q = run.policy.quality
-    counted = sorted((a for a in tool.audits if a.counted), key=lambda a: (a.date, a.index))
-    last = counted[-q.trend_audits :]
-    if len(last) < q.trend_audits:
-        return
-    result = stats.trend([a.errors or 0 for a in last], [a.sample_size or 1 for a in last])
+    last, result = judge.trend(tool.audits, q)
     if result.p is None or result.p >= q.alpha:
         return
-    rates = ", ".join(
-        f"{a.date}: {a.errors}/{a.sample_size}" for a in last if a.sample_size is not None
-    )
+    rates = ", ".join(f"{a.date}: {a.errors}/{a.sample_size}" for a in last)
     yield run.finding(
         "drift-trend",
         Severity.WARNING,

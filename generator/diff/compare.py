@@ -64,7 +64,7 @@ def _pairs(
 
 def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = None) -> GovDiff:
     out = Changes()
-    ctx = Requirements(head)
+    ctx = Requirements(head, base)
     renames = renames or {}
     unreadable = {p for s in (base, head) for p, d in s.docs.items() if d is None}
     for a, b in _pairs(base, head, "tool", renames, unreadable):

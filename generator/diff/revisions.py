@@ -35,14 +35,17 @@ from generator.load import (
     kind_of,
     parse_yaml,
 )
+from generator.load.evidence import FOLDER as EVIDENCE_FOLDER
+from generator.load.evidence import MAX_EVIDENCE_BYTES
 from generator.siteconfig import PATH as SITE_CONFIG
 from generator.siteconfig import PYTHON_NAMES
 
 CODEOWNERS = ".github/CODEOWNERS"  # as generator/codeowners.py writes it
-FOLDERS = ("registry", "content", "schemas", SITE_CONFIG, CODEOWNERS)
+FOLDERS = ("registry", "content", "schemas", EVIDENCE_FOLDER, SITE_CONFIG, CODEOWNERS)
 SCHEMAS = "schemas"
 #: The roles of the inputs that are not registry or content YAML.
 SCHEMA, SITE, PAGE, ASSET, OWNERS = "schema", "site", "page", "asset", "codeowners"
+TABLE = "evidence-table"  # a CSV under evidence/: a benchmark's task records, an audit's outputs
 
 
 def role_of(rel: str) -> str | None:
@@ -65,6 +68,8 @@ def role_of(rel: str) -> str | None:
         return PAGE
     if rel.startswith(ASSETS + "/"):
         return ASSET
+    if rel.startswith(EVIDENCE_FOLDER + "/") and name.endswith(".csv"):
+        return TABLE
     return None
 
 
@@ -72,6 +77,8 @@ def _limit(role: str) -> tuple[int, str]:
     """The size limit of an input and the rule that refuses a larger one."""
     if role == ASSET:
         return MAX_ASSET_BYTES, "file-too-large"
+    if role == TABLE:
+        return MAX_EVIDENCE_BYTES, "file-too-large"
     if role in (SCHEMA, SITE, PAGE, OWNERS):
         return MAX_BYTES, "file-too-large"
     return MAX_BYTES, "yaml-too-large"
@@ -142,7 +149,7 @@ def parse_json(text: str, path: str) -> tuple[Any, list[Diagnostic]]:
 
 def _content(path: str, role: str, raw: bytes) -> tuple[Any, list[Diagnostic]]:
     """One input's content (None: unusable) and the problems met reading it."""
-    if role == ASSET:
+    if role in (ASSET, TABLE):
         return raw, []
     text, found = decode(raw, path)
     if text is None:
@@ -215,7 +222,7 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
         else:
             paths.append(entry.path)
     # each size was checked against its own limit above; git re-checks the largest
-    raw = repo.read(sha, paths, limit=max(MAX_BYTES, MAX_ASSET_BYTES))
+    raw = repo.read(sha, paths, limit=max(MAX_BYTES, MAX_ASSET_BYTES, MAX_EVIDENCE_BYTES))
     if by_sha:
         blobs = list(by_sha)
         raw.update(repo.blobs(blobs, [by_sha[b] for b in blobs], limit=MAX_ASSET_BYTES))
@@ -249,6 +256,9 @@ def working_tree(root: Path) -> Snapshot:
     refused = [p for p in problems if p.rule == "file-symlink"]
     wanted = [rel for rel, _kind in found.documents] + found.pages + found.assets
     wanted += [rel for rel in schemas.files if role_of(rel) == SCHEMA]
+    tables = files.walk(root, EVIDENCE_FOLDER)
+    refused += [p for p in tables.problems if p.rule == "file-symlink"]
+    wanted += [rel for rel in tables.files if role_of(rel) == TABLE]
     wanted += [rel for rel in (SITE_CONFIG, CODEOWNERS) if _present(root, rel)]
     raw: dict[str, bytes] = {}
     named: list[Diagnostic] = []

@@ -12,6 +12,7 @@ from generator.diff.changes import ATTENTION, INFO, WARNING, Changes, Value
 from generator.diff.fields import get, get_list, get_map, stem
 from generator.diff.leaves import Deltas, items, shown
 from generator.diff.looser import Add, items_level, level_of, report
+from generator.diff.measured import compare_measured, tables
 from generator.diff.revisions import Snapshot
 from generator.model import IN_USE, USE_RANK, has_path
 
@@ -19,9 +20,12 @@ TOOL = "tool"
 
 
 class Requirements:
-    """What the head revision's policy and procedure ask of each status."""
+    """What the head revision's policy and procedure ask of each status, and the evidence
+    tables of both revisions."""
 
-    def __init__(self, head: Snapshot) -> None:
+    def __init__(self, head: Snapshot, base: Snapshot | None = None) -> None:
+        self.before = tables(base.docs) if base is not None else {}
+        self.after = tables(head.docs)
         policy = next(iter(head.of("policy").values()), None)
         self.requirements: dict[str, list[str]] = {
             str(k): [str(s) for s in v]
@@ -114,6 +118,7 @@ def compare_tool(
             level_of(TOOL, d), "license-changed", "license tier {old} → {new}", old=d.old, new=d.new
         )
     _exceptions(add, deltas)
+    compare_measured(add, old, new, ctx.before, ctx.after)
     report(add, TOOL, deltas.left)
 
 

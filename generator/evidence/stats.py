@@ -24,6 +24,7 @@ here is only how those pieces combine, each with its published source:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ def _check(k: int, n: int) -> None:
         raise ValueError(f"need 0 <= k <= n and n >= 1, got k={k}, n={n}")
 
 
+@functools.lru_cache(maxsize=4096)
 def wilson(k: int, n: int, confidence: float = CONFIDENCE) -> Interval:
     """The proportion ``k / n`` with its Wilson score interval at ``confidence``.
 
@@ -60,6 +62,7 @@ def wilson(k: int, n: int, confidence: float = CONFIDENCE) -> Interval:
     return Interval(k / n, max(0.0, float(ci.low)), min(1.0, float(ci.high)))
 
 
+@functools.lru_cache(maxsize=4096)
 def mcnemar_exact(b: int, c: int) -> float:
     """The two-sided exact McNemar p-value for ``b`` pairs where only the first succeeded and
     ``c`` where only the second did (the pairs that agree carry no information).
@@ -77,6 +80,7 @@ def mcnemar_exact(b: int, c: int) -> float:
     return min(1.0, float(binomtest(b, b + c, 0.5, alternative="two-sided").pvalue))
 
 
+@functools.lru_cache(maxsize=4096)
 def paired_difference(
     both: int, first_only: int, second_only: int, neither: int, confidence: float = CONFIDENCE
 ) -> Interval:
@@ -125,6 +129,7 @@ def independent_difference(
     return Interval(p1 - p2, max(-1.0, low), min(1.0, high))
 
 
+@functools.lru_cache(maxsize=4096)
 def exceeds(k: int, n: int, rate: float) -> float:
     """The one-sided exact p-value that ``k`` events in ``n`` trials come from a rate above
     ``rate``: P(X >= k) for X ~ Binomial(n, rate).
@@ -140,18 +145,20 @@ def exceeds(k: int, n: int, rate: float) -> float:
     return min(1.0, float(binomtest(k, n, rate, alternative="greater").pvalue))
 
 
+@functools.lru_cache(maxsize=4096)
 def critical_count(n: int, rate: float, alpha: float) -> int | None:
     """The fewest events in ``n`` trials that :func:`exceeds` calls significant at ``alpha``
     against ``rate``, or None when no count can be (a tiny sample, or a rate near 1)."""
+    import numpy as np
     from scipy.stats import binom
 
-    # P(X >= k) = sf(k - 1) falls as k rises: find the first k with it at most alpha
-    for k in range(n + 1):
-        if float(binom.sf(k - 1, n, rate)) <= alpha:
-            return k
-    return None
+    # P(X >= k) = sf(k - 1) falls as k rises: the first k with it at most alpha
+    tail = binom.sf(np.arange(-1, n), n, rate)  # P(X >= k) for k = 0..n
+    hits = np.flatnonzero(tail <= alpha)
+    return int(hits[0]) if hits.size else None
 
 
+@functools.lru_cache(maxsize=4096)
 def power_to_detect(n: int, rate: float, increase: float, alpha: float) -> float:
     """The chance that :func:`exceeds` on ``n`` trials finds a rate of ``rate + increase``
     significantly above ``rate`` at ``alpha``: P(X >= k*) for X ~ Binomial(n, rate + increase),
@@ -165,20 +172,29 @@ def power_to_detect(n: int, rate: float, increase: float, alpha: float) -> float
     return float(binom.sf(k - 1, n, worse))
 
 
+@functools.lru_cache(maxsize=4096)
 def sample_for_power(
     rate: float, increase: float, alpha: float, power: float, limit: int = 10_000
 ) -> int | None:
     """The smallest sample whose :func:`power_to_detect` reaches ``power``, or None when none up
-    to ``limit`` does. (Power of an exact test is saw-toothed in n; this is the first n that
-    reaches it.)"""
-    n = 1
-    while n <= limit:
-        if power_to_detect(n, rate, increase, alpha) >= power:
-            # the sawtooth rises slowly: step back to the first n that reaches it
-            while n > 1 and power_to_detect(n - 1, rate, increase, alpha) >= power:
-                n -= 1
-            return n
-        n = n + 1 if n < 64 else int(n * 1.1)
+    to ``limit`` does. (The power of an exact test is saw-toothed in n, so a larger sample can
+    have slightly less; this is the first n that reaches it.)"""
+    import numpy as np
+    from scipy.stats import binom
+
+    worse = min(1.0, rate + increase)
+    start = 1
+    while start <= limit:
+        ns = np.arange(start, min(limit, start * 8) + 1)
+        # the critical count of each n: the first k with P(X >= k) <= alpha, from the inverse
+        # survival function, then nudged by one where floating point put it on the wrong side
+        k = binom.isf(alpha, ns, rate) + 1
+        k = np.where(binom.sf(k - 1, ns, rate) > alpha, k + 1, k)
+        k = np.where((k >= 1) & (binom.sf(k - 2, ns, rate) <= alpha), k - 1, k)
+        reached = np.flatnonzero(binom.sf(k - 1, ns, worse) >= power)
+        if reached.size:
+            return int(ns[reached[0]])
+        start = int(ns[-1]) + 1
     return None
 
 

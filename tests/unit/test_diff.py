@@ -1563,3 +1563,85 @@ def test_an_asset_whose_name_is_not_utf8_is_compared_not_hidden(
     code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root))
     assert code == 0
     assert "1 needs attention" in out and "attention  asset added: 1 bytes" in out, out
+
+
+# -- evidence tables: rows edited while the YAML stays the same -----------------------------------
+
+RECORDS = "evidence/acme-chat/benchmark-2025-12.csv"
+
+
+def with_tables(edit_rows: Any = None, audit: tuple[str, str] | None = None) -> GovDiff:
+    """The base tree with its evidence tables, and a head whose tables ``edit_rows`` rewrote
+    (``audit``: an audit table's text at base and head, named by a 2026-10-20 audit)."""
+    old = base_docs()
+    for path in sorted((BASE / "evidence").rglob("*.csv")):
+        old[path.relative_to(BASE).as_posix()] = path.read_bytes()
+    if audit is not None:
+        old[TOOL]["evidence"]["output_audits"] = [
+            {
+                "date": "2026-10-20",
+                "reviewer": "Ben Carter",
+                "drift": False,
+                "results": "evidence/acme-chat/audit-2026-10.csv",
+            }
+        ]
+        old["evidence/acme-chat/audit-2026-10.csv"] = audit[0].encode()
+    new = copy.deepcopy(old)
+    if edit_rows is not None:
+        new[RECORDS] = edit_rows(old[RECORDS].decode()).encode()
+    if audit is not None:
+        new["evidence/acme-chat/audit-2026-10.csv"] = audit[1].encode()
+    return compare(Snapshot("a", None, old), Snapshot("b", None, new))
+
+
+def lines_of(d: GovDiff) -> list[tuple[str, str]]:
+    return [(c.level, c.text()) for c in d.changes]
+
+
+def test_records_edited_in_place_to_flatter_the_ai_need_attention() -> None:
+    # the expert-only task T38 now says the AI got it right too
+    d = with_tables(lambda text: text.replace("T38,lookup,no,yes", "T38,lookup,yes,yes"))
+    assert lines_of(d) == [
+        (
+            ATTENTION,
+            "the task records of the benchmark of 2025-12-12 changed in place "
+            "(evidence/acme-chat/benchmark-2025-12.csv): ai correct 37 → 38; "
+            "the AI now looks better: check what backs the change",
+        )
+    ]
+
+
+def test_records_that_make_the_ai_look_worse_are_info() -> None:
+    d = with_tables(lambda text: text.replace("T01,summary,yes,yes", "T01,summary,no,yes"))
+    assert [lvl for lvl, _ in lines_of(d)] == [INFO]
+    assert "ai correct 37 → 36" in lines_of(d)[0][1]
+
+
+def test_notes_edited_without_changing_a_count() -> None:
+    d = with_tables(
+        lambda text: text.replace("T01,summary,yes,yes,no,4,", "T01,summary,yes,yes,no,4,ok")
+    )
+    assert lines_of(d) == [
+        (
+            INFO,
+            "the task records of the benchmark of 2025-12-12 were edited "
+            "(evidence/acme-chat/benchmark-2025-12.csv); the counts are unchanged",
+        )
+    ]
+
+
+def test_an_unchanged_table_is_no_change() -> None:
+    assert lines_of(with_tables()) == []
+
+
+def test_fewer_errors_in_an_audit_table_need_attention() -> None:
+    before = "output,error\n" + "".join(f"O{i},{'yes' if i < 5 else 'no'}\n" for i in range(30))
+    after = before.replace("O0,yes", "O0,no")
+    d = with_tables(audit=(before, after))
+    assert lines_of(d) == [
+        (
+            ATTENTION,
+            "the sampled outputs of the output audit of 2026-10-20 changed in place "
+            "(evidence/acme-chat/audit-2026-10.csv): errors 5 → 4; check what backs the change",
+        )
+    ]

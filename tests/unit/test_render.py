@@ -147,11 +147,17 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
     assert list(page) == [
         "",
         "Findings as of 2026-11-01",
+        "Measured evidence",
         "Problem",
         "Uses",
         "Certifications relied on",
         "Procedure",
     ]
+    measured = page["Measured evidence"]
+    # the base records: 37 of 40 for the AI, 38 for the expert, both right on 35
+    assert "<td>37 of 40 (92.5%)</td>" in measured and "<td>38 of 40 (95%)</td>" in measured
+    assert "exact McNemar test, p = 1.00" in measured  # 2 against 3 discordant tasks
+    assert "No output audit is recorded." in measured
     lead = page[""].split("\n\n")[:3]
     assert lead == [
         "# Acme Chat",
@@ -255,6 +261,7 @@ def test_pages_are_pure_and_complete(hb: Handbook) -> None:
         "which-tools.md",
         "rules.md",
         "exports.md",
+        "how-we-measure.md",
     }
 
 
