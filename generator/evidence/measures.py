@@ -7,14 +7,13 @@ rows decide when they exist and are valid, the typed summary numbers otherwise. 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from generator.evidence import stats
-from generator.evidence.records import AUDIT, BENCHMARK, Records, parse
+from generator.evidence.records import Records
 from generator.load.evidence import EvidenceFile, references
 
 
@@ -131,15 +130,11 @@ def tables_of(raw: Mapping[str, Any], found: Mapping[str, EvidenceFile]) -> dict
     out: dict[str, Records] = {}
     for _, rel, kind in references(raw):
         got = found.get(rel)
-        if got is not None and got.data is not None and rel not in out:
-            out[rel] = _parsed(rel, got.data, kind)
+        if got is not None and rel not in out:
+            table = got.parsed(rel, kind)
+            if table is not None:
+                out[rel] = table
     return out
-
-
-@functools.lru_cache(maxsize=256)
-def _parsed(rel: str, data: bytes, kind: str) -> Records:
-    # validation and the model read the same tables: parse each once (Records is immutable)
-    return parse(rel, data, BENCHMARK if kind == "benchmark" else AUDIT)
 
 
 def _ratio_count(value: Any, n: int) -> int:

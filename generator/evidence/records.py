@@ -23,19 +23,29 @@ import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from generator import chars
 from generator.diagnostics import Diagnostic, HandbookError, Severity
-from generator.load.tabular import DELIMITERS, decode_text, refusal, sniff_delimiter
+from generator.load.tabular import DELIMITERS, MAX_CELL, decode_text, refusal, sniff_delimiter
 
 RULE = "evidence-table"
 TRUE = frozenset({"true", "yes", "y", "1"})
 FALSE = frozenset({"false", "no", "n", "0"})
 TONE = range(1, 6)
+_MISS = object()  # a cell the fast path leaves to the full check
+_BOOLS = {
+    spelled: value
+    for value, words in ((True, TRUE), (False, FALSE))
+    for word in words
+    for spelled in (word, word.upper(), word.capitalize())
+}
+_RATINGS = {str(r): r for r in TONE}
+_RISKY_START = frozenset("=+-@#")  # what a spreadsheet would run, or an error value
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str
-    kind: str  # "id", "bool", "text", "rating"
+    kind: str  # "id", "bool", "line" (one line), "text" (may span lines), "rating"
     required: bool
     doc: str
 
@@ -58,7 +68,7 @@ BENCHMARK = Layout(
     "task",
     (
         Column("task", "id", True, "The task's id, unique in the file (e.g. T01)."),
-        Column("category", "text", False, "A group of similar tasks, for a breakdown."),
+        Column("category", "line", False, "A group of similar tasks, for a breakdown."),
         Column("ai_correct", "bool", True, "Was the AI tool's output correct?"),
         Column("expert_correct", "bool", True, "Was the human expert's output correct?"),
         Column(
@@ -83,7 +93,7 @@ AUDIT = Layout(
     "output",
     (
         Column("output", "id", True, "The sampled output's id, unique in the file."),
-        Column("category", "text", False, "A group of similar outputs, for a breakdown."),
+        Column("category", "line", False, "A group of similar outputs, for a breakdown."),
         Column("error", "bool", True, "Was the output wrong (inaccurate, off-task or unsafe)?"),
         Column(
             "hallucination",
@@ -159,7 +169,7 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
     try:
         for cells in reader:
             start, line = line, reader.line_num + 1
-            if any(c.strip() for c in cells):
+            if "".join(cells).strip():  # skip blank lines (one C call, not a generator)
                 rows.append((start, cells))
     except csv.Error as exc:
         problem(line, 1, f"this line cannot be read as CSV: {exc}", "fix the quoting on this line")
@@ -186,21 +196,26 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
         return done(names=frozenset(index))
     seen: dict[str, int] = {}
     records: list[Record] = []
+    plan = [(c.name, index[c.name], _fast(c), c) for c in layout.columns if c.name in index]
+    width = len(header)
     for number, cells in body:
         before = len(problems)
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
             problem(
                 number,
-                len(header) + 1,
-                f"this row has {len(cells)} cells; the header names {len(header)} columns",
+                width + 1,
+                f"this row has {len(cells)} cells; the header names {width} columns",
                 "remove the extra cells, or quote a value that holds the delimiter",
             )
         values: dict[str, bool | int | str | None] = {}
-        for name, col in index.items():
-            column = layout.column(name)
-            assert column is not None
-            cell = cells[col].strip() if col < len(cells) else ""
-            values[name] = _value(column, cell, number, col + 1, problem)
+        count = len(cells)
+        for name, col, fast, column in plan:
+            cell = cells[col].strip() if col < count else ""
+            quick = fast(cell)
+            # anything unusual: the full check, which reports problems
+            values[name] = (
+                _value(column, cell, number, col + 1, problem) if quick is _MISS else quick  # type: ignore[assignment]
+            )
         key = values.get(layout.key)
         if isinstance(key, str) and key:
             if key in seen:
@@ -217,6 +232,26 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
         ):
             records.append(Record(number, str(key), values))
     return done(records, frozenset(index))
+
+
+def _fast(column: Column) -> Callable[[str], object]:
+    """The quick reading of a cell of ``column``: its value when the cell is plainly valid (a
+    yes/no word, a rating, printable ASCII text that starts with nothing a spreadsheet would
+    run), else ``_MISS`` for :func:`_value` to check in full. Most cells take this path."""
+    if column.kind == "bool":
+        return lambda cell: _BOOLS.get(cell, _MISS)
+    if column.kind == "rating":
+        return lambda cell: _RATINGS.get(cell, None if not cell else _MISS)
+    required = column.required
+
+    def text(cell: str) -> object:
+        if not cell:
+            return _MISS if required else None
+        if cell.isascii() and cell.isprintable() and cell[0] not in _RISKY_START:
+            return cell if len(cell) <= MAX_CELL else _MISS
+        return _MISS
+
+    return text
 
 
 def _delimiter(text: str, layout: Layout) -> str:
@@ -295,6 +330,13 @@ def _value(
     if why is not None:
         _, message, hint = why
         problem(row, col, message.replace("; it is left out", ""), hint)
+        return None
+    refused = chars.TEXT_REFUSED if column.kind == "text" else chars.LINE_REFUSED
+    hidden = chars.first_refused(cell, refused)
+    if hidden is not None:  # a bidirectional or invisible character, as the schemas refuse
+        at, char = hidden
+        message = f"cell holds {chars.describe(char)} at character {at}"
+        problem(row, col, message, chars.why_refused(char))
         return None
     if column.kind == "bool":
         word = cell.casefold()

@@ -314,13 +314,14 @@ def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagno
                 results = list(pool.map(_load_one, work, chunksize=chunk))
         else:
             results = [_load_one(w) for w in work]
+        documents = []
+        for doc, problems in results:
+            documents.append(doc)
+            diags += problems
+        evidence = evidence_of(root, documents)
     finally:
         if paused:
             gc.enable()
-    documents = []
-    for doc, problems in results:
-        documents.append(doc)
-        diags += problems
     pages = []
     for rel in found.pages:
         page, problems = load_page(root, rel)
@@ -329,10 +330,13 @@ def load_tree(root: Path, *, jobs: int | None = None) -> tuple[Tree, list[Diagno
             pages.append(page)
             if not problems and (meta := front_matter(page)) is not None:
                 documents.append(meta)
-    return Tree(root, documents, pages, tuple(found.assets), evidence_of(root, documents)), diags
+    return Tree(root, documents, pages, tuple(found.assets), evidence), diags
 
 
 def evidence_of(root: Path, documents: Sequence[Document]) -> dict[str, EvidenceFile]:
-    """The evidence tables the tools among ``documents`` name, read (see :mod:`.evidence`)."""
-    named = (rel for d in documents if d.kind == "tool" for _, rel, _ in references(d.data))
+    """The evidence tables the tools among ``documents`` name, read and parsed
+    (see :mod:`.evidence`)."""
+    named = (
+        (rel, kind) for d in documents if d.kind == "tool" for _, rel, kind in references(d.data)
+    )
     return read_evidence(root, named)
