@@ -1,10 +1,12 @@
 """`.github/CODEOWNERS` generated from the registry, so a change to an entry asks its owners.
 
 Each tool file is owned by its ``owner.github``; each vendor file by the union of its tools'
-owners; everything else in the repository (``mkdocs.yml``, ``schemas/``, ``.github/``, the code)
-by the policy's ``repository.default_owner`` when set. CODEOWNERS lets the last matching line
-win, so the catch-all line comes first. The output is sorted, so the same registry always gives
-the same file, and `handbook validate` reports a committed file that no longer matches
+owners; each evidence table (a benchmark's records, an audit's outputs) by the owners of the
+tools that name it, so editing its rows asks them too; everything else in the repository
+(``mkdocs.yml``, ``schemas/``, ``.github/``, the code) by the policy's
+``repository.default_owner`` when set. CODEOWNERS lets the last matching line win, so the
+catch-all line comes first. The output is sorted, so the same registry always gives the same
+file, and `handbook validate` reports a committed file that no longer matches
 (``codeowners-stale``).
 
 Paths are written as CODEOWNERS patterns (gitignore syntax): a space would end the pattern and
@@ -25,6 +27,7 @@ from typing import Any
 from generator import output
 from generator.diagnostics import Diagnostic, HandbookError
 from generator.load import Tree, files
+from generator.load.evidence import references
 from generator.load.marked import dig
 from generator.rules import RULES
 
@@ -57,12 +60,15 @@ def generate(tree: Tree) -> str:
         default = _handle(dig(doc.data, "repository", "default_owner"))
     tools: list[tuple[str, str]] = []
     by_vendor: dict[str, set[str]] = {}
+    by_table: dict[str, set[str]] = {}
     for doc in sorted(tree.of_kind("tool"), key=lambda d: d.path):
         owner = _handle(dig(doc.data, "owner", "github"))
         path = pattern(doc.path)
         if owner is None or path is None:
             continue
         tools.append((path, owner))
+        for _, rel, _ in references(doc.data):
+            by_table.setdefault(rel, set()).add(owner)
         vendor = dig(doc.data, "vendor")
         if isinstance(vendor, str):
             by_vendor.setdefault(vendor, set()).add(owner)
@@ -86,6 +92,15 @@ def generate(tree: Tree) -> str:
     if tools:
         out.append("# Tools: owner.github")
         out += [f"{path} {owner}" for path, owner in tools]
+        out.append("")
+    tables = [
+        (path, " ".join(sorted(owners, key=str.casefold)))
+        for rel, owners in sorted(by_table.items())
+        if (path := pattern(rel)) is not None
+    ]
+    if tables:
+        out.append("# Evidence tables: the owners of the tools that name them")
+        out += [f"{path} {owners}" for path, owners in tables]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -57,6 +57,9 @@ EXPECTED = (
 /registry/tools/acme-chat.yaml @example/knowledge
 /registry/tools/acme-code.yaml @example/Platform
 /registry/tools/globex-notes.yaml @example/research
+
+# Evidence tables: the owners of the tools that name them
+/evidence/acme-chat/benchmark-2025-12.csv @example/knowledge
 """
 )
 
@@ -103,7 +106,7 @@ def test_check_reports_an_owner_change(
         ".github/CODEOWNERS is out of date; run `handbook codeowners` and commit the result\n"
         "--- .github/CODEOWNERS (committed)\n"
         "+++ .github/CODEOWNERS (from the registry)\n"
-        "@@ -7,9 +7,9 @@\n"
+        "@@ -7,12 +7,12 @@\n"
         " \n"
         " # Vendors: the owners of the vendor's tools\n"
         " /registry/vendors/acme-ai.yaml @example/knowledge @example/Platform\n"
@@ -115,6 +118,9 @@ def test_check_reports_an_owner_change(
         " /registry/tools/acme-code.yaml @example/Platform\n"
         "-/registry/tools/globex-notes.yaml @example/research\n"
         "+/registry/tools/globex-notes.yaml @example/notes\n"
+        " \n"
+        " # Evidence tables: the owners of the tools that name them\n"
+        " /evidence/acme-chat/benchmark-2025-12.csv @example/knowledge\n"
     )
     code, out, err = run(capsys, "validate", "--root", str(root))
     assert (code, err) == (1, PINNED)
@@ -158,7 +164,7 @@ def test_a_surplus_line_is_stale(handbook_tree: MakeTree) -> None:
     (root / ".github/CODEOWNERS").write_text(EXPECTED + "/extra @someone\n", encoding="utf-8")
     tree, _ = load_tree(root)
     assert [(d.line, d.message) for d in codeowners.stale(tree)] == [
-        (16, "the file no longer matches the registry's owners: line 16 should go")
+        (19, "the file no longer matches the registry's owners: line 19 should go")
     ]
 
 
@@ -223,3 +229,25 @@ def test_a_file_name_with_a_space_is_one_path_and_one_owner(handbook_tree: MakeT
     for fields in owners:  # one pattern, then owners only
         assert fields[0] == "*" or fields[0].startswith("/")
         assert all(f.startswith("@") for f in fields[1:]), fields
+
+
+def test_a_table_two_tools_name_is_owned_by_both(handbook_tree: MakeTree) -> None:
+    root = owned(handbook_tree())
+    code = root / "registry/tools/acme-code.yaml"
+    text = code.read_text(encoding="utf-8")
+    assert "evidence:\n" in text
+    code.write_text(
+        text.replace(
+            "evidence:\n",
+            "evidence:\n  output_audits:\n    - date: 2026-10-01\n      reviewer: Ann Lee\n"
+            "      drift: false\n      results: evidence/acme-chat/benchmark-2025-12.csv\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    tree, _ = load_tree(root)
+    lines = codeowners.generate(tree).splitlines()
+    assert (
+        lines[-1]
+        == "/evidence/acme-chat/benchmark-2025-12.csv @example/knowledge @example/Platform"
+    )
