@@ -92,3 +92,30 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(handbook_tree: Ma
     assert "error[ref-unknown-vendor]" in err
     assert "still showing the last good site" in err
     assert not (root / "site").exists()  # the preview builds into a temporary folder
+
+
+def test_serve_rebuilds_when_an_evidence_table_changes(handbook_tree: MakeTree) -> None:
+    root = handbook_tree()
+    records = root / "evidence/acme-chat/benchmark-2025-12.csv"
+    port = free_port()
+    addr = f"127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--dev-addr", addr],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/tools/acme-chat/"
+    try:
+        wait_for(lambda: "<td>37 of 40 (92.5%)</td>" in fetch(url), 60, proc)
+        # the YAML stays as it is: only a row of the table changes (T01: the AI now wrong)
+        text = records.read_text(encoding="utf-8")
+        records.write_text(text.replace("T01,summary,yes,", "T01,summary,no,"), encoding="utf-8")
+        wait_for(lambda: "<td>36 of 40 (90%)</td>" in fetch(url), 20, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
