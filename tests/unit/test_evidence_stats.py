@@ -235,3 +235,25 @@ def test_trend_flat_falling_and_empty() -> None:
     assert stats.trend([0, 0, 0], [30, 30, 30]).p is None  # nothing ever went wrong
     assert stats.trend([30, 30], [30, 30]).p is None  # everything always did
     assert stats.trend([4], [30]).p is None  # one audit shows no trend
+
+
+# -- against scipy.stats, which the module does not import (it costs a second at start-up) -------
+
+
+def test_every_function_agrees_with_scipy_stats() -> None:
+    from scipy.stats import binom, binomtest, norm
+
+    for n in (1, 2, 7, 20, 40, 50, 137):
+        for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+            ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+            iv = stats.wilson(k, n)
+            assert (iv.low, iv.high) == pytest.approx((ci.low, ci.high), abs=1e-12)
+            for rate in (0.0, 0.05, 0.12, 0.5, 0.9, 1.0):
+                want = float(binom.sf(k - 1, n, rate))
+                assert stats.exceeds(k, n, rate) == pytest.approx(want, abs=1e-12)
+    for b, c in ((0, 0), (0, 3), (6, 16), (9, 9), (14, 30), (1, 50)):
+        want = 1.0 if b + c == 0 else binomtest(b, b + c, 0.5).pvalue
+        assert stats.mcnemar_exact(b, c) == pytest.approx(want, abs=1e-12)
+    result = stats.trend([2, 5, 9], [40, 40, 40])
+    assert result.z is not None
+    assert result.p == pytest.approx(float(norm.sf(result.z)), abs=1e-12)
