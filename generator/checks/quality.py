@@ -46,6 +46,30 @@ def quality(run: Findings, tool: Tool) -> Iterator[Diagnostic]:
         yield from _drift(run, tool, bench)
 
 
+def _finding(
+    run: Findings,
+    tool: Tool,
+    rule: str,
+    severity: Severity,
+    message: str,
+    where: tuple[str | int, ...],
+    hint: str,
+) -> Diagnostic:
+    """A finding about ``tool``'s measured evidence: no due date, addressed to its owner."""
+    return run.finding(
+        rule,
+        severity,
+        message,
+        tool.path,
+        tool.at(*where),
+        hint,
+        subject=tool.id,
+        owner=tool.contact,
+        tools=(tool,),
+        due=None,
+    )
+
+
 def _bench_at(tool: Tool, field: str) -> tuple[str | int, ...]:
     rec = tool.record("benchmark") or {}
     if "results" in rec:
@@ -70,38 +94,32 @@ def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
     )
     allowed = points(q.max_accuracy_gap).lstrip("+")
     if not judged.gap_met:
-        yield run.finding(
+        yield _finding(
+            run,
+            tool,
             "benchmark-accuracy-gap",
             severity,
             f"the benchmark of {run.tool_ref(tool)} does not show the AI within {allowed} of "
             f"the expert: AI accuracy minus the expert's is "
             f"{interval(judged.gap, difference=True)} from {basis}, and the interval reaches "
             f"below -{allowed} (policy benchmark.max_accuracy_gap), {stake}",
-            tool.path,
-            tool.at(*_bench_at(tool, "accuracy")),
+            _bench_at(tool, "accuracy"),
             "improve the set-up and run the benchmark again (more tasks narrow the interval), "
             "or record an exception with its reason",
-            subject=tool.id,
-            owner=tool.contact,
-            tools=(tool,),
-            due=None,
         )
     if not judged.hallucination_met:
-        yield run.finding(
+        yield _finding(
+            run,
+            tool,
             "benchmark-hallucination-rate",
             severity,
             f"the benchmark of {run.tool_ref(tool)} does not show the hallucination rate at "
             f"or under {percent(q.max_hallucination_rate)}: {bench.hallucinations} of "
             f"{bench.tasks} outputs, {interval(judged.hallucination)}, and the interval "
             f"reaches above it (policy benchmark.max_hallucination_rate), {stake}",
-            tool.path,
-            tool.at(*_bench_at(tool, "hallucination_rate")),
+            _bench_at(tool, "hallucination_rate"),
             "reduce hallucinations (grounding, retrieval, prompts) and run the benchmark again, "
             "or record an exception with its reason",
-            subject=tool.id,
-            owner=tool.contact,
-            tools=(tool,),
-            due=None,
         )
 
 
@@ -118,7 +136,9 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
     where = ("evidence", "output_audits", latest.index)
     if verdict.drift:
         said = " The reviewer recorded drift: false." if not latest.drift else ""
-        yield run.finding(
+        yield _finding(
+            run,
+            tool,
             "drift-detected",
             Severity.ERROR,
             f"the output audit of {run.tool_ref(tool)} on {latest.date} found "
@@ -126,18 +146,15 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             f"({percent((latest.errors or 0) / latest.sample_size)}), significantly above "
             f"{base_words}: one-sided exact test {p_value(verdict.p)}, below drift.alpha "
             f"{q.alpha}." + said,
-            tool.path,
-            tool.at(*where, "drift" if not latest.drift else "date"),
+            (*where, "drift" if not latest.drift else "date"),
             "investigate the decline (model or prompt changes, new kinds of input), fix it and "
             "audit again; record drift: true until then",
-            subject=tool.id,
-            owner=tool.contact,
-            tools=(tool,),
-            due=None,
         )
         return
     if verdict.too_small and verdict.power is not None:
-        yield run.finding(
+        yield _finding(
+            run,
+            tool,
             "audit-sample-too-small",
             Severity.WARNING,
             f"the output audit of {run.tool_ref(tool)} on {latest.date} sampled "
@@ -145,15 +162,10 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             f"{percent(verdict.power)} chance of detecting a rise of "
             f"{points(q.min_increase).lstrip('+')} (drift.min_increase), and the policy asks "
             f"for {percent(q.power)} (drift.power), so finding no drift proves little",
-            tool.path,
-            tool.at(*where, "sample_size" if latest.source is None else "results"),
+            (*where, "sample_size" if latest.source is None else "results"),
             f"sample at least {verdict.need} outputs in the next audit"
             if verdict.need
             else "no sample size reaches that power at this baseline; review drift.min_increase",
-            subject=tool.id,
-            owner=tool.contact,
-            tools=(tool,),
-            due=None,
         )
     yield from _trend(run, tool, latest)
 
@@ -164,18 +176,15 @@ def _trend(run: Findings, tool: Tool, latest: Audit) -> Iterator[Diagnostic]:
     if result.p is None or result.p >= q.alpha:
         return
     rates = ", ".join(f"{a.date}: {a.errors}/{a.sample_size}" for a in last)
-    yield run.finding(
+    yield _finding(
+        run,
+        tool,
         "drift-trend",
         Severity.WARNING,
         f"the error rate of {run.tool_ref(tool)} rises over its last {len(last)} output "
         f"audits ({rates}): Cochran-Armitage trend test {p_value(result.p)}, below "
         f"drift.alpha {q.alpha}, though the latest alone is not significantly above the "
         "benchmark",
-        tool.path,
-        tool.at("evidence", "output_audits", latest.index),
+        ("evidence", "output_audits", latest.index),
         "look for the cause now; a larger next audit will tell whether it is drift",
-        subject=tool.id,
-        owner=tool.contact,
-        tools=(tool,),
-        due=None,
     )

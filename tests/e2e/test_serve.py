@@ -3,13 +3,14 @@ and keeps the last good site while the registry does not validate."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,30 +55,19 @@ def wait_for(check: Callable[[], bool], timeout: float, proc: subprocess.Popen[s
     pytest.fail(f"not seen within {timeout} s")
 
 
-def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(handbook_tree: MakeTree) -> None:
-    root = handbook_tree()
-    tool = root / "registry/tools/acme-chat.yaml"
-    tool.write_text(tool.read_text(encoding="utf-8") + CURRENT, encoding="utf-8")
-    port = free_port()
-    addr = f"127.0.0.1:{port}"
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """A `handbook serve` process for ``root`` on a free port, and its base URL; stopped (and
+    its stderr left in ``proc.stderr_text``) on leaving."""
+    addr = f"127.0.0.1:{free_port()}"
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--root", str(root), "--dev-addr", addr],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
-    url = f"http://127.0.0.1:{port}/tools/acme-chat/"
     try:
-        wait_for(lambda: "Acme Chat" in fetch(url), 60, proc)
-        text = tool.read_text(encoding="utf-8")
-        tool.write_text(text.replace("name: Acme Chat", "name: Acme Chat Plus"), encoding="utf-8")
-        seconds = wait_for(lambda: "Acme Chat Plus" in fetch(url), 20, proc)
-        assert seconds < 20
-        assert "Acme Chat Plus" in fetch(f"http://127.0.0.1:{port}/tools/")
-        # an invalid registry: the old pages stay, the diagnostics are printed
-        tool.write_text(text.replace("vendor: acme-ai", "vendor: nobody"), encoding="utf-8")
-        time.sleep(2)
-        assert "Acme Chat Plus" in fetch(url)
+        yield proc, f"http://{addr}"
     finally:
         proc.terminate()
         try:
@@ -85,6 +75,26 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(handbook_tree: Ma
         except subprocess.TimeoutExpired:
             proc.kill()
             _, err = proc.communicate()
+        proc.stderr_text = err  # type: ignore[attr-defined]
+
+
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(handbook_tree: MakeTree) -> None:
+    root = handbook_tree()
+    tool = root / "registry/tools/acme-chat.yaml"
+    tool.write_text(tool.read_text(encoding="utf-8") + CURRENT, encoding="utf-8")
+    with serving(root) as (proc, base):
+        url = f"{base}/tools/acme-chat/"
+        wait_for(lambda: "Acme Chat" in fetch(url), 60, proc)
+        text = tool.read_text(encoding="utf-8")
+        tool.write_text(text.replace("name: Acme Chat", "name: Acme Chat Plus"), encoding="utf-8")
+        seconds = wait_for(lambda: "Acme Chat Plus" in fetch(url), 20, proc)
+        assert seconds < 20
+        assert "Acme Chat Plus" in fetch(f"{base}/tools/")
+        # an invalid registry: the old pages stay, the diagnostics are printed
+        tool.write_text(text.replace("vendor: acme-ai", "vendor: nobody"), encoding="utf-8")
+        time.sleep(2)
+        assert "Acme Chat Plus" in fetch(url)
+    err = proc.stderr_text  # type: ignore[attr-defined]
     assert proc.returncode == 0
     served = re.search(r"serving (\S+) on http://127\.0\.0\.1:", err)
     assert served is not None
@@ -97,25 +107,10 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site(handbook_tree: Ma
 def test_serve_rebuilds_when_an_evidence_table_changes(handbook_tree: MakeTree) -> None:
     root = handbook_tree()
     records = root / "evidence/acme-chat/benchmark-2025-12.csv"
-    port = free_port()
-    addr = f"127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--root", str(root), "--dev-addr", addr],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/tools/acme-chat/"
-    try:
+    with serving(root) as (proc, base):
+        url = f"{base}/tools/acme-chat/"
         wait_for(lambda: "<td>37 of 40 (92.5%)</td>" in fetch(url), 60, proc)
         # the YAML stays as it is: only a row of the table changes (T01: the AI now wrong)
         text = records.read_text(encoding="utf-8")
         records.write_text(text.replace("T01,summary,yes,", "T01,summary,no,"), encoding="utf-8")
         wait_for(lambda: "<td>36 of 40 (90%)</td>" in fetch(url), 20, proc)
-    finally:
-        proc.terminate()
-        try:
-            proc.communicate(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.communicate()
