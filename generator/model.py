@@ -16,12 +16,12 @@ from generator.evidence.measures import (
     Audit,
     Benchmark,
     Metric,
+    Tables,
     audit,
     benchmark,
     metric,
     tables_of,
 )
-from generator.evidence.records import Records
 from generator.load import Document, Mark, Page, Tree, locate
 
 CERT_NAMES = {
@@ -209,6 +209,13 @@ class Tool(Entry):
     def latest_audit(self) -> Audit | None:
         """The newest output audit (the later in the file on a tie)."""
         return max(self.audits, key=lambda a: (a.date, a.index), default=None)
+
+    @property
+    def latest_counted_audit(self) -> Audit | None:
+        """The newest output audit that records its sample and errors: the one drift is judged
+        on, so a newer audit without counts cannot hide an earlier drift."""
+        counted = [a for a in self.audits if a.counted]
+        return max(counted, key=lambda a: (a.date, a.index), default=None)
 
     @property
     def latest_metric(self) -> Metric | None:
@@ -426,7 +433,7 @@ def build_tool(
     path: str,
     raw: Mapping[str, Any],
     skip: Skip = frozenset(),
-    tables: Mapping[str, Records] | None = None,
+    tables: Tables | None = None,
 ) -> Tool:
     """A tool from its valid data; ``skip`` names records left out because they are invalid:
     evidence sections or list entries, exceptions ("exceptions", i), and descriptive fields

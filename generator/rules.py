@@ -500,6 +500,13 @@ _RULES = [
         "Sample at least the number of outputs the message gives in the next audit.",
     ),
     Rule(
+        "audit-not-counted",
+        W,
+        "check",
+        "The newest output audit records no sample size and errors (or its table cannot be read), so it cannot be tested for drift; drift is judged on the newest audit that has them.",
+        "Record sample_size and errors, or name the table of the sampled outputs in results:.",
+    ),
+    Rule(
         "drift-trend",
         W,
         "check",

@@ -32,6 +32,8 @@ EXPECTED = {
     "person": "a person's name or role",
     "ratio": "a fraction between 0 and 1, e.g. 0.93",
     "hostname": "a host name in lower case, e.g. chat.example.com",
+    "evidence_table": "a path from the repository's top folder to a file ending in .csv (lower"
+    " case), e.g. evidence/acme-chat/benchmark-2026-10.csv",
 }
 TYPE_WORDS = {
     "object": "a mapping (key: value lines)",

@@ -62,6 +62,7 @@ def findings(handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str], **edit
         "drift-detected",
         "audit-sample-too-small",
         "drift-trend",
+        "audit-not-counted",
         "metrics-due",
         "metrics-overdue",
     }
@@ -251,3 +252,51 @@ def test_positions_count_rows_as_a_spreadsheet_does() -> None:
     (problem,) = t.problems
     assert (problem.line, problem.column) == (4, 2)  # a quoted line break is a line of the file
     assert not t.ok and [r.key for r in t.records] == ["T1"]
+
+
+def test_a_newer_audit_without_counts_cannot_hide_drift(handbook_tree: MakeTree, capsys) -> None:
+    later = (
+        "    - date: 2026-10-25\n      reviewer: Ben Carter (Knowledge Management)\n"
+        "      drift: false\n"
+    )
+    found = findings(handbook_tree, capsys, append=audits(("2026-10-20", 30, 8, False)) + later)
+    assert [(d["rule"], d["severity"]) for d in found] == [
+        ("audit-not-counted", "warning"),
+        ("drift-detected", "error"),
+    ]
+    assert "drift is judged on the audit of 2026-10-20" in found[0]["message"]
+
+
+def test_a_table_named_as_benchmark_and_audit_is_read_as_each(
+    handbook_tree: MakeTree, capsys
+) -> None:
+    root = handbook_tree()
+    tool = root / CHAT
+    tool.write_text(
+        chat(root) + "  output_audits:\n    - date: 2026-10-20\n      reviewer: Ben Carter\n"
+        "      drift: false\n      results: evidence/acme-chat/benchmark-2025-12.csv\n",
+        encoding="utf-8",
+    )
+    code = main(["validate", "--root", str(root), "--format", "json"])
+    out, _ = capsys.readouterr()
+    found = {(d["rule"], d["message"]) for d in json.loads(out)["diagnostics"]}
+    assert code == 1
+    assert ("evidence-table", "the header has no 'output' column") in found
+    assert ("evidence-table", "the header has no 'error' column") in found
+
+
+def test_two_audits_cannot_share_a_sample(handbook_tree: MakeTree, capsys) -> None:
+    root = handbook_tree()
+    (root / "evidence/acme-chat/audit.csv").write_text("output,error\nO1,no\n", encoding="utf-8")
+    audit = (
+        "    - date: {d}\n      reviewer: Ben Carter\n      drift: false\n"
+        "      results: evidence/acme-chat/audit.csv\n"
+    )
+    text = "  output_audits:\n" + audit.format(d="2026-09-20") + audit.format(d="2026-10-20")
+    (root / CHAT).write_text(chat(root) + text, encoding="utf-8")
+    assert main(["validate", "--root", str(root), "--format", "json"]) == 1
+    out, _ = capsys.readouterr()
+    (d,) = json.loads(out)["diagnostics"]
+    assert (
+        d["rule"] == "evidence-table" and "named by evidence.output_audits[0] too" in d["message"]
+    )

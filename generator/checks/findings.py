@@ -36,6 +36,7 @@ STEP = {
     "drift-detected": "output-audit",
     "audit-sample-too-small": "output-audit",
     "drift-trend": "output-audit",
+    "audit-not-counted": "output-audit",
     "offboarding-overdue": "offboarding",
 }
 

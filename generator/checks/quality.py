@@ -9,6 +9,9 @@ QualityPolicy`) on the counts of :mod:`generator.evidence.measures`:
   hallucination rate's Wilson interval is above ``max_hallucination_rate``. Both are errors for
   a tool in pilot, approved or restricted status (the bar guards the move there) and warnings
   in sandbox, where they say the tool cannot move on yet.
+* ``audit-not-counted``: the newest output audit records no counts (or its table cannot be
+  read), so it proves nothing; drift is still judged on the newest audit that has them, so a
+  newer audit without counts cannot hide an earlier drift.
 * ``drift-detected``: the newest output audit with counts has an error rate significantly above
   the benchmark's (one-sided exact binomial test, p < ``alpha``), whatever the reviewer wrote.
 * ``audit-sample-too-small``: otherwise, when that audit had less than ``power`` chance to detect
@@ -125,7 +128,23 @@ def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
 
 def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
     q = run.policy.quality
-    latest = tool.latest_audit
+    newest, latest = tool.latest_audit, tool.latest_counted_audit
+    if newest is not None and not newest.counted:
+        yield _finding(
+            run,
+            tool,
+            "audit-not-counted",
+            Severity.WARNING,
+            f"the output audit of {run.tool_ref(tool)} on {newest.date} records no counts "
+            "(or its table cannot be read), so it cannot be tested for drift"
+            + (
+                f"; drift is judged on the audit of {latest.date} until one is"
+                if latest is not None
+                else ""
+            ),
+            ("evidence", "output_audits", newest.index),
+            "record sample_size and errors (or name the table of the sampled outputs in results:)",
+        )
     if latest is None:
         return
     verdict = judge.audit(latest, bench, q)
@@ -165,7 +184,8 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             (*where, "sample_size" if latest.source is None else "results"),
             f"sample at least {verdict.need} outputs in the next audit"
             if verdict.need
-            else "no sample size reaches that power at this baseline; review drift.min_increase",
+            else "no sample of up to 10,000 outputs reaches drift.power at drift.alpha for a "
+            "rise of drift.min_increase at this baseline; review those policy settings",
         )
     yield from _trend(run, tool, latest)
 

@@ -3,15 +3,19 @@
 An evidence table (a benchmark's task records, an audit's sampled outputs) is a CSV file the
 YAML only names, so editing its rows changes the figures without touching the entry. The
 comparison therefore works out each tool's counts at both revisions (as
-:mod:`generator.evidence.measures` does for the site) and reports what moved:
+:mod:`generator.evidence.measures` does for the site) and reports what moved, for the same
+benchmark (same date) and each audit matched by date:
 
-* the same benchmark (same date) with other counts: its records changed in place, a prompt to
-  check what backs them; ATTENTION when the AI now looks better (more right answers, fewer
-  hallucinations), as that is the direction that would let a tool pass the bar;
-* a table whose rows changed with the same counts: INFO;
-* an audit (matched by date) with fewer errors or hallucinations than before: ATTENTION.
+* figures that now flatter the tool need ATTENTION, a prompt to check what backs them: for the
+  benchmark a higher AI accuracy, a lower expert accuracy (a narrower gap) or a lower
+  hallucination rate; for an audit a lower error or hallucination rate (fewer errors, or the
+  same errors in a larger sample);
+* other moves of the counts, and rows edited with the counts unchanged: INFO;
+* a table that read at the base and no longer does (unreadable, or rows with errors), so its
+  figures drop out of the checks: ATTENTION.
 
-Typed numbers are compared as values by the general comparison (``looser.py``).
+A new benchmark (another date) is INFO with its figures. Typed numbers are compared as values by
+the general comparison (``looser.py``).
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from generator.diff.changes import ATTENTION, INFO
 from generator.diff.fields import get
 from generator.diff.looser import Add
 from generator.evidence import measures
-from generator.evidence.records import Records
-from generator.load.evidence import EvidenceFile
+from generator.load.evidence import EvidenceFile, references
+
+Tables = Mapping[str, EvidenceFile]
 
 
 def tables(docs: Mapping[str, Any]) -> dict[str, EvidenceFile]:
@@ -36,34 +41,68 @@ def tables(docs: Mapping[str, Any]) -> dict[str, EvidenceFile]:
     }
 
 
-def compare_measured(
+def compare_measured(add: Add, old: Any, new: Any, before: Tables, after: Tables) -> None:
+    """Report the moves of a tool's benchmark and audit figures between two revisions."""
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return
+    was, now = measures.tables_of(old, before), measures.tables_of(new, after)
+    _broken(add, old, new, before, after, was, now)
+    _benchmark(add, old, new, was, now, before, after)
+    _audits(add, old, new, was, now, before, after)
+
+
+def _usable(table: Any) -> bool:
+    return table is not None and table.ok and bool(table.records)
+
+
+def _broken(
     add: Add,
-    old: Any,
-    new: Any,
-    before: Mapping[str, EvidenceFile],
-    after: Mapping[str, EvidenceFile],
+    old: dict[str, Any],
+    new: dict[str, Any],
+    before: Tables,
+    after: Tables,
+    was: measures.Tables,
+    now: measures.Tables,
 ) -> None:
-    """Report the moves of a tool's benchmark and audit counts between two revisions."""
-    old_tables = measures.tables_of(old, before) if isinstance(old, dict) else {}
-    new_tables = measures.tables_of(new, after) if isinstance(new, dict) else {}
-    _benchmark(add, old, new, old_tables, new_tables, before, after)
-    _audits(add, old, new, old_tables, new_tables)
+    """Tables that read at the base and no longer do."""
+    named_before = {(rel, kind) for _, rel, kind in references(old)}
+    for _, rel, kind in references(new):
+        if (rel, kind) not in named_before or not _usable(was.get((rel, kind))):
+            continue
+        if not _usable(now.get((rel, kind))):
+            got = after.get(rel)
+            why = (
+                "it cannot be read"
+                if got is None or got.data is None
+                else "its rows have errors (handbook validate names them)"
+            )
+            add(
+                ATTENTION,
+                "evidence-table-broken",
+                "the {what} table {source} no longer reads: {why}, so its figures drop out of "
+                "the checks",
+                what="benchmark" if kind == "benchmark" else "output audit",
+                source=rel,
+                why=why,
+            )
 
 
-def _bench(data: Any, found: Mapping[str, Records]) -> measures.Benchmark | None:
-    return measures.benchmark(get(data, "evidence", "benchmark"), found)
+def _edited(before: Tables, after: Tables, rel: str | None) -> bool:
+    a, b = before.get(rel or ""), after.get(rel or "")
+    return a is not None and b is not None and a.data != b.data
 
 
 def _benchmark(
     add: Add,
     old: Any,
     new: Any,
-    old_tables: Mapping[str, Records],
-    new_tables: Mapping[str, Records],
-    before: Mapping[str, EvidenceFile],
-    after: Mapping[str, EvidenceFile],
+    was: measures.Tables,
+    now: measures.Tables,
+    before: Tables,
+    after: Tables,
 ) -> None:
-    a, b = _bench(old, old_tables), _bench(new, new_tables)
+    a = measures.benchmark(get(old, "evidence", "benchmark"), was)
+    b = measures.benchmark(get(new, "evidence", "benchmark"), now)
     if a is None or b is None or b.source is None:
         return
     counts = ("tasks", "ai_correct", "expert_correct", "hallucinations")
@@ -85,8 +124,10 @@ def _benchmark(
             )
         return
     if moved:
-        better = b.ai_correct / b.tasks > a.ai_correct / a.tasks or (
-            b.hallucinations / b.tasks < a.hallucinations / a.tasks
+        better = (
+            b.ai_correct / b.tasks > a.ai_correct / a.tasks
+            or b.expert_correct / b.tasks < a.expert_correct / a.tasks
+            or b.hallucinations / b.tasks < a.hallucinations / a.tasks
         )
         add(
             ATTENTION if better else INFO,
@@ -97,10 +138,7 @@ def _benchmark(
             source=b.source,
             moves=[f"{k.replace('_', ' ')} {x} → {y}" for k, x, y in moved],
         )
-        return
-    old_bytes = before.get(a.source or "")
-    new_bytes = after.get(b.source)
-    if a.source == b.source and old_bytes and new_bytes and old_bytes.data != new_bytes.data:
+    elif a.source == b.source and _edited(before, after, b.source):
         add(
             INFO,
             "evidence-table-edited",
@@ -115,10 +153,12 @@ def _audits(
     add: Add,
     old: Any,
     new: Any,
-    old_tables: Mapping[str, Records],
-    new_tables: Mapping[str, Records],
+    was: measures.Tables,
+    now: measures.Tables,
+    before: Tables,
+    after: Tables,
 ) -> None:
-    def by_date(data: Any, found: Mapping[str, Records]) -> dict[str, measures.Audit]:
+    def by_date(data: Any, found: measures.Tables) -> dict[str, measures.Audit]:
         out: dict[str, measures.Audit] = {}
         audits = get(data, "evidence", "output_audits")
         for i, raw in enumerate(audits if isinstance(audits, list) else []):
@@ -126,26 +166,42 @@ def _audits(
                 out.setdefault(raw["date"], measures.audit(i, raw, found))
         return out
 
-    before, after = by_date(old, old_tables), by_date(new, new_tables)
-    for when, b in after.items():
-        a = before.get(when)
-        if a is None or b.source is None:
+    old_audits, new_audits = by_date(old, was), by_date(new, now)
+    for when, b in new_audits.items():
+        a = old_audits.get(when)
+        if a is None or b.source is None or not a.counted or not b.counted:
             continue  # typed counts are compared as values
-        fewer = [
-            f"{k} {x} → {y}"
-            for k, x, y in (
-                ("errors", a.errors, b.errors),
-                ("hallucinations", a.hallucinations, b.hallucinations),
-            )
-            if x is not None and y is not None and y < x
-        ]
-        if fewer:
+        assert a.sample_size and b.sample_size and a.errors is not None and b.errors is not None
+        pairs = [("sample size", a.sample_size, b.sample_size), ("errors", a.errors, b.errors)]
+        if a.hallucinations is not None and b.hallucinations is not None:
+            pairs.append(("hallucinations", a.hallucinations, b.hallucinations))
+        moved = [f"{k} {x} → {y}" for k, x, y in pairs if x != y]
+        better = b.errors / b.sample_size < a.errors / a.sample_size or (
+            a.hallucinations is not None
+            and b.hallucinations is not None
+            and b.hallucinations / b.sample_size < a.hallucinations / a.sample_size
+        )
+        if moved:
             add(
-                ATTENTION,
+                ATTENTION if better else INFO,
                 "evidence-table-changed",
                 "the sampled outputs of the output audit of {date} changed in place "
-                "({source}): {moves}; check what backs the change",
+                "({source}): {moves}"
+                + (
+                    "; the error rate now looks lower: check what backs the change"
+                    if better
+                    else ""
+                ),
                 date=when,
                 source=b.source,
-                moves=fewer,
+                moves=moved,
+            )
+        elif a.source == b.source and _edited(before, after, b.source):
+            add(
+                INFO,
+                "evidence-table-edited",
+                "the sampled outputs of the output audit of {date} were edited ({source}); the "
+                "counts are unchanged",
+                date=when,
+                source=b.source,
             )

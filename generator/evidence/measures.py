@@ -125,15 +125,23 @@ class Metric:
         return self.time_saved_minutes * self.tasks_per_month / 60
 
 
-def tables_of(raw: Mapping[str, Any], found: Mapping[str, EvidenceFile]) -> dict[str, Records]:
-    """The parsed evidence tables a tool's data names (those that could be read), by path."""
-    out: dict[str, Records] = {}
+#: Parsed evidence tables by (path, layout kind): the same file named as a benchmark and as an
+#: audit is read twice, each time with its own columns.
+Tables = Mapping[tuple[str, str], Records]
+
+
+def tables_of(
+    raw: Mapping[str, Any], found: Mapping[str, EvidenceFile]
+) -> dict[tuple[str, str], Records]:
+    """The parsed evidence tables a tool's data names (those that could be read), by
+    (path, kind)."""
+    out: dict[tuple[str, str], Records] = {}
     for _, rel, kind in references(raw):
         got = found.get(rel)
-        if got is not None and rel not in out:
+        if got is not None and (rel, kind) not in out:
             table = got.parsed(rel, kind)
             if table is not None:
-                out[rel] = table
+                out[rel, kind] = table
     return out
 
 
@@ -141,13 +149,15 @@ def _ratio_count(value: Any, n: int) -> int:
     return round(float(value) * n)
 
 
-def benchmark(raw: Any, tables: Mapping[str, Records]) -> Benchmark | None:
+def benchmark(raw: Any, tables: Tables) -> Benchmark | None:
     """The benchmark of ``raw`` (``evidence.benchmark``): from its valid task records when it
     names them, else from its typed numbers, else None."""
     if not isinstance(raw, Mapping) or not isinstance(raw.get("date"), str):
         return None
     when = date.fromisoformat(raw["date"])
-    table = tables.get(raw["results"]) if isinstance(raw.get("results"), str) else None
+    table = (
+        tables.get((raw["results"], "benchmark")) if isinstance(raw.get("results"), str) else None
+    )
     if table is not None and table.ok and table.records:
         return from_records(when, table)
     tasks, accuracy = raw.get("tasks"), raw.get("accuracy")
@@ -195,9 +205,9 @@ def from_records(when: date, table: Records) -> Benchmark:
     )
 
 
-def audit(index: int, raw: Mapping[str, Any], tables: Mapping[str, Records]) -> Audit:
+def audit(index: int, raw: Mapping[str, Any], tables: Tables) -> Audit:
     """One output audit: counts from its valid records, else as typed (or None)."""
-    table = tables.get(raw["results"]) if isinstance(raw.get("results"), str) else None
+    table = tables.get((raw["results"], "audit")) if isinstance(raw.get("results"), str) else None
     base = Audit(
         index=index,
         date=date.fromisoformat(raw["date"]),

@@ -47,7 +47,8 @@ class Checker:
                 self.policy = build_policy(doc.path, doc.data)
         self.steps = self.step_ids()
         self.unknown_fields: set[str] = set()  # step evidence the tool schema lacks
-        self.reported_tables: set[str] = set()  # evidence tables whose problems are reported
+        #: (evidence table, layout kind) whose problems are reported ("" for reading problems)
+        self.reported_tables: set[tuple[str, str]] = set()
 
     def of_kind(self, kind: str) -> list[Document]:
         """The valid documents of ``kind``."""

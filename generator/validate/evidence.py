@@ -29,19 +29,31 @@ TOLERANCE = 0.005 + 1e-9
 def evidence(check: Checker, doc: Document) -> None:
     """The evidence rules for one valid tool document."""
     tables = tables_of(doc.data, check.tree.evidence)
-    for where, rel, _ in references(doc.data):
+    named: dict[str, int] = {}  # an audit table -> the first audit naming it
+    for where, rel, kind in references(doc.data):
         got = check.tree.evidence.get(rel)
         if got is None or got.data is None:
             _unreadable(check, doc, list(where), rel, got.problems if got else ())
-        elif rel in tables and rel not in check.reported_tables:
-            check.reported_tables.add(rel)
-            check.found += tables[rel].problems
+        elif (rel, kind) in tables and (rel, kind) not in check.reported_tables:
+            check.reported_tables.add((rel, kind))
+            check.found += tables[rel, kind].problems
+        if kind == "audit":
+            first = named.setdefault(rel, int(where[2]))
+            if first != where[2]:
+                check.emit(
+                    "evidence-table",
+                    doc,
+                    list(where),
+                    f"{rel!r} is named by evidence.output_audits[{first}] too; each audit "
+                    "samples its own outputs",
+                    "give this audit the table of its own sample",
+                )
     ev = doc.data.get("evidence", {})
     bench = ev.get("benchmark")
     if bench:
-        _benchmark(check, doc, bench, tables.get(bench.get("results", "")))
+        _benchmark(check, doc, bench, tables.get((bench.get("results", ""), "benchmark")))
     for i, audit in enumerate(ev.get("output_audits", [])):
-        _audit(check, doc, i, audit, tables.get(audit.get("results", "")))
+        _audit(check, doc, i, audit, tables.get((audit.get("results", ""), "audit")))
 
 
 def _unreadable(
@@ -57,8 +69,8 @@ def _unreadable(
                 "give the path from the repository's top folder, e.g. "
                 f"evidence/{doc.data['id']}/benchmark-2026-10.csv, and commit the file",
             )
-        elif rel not in check.reported_tables:
-            check.reported_tables.add(rel)
+        elif (rel, "") not in check.reported_tables:
+            check.reported_tables.add((rel, ""))
             check.found.append(p)
 
 

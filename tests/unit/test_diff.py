@@ -1642,6 +1642,45 @@ def test_fewer_errors_in_an_audit_table_need_attention() -> None:
         (
             ATTENTION,
             "the sampled outputs of the output audit of 2026-10-20 changed in place "
-            "(evidence/acme-chat/audit-2026-10.csv): errors 5 → 4; check what backs the change",
+            "(evidence/acme-chat/audit-2026-10.csv): errors 5 → 4; the error rate now looks "
+            "lower: check what backs the change",
         )
     ]
+
+
+AUDIT_ROWS = "output,error,notes\n" + "".join(
+    f"O{i},{'yes' if i < 8 else 'no'},\n" for i in range(30)
+)
+
+
+def test_a_larger_sample_with_the_same_errors_needs_attention() -> None:
+    # 8 in 30 was drift; 8 in 90 is not: rows added, no count of errors changed
+    more = AUDIT_ROWS + "".join(f"P{i},no,\n" for i in range(60))
+    ((level, text),) = lines_of(with_tables(audit=(AUDIT_ROWS, more)))
+    assert level == ATTENTION and "sample size 30 → 90" in text and "looks lower" in text
+
+
+def test_an_audit_note_edited_is_info() -> None:
+    edited = AUDIT_ROWS.replace("O0,yes,", "O0,yes,checked twice")
+    assert lines_of(with_tables(audit=(AUDIT_ROWS, edited))) == [
+        (
+            INFO,
+            "the sampled outputs of the output audit of 2026-10-20 were edited "
+            "(evidence/acme-chat/audit-2026-10.csv); the counts are unchanged",
+        )
+    ]
+
+
+def test_a_worse_expert_narrows_the_gap_and_needs_attention() -> None:
+    d = with_tables(lambda text: text.replace("T01,summary,yes,yes", "T01,summary,yes,no"))
+    ((level, text),) = lines_of(d)
+    assert level == ATTENTION and "expert correct 38 → 37" in text
+
+
+def test_a_table_that_no_longer_reads_needs_attention() -> None:
+    d = with_tables(lambda text: text.replace("T01,summary,yes,yes", "T01,summary,maybe,yes"))
+    assert (
+        ATTENTION,
+        "the benchmark table evidence/acme-chat/benchmark-2025-12.csv no longer reads: its rows "
+        "have errors (handbook validate names them), so its figures drop out of the checks",
+    ) in lines_of(d)
