@@ -302,3 +302,41 @@ def test_two_audits_cannot_share_a_sample(handbook_tree: MakeTree, capsys) -> No
     assert (
         d["rule"] == "evidence-table" and "named by evidence.output_audits[0] too" in d["message"]
     )
+
+
+def test_a_quote_left_open_is_named_where_it_starts() -> None:
+    t = table(
+        'task,ai_correct,expert_correct,ai_hallucination,notes\nT1,yes,yes,no,"oops\nT2,yes,yes,no,\nT3,no,yes,no,\n'
+    )
+    (problem,) = [p for p in t.problems if "quote" in p.message]
+    assert (problem.line, problem.column) == (2, 5) and not t.ok
+
+
+def test_a_hallucination_in_a_correct_output_is_a_contradiction() -> None:
+    t = table("task,ai_correct,expert_correct,ai_hallucination\nT1,yes,yes,yes\nT2,no,yes,yes\n")
+    (problem,) = t.problems
+    assert (problem.line, problem.column) == (2, 4)
+    assert problem.message == "ai_hallucination is yes, but ai_correct says the output was correct"
+    audit_rows = table("output,error,hallucination\nO1,no,yes\n", AUDIT)
+    assert (
+        audit_rows.problems[0].message
+        == "hallucination is yes, but error says the output was not wrong"
+    )
+
+
+@pytest.mark.parametrize("tone", ["05", "+3", "\uff15", "4.5", "0", "6"])
+def test_tone_is_a_digit_from_one_to_five(tone: str) -> None:
+    t = table(f"task,ai_correct,expert_correct,ai_hallucination,tone\nT1,yes,yes,no,{tone}\n")
+    assert [(p.line, p.column) for p in t.problems] == [(2, 5)]
+
+
+def test_a_binary_file_gets_a_hint_for_a_table() -> None:
+    (problem,) = table(b"task,ai\x00correct\n").problems
+    assert problem.message == "the file is not a text file (it holds NUL bytes)"
+    assert problem.hint == "save the table as CSV (UTF-8 text) from the spreadsheet"
+
+
+def test_a_line_break_in_a_category_says_so() -> None:
+    t = table('task,category,ai_correct,expert_correct,ai_hallucination\nT1,"a\nb",yes,yes,no\n')
+    (problem,) = t.problems
+    assert "line break" in (problem.hint or "") and "'|'" not in (problem.hint or "")

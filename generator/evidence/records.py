@@ -3,14 +3,16 @@
 A benchmark CSV has one row per task run through both the AI tool and the human expert; an
 audit CSV has one row per sampled output. Their columns (:data:`BENCHMARK`, :data:`AUDIT`) are
 documented on the site's "How we measure" page. Reading is pure: bytes in, rows and
-diagnostics out, every problem at ``FILE:ROW:COLUMN`` (rows count from 1 at the header, as a
-spreadsheet shows them), and the run goes on so one pass reports every bad cell.
+diagnostics out, every problem at ``FILE:LINE:COLUMN`` (the line of the file where the row
+starts, from 1 at the header: a spreadsheet's row number, until a quoted cell spans lines;
+columns from 1), and the run goes on so one pass reports every bad cell.
 
 What is refused, as ``evidence-table`` errors: a file that is empty or has no rows under its
 header; a header without a required column, or with one twice; a row with more cells than the
 header; a required cell left empty; a yes/no cell that is neither (``maybe``); a duplicate task
 or output id; a tone rating that is not a whole number from 1 to 5; a cell holding a control
-character or text a spreadsheet would run as a formula. An unknown column is a warning (a typo
+character or text a spreadsheet would run as a formula; a quote left open that swallows the
+rows below; a hallucination in an output marked correct. An unknown column is a warning (a typo
 of a known one is named). The encoding (UTF-8, with or without a BOM, UTF-16, or the legacy
 encodings Excel writes) and the delimiter (comma, semicolon, tab, pipe) are detected.
 """
@@ -39,7 +41,12 @@ _BOOLS = {
     for spelled in (word, word.upper(), word.capitalize())
 }
 _RATINGS = {str(r): r for r in TONE}
-_RISKY_START = frozenset("=+-@#")  # what a spreadsheet would run, or an error value
+_RISKY_START = frozenset("=+-@#")
+#: Per layout: (hallucination column, correctness column, the value that contradicts it).
+_HALLUCINATED = {
+    "benchmark": ("ai_hallucination", "ai_correct", True),
+    "audit": ("hallucination", "error", False),
+}  # what a spreadsheet would run, or an error value
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +166,12 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
         )
         return done()
     try:
-        text, _ = decode_text(data, path)
+        text, _ = decode_text(data, "the file")
     except HandbookError as exc:
-        problem(1, 1, exc.message, exc.hint or "save it as CSV (UTF-8)")
+        problem(1, 1, exc.message, "save the table as CSV (UTF-8 text) from the spreadsheet")
         return done()
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, layout))
+    delimiter = _delimiter(text, layout)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[tuple[int, list[str]]] = []
     line = 1
     try:
@@ -207,6 +215,15 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
                 f"this row has {len(cells)} cells; the header names {width} columns",
                 "remove the extra cells, or quote a value that holds the delimiter",
             )
+        runaway = _runaway_quote(cells, delimiter, width)
+        if runaway is not None:
+            problem(
+                number,
+                runaway + 1,
+                "a quote opened in this cell is not closed where it should be, so the lines "
+                "below are read into it as text",
+                'close the quote, or write a quote inside a quoted cell as two ("")',
+            )
         values: dict[str, bool | int | str | None] = {}
         count = len(cells)
         for name, col, fast, column in plan:
@@ -215,6 +232,20 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
             # anything unusual: the full check, which reports problems
             values[name] = (
                 _value(column, cell, number, col + 1, problem) if quick is _MISS else quick  # type: ignore[assignment]
+            )
+        made_up = _HALLUCINATED.get(layout.kind)
+        if (
+            made_up is not None
+            and values.get(made_up[0]) is True
+            and values.get(made_up[1]) is made_up[2]
+        ):
+            problem(
+                number,
+                index[made_up[0]] + 1,
+                f"{made_up[0]} is yes, but {made_up[1]} says the output was "
+                + ("correct" if made_up[2] else "not wrong"),
+                "an output that invents a fact, citation or figure is not correct: mark it so, "
+                "or correct the hallucination cell",
             )
         key = values.get(layout.key)
         if isinstance(key, str) and key:
@@ -232,6 +263,17 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
         ):
             records.append(Record(number, str(key), values))
     return done(records, frozenset(index))
+
+
+def _runaway_quote(cells: list[str], delimiter: str, width: int) -> int | None:
+    """The 0-based column of a cell that swallowed the rows below it (a quote never closed),
+    or None: a cell with a line break in it that looks like a whole row of the table."""
+    for col, cell in enumerate(cells):
+        if "\n" in cell or "\r" in cell:
+            for line in cell.splitlines()[1:]:
+                if width > 1 and line.count(delimiter) >= width - 1:
+                    return col
+    return None
 
 
 def _fast(column: Column) -> Callable[[str], object]:
@@ -336,7 +378,14 @@ def _value(
     if hidden is not None:  # a bidirectional or invisible character, as the schemas refuse
         at, char = hidden
         message = f"cell holds {chars.describe(char)} at character {at}"
-        problem(row, col, message, chars.why_refused(char))
+        hint = (
+            f"a {column.name} is one line: remove the line break (Alt+Enter in a spreadsheet "
+            "makes one)"
+            if char in "\n\r"
+            else "retype the cell without it: it does not show, or shows text in another order "
+            "than it is stored"
+        )
+        problem(row, col, message, hint)
         return None
     if column.kind == "bool":
         word = cell.casefold()
@@ -353,10 +402,7 @@ def _value(
         )
         return None
     if column.kind == "rating":
-        try:
-            rating = int(cell)
-        except ValueError:
-            rating = 0
+        rating = _RATINGS.get(cell, 0)  # the digits 1 to 5 as typed: not "05", "+3", a full-width 5
         if rating not in TONE:
             problem(
                 row,
