@@ -82,6 +82,11 @@ def _iv(iv: Interval) -> dict[str, float]:
     return {"estimate": round(iv.estimate, 4), "low": round(iv.low, 4), "high": round(iv.high, 4)}
 
 
+def _sig(p: float) -> float:
+    """A p-value to four significant digits: small ones keep their size (1.9e-06, not 0.0)."""
+    return float(f"{p:.4g}")
+
+
 def measured_record(m: Summary) -> dict[str, Any] | None:
     """The figures the tool page shows, as numbers (ratios in [0, 1], 95% intervals); None when
     the tool records no benchmark, audit or metrics."""
@@ -100,7 +105,7 @@ def measured_record(m: Summary) -> dict[str, Any] | None:
             "expert_accuracy": _iv(b.expert),
             "accuracy_gap": {**_iv(bar.gap), "paired": bar.paired, "bar_met": bar.gap_met},
             "hallucination_rate": {**_iv(bar.hallucination), "bar_met": bar.hallucination_met},
-            "mcnemar_p": None if b.mcnemar is None else round(b.mcnemar, 4),
+            "mcnemar_p": None if b.mcnemar is None else _sig(b.mcnemar),
         },
         "audits": [
             {
@@ -109,7 +114,7 @@ def measured_record(m: Summary) -> dict[str, Any] | None:
                 "errors": v.audit.errors,
                 "hallucinations": v.audit.hallucinations,
                 "error_rate": None if v.rate is None else _iv(v.rate),
-                "p": None if v.p is None else round(v.p, 4),
+                "p": None if v.p is None else _sig(v.p),
                 "power": None if v.power is None else round(v.power, 4),
                 "drift_detected": v.drift,
                 "sample_too_small": v.too_small,

@@ -22,7 +22,7 @@ from generator import escape
 from generator import sitenames as names
 from generator.checks.due import Due, current_until, obligations
 from generator.checks.exceptions import OpenException
-from generator.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from generator.diagnostics import Diagnostic, Severity, plural, sorted_diagnostics
 from generator.evidence import stats, words
 from generator.evidence.records import AUDIT, BENCHMARK
 from generator.evidence.summary import Summary, savings, summarize
@@ -188,7 +188,7 @@ def edit_url(handbook: Handbook, path: str) -> str | None:
 
 def hours(value: float) -> str:
     """Hours as the site shows them: '161.2 h' (one decimal below 100, none above)."""
-    return f"{value:,.1f} h" if value < 100 else f"{value:,.0f} h"
+    return f"{value:,.1f} h" if abs(value) < 100 else f"{value:,.0f} h"
 
 
 def environment() -> jinja2.Environment:
@@ -220,6 +220,7 @@ def environment() -> jinja2.Environment:
         pvalue=words.p_value,
         interval=words.interval,
         hours=hours,
+        plural=plural,
     )
     env.globals.update(a=escape.html_link, at=at, LABELS=LABELS, SYMBOLS=SYMBOLS, RULES=RULES)
     return env

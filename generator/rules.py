@@ -207,8 +207,8 @@ _RULES = [
         "policy-range",
         E,
         "validate",
-        "A range in the policy is empty: benchmark_tasks.min is above benchmark_tasks.max.",
-        "Make min at most max (the procedure's benchmark is 20-50 tasks).",
+        "A range in the policy is empty: benchmark_tasks.min is above benchmark_tasks.max; or benchmark.max_hallucination_rate can never be met: it is below the 95% interval of no hallucination in benchmark_tasks.max tasks.",
+        "Make min at most max (the procedure's benchmark is 20-50 tasks); allow at least what the message gives.",
     ),
     Rule(
         "regex-invalid",

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.checks.findings import Findings
-from generator.diagnostics import Diagnostic, Severity
+from generator.diagnostics import Diagnostic, Severity, plural
 from generator.evidence import judge
 from generator.evidence.measures import Audit, Benchmark
 from generator.evidence.words import interval, p_value, percent, points
@@ -91,9 +91,10 @@ def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
         else "so it may not move to pilot or approved without an exception"
     )
     basis = (
-        f"{bench.tasks} task records"
+        plural(bench.tasks, "task record")
         if judged.paired
-        else f"typed numbers for {bench.tasks} tasks (no task records, so the unpaired interval)"
+        else f"typed numbers for {plural(bench.tasks, 'task')} (no task records, so the "
+        "unpaired interval)"
     )
     allowed = points(q.max_accuracy_gap).lstrip("+")
     if not judged.gap_met:
@@ -118,7 +119,7 @@ def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             severity,
             f"the benchmark of {run.tool_ref(tool)} does not show the hallucination rate at "
             f"or under {percent(q.max_hallucination_rate)}: {bench.hallucinations} of "
-            f"{bench.tasks} outputs, {interval(judged.hallucination)}, and the interval "
+            f"{plural(bench.tasks, 'output')}, {interval(judged.hallucination)}, and the interval "
             f"reaches above it (policy benchmark.max_hallucination_rate), {stake}",
             _bench_at(tool, "hallucination_rate"),
             "reduce hallucinations (grounding, retrieval, prompts) and run the benchmark again, "
@@ -161,7 +162,7 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             "drift-detected",
             Severity.ERROR,
             f"the output audit of {run.tool_ref(tool)} on {latest.date} found "
-            f"{latest.errors} errors in {latest.sample_size} outputs "
+            f"{plural(latest.errors or 0, 'error')} in {plural(latest.sample_size, 'output')} "
             f"({percent((latest.errors or 0) / latest.sample_size)}), significantly above "
             f"{base_words}: one-sided exact test {p_value(verdict.p)}, below drift.alpha "
             f"{q.alpha}." + said,
@@ -177,7 +178,7 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             "audit-sample-too-small",
             Severity.WARNING,
             f"the output audit of {run.tool_ref(tool)} on {latest.date} sampled "
-            f"{latest.sample_size} outputs: against {base_words} it had a "
+            f"{plural(latest.sample_size, 'output')}: against {base_words} it had a "
             f"{percent(verdict.power)} chance of detecting a rise of "
             f"{points(q.min_increase).lstrip('+')} (drift.min_increase), and the policy asks "
             f"for {percent(q.power)} (drift.power), so finding no drift proves little",

@@ -5,17 +5,26 @@ from __future__ import annotations
 from generator.evidence.stats import Interval
 
 
+def _hundredths(value: float, sign: str = "") -> str:
+    """``value`` (already times 100) with one decimal, none when it is 0; two significant
+    digits below 0.1, so a tiny setting never reads as 0."""
+    if value != 0 and abs(value) < 0.05:
+        return f"{value:{sign}.2g}"
+    text = f"{value:{sign}.1f}"
+    if text in ("+0.0", "-0.0", "0.0"):
+        return "0"
+    return text[:-2] if text.endswith(".0") else text
+
+
 def percent(ratio: float) -> str:
-    """0.875 -> '87.5%'; 0.9 -> '90%' (one decimal, none when it is 0)."""
-    text = f"{ratio * 100:.1f}"
-    return (text[:-2] if text.endswith(".0") else text) + "%"
+    """0.875 -> '87.5%'; 0.9 -> '90%'; 1e-5 -> '0.001%'."""
+    return _hundredths(ratio * 100) + "%"
 
 
 def points(diff: float) -> str:
-    """A difference of two ratios in percentage points: -0.075 -> '-7.5 points'."""
-    text = f"{diff * 100:+.1f}".replace("+0.0", "0").replace("-0.0", "0")
-    text = text[:-2] if text.endswith(".0") else text
-    return f"{text} points"
+    """A difference of two ratios in percentage points: -0.075 -> '-7.5 points', +0.1 ->
+    '+10 points', 0 -> '0 points'."""
+    return f"{_hundredths(diff * 100, '+')} points"
 
 
 def interval(iv: Interval, *, difference: bool = False) -> str:

@@ -1599,8 +1599,8 @@ def lines_of(d: GovDiff) -> list[tuple[str, str]]:
 
 
 def test_records_edited_in_place_to_flatter_the_ai_need_attention() -> None:
-    # the expert-only task T38 now says the AI got it right too
-    d = with_tables(lambda text: text.replace("T38,lookup,no,yes", "T38,lookup,yes,yes"))
+    # the expert-only task T40 now says the AI got it right too
+    d = with_tables(lambda text: text.replace("T40,translation,no,yes", "T40,translation,yes,yes"))
     assert lines_of(d) == [
         (
             ATTENTION,
