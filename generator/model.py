@@ -307,6 +307,7 @@ class QualityPolicy:
 
     max_accuracy_gap: float = 0.20  # AI accuracy minus the expert's: lower 95% bound >= -this
     max_hallucination_rate: float = 0.20  # upper 95% bound of the hallucination rate <= this
+    min_accuracy: float | None = None  # lower 95% bound of the AI's accuracy >= this (optional)
     alpha: float = 0.05  # significance level of the drift test
     min_increase: float = 0.15  # the rise in the error rate an audit must be able to detect
     power: float = 0.8  # how likely an audit must be to detect it
@@ -523,6 +524,7 @@ def build_quality_policy(bar: Mapping[str, Any], drift: Mapping[str, Any]) -> Qu
     return QualityPolicy(
         max_accuracy_gap=bar.get("max_accuracy_gap", d.max_accuracy_gap),
         max_hallucination_rate=bar.get("max_hallucination_rate", d.max_hallucination_rate),
+        min_accuracy=bar.get("min_accuracy", d.min_accuracy),
         alpha=drift.get("alpha", d.alpha),
         min_increase=drift.get("min_increase", d.min_increase),
         power=drift.get("power", d.power),

@@ -479,6 +479,13 @@ _RULES = [
         "Improve the tool's set-up and run the benchmark again, with more tasks if the interval is wide; or record an exception with its reason.",
     ),
     Rule(
+        "benchmark-accuracy-low",
+        E,
+        "check",
+        "The benchmark does not show the AI's accuracy at or above the policy's benchmark.min_accuracy: the lower end of its 95% interval is below it (checked only when the policy sets a floor). An error in pilot, approved or restricted status, a warning in sandbox.",
+        "Improve the tool's set-up and run the benchmark again, with more tasks if the interval is wide; or record an exception with its reason.",
+    ),
+    Rule(
         "benchmark-hallucination-rate",
         E,
         "check",

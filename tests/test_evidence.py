@@ -58,6 +58,7 @@ def findings(handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str], **edit
     out, _ = capsys.readouterr()
     wanted = {
         "benchmark-accuracy-gap",
+        "benchmark-accuracy-low",
         "benchmark-hallucination-rate",
         "drift-detected",
         "audit-sample-too-small",
@@ -340,3 +341,16 @@ def test_a_line_break_in_a_category_says_so() -> None:
     t = table('task,category,ai_correct,expert_correct,ai_hallucination\nT1,"a\nb",yes,yes,no\n')
     (problem,) = t.problems
     assert "line break" in (problem.hint or "") and "'|'" not in (problem.hint or "")
+
+
+def test_an_accuracy_floor_when_the_policy_sets_one(handbook_tree: MakeTree, capsys) -> None:
+    # 37 of 40: Wilson 80.1% to 97.4%; a floor of 85% is not shown, one of 80% is
+    files = {}
+    root_policy = "registry/policy.yaml"
+    base = (handbook_tree().joinpath(root_policy)).read_text(encoding="utf-8")
+    for floor, expected in ((0.85, ["benchmark-accuracy-low"]), (0.80, [])):
+        files = {root_policy: base + f"\nbenchmark:\n  min_accuracy: {floor}\n"}
+        found = findings(handbook_tree, capsys, files=files)
+        assert [d["rule"] for d in found] == expected
+        if expected:
+            assert "37 of 40 tasks, 92.5% (95% interval 80.1% to 97.4%)" in found[0]["message"]

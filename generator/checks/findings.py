@@ -32,6 +32,7 @@ STEP = {
     "metrics-overdue": "metrics",
     "metrics-due": "metrics",
     "benchmark-accuracy-gap": "benchmark",
+    "benchmark-accuracy-low": "benchmark",
     "benchmark-hallucination-rate": "benchmark",
     "drift-detected": "output-audit",
     "audit-sample-too-small": "output-audit",

@@ -3,6 +3,9 @@
 Judged with the policy's ``benchmark`` and ``drift`` settings (:class:`~generator.model.
 QualityPolicy`) on the counts of :mod:`generator.evidence.measures`:
 
+* ``benchmark-accuracy-low`` (when the policy sets ``min_accuracy``): the lower end of the AI
+  accuracy's Wilson interval is below it, whatever the expert scored (an AI and an expert both
+  often wrong would clear the gap).
 * ``benchmark-accuracy-gap``: the lower end of the 95% interval of (AI accuracy - expert
   accuracy) is below ``-max_accuracy_gap`` (Newcombe's paired interval with task records, the
   unpaired one from typed numbers). ``benchmark-hallucination-rate``: the upper end of the
@@ -107,6 +110,20 @@ def _bar(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             f"the expert: AI accuracy minus the expert's is "
             f"{interval(judged.gap, difference=True)} from {basis}, and the interval reaches "
             f"below -{allowed} (policy benchmark.max_accuracy_gap), {stake}",
+            _bench_at(tool, "accuracy"),
+            "improve the set-up and run the benchmark again (more tasks narrow the interval), "
+            "or record an exception with its reason",
+        )
+    if judged.accuracy_met is False and q.min_accuracy is not None:
+        yield _finding(
+            run,
+            tool,
+            "benchmark-accuracy-low",
+            severity,
+            f"the benchmark of {run.tool_ref(tool)} does not show the AI right on at least "
+            f"{percent(q.min_accuracy)} of tasks: {bench.ai_correct} of "
+            f"{plural(bench.tasks, 'task')}, {interval(bench.ai)}, and the interval reaches "
+            f"below it (policy benchmark.min_accuracy), {stake}",
             _bench_at(tool, "accuracy"),
             "improve the set-up and run the benchmark again (more tasks narrow the interval), "
             "or record an exception with its reason",

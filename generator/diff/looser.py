@@ -83,6 +83,7 @@ PINNED = "pinned"  # a date set where there was none, or moved earlier
 EXTENDED = "extended"  # a date set where there was none, or moved later
 DELETED = "deleted"  # a value, list item or mapping key that was there is gone
 RARER = "rarer"  # a period in days, None meaning never
+LOWER_FLOOR = "lower-floor"  # an optional minimum, None meaning none
 LEAVES_FALSE, LEAVES_TRUE = "leaves false", "leaves true"  # the safe answer, withdrawn
 DOWNGRADE = "downgrade"  # to a value of a later group in Row.ranks
 ADDED, REMOVED = "added", "removed"  # items of a list, or whole list items
@@ -151,6 +152,7 @@ LOOSER: tuple[Row, ...] = (
         "policy", "benchmark.max_accuracy_gap", LARGER, "the AI may fall further behind the expert"
     ),
     Row("policy", "benchmark.max_hallucination_rate", LARGER, "more hallucinations are accepted"),
+    Row("policy", "benchmark.min_accuracy", LOWER_FLOOR, "a less accurate AI is accepted"),
     Row("policy", "drift.alpha", SMALLER, "an audit needs stronger evidence to show drift"),
     Row("policy", "drift.min_increase", LARGER, "smaller audits pass as large enough"),
     Row("policy", "drift.power", SMALLER, "smaller audits pass as large enough"),
@@ -409,6 +411,7 @@ _SCALAR: dict[str, Callable[[Row, Any, Any], bool]] = {
     EXTENDED: lambda _, o, n: _day(n) and (o is None or (_day(o) and n > o)),
     DELETED: lambda _, o, n: _deleted(o, n),
     RARER: lambda _, o, n: _number(o) and (n is None or (_number(n) and n > o)),
+    LOWER_FLOOR: lambda _, o, n: _number(o) and (n is None or (_number(n) and n < o)),
     LEAVES_FALSE: lambda _, o, n: o is False and n is not False,
     LEAVES_TRUE: lambda _, o, n: o is True and n is not True,
     DOWNGRADE: _downgrade,

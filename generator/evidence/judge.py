@@ -27,16 +27,19 @@ class Bar:
     hallucination: stats.Interval
     hallucination_met: bool  # hallucination.high <= max_hallucination_rate
     paired: bool  # the gap's interval uses the task pairs
+    accuracy_met: bool | None = None  # ai.low >= min_accuracy; None: the policy sets no floor
 
 
 def bar(bench: Benchmark, q: QualityPolicy) -> Bar:
     gap, rate = bench.gap, bench.hallucination
+    floor = None if q.min_accuracy is None else bench.ai.low >= q.min_accuracy - _EPS
     return Bar(
         gap,
         gap.low >= -q.max_accuracy_gap - _EPS,
         rate,
         rate.high <= q.max_hallucination_rate + _EPS,
         bench.pairs is not None,
+        floor,
     )
 
 

@@ -1179,6 +1179,8 @@ ROWS = [
     ([put(TOOL, "evidence.benchmark.accuracy", {"ai": 0.925, "human": 0.95})], [drop(TOOL, "evidence.benchmark.accuracy")], ATTENTION, "evidence.benchmark.accuracy.human: 0.95 → (none) (looser: less evidence)"),
     ([put(TOOL, "evidence.output_audits", [{"date": "2026-10-01", "reviewer": "Ann", "drift": False, "sample_size": 40, "errors": 6}])], [put(TOOL, "evidence.output_audits.0.errors", 2)], ATTENTION, "evidence.output_audits[2026-10-01].errors: 6 → 2 (looser: fewer errors recorded in an audit)"),
     ([], [put(POLICY, "benchmark", {"max_accuracy_gap": 0.3})], ATTENTION, "benchmark.max_accuracy_gap: 0.2 → 0.3 (looser: the AI may fall further behind the expert)"),
+    ([put(POLICY, "benchmark", {"min_accuracy": 0.7})], [put(POLICY, "benchmark.min_accuracy", 0.5)], ATTENTION, "benchmark.min_accuracy: 0.7 → 0.5 (looser: a less accurate AI is accepted)"),
+    ([put(POLICY, "benchmark", {"min_accuracy": 0.7})], [drop(POLICY, "benchmark.min_accuracy")], ATTENTION, "benchmark.min_accuracy: 0.7 → (none) (looser: a less accurate AI is accepted)"),
     ([], [put(POLICY, "drift", {"alpha": 0.01})], ATTENTION, "drift.alpha: 0.05 → 0.01 (looser: an audit needs stronger evidence to show drift)"),
     ([], [drop(TOOL, "evidence.pilot.power_users.1")], ATTENTION, "evidence.pilot.power_users: Rachel Kim (Research), Omar Haddad (Accounts) → Rachel Kim (Research) (removed Omar Haddad (Accounts); looser: less evidence)"),
     ([], [put(TOOL, "evidence.privacy_audit", "done")], ATTENTION, "→ done (looser: less evidence)"),
