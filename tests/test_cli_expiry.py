@@ -41,7 +41,13 @@ def tree(handbook_tree: MakeTree) -> Path:
     root = handbook_tree()
     data: dict[str, Any] = yaml.safe_load((root / TOOL).read_text(encoding="utf-8"))
     data["evidence"]["output_audits"] = [
-        {"date": "2026-10-20", "reviewer": "Aisha Bello (KM)", "drift": False}
+        {
+            "date": "2026-10-20",
+            "reviewer": "Aisha Bello (KM)",
+            "drift": False,
+            "sample_size": 40,
+            "errors": 3,
+        }
     ]
     data["evidence"]["vendor_review"] = {
         "date": "2026-10-01",

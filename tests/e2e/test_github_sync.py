@@ -483,6 +483,8 @@ RECORD_THE_AUDITS = """\
     - date: 2026-10-30
       reviewer: Rachel Kim (Research)
       drift: false
+      sample_size: 40
+      errors: 3
   vendor_review:
     date: 2026-10-30
     reviewer: Dana Ruiz (Security)
