@@ -201,11 +201,6 @@ class Tool(Entry):
         return max(dated) if dated else None
 
     @property
-    def last_output_audit(self) -> tuple[date, int] | None:
-        """The newest output audit's date and its index in the list."""
-        return self.last_of("output_audits")
-
-    @property
     def latest_audit(self) -> Audit | None:
         """The newest output audit (the later in the file on a tie)."""
         return max(self.audits, key=lambda a: (a.date, a.index), default=None)

@@ -21,6 +21,7 @@ the general comparison (``looser.py``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from generator.diff.changes import ATTENTION, INFO
@@ -41,36 +42,43 @@ def tables(docs: Mapping[str, Any]) -> dict[str, EvidenceFile]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Sides:
+    """One tool at the base and the head: its data, the snapshot's table files, and the tables
+    it names as parsed."""
+
+    old: dict[str, Any]
+    new: dict[str, Any]
+    before: Tables
+    after: Tables
+    was: measures.Tables
+    now: measures.Tables
+
+
 def compare_measured(add: Add, old: Any, new: Any, before: Tables, after: Tables) -> None:
     """Report the moves of a tool's benchmark and audit figures between two revisions."""
     if not isinstance(old, dict) or not isinstance(new, dict):
         return
-    was, now = measures.tables_of(old, before), measures.tables_of(new, after)
-    _broken(add, old, new, before, after, was, now)
-    _benchmark(add, old, new, was, now, before, after)
-    _audits(add, old, new, was, now, before, after)
+    sides = Sides(
+        old, new, before, after, measures.tables_of(old, before), measures.tables_of(new, after)
+    )
+    _broken(add, sides)
+    _benchmark(add, sides)
+    _audits(add, sides)
 
 
 def _usable(table: Any) -> bool:
     return table is not None and table.ok and bool(table.records)
 
 
-def _broken(
-    add: Add,
-    old: dict[str, Any],
-    new: dict[str, Any],
-    before: Tables,
-    after: Tables,
-    was: measures.Tables,
-    now: measures.Tables,
-) -> None:
+def _broken(add: Add, s: Sides) -> None:
     """Tables that read at the base and no longer do."""
-    named_before = {(rel, kind) for _, rel, kind in references(old)}
-    for _, rel, kind in references(new):
-        if (rel, kind) not in named_before or not _usable(was.get((rel, kind))):
+    named_before = {(rel, kind) for _, rel, kind in references(s.old)}
+    for _, rel, kind in references(s.new):
+        if (rel, kind) not in named_before or not _usable(s.was.get((rel, kind))):
             continue
-        if not _usable(now.get((rel, kind))):
-            got = after.get(rel)
+        if not _usable(s.now.get((rel, kind))):
+            got = s.after.get(rel)
             why = (
                 "it cannot be read"
                 if got is None or got.data is None
@@ -87,22 +95,14 @@ def _broken(
             )
 
 
-def _edited(before: Tables, after: Tables, rel: str | None) -> bool:
-    a, b = before.get(rel or ""), after.get(rel or "")
+def _edited(s: Sides, rel: str | None) -> bool:
+    a, b = s.before.get(rel or ""), s.after.get(rel or "")
     return a is not None and b is not None and a.data != b.data
 
 
-def _benchmark(
-    add: Add,
-    old: Any,
-    new: Any,
-    was: measures.Tables,
-    now: measures.Tables,
-    before: Tables,
-    after: Tables,
-) -> None:
-    a = measures.benchmark(get(old, "evidence", "benchmark"), was)
-    b = measures.benchmark(get(new, "evidence", "benchmark"), now)
+def _benchmark(add: Add, s: Sides) -> None:
+    a = measures.benchmark(get(s.old, "evidence", "benchmark"), s.was)
+    b = measures.benchmark(get(s.new, "evidence", "benchmark"), s.now)
     if a is None or b is None or b.source is None:
         return
     counts = ("tasks", "ai_correct", "expert_correct", "hallucinations")
@@ -138,7 +138,7 @@ def _benchmark(
             source=b.source,
             moves=[f"{k.replace('_', ' ')} {x} → {y}" for k, x, y in moved],
         )
-    elif a.source == b.source and _edited(before, after, b.source):
+    elif a.source == b.source and _edited(s, b.source):
         add(
             INFO,
             "evidence-table-edited",
@@ -149,15 +149,7 @@ def _benchmark(
         )
 
 
-def _audits(
-    add: Add,
-    old: Any,
-    new: Any,
-    was: measures.Tables,
-    now: measures.Tables,
-    before: Tables,
-    after: Tables,
-) -> None:
+def _audits(add: Add, s: Sides) -> None:
     def by_date(data: Any, found: measures.Tables) -> dict[str, measures.Audit]:
         out: dict[str, measures.Audit] = {}
         audits = get(data, "evidence", "output_audits")
@@ -166,7 +158,7 @@ def _audits(
                 out.setdefault(raw["date"], measures.audit(i, raw, found))
         return out
 
-    old_audits, new_audits = by_date(old, was), by_date(new, now)
+    old_audits, new_audits = by_date(s.old, s.was), by_date(s.new, s.now)
     for when, b in new_audits.items():
         a = old_audits.get(when)
         if a is None or b.source is None or not a.counted or not b.counted:
@@ -196,7 +188,7 @@ def _audits(
                 source=b.source,
                 moves=moved,
             )
-        elif a.source == b.source and _edited(before, after, b.source):
+        elif a.source == b.source and _edited(s, b.source):
             add(
                 INFO,
                 "evidence-table-edited",

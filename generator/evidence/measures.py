@@ -236,13 +236,6 @@ def audit(index: int, raw: Mapping[str, Any], tables: Tables) -> Audit:
     )
 
 
-def metrics_list(value: Any) -> list[Any]:
-    """``evidence.metrics`` as a list: a single mapping reads as a one-item list."""
-    if isinstance(value, Mapping):
-        return [value]
-    return list(value) if isinstance(value, list) else []
-
-
 def metric(index: int, raw: Mapping[str, Any]) -> Metric:
     return Metric(
         index=index,

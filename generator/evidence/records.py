@@ -66,9 +66,6 @@ class Layout:
     columns: tuple[Column, ...]
     row_word: str
 
-    def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
-
 
 BENCHMARK = Layout(
     "benchmark",
