@@ -281,10 +281,17 @@ _RULES = [
         "Correct the typed count to what the table gives, or delete it: the table decides.",
     ),
     Rule(
+        "audit-duplicate",
+        E,
+        "validate",
+        "Two output audits of a tool have the same date, or cite the same report: one audit recorded twice, which would let a copy stand in for the audit that showed drift.",
+        "Record each audit once, with its own date and report.",
+    ),
+    Rule(
         "audit-counts-invalid",
         E,
         "validate",
-        "An output audit's counts cannot be right: more errors or hallucinations than outputs sampled, or errors without a sample_size.",
+        "An output audit's counts cannot be right: more errors or hallucinations than outputs sampled, more hallucinations than errors (an output that invents a fact is an error), errors without a sample_size, or a sample_size without errors.",
         "Record how many outputs were sampled (sample_size) and how many of them were wrong.",
     ),
     Rule(

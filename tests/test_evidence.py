@@ -354,3 +354,23 @@ def test_an_accuracy_floor_when_the_policy_sets_one(handbook_tree: MakeTree, cap
         assert [d["rule"] for d in found] == expected
         if expected:
             assert "37 of 40 tasks, 92.5% (95% interval 80.1% to 97.4%)" in found[0]["message"]
+
+
+@pytest.mark.parametrize("again", ["t01", "\uff3401", "T01\u00a0"])
+def test_ids_that_differ_only_in_case_or_width_are_the_same(again: str) -> None:
+    t = table(
+        f"task,ai_correct,expert_correct,ai_hallucination\nT01,yes,yes,no\n{again},yes,yes,no\n"
+    )
+    (problem,) = t.problems
+    assert (problem.line, problem.column) == (
+        3,
+        1,
+    ) and "appears again (first on row 2)" in problem.message
+
+
+def test_a_cell_as_large_as_the_file_is_named_by_its_size() -> None:
+    big = "x" * 200_000
+    t = table(f"task,ai_correct,expert_correct,ai_hallucination,notes\nT1,yes,yes,no,{big}\n")
+    (problem,) = t.problems
+    assert (problem.line, problem.column) == (2, 5)
+    assert problem.message.startswith("cell holds 200,000 characters")

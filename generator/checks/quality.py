@@ -153,8 +153,8 @@ def _drift(run: Findings, tool: Tool, bench: Benchmark) -> Iterator[Diagnostic]:
             tool,
             "audit-not-counted",
             Severity.WARNING,
-            f"the output audit of {run.tool_ref(tool)} on {newest.date} records no counts "
-            "(or its table cannot be read), so it cannot be tested for drift"
+            f"the output audit of {run.tool_ref(tool)} on {newest.date} records no sample size "
+            "and errors (or its table cannot be read), so it cannot be tested for drift"
             + (
                 f"; drift is judged on the audit of {latest.date} until one is"
                 if latest is not None

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -30,6 +31,9 @@ from generator.diagnostics import Diagnostic, HandbookError, Severity
 from generator.load.tabular import DELIMITERS, MAX_CELL, decode_text, refusal, sniff_delimiter
 
 RULE = "evidence-table"
+# A cell may be as large as the largest table read (the csv module's own limit is 128 KiB), so
+# an overlong cell is reported by its size at its place, not as unreadable CSV.
+csv.field_size_limit(max(csv.field_size_limit(), 5_000_000))
 TRUE = frozenset({"true", "yes", "y", "1"})
 FALSE = frozenset({"false", "no", "n", "0"})
 TONE = range(1, 6)
@@ -183,7 +187,7 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
         problem(
             1,
             1,
-            "the file holds no text",
+            "the file holds no values",
             f"write a header row, then one row per {layout.row_word}",
         )
         return done()
@@ -246,15 +250,17 @@ def parse(path: str, data: bytes, layout: Layout) -> Records:
             )
         key = values.get(layout.key)
         if isinstance(key, str) and key:
-            if key in seen:
+            # ids that differ only in case or width (T01, t01, a full-width T01) name the same task
+            same = unicodedata.normalize("NFKC", key).casefold()
+            if same in seen:
                 problem(
                     number,
                     index[layout.key] + 1,
-                    f"{layout.key} {key!r} appears again (first on row {seen[key]})",
+                    f"{layout.key} {key!r} appears again (first on row {seen[same]})",
                     f"give each {layout.row_word} its own id, or delete the repeated row",
                 )
             else:
-                seen[key] = number
+                seen[same] = number
         if len(problems) == before or all(
             p.severity is not Severity.ERROR for p in problems[before:]
         ):

@@ -49,6 +49,7 @@ def evidence(check: Checker, doc: Document) -> None:
                     "give this audit the table of its own sample",
                 )
     ev = doc.data.get("evidence", {})
+    _repeated_audits(check, doc, ev.get("output_audits", []))
     bench = ev.get("benchmark")
     if bench:
         _benchmark(check, doc, bench, tables.get((bench.get("results", ""), "benchmark")))
@@ -171,6 +172,24 @@ def _audit(
     if "results" in audit:
         return  # an unusable table is reported at the file
     size = audit.get("sample_size")
+    if size is not None and "errors" not in audit:
+        check.emit(
+            "audit-counts-invalid",
+            doc,
+            [*base, "sample_size"],
+            f"{dotted([*base, 'sample_size'])} is {size}, but the audit records no errors",
+            "add errors: how many of the sampled outputs were wrong (0 if none), or remove "
+            "sample_size",
+        )
+    if "errors" in audit and audit.get("hallucinations", 0) > audit["errors"]:
+        check.emit(
+            "audit-counts-invalid",
+            doc,
+            [*base, "hallucinations"],
+            f"{dotted([*base, 'hallucinations'])} is {audit['hallucinations']}, more than the "
+            f"{audit['errors']} errors: an output that invents a fact is an error",
+            "count each output with a hallucination among the errors too",
+        )
     for key in ("errors", "hallucinations"):
         if key not in audit:
             continue
@@ -190,3 +209,26 @@ def _audit(
                 f"{dotted([*base, key])} is {audit[key]}, more than the {size} outputs sampled",
                 "correct the count, or the sample_size",
             )
+
+
+def _repeated_audits(check: Checker, doc: Document, audits: list[dict[str, Any]]) -> None:
+    """``audit-duplicate``: two audits on one date, or citing one report, are one audit recorded
+    twice (a copy with a later date would otherwise replace the one that showed drift)."""
+    first: dict[tuple[str, str], int] = {}
+    for i, audit in enumerate(audits):
+        for key in ("date", "report"):
+            value = audit.get(key)
+            if not isinstance(value, str):
+                continue
+            seen = first.setdefault((key, value), i)
+            if seen != i:
+                what = "date" if key == "date" else "report"
+                check.emit(
+                    "audit-duplicate",
+                    doc,
+                    ["evidence", "output_audits", i, key],
+                    f"evidence.output_audits[{i}] has the same {what} as "
+                    f"evidence.output_audits[{seen}] ({value})",
+                    "record each audit once, with its own date and report; merge the two if "
+                    "they are one audit",
+                )
