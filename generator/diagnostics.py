@@ -42,6 +42,9 @@ class Diagnostic:
     certificate: str | None = None  # the vendor certification it concerns
     tools: tuple[str, ...] = ()  # the tools it concerns (a certificate's: those relying on it)
     target: str | None = None  # a link finding's URL as the page has it (not escaped)
+    #: The framework entries the finding puts at risk, "framework-id:entry-id"
+    #: (generator.frameworks.coverage.annotate).
+    frameworks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "message", reveal(self.message))

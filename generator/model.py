@@ -22,6 +22,16 @@ from generator.evidence.measures import (
     metric,
     tables_of,
 )
+from generator.frameworks.data import (
+    AiActUse,
+    Framework,
+    Obligation,
+    Ref,
+    build_ai_act_use,
+    build_framework,
+    build_obligations,
+    refs_of,
+)
 from generator.load import Document, Mark, Page, Tree, locate
 
 CERT_NAMES = {
@@ -169,6 +179,8 @@ class Tool(Entry):
     benchmark: Benchmark | None = field(default=None, compare=False)
     audits: tuple[Audit, ...] = field(default=(), compare=False)
     metrics: tuple[Metric, ...] = field(default=(), compare=False)
+    #: The classification under the EU AI Act (``eu_ai_act``), None when not recorded.
+    ai_act: AiActUse | None = field(default=None, compare=False)
 
     def record(self, section: str) -> Mapping[str, Any] | None:
         if ("evidence", section) in self.skipped:
@@ -234,6 +246,7 @@ class Step:
     cadence: str | None = None  # the policy cadence key, e.g. "output_audit"
     cadence_label: str | None = None
     details: str | None = None
+    frameworks: tuple[Ref, ...] = ()  # the framework entries the step helps satisfy
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,6 +345,8 @@ class Policy(Entry):
     mention_owners: bool = False
     links: LinkPolicy = field(default_factory=LinkPolicy)
     quality: QualityPolicy = field(default_factory=QualityPolicy)
+    #: What the EU AI Act asks of each class of use (``eu_ai_act.obligations``).
+    obligations: tuple[Obligation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +357,7 @@ class Handbook:
     vendors: Mapping[str, Vendor]
     tools: Mapping[str, Tool]
     pages: tuple[Page, ...] = ()
+    frameworks: Mapping[str, Framework] = field(default_factory=dict)
 
     @property
     def steps(self) -> dict[str, Step]:
@@ -450,7 +466,10 @@ def build_tool(
 
 
 def _tool(path: str, raw: Mapping[str, Any], skip: Skip) -> Tool:
-    kept = without(raw, frozenset(w for w in skip if len(w) == 1 or w[0] in ("owner", "status")))
+    kept = without(
+        raw,
+        frozenset(w for w in skip if len(w) == 1 or w[0] in ("owner", "status", "eu_ai_act")),
+    )
     owner, status, uses = kept.get("owner", {}), raw["status"], kept.get("uses", {})
     return Tool(
         path=path,
@@ -478,6 +497,7 @@ def _tool(path: str, raw: Mapping[str, Any], skip: Skip) -> Tool:
             if ("exceptions", i) not in skip
         ),
         skipped=frozenset(w for w in skip if w[0] == "evidence"),
+        ai_act=build_ai_act_use(kept.get("eu_ai_act")),
     )
 
 
@@ -511,6 +531,7 @@ def build_policy(path: str, raw: Mapping[str, Any]) -> Policy:
         mention_owners=bool(raw.get("report", {}).get("mention_owners", d.mention_owners)),
         links=build_link_policy(raw.get("links", {})),
         quality=build_quality_policy(raw.get("benchmark", {}), raw.get("drift", {})),
+        obligations=build_obligations(raw.get("eu_ai_act", {}).get("obligations", ())),
     )
 
 
@@ -553,6 +574,7 @@ def build_phase(path: str, raw: Mapping[str, Any], skip: Skip = frozenset()) -> 
             cadence=(s.get("cadence") or {}).get("policy"),
             cadence_label=(s.get("cadence") or {}).get("label"),
             details=s.get("details"),
+            frameworks=refs_of(s.get("frameworks")),
         )
         for i, s in enumerate(raw["steps"])
         if ("steps", i) not in skip
@@ -596,6 +618,7 @@ def build(tree: Tree, usable: Mapping[str, Skip] | None = None) -> Handbook:
     guidance = Guidance()
     vendors: dict[str, Vendor] = {}
     tools: dict[str, Tool] = {}
+    frameworks: dict[str, Framework] = {}
     for doc in tree.documents:
         if not isinstance(doc.data, Mapping):
             continue
@@ -613,6 +636,8 @@ def build(tree: Tree, usable: Mapping[str, Skip] | None = None) -> Handbook:
             guidance = build_guidance(doc.data, skip)
         elif doc.kind == "vendor":
             vendors[doc.data["id"]] = replace(build_vendor(doc.path, doc.data, skip), source=doc)
+        elif doc.kind == "framework" and not skip:
+            frameworks.setdefault(doc.data["id"], build_framework(doc.path, doc.data))
         elif doc.kind == "tool":
             tables = tables_of(doc.data, tree.evidence)
             tools[doc.data["id"]] = replace(
@@ -625,6 +650,7 @@ def build(tree: Tree, usable: Mapping[str, Skip] | None = None) -> Handbook:
         vendors=dict(sorted(vendors.items())),
         tools=dict(sorted(tools.items())),
         pages=tuple(tree.pages),
+        frameworks=dict(sorted(frameworks.items())),
     )
 
 

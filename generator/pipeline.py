@@ -18,6 +18,7 @@ from generator import siteconfig
 from generator.checks import expiry, links
 from generator.checks.links.probe import Progress
 from generator.diagnostics import Diagnostic, HandbookError, exit_code
+from generator.frameworks import coverage
 from generator.load import SCHEMA_FILES, Tree, load_tree
 from generator.model import Handbook, Policy, build
 from generator.report import nightly as nightly_report
@@ -158,8 +159,10 @@ def policy_of(root: Path, today: date) -> Policy:
 
 
 def staleness(checked: Checked) -> list[Diagnostic]:
-    """Staleness findings of everything usable, as of the checked day."""
-    return expiry.check(checked.handbook, checked.today)
+    """Staleness findings of everything usable, as of the checked day, each naming the
+    framework entries it puts at risk."""
+    handbook = checked.handbook
+    return coverage.annotate(handbook, expiry.check(handbook, checked.today))
 
 
 # -- the site -----------------------------------------------------------------------------------

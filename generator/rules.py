@@ -197,6 +197,34 @@ _RULES = [
         "Use a step id from content/procedure/.",
     ),
     Rule(
+        "ref-unknown-framework",
+        E,
+        "validate",
+        "A step or an EU AI Act obligation maps to a framework that has no file in frameworks/.",
+        "Use the id of a file in frameworks/ (the hint names the closest), or add the framework's file.",
+    ),
+    Rule(
+        "ref-unknown-entry",
+        E,
+        "validate",
+        "A step or an EU AI Act obligation maps to an entry its framework does not have, or a framework entry names a group the file does not list.",
+        "Use an entry id as the framework file writes it (the hint names the closest).",
+    ),
+    Rule(
+        "ref-unknown-obligation",
+        E,
+        "validate",
+        "A tool records evidence for an EU AI Act obligation the policy does not list.",
+        "Use an obligation id from eu_ai_act.obligations in registry/policy.yaml.",
+    ),
+    Rule(
+        "ai-act-prohibited",
+        E,
+        "validate",
+        "A tool whose use is classified as a prohibited practice under the EU AI Act (Article 5) has a status other than rejected or offboarded.",
+        "Stop the use and offboard the tool, or correct the classification and its rationale.",
+    ),
+    Rule(
         "ref-unknown-field",
         E,
         "validate",
@@ -498,6 +526,13 @@ _RULES = [
         "check",
         "The benchmark does not show the hallucination rate under the policy's max_hallucination_rate: the upper end of its 95% interval is above it. An error in pilot, approved or restricted status, a warning in sandbox.",
         "Reduce hallucinations (grounding, retrieval, prompts) and run the benchmark again; or record an exception with its reason.",
+    ),
+    Rule(
+        "ai-act-obligation-missing",
+        E,
+        "check",
+        "An EU AI Act obligation that applies to the tool's class and role has no evidence in eu_ai_act.obligations: a warning before the date from which the obligation applies (the policy's applies_from, from Article 113), an error from that date on.",
+        "Record the evidence the policy's obligation names (date, by, where it is kept), or review the classification.",
     ),
     Rule(
         "drift-detected",

@@ -46,7 +46,7 @@ from generator.pipeline import check_tree, staleness
 from generator.render import Site, render_tool
 from generator.report import RENDERERS
 
-WATCHED = ("content", "registry", "schemas", "evidence", "mkdocs.yml")
+WATCHED = ("content", "registry", "frameworks", "schemas", "evidence", "mkdocs.yml")
 
 
 @dataclass

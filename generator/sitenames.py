@@ -35,11 +35,14 @@ PAGES = {
     HOW_WE_MEASURE: "the 'How we measure' page",
 }
 PROCEDURE, TOOLS, VENDORS = "procedure", "tools", "vendors"
+FRAMEWORKS, AI_ACT = "frameworks", "eu-ai-act"
 #: Folders of generated pages: name -> what its index page is. Each has its own ``index.md``.
 FOLDERS = {
     PROCEDURE: "the procedure",
     TOOLS: "the tool registry",
     VENDORS: "the vendor list",
+    FRAMEWORKS: "the framework coverage pages",
+    AI_ACT: "the EU AI Act pages",
 }
 INDEX = "index"  # every folder's own page: tools/index.md
 #: Pages of the procedure folder besides its index: the phases, then the guidance.
@@ -64,11 +67,14 @@ def page_heading(kind: str, number: int = 0, title: str = "") -> str:
 
 
 REGISTRY_JSON, REGISTRY_CSV, DUE_DATES = "registry.json", "registry.csv", "due-dates.ics"
+COVERAGE_CSV, CYCLONEDX = "frameworks-coverage.csv", "registry.cdx.json"
 #: The registry published with the site.
 EXPORTS = {
     REGISTRY_JSON: "the registry export registry.json",
     REGISTRY_CSV: "the registry export registry.csv",
     DUE_DATES: "the due-dates calendar due-dates.ics",
+    COVERAGE_CSV: "the framework coverage export frameworks-coverage.csv",
+    CYCLONEDX: "the CycloneDX export registry.cdx.json",
 }
 #: The handbook's own assets, under ASSETS/ beside the team's content/assets/ files.
 ASSETS = "assets"
@@ -96,11 +102,12 @@ def top_level() -> dict[str, str]:
 
 def taken(kind: str, name: str) -> str | None:
     """What the site already uses ``name`` for, where an entry of ``kind`` would put it;
-    None when it is free. Kinds: ``page`` (content/pages/), ``tool``, ``vendor``, ``asset`` (a
+    None when it is free. Kinds: ``page`` (content/pages/), ``tool``, ``vendor``, ``framework``
+    (its page is frameworks/<id>/), ``asset`` (a
     path under content/assets/). Anchors inside a page are generator.validate.anchors' concern."""
     if kind == "page":
         return None if name in FIXED_PAGES else top_level().get(name)
-    if kind in {"tool", "vendor"}:
+    if kind in {"tool", "vendor", "framework"}:
         folder = f"{kind}s"
         return (
             f"the address of {FOLDERS[folder]}'s own page {folder}/{INDEX}/"

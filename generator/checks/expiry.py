@@ -44,6 +44,9 @@ within ``warning_days.exception`` days gives ``exception-expiring`` (warning).
 Quality (``generator.checks.quality``): the benchmark's bar and drift in the output audits,
 judged on intervals and exact tests; those findings have no due date.
 
+EU AI Act (``generator.checks.ai_act``): each obligation that applies to a tool's classified use
+and has no evidence: a warning before the date it applies from, an error from then on.
+
 Where the code lives: due dates in ``due`` (:func:`~generator.checks.due.obligations`, the one
 list of due dates the site and calendar show too); the findings in ``certificates`` and
 ``deadlines`` (built through ``findings``); exceptions in ``exceptions``. ``check`` runs them all.
@@ -53,7 +56,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from generator.checks import certificates, deadlines, quality
+from generator.checks import ai_act, certificates, deadlines, quality
 from generator.checks.exceptions import apply_exceptions
 from generator.checks.findings import Findings
 from generator.diagnostics import Diagnostic
@@ -70,4 +73,5 @@ def check(handbook: Handbook, today: date) -> list[Diagnostic]:
         found += certificates.tool_certifications(run, tool)
         found += deadlines.deadlines(run, tool)
         found += quality.quality(run, tool)
+        found += ai_act.obligations(run, tool)
     return apply_exceptions(run, found)

@@ -71,6 +71,7 @@ class Findings:
         step: str | None = None,
         tools: Iterable[Tool] = (),
         certificate: str | None = None,
+        frameworks: tuple[str, ...] = (),
     ) -> Diagnostic:
         tools = tuple(tools)
         d = Diagnostic(
@@ -88,6 +89,7 @@ class Findings:
             days=(due - self.today).days if due else None,
             certificate=certificate,
             tools=tuple(t.id for t in tools),
+            frameworks=frameworks,
         )
         self.about[d] = tools
         return d

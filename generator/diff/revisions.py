@@ -41,7 +41,7 @@ from generator.siteconfig import PATH as SITE_CONFIG
 from generator.siteconfig import PYTHON_NAMES
 
 CODEOWNERS = ".github/CODEOWNERS"  # as generator/codeowners.py writes it
-FOLDERS = ("registry", "content", "schemas", EVIDENCE_FOLDER, SITE_CONFIG, CODEOWNERS)
+FOLDERS = ("registry", "content", "frameworks", "schemas", EVIDENCE_FOLDER, SITE_CONFIG, CODEOWNERS)
 SCHEMAS = "schemas"
 #: The roles of the inputs that are not registry or content YAML.
 SCHEMA, SITE, PAGE, ASSET, OWNERS = "schema", "site", "page", "asset", "codeowners"

@@ -130,6 +130,7 @@ KINDS: dict[str, str] = {
     "registry/policy.yaml": "policy",
     "content/procedure/*.yaml": "phase",
     "content/guidance.yaml": "guidance",
+    "frameworks/*.yaml": "framework",
 }
 SCHEMA_FILES = {
     "tool": "tool.schema.json",
@@ -137,11 +138,14 @@ SCHEMA_FILES = {
     "policy": "policy.schema.json",
     "phase": "phase.schema.json",
     "guidance": "guidance.schema.json",
+    "framework": "framework.schema.json",  # frameworks/<id>.yaml: entries steps map to
     "page": "page.schema.json",  # a hand-written page's front matter
     "import-map": "import-map.schema.json",  # how `handbook import` reads a spreadsheet
     "catalogue": "catalogue.schema.json",  # known AI services (generator/data/ai-services.yaml)
 }
 PAGES = "content/pages"
+#: The folders whose files the handbook reads (evidence tables are read when a tool names them).
+TOPS = ("registry", "content", "frameworks")
 ASSETS = "content/assets"
 PARALLEL_FROM = 400  # files; below this a second process costs more than it saves
 
@@ -200,7 +204,7 @@ class Found:
 def discover(root: Path) -> Found:
     """Every file the handbook reads; links are refused and stray files are warnings."""
     found = Found([], [], [], [])
-    for top in ("registry", "content"):
+    for top in TOPS:
         walked = files.walk(root, top)
         found.problems.extend(walked.problems)
         for rel in walked.files:
@@ -213,7 +217,10 @@ def discover(root: Path) -> Found:
             elif rel.startswith(ASSETS + "/"):
                 found.assets.append(rel)
             elif name != "README.md":  # a folder's README explains it
-                hint = "registry and content files end in .yaml; see the README for the layout"
+                hint = (
+                    "registry, content and framework files end in .yaml; see the README for "
+                    "the layout"
+                )
                 if name.endswith(".yml"):
                     hint = f"rename it to {name[:-4]}.yaml"
                 found.problems.append(

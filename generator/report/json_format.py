@@ -25,6 +25,8 @@ def as_dict(d: Diagnostic) -> dict[str, Any]:
         value = getattr(d, key)
         if value is not None:
             out[key] = value
+    if d.frameworks:  # the framework entries it puts at risk, "nist-ai-rmf:GOVERN 6.1"
+        out["frameworks"] = list(d.frameworks)
     return out
 
 

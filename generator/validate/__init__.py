@@ -5,6 +5,7 @@ passed them (so one typo does not cascade into a dozen follow-on messages):
 
 * ``identity``     file names that are ids (for every file, first); unique ids and names;
                    references to vendors, steps, tool fields and rules
+* ``frameworks``   framework files, and the entries steps and obligations map to
 * ``vendors``      certification dates
 * ``policy``       the policy's regular expressions
 * ``tools``        per-tool dates, status requirements, personal data, license, exceptions
@@ -28,6 +29,7 @@ from generator.model import Skip
 from generator.schema import Schemas, summary
 from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
+from generator.validate.frameworks import mappings
 from generator.validate.identity import file_names, identities, procedure, skeleton, slug, stem
 from generator.validate.placeholders import placeholders
 from generator.validate.policy import patterns, ranges
@@ -86,6 +88,7 @@ def validate(tree: Tree, schemas: Schemas, today: date) -> Validation:
     valid = [d for d in loaded if d.path in out.valid]
     identities(checker, valid, schemas.is_id)
     procedure(checker, schemas)
+    mappings(checker)
     # Every vendor file counts as existing; an invalid one's certifications are unknown.
     vendors: dict[str, dict[str, Any] | None] = {}
     for d in tree.of_kind("vendor"):

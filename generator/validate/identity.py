@@ -44,7 +44,7 @@ def slug(text: str) -> str:
 DUE_DILIGENCE_PAGES = ("website", "trust_page", "privacy_policy")
 
 #: Kinds of file whose name is their id (a phase's starts with its number: 1-assess.yaml).
-NAMED_BY_ID = frozenset({"tool", "vendor", "phase"})
+NAMED_BY_ID = frozenset({"tool", "vendor", "phase", "framework"})
 
 
 def stem(path: str) -> str:
@@ -130,7 +130,7 @@ def identities(check: Checker, docs: list[Document], is_id: Callable[[str], bool
     seen: dict[tuple[str, str], Document] = {}
     names: dict[tuple[str, str], Document] = {}
     for doc in docs:
-        if not isinstance(doc.data, dict) or doc.kind not in {"tool", "vendor", "phase"}:
+        if not isinstance(doc.data, dict) or doc.kind not in NAMED_BY_ID:
             continue
         ident = doc.data.get("id")
         named = stem(doc.path)
@@ -146,7 +146,7 @@ def identities(check: Checker, docs: list[Document], is_id: Callable[[str], bool
                 f"rename the file to {ident}.yaml, or set id: {named}",
             )
         what = None
-        if isinstance(ident, str) and doc.kind in {"tool", "vendor"}:  # tools/<id>/ is a page
+        if isinstance(ident, str) and doc.kind in {"tool", "vendor", "framework"}:  # a page
             what = sitenames.taken(doc.kind, ident)
         if what:
             check.emit(
@@ -169,7 +169,7 @@ def identities(check: Checker, docs: list[Document], is_id: Callable[[str], bool
                 )
             seen.setdefault(key, doc)
         name = doc.data.get("name")
-        if isinstance(name, str) and doc.kind != "phase":
+        if isinstance(name, str) and doc.kind in {"tool", "vendor"}:
             key = (doc.kind, skeleton(name))
             if key in names:
                 other = names[key]

@@ -9,6 +9,7 @@ from generator.model import IN_USE, has_path, shift
 from generator.validate.checker import Checker, as_date
 from generator.validate.credentials import secrets
 from generator.validate.evidence import evidence
+from generator.validate.frameworks import ai_act_records
 from generator.validate.identity import rule_reference, vendor_reference
 
 
@@ -23,6 +24,7 @@ def tool(check: Checker, doc: Document, vendors: dict[str, dict[str, Any] | None
     _status(check, doc, data, ev, status)
     _exceptions(check, doc, data)
     evidence(check, doc)
+    ai_act_records(check, doc)
     secrets(check, doc)
 
 

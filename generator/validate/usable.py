@@ -60,6 +60,8 @@ def record_of(kind: str, where: Path_, data: Any) -> Path_ | None:
             if isinstance(value, list) and len(where) >= 3:
                 return where[:3]
             return where[:2]
+        if where[:2] == ("eu_ai_act", "obligations") and len(where) >= 3:
+            return where[:3]  # one obligation's evidence
         if where[0] in ("exceptions", "certifications", *_NESTED.get(kind, ())):
             return where[:2]  # one exception, one certification, owner.contact, status.reason
         return where[:1]
