@@ -1,4 +1,5 @@
-"""The registry as files published with the site: registry.json, registry.csv, due-dates.ics.
+"""The registry as files published with the site: registry.json, registry.csv, due-dates.ics,
+frameworks-coverage.csv and registry.cdx.json (generator.frameworks).
 
 Pure: a :class:`~generator.render.Site` in, ``{relative path: text}`` out. The JSON shape is
 versioned and documented on the site's Exports page (templates/exports.md.j2).
@@ -17,9 +18,11 @@ from typing import Any
 from generator.checks.due import Due, current_until
 from generator.evidence.stats import Interval
 from generator.evidence.summary import Summary
+from generator.frameworks import cyclonedx
+from generator.frameworks import exports as fx
 from generator.model import Tool, Vendor, shift
 from generator.render import Site
-from generator.sitenames import DUE_DATES, REGISTRY_CSV, REGISTRY_JSON
+from generator.sitenames import COVERAGE_CSV, CYCLONEDX, DUE_DATES, REGISTRY_CSV, REGISTRY_JSON
 
 JSON_VERSION = 1
 CSV_COLUMNS = (
@@ -45,6 +48,8 @@ def exports(site: Site) -> dict[str, str]:
         REGISTRY_JSON: registry_json(site),
         REGISTRY_CSV: registry_csv(site),
         DUE_DATES: due_dates_ics(site.dues, site.today),
+        COVERAGE_CSV: fx.coverage_csv(site, csv_cell),
+        CYCLONEDX: cyclonedx.bom_json(site),
     }
 
 
@@ -73,6 +78,8 @@ def tool_record(site: Site, tool: Tool) -> dict[str, Any]:
         "steps": {s.step.id: s.state for s in site.states[tool.id]},
         "evidence": tool.evidence,  # plain dicts and lists (the loader's subclasses)
         "measured": measured_record(site.measured(tool)),
+        "eu_ai_act": fx.tool_ai_act(tool, site.coverage(tool)),
+        "frameworks": fx.tool_frameworks(site.coverage(tool)),
         "page": f"tools/{tool.id}/",
         "source": tool.path,
     }
@@ -170,6 +177,7 @@ def registry_json(site: Site) -> str:
         "generated": site.today.isoformat(),
         "tools": [tool_record(site, t) for t in site.hb.tools.values()],
         "vendors": [vendor_record(site, v) for v in site.hb.vendors.values()],
+        "frameworks": fx.frameworks_json(site),
     }
     # Compact: the C encoder is ~10x faster than the indenting one at thousands of tools.
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"

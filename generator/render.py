@@ -26,9 +26,18 @@ from generator.diagnostics import Diagnostic, Severity, plural, sorted_diagnosti
 from generator.evidence import stats, words
 from generator.evidence.records import AUDIT, BENCHMARK
 from generator.evidence.summary import Summary, savings, summarize
+from generator.frameworks.coverage import ToolCoverage, crosswalk, tool_coverage
 from generator.model import CLASSIFICATIONS, Handbook, Phase, Tool, Vendor
 from generator.rules import RULES
-from generator.status import LABELS, STATES, SYMBOLS, StepState, findings_by_tool, step_states
+from generator.status import (
+    LABELS,
+    STATES,
+    SYMBOLS,
+    StepState,
+    findings_by_tool,
+    required_steps,
+    step_states,
+)
 
 #: Hand-written pages that keep their place in the navigation (see generator/sitenames.py).
 FIXED_PAGES = names.FIXED_PAGES
@@ -268,6 +277,9 @@ class Site:
         self.step_phase = {s.id: p for p in self.phases for s in p.steps}
         self._links: dict[tuple[str, str, bool], str] = {}
         self._measured: dict[str, Summary] = {}
+        self.walk = crosswalk(handbook)  # framework entries and the steps mapped to them
+        self._coverage: dict[str, ToolCoverage] = {}
+        self._anchors: dict[str, dict[str, str]] | None = None
 
     def measured(self, tool: Tool) -> Summary:
         """The tool's measured evidence under the policy (computed once per render)."""
@@ -275,6 +287,24 @@ class Site:
         if got is None:
             got = self._measured[tool.id] = summarize(tool, self.hb.policy.quality)
         return got
+
+    def coverage(self, tool: Tool) -> ToolCoverage:
+        """The tool's state on each framework entry (computed once per render)."""
+        got = self._coverage.get(tool.id)
+        if got is None:
+            got = self._coverage[tool.id] = tool_coverage(
+                self.walk, self.hb, tool, self.states[tool.id], self.today
+            )
+        return got
+
+    @property
+    def anchors(self) -> dict[str, dict[str, str]]:
+        """Framework id -> entry id -> the entry's HTML id on its framework's page."""
+        if self._anchors is None:
+            from generator.frameworks.pages import anchors
+
+            self._anchors = {f.id: anchors(f) for f in self.hb.frameworks.values()}
+        return self._anchors
 
     def next_due(self, tool: Tool) -> Due | None:
         """The tool's earliest due date (its own, or a certificate it relies on); may be past."""
@@ -369,7 +399,16 @@ def pages(site: Site, tool_page: Callable[[Site, Tool], str] | None = None) -> d
     pages[rules] = site.page("rules.md.j2", rules=list(RULES.values()))
     pages[f"{names.HOW_WE_MEASURE}.md"] = render_how_we_measure(site)
     pages[exports] = site.page("exports.md.j2")
+    pages.update(framework_pages(site))
     return pages
+
+
+def framework_pages(site: Site) -> dict[str, str]:
+    """The frameworks' coverage pages and the EU AI Act's class pages (generator.frameworks.
+    pages); imported here, as those modules render through :class:`Site`."""
+    from generator.frameworks import pages
+
+    return pages.pages(site)
 
 
 def sources_of(site: Site) -> dict[str, tuple[str, ...]]:
@@ -382,6 +421,7 @@ def sources_of(site: Site) -> dict[str, tuple[str, ...]]:
     out["procedure/guidance.md"] = (guidance,)
     out.update({f"tools/{t.id}.md": (t.path,) for t in site.hb.tools.values()})
     out.update({f"vendors/{v.id}.md": (v.path,) for v in site.hb.vendors.values()})
+    out.update({f"{names.FRAMEWORKS}/{f.id}.md": (f.path,) for f in site.hb.frameworks.values()})
     return out
 
 
@@ -441,6 +481,10 @@ def render_tool(site: Site, tool: Tool) -> str:
         raw=tool.raw,
         measured=site.measured(tool),
         quality=site.hb.policy.quality,
+        coverage=site.coverage(tool),
+        frameworks=list(site.hb.frameworks.values()),
+        marks=site.anchors,
+        required=required_steps(site.hb, tool),
     )
 
 
