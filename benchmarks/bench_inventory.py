@@ -115,7 +115,7 @@ def main() -> None:
     handbook = shutil.which("handbook") or "handbook"
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "hb"
-        for folder in ("registry", "content", "schemas"):
+        for folder in ("registry", "content", "frameworks", "schemas"):
             shutil.copytree(REPO / folder, root / folder)
         shutil.copy(REPO / "mkdocs.yml", root)
         sheet, log = Path(tmp) / "inventory.csv", Path(tmp) / "access.log"

@@ -69,6 +69,40 @@ data:
   allowed: [public, internal]
 """
 
+AI_ACT = """\
+eu_ai_act:
+  class: {cls}
+  general_purpose: system
+  role: deployer
+  rationale: Drafts internal summaries that a person checks; no Annex III use.
+  decided_by: Hannah Okafor (Legal)
+  decided_on: 2026-02-01
+"""
+#: A high-risk use (every 20th tool) with each obligation of the shipped policy recorded.
+AI_ACT_HIGH = """\
+eu_ai_act:
+  class: high-risk
+  basis: annex-iii
+  annex_iii_area: employment
+  general_purpose: system
+  role: deployer
+  rationale: Ranks internal applicants for open roles before a recruiter reads them.
+  decided_by: Hannah Okafor (Legal)
+  decided_on: 2026-02-01
+  obligations:
+""" + "".join(
+    f"    {ob}:\n      date: 2026-03-01\n      by: HR lead\n"
+    for ob in (
+        "instructions-for-use",
+        "human-oversight",
+        "input-data",
+        "monitoring-and-incidents",
+        "log-retention",
+        "worker-information",
+        "affected-persons",
+    )
+)
+
 EVIDENCE = """\
 evidence:
   privacy_audit:
@@ -187,7 +221,7 @@ def make_handbook(
     vendors = vendors or max(1, tools // 25)
     if root.exists():
         shutil.rmtree(root)
-    for folder in ("schemas", "content"):
+    for folder in ("schemas", "content", "frameworks"):
         shutil.copytree(REPO / folder, root / folder)
     (root / "registry" / "tools").mkdir(parents=True)
     (root / "registry" / "vendors").mkdir(parents=True)
@@ -204,6 +238,11 @@ def make_handbook(
         fields = {"tid": tid, "n": t, "t": t, "vid": f"vendor-{t % vendors:04d}"}
         text = TOOL_HEAD.format(**fields, team=f"Team {t % 40}", status=status, since=since)
         if status in {"sandbox", "pilot", "approved", "restricted"}:
+            cls = "limited" if t % 10 == 5 else "minimal"
+            text += AI_ACT_HIGH if t % 20 == 0 else AI_ACT.format(cls=cls)
+            if cls == "limited":
+                text += "  obligations:\n    transparency-notice:\n      date: 2026-03-01\n"
+                text += "      by: Content lead\n"
             text += EVIDENCE
         if status in {"pilot", "approved", "restricted"}:
             text += EVIDENCE_TEST.format(**fields)

@@ -41,8 +41,8 @@ FOLDERS = {
     PROCEDURE: "the procedure",
     TOOLS: "the tool registry",
     VENDORS: "the vendor list",
-    FRAMEWORKS: "the framework coverage pages",
-    AI_ACT: "the EU AI Act pages",
+    FRAMEWORKS: "the frameworks list",
+    AI_ACT: "the EU AI Act overview",
 }
 INDEX = "index"  # every folder's own page: tools/index.md
 #: Pages of the procedure folder besides its index: the phases, then the guidance.

@@ -55,7 +55,7 @@ def today() -> date:
 def copy_shipped(root: Path) -> Path:
     """A copy of the repository's own handbook (registry, content, schemas, mkdocs.yml) at
     ``root``, for tests that build the real thing."""
-    for folder in ("registry", "content", "schemas", "evidence"):
+    for folder in ("registry", "content", "frameworks", "schemas", "evidence"):
         shutil.copytree(REPO / folder, root / folder)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     return root

@@ -218,7 +218,8 @@ class TestCannotRun:
         assert (code, out) == (2, "")
         assert err == (
             f"handbook: error: schemas missing from {root / 'schemas'}: "
-            "guidance.schema.json, page.schema.json, phase.schema.json, policy.schema.json, "
+            "framework.schema.json, guidance.schema.json, page.schema.json, phase.schema.json, "
+            "policy.schema.json, "
             "tool.schema.json, vendor.schema.json\n"
             "  hint: run the handbook from its repository root, or pass --root\n"
         )

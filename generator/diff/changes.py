@@ -23,6 +23,7 @@ AREAS = (
     "policy",
     "procedure",
     "guidance",
+    "framework",
     "schema",
     "site",
     "page",
@@ -51,8 +52,9 @@ class Change:
 
     level: str  # warning | attention | info
     kind: str  # stable id, e.g. "status", "data-widened"
-    area: str  # tool | vendor | policy | procedure | guidance | schema | site | page | asset
-    # | codeowners; the subject: the tool, vendor or step id; "policy"; "guidance"; the schema's
+    area: str  # tool | vendor | policy | procedure | guidance | framework | schema | site | page
+    # | asset | codeowners; the subject: the tool, vendor or step id; "policy"; "guidance"; the
+    # framework's id; the schema's
     # file name; "mkdocs.yml"; the page's name; the asset's path under content/assets/;
     # ".github/CODEOWNERS"
     subject: str

@@ -79,6 +79,10 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
     for path in sorted({*base.of("guidance"), *head.of("guidance")} - unreadable):
         add = out.entry("guidance", "guidance", path)
         report(add, "guidance", Deltas(base.docs.get(path), head.docs.get(path)).left)
+    for path in sorted({*base.of("framework"), *head.of("framework")} - unreadable):
+        name = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+        add = out.entry("framework", name, path)
+        report(add, "framework", Deltas(base.docs.get(path), head.docs.get(path)).left)
     compare_site(out, base, head)
     problems = tuple(sorted_diagnostics(dict.fromkeys([*base.problems, *head.problems])))
     return GovDiff(base.label, head.label, base.rev, head.rev, tuple(out.changes), problems)

@@ -168,6 +168,43 @@ LOOSER: tuple[Row, ...] = (
         kind="required-certifications-changed",
     ),
     Row("policy", "requirements.*", REMOVED, "a status requires fewer steps"),
+    Row(
+        "policy",
+        "eu_ai_act.obligations[*]",
+        REMOVED,
+        "an EU AI Act obligation is no longer checked",
+    ),
+    Row(
+        "policy",
+        "eu_ai_act.obligations[*].applies_from",
+        LATER,
+        "an EU AI Act obligation applies later",
+    ),
+    Row(
+        "policy",
+        "eu_ai_act.obligations[*].annex_i_from",
+        EXTENDED,
+        "an EU AI Act obligation applies later to Annex I uses",
+    ),
+    Row(
+        "policy",
+        "eu_ai_act.obligations[*].classes",
+        REMOVED,
+        "an EU AI Act obligation applies to fewer classes",
+    ),
+    Row(
+        "policy",
+        "eu_ai_act.obligations[*].roles",
+        REMOVED,
+        "an EU AI Act obligation applies to fewer roles",
+    ),
+    Row(
+        "policy",
+        "eu_ai_act.obligations[*].when.**",
+        ANY,
+        "changes when an EU AI Act obligation applies",
+        kind="ai-act-condition-changed",
+    ),
     Row("policy", "links.exclude", ADDED, "more links skip the link check"),
     Row("policy", "links.accept_status", ADDED, "more HTTP statuses count as working"),
     Row("policy", "links.allow_private", LEAVES_FALSE, "links to private addresses pass"),
@@ -192,6 +229,49 @@ LOOSER: tuple[Row, ...] = (
         ranks=(("enterprise", "team"), ("personal", "free")),
     ),
     Row("tool", "owner.github", ANY, "changes who must review this entry", kind="owner-changed"),
+    Row(
+        "tool",
+        "eu_ai_act.class",
+        DOWNGRADE,
+        "a less severe EU AI Act class: fewer obligations",
+        ranks=(("prohibited",), ("high-risk",), ("limited",), ("minimal",)),
+    ),
+    Row(
+        "tool",
+        "eu_ai_act.basis",
+        DOWNGRADE,
+        "the high-risk obligations apply later (Annex I)",
+        ranks=(("annex-iii",), ("annex-i",)),
+    ),
+    Row(
+        "tool",
+        "eu_ai_act.role",
+        ANY,
+        "changes which EU AI Act obligations apply",
+        kind="ai-act-role-changed",
+    ),
+    Row(
+        "tool",
+        "eu_ai_act.general_purpose",
+        ANY,
+        "changes which EU AI Act obligations apply",
+        kind="ai-act-role-changed",
+    ),
+    Row(
+        "tool",
+        "eu_ai_act.fria_required",
+        LEAVES_TRUE,
+        "no longer needs a fundamental rights impact assessment",
+    ),
+    Row("tool", "eu_ai_act.obligations.**", DELETED, "less evidence"),
+    Row(
+        "tool",
+        "eu_ai_act.obligations.**",
+        LATER,
+        "the date moved later: check that new evidence backs it",
+        kind="evidence-date-later",
+        prompt=True,
+    ),
     Row("tool", "exceptions[*]", ADDED, "a finding is accepted"),
     Row("tool", "exceptions[*].until", LATER, "the exception runs longer"),
     Row(
@@ -365,6 +445,7 @@ OTHER = {
     "step": "step-changed",
     "phase": "phase-changed",
     "guidance": "guidance-changed",
+    "framework": "framework-changed",
     "schema": "schema-changed",
     "site": "site-config-changed",
 }
@@ -518,7 +599,7 @@ def line(scope: str, d: Delta) -> tuple[str, str, str, dict[str, Value]]:
 
 #: Scopes whose text the site renders as Markdown (the procedure and guidance); registry values
 #: are always shown as text.
-PROSE = frozenset({"procedure", "step", "phase", "guidance"})
+PROSE = frozenset({"procedure", "step", "phase", "guidance", "framework"})
 
 
 def _markup_changed(d: Delta) -> bool:

@@ -132,6 +132,7 @@ AREA_TITLES = {
     "policy": "Policy",
     "procedure": "Procedure",
     "guidance": "Guidance",
+    "framework": "Frameworks",
     "schema": "Schemas",
     "site": "Site configuration",
     "page": "Pages",

@@ -85,7 +85,9 @@ def search(visit: Visit, query: str) -> list[str]:
         box.press_sequentially(query, delay=10)
         try:
             page.wait_for_function(
-                "el => !el.textContent.includes('Type to start')",
+                # results counted ("3 matching documents") or none found; not "Initializing
+                # search" (the index still loading) nor "Type to start searching"
+                "el => /matching document/i.test(el.textContent)",
                 arg=meta.element_handle(),
                 timeout=1_000,
             )

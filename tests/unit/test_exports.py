@@ -26,7 +26,7 @@ from generator.render import Inputs, Site
 TOOL_KEYS = {
     "id", "name", "aliases", "domains", "vendor", "description", "status", "status_since",
     "owner", "problem", "uses", "license", "data_allowed", "data_notes", "next_due", "steps",
-    "evidence", "measured", "page", "source",
+    "evidence", "measured", "eu_ai_act", "frameworks", "page", "source",
 }  # fmt: skip
 VENDOR_KEYS = {
     "id", "name", "website", "trust_page", "privacy_policy", "certifications", "tools", "page",

@@ -580,7 +580,7 @@ def test_discover_kinds_and_strays(tmp_path: Path) -> None:
         (
             "content/notes.txt:1:1",
             "file-unexpected",
-            "registry and content files end in .yaml; see the README for the layout",
+            "registry, content and framework files end in .yaml; see the README for the layout",
         ),
     ]
 

@@ -127,7 +127,7 @@ def test_tools_index_row(hb: Handbook) -> None:
     rows = page.split("<tbody>\n", 1)[1].split("</tbody>", 1)[0].split("</tr>\n")
     assert rows[0] == (
         '<tr>\n<td><a href="acme-chat/">Acme Chat</a></td>\n<td>Acme AI</td>\n'
-        f"<td>{badge('approved')}</td>\n<td>internal, personal</td>\n"
+        f"<td>{badge('approved')}</td>\n<td>internal, personal</td>\n<td>—</td>\n"
         "<td>Knowledge Management</td>\n<td>2026-04-02 (overdue)</td>\n"
     )
     names = [r.split('/">', 1)[1].split("<", 1)[0] for r in rows if r]
@@ -152,6 +152,8 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
         "Uses",
         "Certifications relied on",
         "Procedure",
+        "EU AI Act",
+        "Frameworks",
     ]
     measured = page["Measured evidence"]
     # the base records: 37 of 40 for the AI, 38 for the expert, both right on 35
@@ -214,7 +216,7 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
         ' (required)\nChannel: <a href="mailto:ai-feedback@example.com">'
         "ai-feedback@example.com</a></p>\n</li>\n"
         f'<li>\n<p>{not_yet} <a href="../../procedure/phase-2/#offboarding">Offboarding</a>'
-        "</p>\n</li>\n</ul>\n\n"
+        "</p>\n</li>\n</ul>\n"
     )
 
 
@@ -262,6 +264,13 @@ def test_pages_are_pure_and_complete(hb: Handbook) -> None:
         "rules.md",
         "exports.md",
         "how-we-measure.md",
+        "frameworks/index.md",
+        "frameworks/acme-controls.md",
+        "eu-ai-act/index.md",
+        "eu-ai-act/prohibited.md",
+        "eu-ai-act/high-risk.md",
+        "eu-ai-act/limited.md",
+        "eu-ai-act/minimal.md",
     }
 
 

@@ -363,6 +363,7 @@ MULTI_LINE = {
         "status.reason",
         "problem",
         "data.notes",
+        "eu_ai_act.rationale",
         "evidence.privacy_audit.notes",
         "evidence.vendor_due_diligence.notes",
         "evidence.compliance_review.notes",

@@ -7,6 +7,7 @@ from conftest import TODAY, MakeTree
 
 from generator import pipeline, sitenames
 from generator.build import asset_files, generate
+from generator.frameworks.data import AI_ACT_CLASSES
 from generator.render import Inputs, Site
 
 
@@ -29,6 +30,11 @@ def test_every_generated_file_has_a_declared_name(handbook_tree: MakeTree) -> No
         elif head in {sitenames.TOOLS, sitenames.VENDORS}:
             ids = tools if head == sitenames.TOOLS else vendors
             assert rest == f"{sitenames.INDEX}.md" or rest.removesuffix(".md") in ids, path
+        elif head == sitenames.FRAMEWORKS:
+            ids = set(checked.handbook.frameworks)
+            assert rest == f"{sitenames.INDEX}.md" or rest.removesuffix(".md") in ids, path
+        elif head == sitenames.AI_ACT:
+            assert rest.removesuffix(".md") in {sitenames.INDEX, *AI_ACT_CLASSES}, path
         elif head == sitenames.PROCEDURE:
             assert rest.removesuffix(".md") in {
                 sitenames.INDEX,
