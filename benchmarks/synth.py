@@ -96,6 +96,7 @@ eu_ai_act:
         "instructions-for-use",
         "human-oversight",
         "input-data",
+        "data-protection-impact",
         "monitoring-and-incidents",
         "log-retention",
         "worker-information",

@@ -225,6 +225,13 @@ _RULES = [
         "Stop the use and offboard the tool, or correct the classification and its rationale.",
     ),
     Rule(
+        "ai-act-inconsistent",
+        E,
+        "validate",
+        "A tool's EU AI Act classification contradicts itself: a basis or an Annex III area for a use that is not high-risk, or an Annex III area for a use under Annex I.",
+        "Remove what does not apply, or correct the class.",
+    ),
+    Rule(
         "ref-unknown-field",
         E,
         "validate",

@@ -32,6 +32,8 @@ EXPECTED = {
     "person": "a person's name or role",
     "ratio": "a fraction between 0 and 1, e.g. 0.93",
     "hostname": "a host name in lower case, e.g. chat.example.com",
+    "entry_id": "a framework entry's id as the framework writes it: 1-40 characters on one line,"
+    " no space at either end, e.g. 'GOVERN 6.1' or 'Art. 26(2)'",
     "evidence_table": "a path from the repository's top folder to a file ending in .csv (lower"
     " case), e.g. evidence/acme-chat/benchmark-2026-10.csv",
 }
@@ -218,6 +220,16 @@ class Schemas:
                     node = node[part]
             name = pointer.rsplit("/", 1)[-1]
         return node, file, name
+
+    def _names(self, node: dict[str, Any], file: str) -> tuple[dict[str, Any], str, str | None]:
+        """A ``propertyNames`` subschema, resolved: its ``$ref`` may be local to the shared
+        schema the mapping's type came from rather than to the document's own."""
+        for where in (file, "common.schema.json"):
+            try:
+                return self._deref(node, where)
+            except KeyError:
+                continue
+        return {}, file, None
 
     def at(self, kind: str, where: Sequence[str | int]) -> tuple[dict[str, Any], str | None]:
         """The subschema describing the value at ``where`` and the name of its shared type."""
@@ -418,9 +430,16 @@ class Schemas:
                     break
                 seen.append(item)
         elif kind == "PropertyNames" and isinstance(value, dict):
-            names, _, _ = self._deref(sub.get("propertyNames", {}), SCHEMA_FILES[doc.kind])
+            names, _, name = self._names(sub.get("propertyNames", {}), SCHEMA_FILES[doc.kind])
             options = tuple(str(o) for o in names.get("enum", []))
+            pattern = names.get("pattern")
             for key in value:
+                if not options and isinstance(pattern, str) and not re.fullmatch(pattern, key):
+                    yield diag(
+                        f"key {key!r} in {path} is not {EXPECTED.get(name or '', 'allowed')}",
+                        "rename the key",
+                        at=doc.locate([*where, key], key=True),
+                    )
                 if options and key not in options:
                     close = closest(key, options, 0.5)
                     yield diag(

@@ -5,7 +5,9 @@ A step's state, as of the build date, for one tool:
 * ``stale``: a staleness check reports an error for the step (overdue review, lapsed
   certificate); the build refuses to publish the site while any step is stale;
 * ``due-soon``: a staleness warning (inside the policy's ``warning_days``);
-* ``excepted``: a finding is accepted by an open exception (it became a note);
+* ``excepted``: a finding is accepted by an open exception (it became a note); it outranks a
+  warning about the same step, since an accepted problem (an overdue audit, say) is more than a
+  date coming up, and must never read as current;
 * ``missing``: the tool's status requires the step (``policy.requirements``) and the registry
   holds none of its evidence;
 * ``done``: the evidence is recorded;
@@ -94,13 +96,15 @@ def step_states(
             severities = {d.severity for d in found}
             if Severity.ERROR in severities:
                 state = "stale"
+            elif Severity.NOTE in severities:
+                state = "excepted"
             elif Severity.WARNING in severities:
                 state = "due-soon"
             elif evidence_present(tool, step):
-                state = "excepted" if Severity.NOTE in severities else "done"
+                state = "done"
             elif step.id in required:
                 state = "missing"
             else:
-                state = "excepted" if Severity.NOTE in severities else "not-yet"
+                state = "not-yet"
             out.append(StepState(step, state, step.id in required, found))
     return out

@@ -42,6 +42,7 @@ ANNEX_III = {
     "instructions-for-use",
     "human-oversight",
     "input-data",
+    "data-protection-impact",
     "monitoring-and-incidents",
     "log-retention",
     "worker-information",
@@ -65,7 +66,11 @@ def classify(root: Path, tool: str, block: str) -> None:
     """Replace the tool's eu_ai_act block (or add one before evidence:) with ``block``."""
     path = root / "registry" / "tools" / f"{tool}.yaml"
     text = re.sub(r"(?m)^eu_ai_act:\n(?:(?:  .*)?\n)*", "", path.read_text(encoding="utf-8"))
-    path.write_text(text.replace("\nevidence:\n", "\n" + block + "evidence:\n", 1), "utf-8")
+    if "\nevidence:\n" in text:
+        text = text.replace("\nevidence:\n", "\n" + block + "evidence:\n", 1)
+    else:
+        text += block
+    path.write_text(text, "utf-8")
 
 
 def line_of(root: Path, tool: str, text: str) -> int:
@@ -241,14 +246,14 @@ def test_a_lapsed_certificate_turns_its_entries_stale_everywhere(shipped: Path) 
     )
     # the framework page
     page = render.pages(after)["frameworks/nist-ai-rmf.md"]
-    row_html = page.split('<tr id="govern-6-1">', 1)[1].split("</tr>", 1)[0]
+    row_html = page.split('<tr id="entry-govern-6-1">', 1)[1].split("</tr>", 1)[0]
     assert "hb-state-stale" in row_html and "Vectorhaus Enterprise Search" in row_html
     # the CycloneDX attestation
     doc = json.loads(cyclonedx.bom_json(after))
     attest = next(
         a for a in doc["declarations"]["attestations"] if a["summary"].startswith("Vectorhaus")
     )
-    vdd = next(m for m in attest["map"] if m["requirement"] == "requirement:vendor-due-diligence")
+    vdd = next(m for m in attest["map"] if m["requirement"] == "step:vendor-due-diligence")
     assert vdd["conformance"]["score"] == 0 and "cert-expired" in vdd["conformance"]["rationale"]
 
 
@@ -259,7 +264,7 @@ def test_gaps_are_the_entries_nothing_maps_to(shipped: Path) -> None:
     assert "Art. 26(2)" not in gaps  # human review, and the human-oversight obligation
     assert site.walk.share_mapped("nist-ai-rmf")[1] == 72
     page = render.pages(site)["frameworks/eu-ai-act.md"]
-    assert "## Gaps in the procedure" in page and 'href="#art-4">Art. 4</a>' in page
+    assert "## Gaps in the procedure" in page and 'href="#entry-art-4">Art. 4</a>' in page
 
 
 def test_worst_state_wins() -> None:
@@ -294,8 +299,8 @@ def test_a_team_adds_its_own_framework_without_code(shipped: Path) -> None:
     text = proc.read_text(encoding="utf-8")
     proc.write_text(
         text.replace(
-            "      eu-ai-act: [Art. 26(2)]\n",
-            "      eu-ai-act: [Art. 26(2)]\n      acme-ai-policy: [P-4.2]\n",
+            '      nist-ai-600-1: ["2.7"]\n',
+            '      nist-ai-600-1: ["2.7"]\n      acme-ai-policy: [P-4.2]\n',
             1,
         ),
         encoding="utf-8",
@@ -326,9 +331,9 @@ def test_the_cyclonedx_export_validates_and_says_what_the_site_says(shipped: Pat
     assert kinds == {"certification-report", "evidence"}
     assert any(r["url"].endswith(".csv") for r in nw["externalReferences"])
     standards = {s["bom-ref"]: s for s in doc["definitions"]["standards"]}
-    steps = [r for r in standards["standard:procedure"]["requirements"] if "parent" in r]
+    steps = [r for r in standards["procedure"]["requirements"] if "parent" in r]
     assert [r["identifier"] for r in steps] == list(site.hb.steps)
-    assert "standard:nist-ai-rmf" in standards
+    assert "framework:nist-ai-rmf" in standards
     decl = doc["declarations"]
     assert len(decl["attestations"]) == len(site.hb.tools)
     ev = next(
@@ -370,3 +375,129 @@ def test_an_invalid_export_stops_the_build_as_a_bug(
     assert code == 3, err
     assert "internal error" in err
     assert not (shipped / "site").exists()  # nothing half-built is published
+
+
+# -- what the first probe found ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("wanted", "known", "meant"),
+    [
+        ("ac-1.1", ["AC-1.1", "AC-1.2"], "AC-1.1"),  # case
+        ("A-6-2-6", ["A.6.2.6", "A.6.2.5"], "A.6.2.6"),  # punctuation
+        ("GOVREN 6.1", ["GOVERN 6.1", "GOVERN 6.2"], "GOVERN 6.1"),  # a typo, same numbers
+        ("MAP 1.7", ["MAP 1.6", "MAP 1.5"], None),  # another control: never suggested
+        ("Art. 2", ["Art. 27", "Art. 26(2)"], None),
+        ("owasp", ["owasp-llm-top10", "nist-ai-rmf"], "owasp-llm-top10"),  # the only one it begins
+    ],
+)
+def test_did_you_mean_never_names_another_control(
+    wanted: str, known: list[str], meant: str | None
+) -> None:
+    from generator.validate.frameworks import closest
+
+    assert closest(wanted, known) == meant
+
+
+def test_an_obligation_without_evidence_never_supports_an_entry(shipped: Path) -> None:
+    classify(shipped, "lumen-transcribe", high_risk(fria=True))
+    policy = shipped / "registry" / "policy.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8").replace(
+            "applies_from: 2026-08-02", "applies_from: 2027-12-02"
+        ),
+        encoding="utf-8",
+    )
+    site, stale = site_of(shipped, date(2026, 11, 1))
+    tool = site.hb.tools["lumen-transcribe"]
+    states = {s.obligation.id: s.state for s in site.coverage(tool).obligations}
+    assert states["fundamental-rights-impact"] == "due-soon"  # a warning on the class page
+    cov = site.coverage(tool)
+    assert cov.states[("eu-ai-act", "Art. 27")] == "not-yet"  # but no support for the entry
+    assert ("eu-ai-act", "Art. 27") not in cov.supported()
+    assert ("iso-42001", "A.5.2") not in cov.supported()
+    warned = [d for d in stale if d.rule == "ai-act-obligation-missing" and d.subject == tool.id]
+    assert warned and {d.severity.value for d in warned} == {"warning"}
+
+
+@pytest.mark.parametrize(
+    ("status", "severity"),
+    [("proposed", None), ("rejected", None), ("sandbox", "warning"), ("deprecated", "error")],
+)
+def test_obligations_bind_the_tools_in_use_and_warn_in_the_sandbox(
+    shipped: Path, status: str, severity: str | None
+) -> None:
+    classify(shipped, "quillmark-translate", high_risk())
+    path = shipped / "registry" / "tools" / "quillmark-translate.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^  value: proposed$", f"  value: {status}", text), "utf-8")
+    checked = pipeline.check(shipped, None, date(2026, 11, 1))
+    found = [
+        d
+        for d in pipeline.staleness(checked)
+        if d.rule == "ai-act-obligation-missing" and d.subject == "quillmark-translate"
+    ]
+    assert {d.severity.value for d in found} == ({severity} if severity else set())
+    tool = checked.handbook.tools["quillmark-translate"]
+    states = {s.state for s in obligation_states(checked.handbook.policy, tool, checked.today)}
+    expected = {"proposed": "not-yet", "rejected": "not-yet", "sandbox": "due-soon"}
+    assert states == {expected.get(status, "missing")}
+
+
+def test_an_accepted_overdue_audit_is_never_shown_as_current(shipped: Path) -> None:
+    """Quillmark Draft's overdue audit is accepted by an exception (a note), and its last audit
+    was too small (a warning): the step reads "exception", and so do its entries."""
+    site, _ = site_of(shipped, date(2026, 11, 1))
+    tool = site.hb.tools["quillmark-draft"]
+    audit = next(s for s in site.states[tool.id] if s.step.id == "output-audit")
+    assert audit.state == "excepted"
+    assert site.coverage(tool).states[("nist-ai-rmf", "MEASURE 3.1")] == "excepted"
+    doc = json.loads(cyclonedx.bom_json(site))
+    attest = next(
+        a for a in doc["declarations"]["attestations"] if a["summary"].startswith("Quillmark Draft")
+    )
+    mapped = next(m for m in attest["map"] if m["requirement"] == "step:output-audit")
+    assert mapped["conformance"]["score"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (
+            "evidence.benchmark.tone",
+            "https://wiki.example.com/style has the house style; it matched",
+        ),
+        ("evidence.privacy_audit.notes", "See the console export.csv"),
+        (
+            "evidence.privacy_audit.report",
+            "https://tickets.example.com/issues?filter[tool]=assist#a#b",
+        ),
+        ("evidence.privacy_audit.report", "https://tickets.example.com/[x]/a]b"),
+    ],
+)
+def test_valid_registry_text_never_breaks_the_cyclonedx_export(
+    shipped: Path, field: str, value: str
+) -> None:
+    path = shipped / "registry" / "tools" / "northwind-assist.yaml"
+    text = path.read_text(encoding="utf-8")
+    section, key = field.split(".")[1:]
+    pattern = rf"(?m)^(  {section}:\n(?:    .*\n)*?)    {key}: .*\n(?:      .*\n)*"
+    text, n = re.subn(pattern, lambda m: m.group(1) + f"    {key}: {json.dumps(value)}\n", text)
+    if not n:  # not there yet: add it to the section
+        text = text.replace(f"  {section}:\n", f"  {section}:\n    {key}: {json.dumps(value)}\n", 1)
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(["validate", "--root", str(shipped)])
+    assert code == 0, out
+    site, _ = site_of(shipped, date(2026, 11, 1))
+    assert cyclonedx.problems(cyclonedx.bom_json(site)) == []
+
+
+def test_framework_ids_cannot_clash_with_the_documents_own_refs(shipped: Path) -> None:
+    source = (shipped / "frameworks" / "owasp-llm-top10.yaml").read_text(encoding="utf-8")
+    for name in ("procedure", "step", "phase", "tool"):
+        (shipped / "frameworks" / f"{name}.yaml").write_text(
+            source.replace("id: owasp-llm-top10", f"id: {name}").replace("LLM01:2025", "assess"),
+            encoding="utf-8",
+        )
+    site, _ = site_of(shipped, date(2026, 11, 1))
+    assert cyclonedx.problems(cyclonedx.bom_json(site)) == []

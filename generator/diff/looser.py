@@ -50,7 +50,13 @@ What the table covers, and why:
   evidence link; its evidence link or its verification deleted; its verification moved to a
   later day in place (a prompt, as for a tool's evidence dates).
 - procedure: a step removed; a step asking for less evidence or fewer checks, or recurring less
-  often (``cadence``: the days of the policy cadence it points to; none: never).
+  often (``cadence``: the days of the policy cadence it points to; none: never); a step (or an
+  EU AI Act obligation) mapped to more framework entries, a prompt: it claims coverage that its
+  evidence may not give.
+- EU AI Act: a tool's class lowered, its basis moved to Annex I, its role, general-purpose
+  answer or decider changed, Article 27 no longer required, the classification or obligation
+  evidence removed; an obligation of the policy removed, applying later or to fewer classes or
+  roles, or its conditions changed.
 
 - schemas and the site's configuration (site.py): any change at all, since they decide what
   every check accepts and what every page loads; they are compared exactly (leaves.exact), so
@@ -200,6 +206,14 @@ LOOSER: tuple[Row, ...] = (
     ),
     Row(
         "policy",
+        "eu_ai_act.obligations[*].frameworks.*",
+        ADDED,
+        "an obligation now claims more framework entries: check that its evidence satisfies them",
+        kind="coverage-claimed",
+        prompt=True,
+    ),
+    Row(
+        "policy",
         "eu_ai_act.obligations[*].when.**",
         ANY,
         "changes when an EU AI Act obligation applies",
@@ -256,6 +270,14 @@ LOOSER: tuple[Row, ...] = (
         ANY,
         "changes which EU AI Act obligations apply",
         kind="ai-act-role-changed",
+    ),
+    Row("tool", "eu_ai_act.**", DELETED, "the EU AI Act classification, or part of it, removed"),
+    Row(
+        "tool",
+        "eu_ai_act.decided_by",
+        ANY,
+        "changes who decided the EU AI Act classification",
+        kind="approver-changed",
     ),
     Row(
         "tool",
@@ -420,6 +442,14 @@ LOOSER: tuple[Row, ...] = (
     Row("step", "evidence", REMOVED, "the step asks for less evidence"),
     Row("step", "checklist", REMOVED, "fewer checks"),
     Row("step", "cadence", RARER, "the step recurs less often"),
+    Row(
+        "step",
+        "frameworks.*",
+        ADDED,
+        "the step now claims more framework entries: check that its evidence satisfies them",
+        kind="coverage-claimed",
+        prompt=True,
+    ),
     Row(
         "schema",
         "**",

@@ -28,7 +28,7 @@ from datetime import date
 
 from generator.diagnostics import Diagnostic
 from generator.frameworks.data import Framework, FrameworkEntry, Obligation, Ref
-from generator.frameworks.obligations import ObligationState, obligation_states
+from generator.frameworks.obligations import ObligationState, coverage_state, obligation_states
 from generator.model import RELYING, Handbook, Step, Tool
 from generator.status import StepState
 
@@ -150,7 +150,7 @@ def tool_coverage(
     ``today``."""
     by_step = {s.step.id: s.state for s in steps}
     obs = obligation_states(handbook.policy, tool, today)
-    by_ob = {o.obligation.id: o.state for o in obs}
+    by_ob = {o.obligation.id: coverage_state(o) for o in obs}
     states: dict[Ref, str] = {}
     for fw_entries in walk.entries.values():
         for m in fw_entries.values():

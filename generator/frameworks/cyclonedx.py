@@ -27,11 +27,14 @@ import contextlib
 import functools
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlsplit, urlunsplit
 
+from generator import urls
 from generator.checks.due import current_until
 from generator.frameworks.data import Framework
 from generator.model import Tool
@@ -42,8 +45,10 @@ if TYPE_CHECKING:
 
 SPEC_VERSION = "1.6"
 NAMESPACE = uuid.UUID("6f1c1f5e-4d0b-5b8e-9a57-2f0c3a6d9e41")  # this project's, for uuid5
+# bom-ref values by kind of object, each under its own prefix: ids (tools, steps, phases,
+# frameworks) hold no ':', so no two objects can share a value, whatever the ids are.
 ASSESSOR = "assessor:handbook"
-PROCEDURE = "standard:procedure"
+PROCEDURE = "procedure"
 SCORE = {"done": 1.0, "due-soon": 1.0, "excepted": 0.5}  # every other state: 0
 RATIONALE = {
     "done": "the evidence is recorded and current",
@@ -81,18 +86,46 @@ def record_date(value: Any) -> date | None:
     return None
 
 
+_TABLE = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*\.csv")
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_QUERY_SAFE = _PATH_SAFE + "?"
+
+
+def reference(value: str) -> str | None:
+    """``value`` as a URI reference the CycloneDX schema accepts, or None when it is not a
+    link: a web or mailto address the handbook accepts (:mod:`generator.urls`), or an
+    evidence table's path in the repository. Characters RFC 3986 does not allow where they
+    stand (``[`` in a query, a second ``#``, a letter outside ASCII) are percent-encoded;
+    anything still not a URI reference is None."""
+    from rfc3986_validator import validate_rfc3986
+
+    if urls.link_problem(value) is None:
+        parts = urlsplit(value)
+        value = urlunsplit(
+            (
+                parts.scheme,
+                parts.netloc,
+                quote(parts.path, safe=_PATH_SAFE),
+                quote(parts.query, safe=_QUERY_SAFE),
+                quote(parts.fragment, safe=_QUERY_SAFE),
+            )
+        )
+    elif not _TABLE.fullmatch(value):
+        return None
+    return value if validate_rfc3986(value, rule="URI_reference") else None
+
+
 def links_in(value: Any) -> Iterator[str]:
-    """The web addresses and evidence tables an evidence record names (reports, results)."""
+    """The links an evidence record names (reports, task records, channels), as references;
+    free text that merely contains an address is not one."""
     if isinstance(value, list):
         for v in value:
             yield from links_in(v)
     elif isinstance(value, Mapping):
         for v in value.values():
             yield from links_in(v)
-    elif isinstance(value, str) and (
-        value.startswith(("https://", "http://")) or value.endswith(".csv")
-    ):
-        yield value
+    elif isinstance(value, str) and (ref := reference(value)) is not None:
+        yield ref
 
 
 def at(data: Any, dotted: str) -> Any:
@@ -106,16 +139,18 @@ def at(data: Any, dotted: str) -> Any:
 def service(site: Site, tool: Tool) -> dict[str, Any]:
     vendor = site.hb.vendors.get(tool.vendor)
     provider: dict[str, Any] = {"name": vendor.name if vendor else tool.vendor}
-    if vendor and vendor.website:
-        provider["url"] = [vendor.website]
+    website = reference(vendor.website) if vendor and vendor.website else None
+    if website is not None:
+        provider["url"] = [website]
     refs: list[dict[str, str]] = []
     for cert in vendor.certifications if vendor else ():
-        if cert.id in tool.relied_certifications:
+        url = reference(cert.evidence)
+        if cert.id in tool.relied_certifications and url is not None:
             until = current_until(cert, site.hb.policy)
             refs.append(
                 {
                     "type": "certification-report",
-                    "url": cert.evidence,
+                    "url": url,
                     "comment": f"{cert.name} issued by {cert.issuer}, current until {until}",
                 }
             )
@@ -155,7 +190,7 @@ def procedure_standard(site: Site) -> dict[str, Any]:
     for phase in site.phases:
         reqs.append(
             {
-                "bom-ref": f"requirement:phase:{phase.id}",
+                "bom-ref": f"phase:{phase.id}",
                 "identifier": f"phase-{phase.number}",
                 "title": phase.title,
                 "text": phase.summary.strip(),
@@ -163,12 +198,12 @@ def procedure_standard(site: Site) -> dict[str, Any]:
         )
         for step in phase.steps:
             req: dict[str, Any] = {
-                "bom-ref": f"requirement:{step.id}",
+                "bom-ref": f"step:{step.id}",
                 "identifier": step.id,
                 "title": step.title,
                 "text": step.purpose.strip(),
                 "descriptions": list(step.checklist),
-                "parent": f"requirement:phase:{phase.id}",
+                "parent": f"phase:{phase.id}",
             }
             if step.frameworks:
                 req["properties"] = [
@@ -186,17 +221,20 @@ def procedure_standard(site: Site) -> dict[str, Any]:
 
 
 def framework_standard(fw: Framework) -> dict[str, Any]:
-    return {
-        "bom-ref": f"standard:{fw.id}",
+    out: dict[str, Any] = {
+        "bom-ref": f"framework:{fw.id}",
         "name": fw.title,
         "version": fw.version,
         "owner": fw.publisher,
         "requirements": [
-            {"bom-ref": f"requirement:{fw.id}:{e.id}", "identifier": e.id, "title": e.title}
+            {"bom-ref": f"entry:{fw.id}:{e.id}", "identifier": e.id, "title": e.title}
             for e in fw.entries
         ],
-        "externalReferences": [{"type": "documentation", "url": fw.url}],
     }
+    url = reference(fw.url)
+    if url is not None:
+        out["externalReferences"] = [{"type": "documentation", "url": url}]
+    return out
 
 
 def expiry(site: Site, tool: Tool, step_id: str) -> date | None:
@@ -244,7 +282,7 @@ def declarations(site: Site) -> dict[str, Any]:
             findings = sorted({d.rule for d in st.findings})
             mapping.append(
                 {
-                    "requirement": f"requirement:{step.id}",
+                    "requirement": f"step:{step.id}",
                     "claims": [claim],
                     "conformance": {
                         "score": SCORE.get(st.state, 0.0),

@@ -7,9 +7,16 @@ from its ``applies_from`` date (``annex_i_from`` for a high-risk use under Annex
 (:mod:`generator.status`):
 
 * ``done``: the tool records evidence for it (``eu_ai_act.obligations.<id>``);
+* ``not-yet``: no evidence, and the tool is not used (proposed, rejected, offboarded): the
+  organisation has no duty yet, or any more;
 * ``excepted``: no evidence, and an open exception accepts ``ai-act-obligation-missing``;
-* ``due-soon``: no evidence, and the obligation does not apply yet (a warning);
-* ``missing``: no evidence, and the obligation applies (an error).
+* ``due-soon``: no evidence, and the tool is in the sandbox (the evidence is needed before
+  pilot) or the obligation does not apply yet (a warning);
+* ``missing``: no evidence, the tool is used (pilot, approved, restricted, deprecated) and the
+  obligation applies (an error).
+
+A framework entry is never supported by an obligation without evidence: for the coverage, a
+``due-soon`` obligation counts as ``not-yet`` (:func:`coverage_state`).
 """
 
 from __future__ import annotations
@@ -24,6 +31,10 @@ from generator.frameworks.data import Obligation
 from generator.model import Policy, Tool
 
 RULE = "ai-act-obligation-missing"
+#: Statuses in which the tool is used, so that its class's obligations bind the organisation.
+USED = ("pilot", "approved", "restricted", "deprecated")
+#: Statuses in which the evidence is prepared: a missing record is a warning whatever the date.
+PREPARING = ("sandbox",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +65,19 @@ def obligation_states(policy: Policy, tool: Tool, today: date) -> list[Obligatio
         record = use.records.get(ob.id)
         if record is not None:
             state = "done"
+        elif tool.status not in USED + PREPARING:
+            state = "not-yet"
         elif excepted:
             state = "excepted"
+        elif tool.status in PREPARING or today < starts:
+            state = "due-soon"
         else:
-            state = "due-soon" if today < starts else "missing"
+            state = "missing"
         out.append(ObligationState(ob, state, starts, record))
     return out
+
+
+def coverage_state(st: ObligationState) -> str:
+    """The obligation's state as a framework entry reads it: without evidence it supports
+    nothing, so a ``due-soon`` obligation counts as ``not-yet``."""
+    return "not-yet" if st.state == "due-soon" and st.record is None else st.state

@@ -28,12 +28,18 @@ if TYPE_CHECKING:
 NAMED = ("stale", "missing", "due-soon", "excepted")
 
 
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
 def anchors(fw: Framework) -> dict[str, str]:
-    """Entry id -> a unique HTML id on the framework's page ('GOVERN 6.1' -> 'govern-6-1')."""
+    """Entry id -> a unique HTML id on the framework's page ('GOVERN 6.1' -> 'entry-govern-6-1').
+    The prefix keeps entries clear of the page's own headings ('Entries', 'Coverage') and of
+    its groups' ('group-govern-6'), whatever a framework file names its entries."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for e in fw.entries:
-        base = re.sub(r"[^a-z0-9]+", "-", e.id.lower()).strip("-") or "entry"
+        base = "entry-" + (slug(e.id) or "x")
         anchor, n = base, 1
         while anchor in used:
             n += 1
@@ -58,11 +64,12 @@ class EntryRow:
 
 @dataclass(frozen=True, slots=True)
 class ToolRow:
+    """One tool's count of entries in each state (``counts``), of ``applicable`` entries."""
+
     tool: Tool
     supported: int
     applicable: int
-    stale: int
-    missing: int
+    counts: Mapping[str, int]
 
     @property
     def share(self) -> str:
@@ -72,17 +79,9 @@ class ToolRow:
 def tool_rows(site: Site, fw: Framework, tools: Iterable[Tool]) -> list[ToolRow]:
     rows = []
     for tool in tools:
-        mine = site.coverage(tool).of(fw.id)
-        states = list(mine.values())
-        rows.append(
-            ToolRow(
-                tool,
-                sum(1 for s in states if s in SUPPORTED),
-                len(states),
-                states.count("stale"),
-                states.count("missing"),
-            )
-        )
+        states = list(site.coverage(tool).of(fw.id).values())
+        counts = {s: states.count(s) for s in WORST_FIRST}
+        rows.append(ToolRow(tool, sum(counts[s] for s in SUPPORTED), len(states), counts))
     return rows
 
 
@@ -124,7 +123,9 @@ def render_framework(site: Site, fw: Framework) -> str:
         "framework.md.j2",
         fw=fw,
         grouped=[
-            (g, groups.get(g) if g else None, by_group[g]) for g in [None, *groups] if g in by_group
+            (g, groups.get(g) if g else None, "group-" + (slug(g or "") or str(i)), by_group[g])
+            for i, g in enumerate([None, *groups])
+            if g in by_group
         ],
         gaps=[r for r in rows if r.mapped.gap],
         mapped=mapped,

@@ -55,10 +55,20 @@ class Checker:
         return [d for d in self.tree.of_kind(kind) if d.path in self.valid]
 
     def step_ids(self) -> dict[str, dict[str, Any]]:
+        """Every step by id: those of valid phase files, then the ids of steps in a phase file
+        that failed its schema (with no evidence to require), so that one typo in a phase file
+        is reported once, not again at every reference to its steps."""
         steps: dict[str, dict[str, Any]] = {}
         for doc in self.of_kind("phase"):
             for step in doc.data["steps"]:
                 steps.setdefault(step["id"], step)  # a duplicate is reported; first wins
+        for doc in self.tree.of_kind("phase"):
+            if doc.path in self.valid or not isinstance(doc.data, dict):
+                continue
+            listed = doc.data.get("steps")
+            for step in listed if isinstance(listed, list) else ():
+                if isinstance(step, dict) and isinstance(step.get("id"), str):
+                    steps.setdefault(step["id"], {"id": step["id"], "evidence": []})
         return steps
 
     def emit(

@@ -15,6 +15,7 @@ the file's own errors say why.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,28 +26,45 @@ from generator.validate.identity import skeleton, stem
 FOLDER = "frameworks"
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def closest(wanted: str, known: Iterable[str]) -> str | None:
-    """The known id that ``wanted`` most likely meant: the same once case, spaces and
-    punctuation are ignored ('govern6.1', 'A-6-2-6'), else the nearest by spelling."""
+    """The known id that ``wanted`` most likely meant: the same once case, spaces, punctuation
+    and look-alikes are ignored ('govern6.1', 'A-6-2-6'); else the only one it begins
+    ('owasp' -> 'owasp-llm-top10'); else the nearest by spelling with the same numbers
+    ('GOVREN 6.1' -> 'GOVERN 6.1'). Never an id with other numbers: 'MAP 1.7' is not a typo
+    of 'MAP 1.6' but another control, and suggesting it would map the step to the wrong one."""
     known = list(known)
     key = skeleton(wanted)
     same = [k for k in known if skeleton(k) == key]
     if same:
         return same[0]
-    folded = {k.casefold(): k for k in known}
+    starts = [k for k in known if key and skeleton(k).startswith(key)]
+    if len(starts) == 1:
+        return starts[0]
+    numbers = _DIGITS.findall(wanted)
+    folded = {k.casefold(): k for k in known if _DIGITS.findall(k) == numbers}
     close = difflib.get_close_matches(wanted.casefold(), list(folded), n=1, cutoff=0.6)
     return folded[close[0]] if close else None
 
 
 def catalogue(check: Checker) -> tuple[dict[str, list[str]], set[str]]:
-    """The entry ids of each valid framework file, and the ids of the files that are invalid."""
+    """The entry ids of each valid framework file, and the ids whose entries are unknown: an
+    invalid file's, and an id two files claim (reported as id-duplicate), so that references
+    to them are not reported again."""
     valid: dict[str, list[str]] = {}
     broken: set[str] = set()
     for doc in check.tree.of_kind("framework"):
-        if doc.path in check.valid:
-            valid.setdefault(doc.data["id"], [e["id"] for e in doc.data["entries"]])
-        else:
+        ident = doc.data.get("id") if isinstance(doc.data, dict) else None
+        if doc.path not in check.valid or not isinstance(ident, str):
             broken.add(stem(doc.path))
+            if isinstance(ident, str):
+                broken.add(ident)
+        elif ident in valid:
+            broken.add(ident)
+        else:
+            valid[ident] = [e["id"] for e in doc.data["entries"]]
     return valid, broken
 
 
@@ -64,16 +82,26 @@ def framework_file(check: Checker, doc: Document) -> None:
             )
         groups.setdefault(g["id"], i)
     seen: dict[str, int] = {}
-    for i, e in enumerate(doc.data["entries"]):
-        if e["id"] in seen:
+    entries = doc.data["entries"]
+    for i, e in enumerate(entries):
+        key = skeleton(e["id"]) or e["id"]
+        if key in seen:
+            j = seen[key]
+            first = entries[j]["id"]
+            same = (
+                ""
+                if first == e["id"]
+                else f" ({first!r}): ids must differ by more than case, spacing, punctuation "
+                "or look-alike characters"
+            )
             check.emit(
                 "id-duplicate",
                 doc,
                 ["entries", i, "id"],
-                f"entry {e['id']!r} is also entries[{seen[e['id']]}]",
+                f"entry {e['id']!r} is also entries[{j}]{same}",
                 "entry ids are what steps map to, so each is listed once: merge the two",
             )
-        seen.setdefault(e["id"], i)
+        seen.setdefault(key, i)
         group = e.get("group")
         if group is not None and group not in groups:
             near = closest(group, groups)
@@ -160,15 +188,23 @@ def ai_act_records(check: Checker, doc: Document) -> None:
     check.not_future(doc, ["eu_ai_act", "decided_on"], use["decided_on"])
     status = doc.data["status"]["value"]
     if use["class"] == "prohibited" and status not in ("rejected", "offboarded"):
+        todo = (
+            "reject it (status rejected)"
+            if status == "proposed"
+            else "stop the use now: revoke the keys and wipe the data, then set the status to "
+            "offboarded (rejected if it was never used)"
+        )
         check.emit(
             "ai-act-prohibited",
             doc,
             ["eu_ai_act", "class"],
             f"the tool's use is classified as a prohibited practice (Article 5), but its "
             f"status is {status!r}",
-            "stop the use: set the status to rejected (never used) or deprecated and offboard "
-            "it; if the classification is wrong, correct it and its rationale",
+            f"{todo}; if the classification is wrong, correct it and its rationale",
         )
+    _consistent(check, doc, use)
+    if not check.of_kind("policy"):
+        return  # an invalid policy: its obligations are unknown, and its own errors say why
     ids = [o.id for o in check.policy.obligations]
     for name, rec in use.get("obligations", {}).items():
         check.not_future(doc, ["eu_ai_act", "obligations", name, "date"], rec["date"])
@@ -184,3 +220,28 @@ def ai_act_records(check: Checker, doc: Document) -> None:
                 else "obligation ids are listed under eu_ai_act.obligations in "
                 "registry/policy.yaml",
             )
+
+
+def _consistent(check: Checker, doc: Document, use: dict[str, Any]) -> None:
+    """A basis and an Annex III area belong to a high-risk use only, an area to Annex III."""
+    where = ["eu_ai_act"]
+    if use["class"] != "high-risk":
+        for key in ("basis", "annex_iii_area"):
+            if key in use:
+                check.emit(
+                    "ai-act-inconsistent",
+                    doc,
+                    [*where, key],
+                    f"eu_ai_act.{key} is set, but the class is {use['class']!r}: only a "
+                    "high-risk use has a basis and an Annex III area",
+                    f"remove {key}, or classify the use as high-risk if it is one",
+                )
+    elif use.get("basis") == "annex-i" and "annex_iii_area" in use:
+        check.emit(
+            "ai-act-inconsistent",
+            doc,
+            [*where, "annex_iii_area"],
+            "eu_ai_act.annex_iii_area is set, but the basis is 'annex-i' (a product under "
+            "Annex I, Article 6(1))",
+            "remove annex_iii_area, or set basis: annex-iii if the use is listed in Annex III",
+        )
