@@ -157,8 +157,7 @@ def test_recorded_evidence_meets_an_obligation_and_article_27_follows_the_policy
         "  obligations:\n"
         "    human-oversight:\n"
         "      date: 2026-07-01\n"
-        "      by: Recruiting lead\n"
-        "      evidence: https://wiki.example.com/hr/oversight\n"
+        "      by: Recruiting lead\n"  # evidence: is optional
     )
     classify(shipped, "northwind-assist", high_risk(fria=True, extra=record))
     _, doc = expiry_json(shipped)
@@ -171,6 +170,9 @@ def test_recorded_evidence_meets_an_obligation_and_article_27_follows_the_policy
         for s in obligation_states(checked.handbook.policy, tool, checked.today)
     }
     assert states["human-oversight"] == "done" and states["log-retention"] == "missing"
+    site, _ = site_of(shipped, date(2026, 11, 1))
+    page = render.pages(site)["eu-ai-act/high-risk.md"]
+    assert "2026-07-01, Recruiting lead" in page
 
 
 def test_an_exception_accepts_missing_obligations(shipped: Path) -> None:

@@ -17,12 +17,14 @@
 The document is deterministic: its timestamp is the as-of date, its serial number a UUID made
 from its own content. :func:`problems` validates it with cyclonedx-python-lib's strict JSON
 validator for schema 1.6, and checks what the schema cannot (unique ``bom-ref`` values, every
-reference resolving); the build treats any problem as a bug (:class:`InvalidBom`, exit 3).
+reference resolving); the build runs it in a second process while MkDocs builds
+(:func:`checking`) and treats any problem as a bug (:class:`InvalidBom`, exit 3).
 Specification: https://cyclonedx.org/docs/1.6/json/
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import functools
 import hashlib
@@ -31,6 +33,7 @@ import re
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -433,3 +436,33 @@ def check(text: str) -> None:
         raise InvalidBom(
             f"{len(found)} problem(s) in the generated registry.cdx.json: " + "; ".join(found[:5])
         )
+
+
+def problems_of_file(path: str) -> list[str]:
+    """:func:`problems` of the document in the file ``path`` (run in a second process)."""
+    return problems(Path(path).read_text(encoding="utf-8"))
+
+
+class Verdict:
+    """The outcome of :func:`checking`, known once its ``with`` block has ended."""
+
+    def __init__(self) -> None:
+        self.found: list[str] | None = None
+
+    def raise_if_invalid(self) -> None:
+        if self.found:
+            raise InvalidBom(
+                f"{len(self.found)} problem(s) in the generated registry.cdx.json: "
+                + "; ".join(self.found[:5])
+            )
+
+
+@contextlib.contextmanager
+def checking(path: Path) -> Iterator[Verdict]:
+    """Validate the document at ``path`` in a second process while the ``with`` block runs;
+    the verdict holds its problems afterwards. A validator that fails to run raises."""
+    verdict = Verdict()
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(problems_of_file, str(path))
+        yield verdict
+        verdict.found = future.result()
