@@ -9,7 +9,7 @@ A step's state, as of the build date, for one tool:
   warning about the same step, since an accepted problem (an overdue audit, say) is more than a
   date coming up, and must never read as current;
 * ``missing``: the tool's status requires the step (``policy.requirements``) and the registry
-  holds none of its evidence;
+  holds none of its evidence (whatever warning there is about it);
 * ``done``: the evidence is recorded;
 * ``not-yet``: no evidence, and the tool's status does not need it yet.
 
@@ -51,6 +51,7 @@ class StepState:
     state: str
     required: bool
     findings: tuple[Diagnostic, ...] = ()
+    present: bool = False  # every field the step names holds a value
 
     @property
     def label(self) -> str:
@@ -94,17 +95,18 @@ def step_states(
         for step in phase.steps:
             found = tuple(by_step.get(step.id, ()))
             severities = {d.severity for d in found}
+            present = evidence_present(tool, step)
             if Severity.ERROR in severities:
                 state = "stale"
             elif Severity.NOTE in severities:
                 state = "excepted"
+            elif not present and step.id in required:
+                state = "missing"
             elif Severity.WARNING in severities:
                 state = "due-soon"
-            elif evidence_present(tool, step):
+            elif present:
                 state = "done"
-            elif step.id in required:
-                state = "missing"
             else:
                 state = "not-yet"
-            out.append(StepState(step, state, step.id in required, found))
+            out.append(StepState(step, state, step.id in required, found, present))
     return out

@@ -390,15 +390,22 @@ def test_an_invalid_export_stops_the_build_as_a_bug(
         ("GOVREN 6.1", ["GOVERN 6.1", "GOVERN 6.2"], "GOVERN 6.1"),  # a typo, same numbers
         ("MAP 1.7", ["MAP 1.6", "MAP 1.5"], None),  # another control: never suggested
         ("Art. 2", ["Art. 27", "Art. 26(2)"], None),
-        ("owasp", ["owasp-llm-top10", "nist-ai-rmf"], "owasp-llm-top10"),  # the only one it begins
+        ("Art. 7", ["Art. 73", "Art. 6"], None),
+        ("Annex I", ["Annex III"], None),  # roman numerals are numbers too
+        ("Art. 26(ii)", ["Art. 26(11)", "Art. 26(2)"], None),  # 'ii' is no look-alike of 11
+        ("LLM1", ["LLM10:2025", "LLM01:2025"], None),
+        ("Chapter V", ["Chapter IV", "Chapter I"], None),
+        ("access-review", ["access-control", "compliance-review"], "access-control"),
+        ("privacy-review", ["privacy-audit", "security-review"], "privacy-audit"),
     ],
 )
 def test_did_you_mean_never_names_another_control(
     wanted: str, known: list[str], meant: str | None
 ) -> None:
-    from generator.validate.frameworks import closest
+    from generator.validate.suggest import closest
 
     assert closest(wanted, known) == meant
+    assert closest("owasp", ["owasp-llm-top10", "nist-ai-rmf"], prefix=True) == "owasp-llm-top10"
 
 
 def test_an_obligation_without_evidence_never_supports_an_entry(shipped: Path) -> None:
@@ -503,3 +510,61 @@ def test_framework_ids_cannot_clash_with_the_documents_own_refs(shipped: Path) -
         )
     site, _ = site_of(shipped, date(2026, 11, 1))
     assert cyclonedx.problems(cyclonedx.bom_json(site)) == []
+
+
+def test_a_warning_about_a_step_with_no_record_supports_nothing(shipped: Path) -> None:
+    """Northwind Code has been in the sandbox nearly as long as the policy allows (a warning
+    on the sandbox step) and records no sandbox evidence."""
+    path = shipped / "registry" / "tools" / "northwind-code.yaml"
+    text = re.sub(r"(?m)^  since: 2026-09-28$", "  since: 2026-08-10", path.read_text("utf-8"))
+    text = re.sub(r"(?m)^  sandbox:\n(?:    .*\n)*", "", text)
+    path.write_text(text, encoding="utf-8")
+    site, stale = site_of(shipped, date(2026, 11, 1))
+    assert any(d.rule == "stage-overdue" and d.subject == "northwind-code" for d in stale)
+    tool = site.hb.tools["northwind-code"]
+    state = next(s for s in site.states[tool.id] if s.step.id == "sandbox")
+    assert (state.state, state.present) == ("due-soon", False)  # the dashboard: a date coming up
+    assert site.coverage(tool).states[("nist-ai-rmf", "GOVERN 4.3")] == "not-yet"  # no claim
+    doc = json.loads(cyclonedx.bom_json(site))
+    attest = next(
+        a for a in doc["declarations"]["attestations"] if a["summary"].startswith("Northwind Code")
+    )
+    mapped = next(m for m in attest["map"] if m["requirement"] == "step:sandbox")
+    assert mapped["conformance"]["score"] == 0
+
+
+def test_evidence_older_than_its_cadence_is_stale_whatever_the_status(shipped: Path) -> None:
+    """A compliance review of 2019 on a tool in the sandbox: the staleness checks judge its
+    cadence only from pilot on, but no entry may be claimed on it."""
+    path = shipped / "registry" / "tools" / "northwind-code.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(
+        r"(?m)^(  compliance_review:\n    date: )\d{4}-\d\d-\d\d$", r"\g<1>2019-01-15", text
+    )
+    path.write_text(text, encoding="utf-8")
+    site, _ = site_of(shipped, date(2026, 11, 1))
+    tool = site.hb.tools["northwind-code"]
+    assert next(s for s in site.states[tool.id] if s.step.id == "compliance-review").state == "done"
+    assert site.coverage(tool).states[("nist-ai-rmf", "GOVERN 1.1")] == "stale"
+    doc = json.loads(cyclonedx.bom_json(site))
+    attest = next(
+        a for a in doc["declarations"]["attestations"] if a["summary"].startswith("Northwind Code")
+    )
+    mapped = next(m for m in attest["map"] if m["requirement"] == "step:compliance-review")
+    assert (
+        mapped["conformance"]["score"] == 0 and "older than" in mapped["conformance"]["rationale"]
+    )
+
+
+def test_tools_out_of_scope_are_not_attested_as_current(shipped: Path) -> None:
+    site, _ = site_of(shipped, date(2026, 11, 1))
+    doc = json.loads(cyclonedx.bom_json(site))
+    attest = next(
+        a for a in doc["declarations"]["attestations"] if a["summary"].startswith("Brightline")
+    )
+    scores = {m["requirement"]: m["conformance"] for m in attest["map"]}
+    assert scores["step:vendor-due-diligence"]["score"] == 0
+    assert (
+        "not judged while the tool is deprecated"
+        in scores["step:vendor-due-diligence"]["rationale"]
+    )

@@ -214,6 +214,26 @@ LOOSER: tuple[Row, ...] = (
     ),
     Row(
         "policy",
+        "eu_ai_act.obligations[*].record",
+        ANY,
+        "changes what an EU AI Act obligation asks to record",
+        kind="ai-act-condition-changed",
+    ),
+    Row(
+        "framework",
+        "entries[*]",
+        REMOVED,
+        "an entry is no longer listed: a gap or a mapping to it disappears from the coverage",
+    ),
+    Row(
+        "framework",
+        "entries[*].id",
+        ANY,
+        "an entry's id changed: mappings to the old id no longer count",
+        kind="framework-entry-changed",
+    ),
+    Row(
+        "policy",
         "eu_ai_act.obligations[*].when.**",
         ANY,
         "changes when an EU AI Act obligation applies",
@@ -272,6 +292,20 @@ LOOSER: tuple[Row, ...] = (
         kind="ai-act-role-changed",
     ),
     Row("tool", "eu_ai_act.**", DELETED, "the EU AI Act classification, or part of it, removed"),
+    Row(
+        "tool",
+        "eu_ai_act.obligations.*.by",
+        ANY,
+        "changes who recorded an obligation's evidence",
+        kind="approver-changed",
+    ),
+    Row(
+        "tool",
+        "eu_ai_act.obligations.*.evidence",
+        ANY,
+        "an obligation's evidence now points elsewhere: check what backs it",
+        kind="evidence-changed",
+    ),
     Row(
         "tool",
         "eu_ai_act.decided_by",

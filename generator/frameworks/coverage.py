@@ -25,12 +25,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from typing import Any
 
 from generator.diagnostics import Diagnostic
 from generator.frameworks.data import Framework, FrameworkEntry, Obligation, Ref
 from generator.frameworks.obligations import ObligationState, coverage_state, obligation_states
-from generator.model import RELYING, Handbook, Step, Tool
+from generator.model import RELYING, Handbook, Policy, Step, Tool, shift
 from generator.status import StepState
+
+#: The keys that date an evidence record, in the order they are looked for.
+DATE_KEYS = ("date", "last_review", "start", "started", "measured", "verified_on")
 
 #: States, worst first: an entry takes the worst of what is mapped to it.
 WORST_FIRST = ("stale", "missing", "not-yet", "excepted", "due-soon", "done")
@@ -110,6 +114,53 @@ def crosswalk(handbook: Handbook) -> Crosswalk:
     return Crosswalk(entries, by_step, by_obligation)
 
 
+def record_date(value: Any) -> date | None:
+    """The date of an evidence record: its first dated key; of a list, the newest."""
+    if isinstance(value, list):
+        days = [d for d in (record_date(v) for v in value) if d is not None]
+        return max(days, default=None)
+    if isinstance(value, Mapping):
+        for key in DATE_KEYS:
+            if isinstance(value.get(key), str):
+                try:
+                    return date.fromisoformat(value[key])
+                except ValueError:
+                    return None
+    return None
+
+
+def step_date(tool: Tool, step: Step) -> date | None:
+    """The newest date among the records of the step's evidence fields."""
+    days = [record_date(value_at(tool.raw, f)) for f in step.evidence]
+    return max((d for d in days if d is not None), default=None)
+
+
+def value_at(data: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data
+
+
+def claim_state(st: StepState, tool: Tool, policy: Policy, today: date) -> str:
+    """What a step's state says about the currency of its evidence, for a claim about it (an
+    entry's coverage, a CycloneDX attestation). As the dashboard's, except that a step the
+    dashboard calls done or due soon supports nothing when no evidence is recorded (a warning
+    about a step with no record: ``missing`` if required, else ``not-yet``), and a recurring
+    step's evidence older than its cadence (``cadence_days``) is ``stale`` even where the
+    tool's status does not judge it (a compliance review of 2019 on a tool in the sandbox)."""
+    if st.state not in SUPPORTED:
+        return st.state
+    if not st.present:
+        return "missing" if st.required else "not-yet"
+    days = policy.cadence_days.get(st.step.cadence) if st.step.cadence else None
+    newest = step_date(tool, st.step) if days else None
+    if days and newest is not None and shift(newest, days) < today:
+        return "stale"
+    return st.state
+
+
 def worst(states: Iterable[str]) -> str | None:
     """The worst of ``states`` (WORST_FIRST), None when there are none."""
     return min(states, key=_RANK.__getitem__, default=None)
@@ -148,7 +199,7 @@ def tool_coverage(
 ) -> ToolCoverage:
     """``tool``'s state on each entry, from its step states (in procedure order) as of
     ``today``."""
-    by_step = {s.step.id: s.state for s in steps}
+    by_step = {s.step.id: claim_state(s, tool, handbook.policy, today) for s in steps}
     obs = obligation_states(handbook.policy, tool, today)
     by_ob = {o.obligation.id: coverage_state(o) for o in obs}
     states: dict[Ref, str] = {}

@@ -39,8 +39,10 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from generator import urls
 from generator.checks.due import current_until
+from generator.frameworks.coverage import IN_SCOPE, claim_state, record_date
 from generator.frameworks.data import Framework
 from generator.model import Tool
+from generator.render import at
 from generator.status import StepState
 
 if TYPE_CHECKING:
@@ -57,12 +59,13 @@ RATIONALE = {
     "done": "the evidence is recorded and current",
     "due-soon": "the evidence is recorded and current, and falls due soon",
     "excepted": "a finding about the evidence is accepted by an open exception",
-    "stale": "the evidence is stale (a staleness check reports an error)",
+    "stale": "the evidence is stale: a staleness check reports an error, or it is older than "
+    "the step's cadence",
     "missing": "the tool's status requires the evidence, and none is recorded",
     "not-yet": "no evidence is recorded, and the tool's status does not require it yet",
+    "unjudged": "not judged while the tool is {status}: its evidence is no longer, or not yet, "
+    "kept current",
 }
-#: The keys that date a record, in the order they are looked for.
-DATE_KEYS = ("date", "last_review", "start", "started", "measured", "verified_on")
 
 
 class InvalidBom(Exception):
@@ -72,21 +75,6 @@ class InvalidBom(Exception):
 def stamp(day: date) -> str:
     """A date as a CycloneDX date-time: midnight UTC."""
     return f"{day.isoformat()}T00:00:00Z"
-
-
-def record_date(value: Any) -> date | None:
-    """The date of an evidence record: its first dated key; of a list, the newest."""
-    if isinstance(value, list):
-        days = [d for d in (record_date(v) for v in value) if d is not None]
-        return max(days, default=None)
-    if isinstance(value, Mapping):
-        for key in DATE_KEYS:
-            if isinstance(value.get(key), str):
-                try:
-                    return date.fromisoformat(value[key])
-                except ValueError:
-                    return None
-    return None
 
 
 _TABLE = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*\.csv")
@@ -129,14 +117,6 @@ def links_in(value: Any) -> Iterator[str]:
             yield from links_in(v)
     elif isinstance(value, str) and (ref := reference(value)) is not None:
         yield ref
-
-
-def at(data: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(part)
-    return data
 
 
 def service(site: Site, tool: Tool) -> dict[str, Any]:
@@ -283,13 +263,16 @@ def declarations(site: Site) -> dict[str, Any]:
                 claim_rec["evidence"] = [ref]
             claims.append(claim_rec)
             findings = sorted({d.rule for d in st.findings})
+            state = claim_state(st, tool, site.hb.policy, site.today)
+            if tool.status not in IN_SCOPE and step.id != "offboarding":
+                state = "unjudged"
             mapping.append(
                 {
                     "requirement": f"step:{step.id}",
                     "claims": [claim],
                     "conformance": {
-                        "score": SCORE.get(st.state, 0.0),
-                        "rationale": RATIONALE[st.state]
+                        "score": SCORE.get(state, 0.0),
+                        "rationale": RATIONALE[state].format(status=tool.status)
                         + (f" ({', '.join(findings)})" if findings else ""),
                     },
                 }

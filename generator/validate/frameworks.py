@@ -14,39 +14,14 @@ the file's own errors say why.
 
 from __future__ import annotations
 
-import difflib
-import re
-from collections.abc import Iterable
 from typing import Any
 
 from generator.load import Document
 from generator.validate.checker import Checker
 from generator.validate.identity import skeleton, stem
+from generator.validate.suggest import closest
 
 FOLDER = "frameworks"
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-def closest(wanted: str, known: Iterable[str]) -> str | None:
-    """The known id that ``wanted`` most likely meant: the same once case, spaces, punctuation
-    and look-alikes are ignored ('govern6.1', 'A-6-2-6'); else the only one it begins
-    ('owasp' -> 'owasp-llm-top10'); else the nearest by spelling with the same numbers
-    ('GOVREN 6.1' -> 'GOVERN 6.1'). Never an id with other numbers: 'MAP 1.7' is not a typo
-    of 'MAP 1.6' but another control, and suggesting it would map the step to the wrong one."""
-    known = list(known)
-    key = skeleton(wanted)
-    same = [k for k in known if skeleton(k) == key]
-    if same:
-        return same[0]
-    starts = [k for k in known if key and skeleton(k).startswith(key)]
-    if len(starts) == 1:
-        return starts[0]
-    numbers = _DIGITS.findall(wanted)
-    folded = {k.casefold(): k for k in known if _DIGITS.findall(k) == numbers}
-    close = difflib.get_close_matches(wanted.casefold(), list(folded), n=1, cutoff=0.6)
-    return folded[close[0]] if close else None
 
 
 def catalogue(check: Checker) -> tuple[dict[str, list[str]], set[str]]:
@@ -71,15 +46,22 @@ def catalogue(check: Checker) -> tuple[dict[str, list[str]], set[str]]:
 def framework_file(check: Checker, doc: Document) -> None:
     """Unique entry and group ids; groups named by entries exist."""
     groups: dict[str, int] = {}
-    for i, g in enumerate(doc.data.get("groups", [])):
-        if g["id"] in groups:
+    folded: dict[str, int] = {}
+    listed = doc.data.get("groups", [])
+    for i, g in enumerate(listed):
+        fold = skeleton(g["id"]) or g["id"]
+        if fold in folded:
+            j = folded[fold]
+            alike = "" if listed[j]["id"] == g["id"] else f" ({listed[j]['id']!r})"
             check.emit(
                 "id-duplicate",
                 doc,
                 ["groups", i, "id"],
-                f"group {g['id']!r} is also listed as groups[{groups[g['id']]}]",
-                "give each group one entry",
+                f"group {g['id']!r} is also listed as groups[{j}]{alike}",
+                "give each group one entry; group ids must differ by more than case, spacing, "
+                "punctuation or look-alike characters",
             )
+        folded.setdefault(fold, i)
         groups.setdefault(g["id"], i)
     seen: dict[str, int] = {}
     entries = doc.data["entries"]
@@ -127,7 +109,7 @@ def references(
         if fw in broken:
             continue
         if fw not in valid:
-            near = closest(fw, valid)
+            near = closest(fw, valid, prefix=True)
             check.emit(
                 "ref-unknown-framework",
                 doc,
@@ -164,16 +146,21 @@ def mappings(check: Checker) -> None:
                 references(check, doc, ["steps", i, "frameworks"], step["frameworks"], known)
     for doc in check.of_kind("policy"):
         seen: dict[str, int] = {}
-        for i, ob in enumerate(doc.data.get("eu_ai_act", {}).get("obligations", [])):
-            if ob["id"] in seen:
+        obligations = doc.data.get("eu_ai_act", {}).get("obligations", [])
+        for i, ob in enumerate(obligations):
+            fold = skeleton(ob["id"]) or ob["id"]
+            if fold in seen:
+                j = seen[fold]
+                alike = "" if obligations[j]["id"] == ob["id"] else f" ({obligations[j]['id']!r})"
                 check.emit(
                     "id-duplicate",
                     doc,
                     ["eu_ai_act", "obligations", i, "id"],
-                    f"obligation {ob['id']!r} is also eu_ai_act.obligations[{seen[ob['id']]}]",
-                    "tools name their evidence by obligation id: give each obligation its own",
+                    f"obligation {ob['id']!r} is also eu_ai_act.obligations[{j}]{alike}",
+                    "tools name their evidence by obligation id: give each obligation its own, "
+                    "differing by more than punctuation or look-alike characters",
                 )
-            seen.setdefault(ob["id"], i)
+            seen.setdefault(fold, i)
             if "frameworks" in ob:
                 where: list[str | int] = ["eu_ai_act", "obligations", i, "frameworks"]
                 references(check, doc, where, ob["frameworks"], known)

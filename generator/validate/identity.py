@@ -232,8 +232,10 @@ def procedure(check: Checker, schemas: Schemas) -> None:
                         f"step {step['id']!r} names {field!r}, which tools do not have",
                         "use a dotted path from schemas/tool.schema.json",
                     )
-    if not steps:
-        return  # no procedure at all: reported once, not once per reference
+    if not steps or any(d.data is None for d in check.tree.of_kind("phase")):
+        # no procedure at all, or a phase file that cannot be read: its steps are unknown, and
+        # its own error is reported once rather than again at every reference to them
+        return
     for doc in check.of_kind("guidance"):
         for section in ("tips", "pitfalls", "faq"):
             for i, entry in enumerate(doc.data.get(section, [])):
@@ -250,7 +252,9 @@ def procedure(check: Checker, schemas: Schemas) -> None:
 def _unknown_step(
     check: Checker, doc: Document, where: list[str | int], sid: str, steps: dict[str, Any]
 ) -> None:
-    close = difflib.get_close_matches(sid, list(steps), n=1)
+    from generator.validate.suggest import closest
+
+    close = [c] if (c := closest(sid, steps)) else []
     check.emit(
         "ref-unknown-step",
         doc,
