@@ -448,6 +448,12 @@ def render_phase(site: Site, phase: Phase) -> str:
     )
 
 
+def tool_frameworks(site: Site, tool: Tool) -> list[Any]:
+    from generator.frameworks.pages import tool_frameworks as rows
+
+    return rows(site, tool)
+
+
 def render_tool(site: Site, tool: Tool) -> str:
     states = site.states[tool.id]
     covered = {
@@ -482,8 +488,7 @@ def render_tool(site: Site, tool: Tool) -> str:
         measured=site.measured(tool),
         quality=site.hb.policy.quality,
         coverage=site.coverage(tool),
-        frameworks=list(site.hb.frameworks.values()),
-        marks=site.anchors,
+        framework_rows=tool_frameworks(site, tool),
         required=required_steps(site.hb, tool),
     )
 

@@ -110,6 +110,37 @@ def entry_rows(site: Site, fw: Framework, tools: list[Tool]) -> list[EntryRow]:
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class ToolFramework:
+    """A tool page's line for one framework: the ids its evidence supports, and the others by
+    state (worst first) with their anchors on the framework's page."""
+
+    framework: Framework
+    supported: tuple[str, ...]
+    applicable: int
+    others: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+
+def tool_frameworks(site: Site, tool: Tool) -> list[ToolFramework]:
+    """The frameworks with entries that concern ``tool``, in the order of their files."""
+    cov = site.coverage(tool)
+    out = []
+    for fw in site.hb.frameworks.values():
+        mine = cov.of(fw.id)
+        if not mine:
+            continue
+        marks = site.anchors[fw.id]
+        order = [e.id for e in fw.entries if e.id in mine]
+        others = tuple(
+            (st, tuple((e, marks[e]) for e in order if mine[e] == st))
+            for st in WORST_FIRST
+            if st not in SUPPORTED and st in mine.values()
+        )
+        supported = tuple(e for e in order if mine[e] in SUPPORTED)
+        out.append(ToolFramework(fw, supported, len(order), others))
+    return out
+
+
 def render_framework(site: Site, fw: Framework) -> str:
     tools = in_scope(site.hb)
     rows = entry_rows(site, fw, tools)
