@@ -75,6 +75,11 @@ class ToolRow:
     def share(self) -> str:
         return percent(self.supported, self.applicable)
 
+    @property
+    def attention(self) -> bool:
+        """Whether an entry is stale, missing or accepted by an exception for the tool."""
+        return any(self.counts[s] for s in ("stale", "missing", "excepted"))
+
 
 def tool_rows(site: Site, fw: Framework, tools: Iterable[Tool]) -> list[ToolRow]:
     rows = []
@@ -162,7 +167,8 @@ def render_framework(site: Site, fw: Framework) -> str:
         mapped=mapped,
         total=total,
         share=percent(mapped, total),
-        tool_rows=tool_rows(site, fw, tools),
+        tool_rows=[r for r in tool_rows(site, fw, tools) if r.attention],
+        in_scope=len(tools),
         scope=", ".join(RELYING),
     )
 
