@@ -5,5 +5,11 @@
 * :mod:`.obligations`: which obligations apply to a tool, from when, and whether they are met.
 * :mod:`.coverage`: each framework entry's state per tool, drawn from the states of the steps
   and obligations mapped to it, so an entry is never shown as met on stale evidence.
-* :mod:`.cyclonedx`: the registry, the procedure and the attestations as CycloneDX 1.6.
+* :mod:`.pages` and :mod:`.exports`: the framework and EU AI Act pages, the tool page's rows,
+  ``frameworks-coverage.csv`` and the parts of ``registry.json``.
+* :mod:`.cyclonedx`: the registry, the procedure and the attestations as CycloneDX 1.6, and
+  the check the build runs on it.
+
+Validation of framework files and mappings is :mod:`generator.validate.frameworks`; the
+``ai-act-obligation-missing`` findings are :mod:`generator.checks.ai_act`.
 """
