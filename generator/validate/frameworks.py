@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.load import Document
+from generator.schema import dotted
 from generator.validate.checker import Checker
 from generator.validate.identity import skeleton, stem
 from generator.validate.suggest import closest
@@ -43,47 +44,46 @@ def catalogue(check: Checker) -> tuple[dict[str, list[str]], set[str]]:
     return valid, broken
 
 
+ALIKE = "ids must differ by more than case, spacing, punctuation or look-alike characters"
+
+
+def unique_ids(
+    check: Checker, doc: Document, items: list[Any], where: list[str | int], what: str, hint: str
+) -> None:
+    """``id-duplicate`` for each of ``items`` (mappings with an ``id``) whose id is an earlier
+    one's once case, spacing, punctuation and look-alikes are ignored (:func:`skeleton`)."""
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        fold = skeleton(item["id"]) or item["id"]
+        if fold in seen:
+            j = seen[fold]
+            first = items[j]["id"]
+            alike = "" if first == item["id"] else f" ({first!r}): {ALIKE}"
+            check.emit(
+                "id-duplicate",
+                doc,
+                [*where, i, "id"],
+                f"{what} {item['id']!r} is also {dotted(where)}[{j}]{alike}",
+                hint,
+            )
+        seen.setdefault(fold, i)
+
+
 def framework_file(check: Checker, doc: Document) -> None:
     """Unique entry and group ids; groups named by entries exist."""
-    groups: dict[str, int] = {}
-    folded: dict[str, int] = {}
     listed = doc.data.get("groups", [])
-    for i, g in enumerate(listed):
-        fold = skeleton(g["id"]) or g["id"]
-        if fold in folded:
-            j = folded[fold]
-            alike = "" if listed[j]["id"] == g["id"] else f" ({listed[j]['id']!r})"
-            check.emit(
-                "id-duplicate",
-                doc,
-                ["groups", i, "id"],
-                f"group {g['id']!r} is also listed as groups[{j}]{alike}",
-                "give each group one entry; group ids must differ by more than case, spacing, "
-                "punctuation or look-alike characters",
-            )
-        folded.setdefault(fold, i)
-        groups.setdefault(g["id"], i)
-    seen: dict[str, int] = {}
+    unique_ids(check, doc, listed, ["groups"], "group", "give each group one entry")
+    groups = {g["id"]: i for i, g in reversed(list(enumerate(listed)))}
     entries = doc.data["entries"]
+    unique_ids(
+        check,
+        doc,
+        entries,
+        ["entries"],
+        "entry",
+        "entry ids are what steps map to, so each is listed once: merge the two",
+    )
     for i, e in enumerate(entries):
-        key = skeleton(e["id"]) or e["id"]
-        if key in seen:
-            j = seen[key]
-            first = entries[j]["id"]
-            same = (
-                ""
-                if first == e["id"]
-                else f" ({first!r}): ids must differ by more than case, spacing, punctuation "
-                "or look-alike characters"
-            )
-            check.emit(
-                "id-duplicate",
-                doc,
-                ["entries", i, "id"],
-                f"entry {e['id']!r} is also entries[{j}]{same}",
-                "entry ids are what steps map to, so each is listed once: merge the two",
-            )
-        seen.setdefault(key, i)
         group = e.get("group")
         if group is not None and group not in groups:
             near = closest(group, groups)
@@ -145,22 +145,16 @@ def mappings(check: Checker) -> None:
             if "frameworks" in step:
                 references(check, doc, ["steps", i, "frameworks"], step["frameworks"], known)
     for doc in check.of_kind("policy"):
-        seen: dict[str, int] = {}
         obligations = doc.data.get("eu_ai_act", {}).get("obligations", [])
+        unique_ids(
+            check,
+            doc,
+            obligations,
+            ["eu_ai_act", "obligations"],
+            "obligation",
+            "tools name their evidence by obligation id: give each obligation its own",
+        )
         for i, ob in enumerate(obligations):
-            fold = skeleton(ob["id"]) or ob["id"]
-            if fold in seen:
-                j = seen[fold]
-                alike = "" if obligations[j]["id"] == ob["id"] else f" ({obligations[j]['id']!r})"
-                check.emit(
-                    "id-duplicate",
-                    doc,
-                    ["eu_ai_act", "obligations", i, "id"],
-                    f"obligation {ob['id']!r} is also eu_ai_act.obligations[{j}]{alike}",
-                    "tools name their evidence by obligation id: give each obligation its own, "
-                    "differing by more than punctuation or look-alike characters",
-                )
-            seen.setdefault(fold, i)
             if "frameworks" in ob:
                 where: list[str | int] = ["eu_ai_act", "obligations", i, "frameworks"]
                 references(check, doc, where, ob["frameworks"], known)
