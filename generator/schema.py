@@ -418,6 +418,14 @@ class Schemas:
                 f"{path} is an empty list" if not value else f"{path} has fewer than {need} items",
                 about or f"list at least {need}",
             )
+        elif kind == "MinProperties" and isinstance(value, dict):
+            need = err.kind.limit
+            yield diag(
+                f"{path} is an empty mapping"
+                if not value
+                else f"{path} has fewer than {need} keys",
+                about or f"give it at least {need} key: value line, or remove {path}",
+            )
         elif kind == "UniqueItems" and isinstance(value, list):
             seen: list[Any] = []
             for j, item in enumerate(value):
