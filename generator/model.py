@@ -76,6 +76,15 @@ def has_path(data: Any, parts: Iterable[str]) -> bool:
     return data not in (None, "", [], {})
 
 
+def value_at(data: Any, dotted: str) -> Any:
+    """The value at a dotted path of mappings (``"evidence.pilot.end"``), or None."""
+    for part in dotted.split("."):
+        if not isinstance(data, Mapping):
+            return None
+        data = data.get(part)
+    return data
+
+
 def shift(start: date, days: int) -> date:
     """``start`` plus ``days`` (negative: minus), kept within the calendar Python can count
     (years 1 to 9999): a cadence of 36,500 days from a late as-of date stays a date."""

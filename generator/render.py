@@ -26,8 +26,9 @@ from generator.diagnostics import Diagnostic, Severity, plural, sorted_diagnosti
 from generator.evidence import stats, words
 from generator.evidence.records import AUDIT, BENCHMARK
 from generator.evidence.summary import Summary, savings, summarize
+from generator.frameworks import pages as framework
 from generator.frameworks.coverage import ToolCoverage, crosswalk, tool_coverage
-from generator.model import CLASSIFICATIONS, Handbook, Phase, Tool, Vendor
+from generator.model import CLASSIFICATIONS, Handbook, Phase, Tool, Vendor, value_at
 from generator.rules import RULES
 from generator.status import (
     LABELS,
@@ -158,15 +159,6 @@ def loose_items(blank_after: Sequence[bool]) -> list[bool]:
     ]
 
 
-def at(data: Any, dotted: str) -> Any:
-    """The value at a dotted path of a mapping, or None."""
-    for part in dotted.split("."):
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(part)
-    return data
-
-
 def field_docs(tool_schema: Mapping[str, Any]) -> dict[str, str]:
     """Dotted tool-field path -> its schema description (the schemas make good labels)."""
     out: dict[str, str] = {}
@@ -231,7 +223,7 @@ def environment() -> jinja2.Environment:
         hours=hours,
         plural=plural,
     )
-    env.globals.update(a=escape.html_link, at=at, LABELS=LABELS, SYMBOLS=SYMBOLS, RULES=RULES)
+    env.globals.update(a=escape.html_link, at=value_at, LABELS=LABELS, SYMBOLS=SYMBOLS, RULES=RULES)
     return env
 
 
@@ -301,9 +293,7 @@ class Site:
     def anchors(self) -> dict[str, dict[str, str]]:
         """Framework id -> entry id -> the entry's HTML id on its framework's page."""
         if self._anchors is None:
-            from generator.frameworks.pages import anchors
-
-            self._anchors = {f.id: anchors(f) for f in self.hb.frameworks.values()}
+            self._anchors = {f.id: framework.anchors(f) for f in self.hb.frameworks.values()}
         return self._anchors
 
     def next_due(self, tool: Tool) -> Due | None:
@@ -405,10 +395,8 @@ def pages(site: Site, tool_page: Callable[[Site, Tool], str] | None = None) -> d
 
 def framework_pages(site: Site) -> dict[str, str]:
     """The frameworks' coverage pages and the EU AI Act's class pages (generator.frameworks.
-    pages); imported here, as those modules render through :class:`Site`."""
-    from generator.frameworks import pages
-
-    return pages.pages(site)
+    pages)."""
+    return framework.pages(site)
 
 
 def sources_of(site: Site) -> dict[str, tuple[str, ...]]:
@@ -448,12 +436,6 @@ def render_phase(site: Site, phase: Phase) -> str:
     )
 
 
-def tool_frameworks(site: Site, tool: Tool) -> list[Any]:
-    from generator.frameworks.pages import tool_frameworks as rows
-
-    return rows(site, tool)
-
-
 def render_tool(site: Site, tool: Tool) -> str:
     states = site.states[tool.id]
     covered = {
@@ -488,7 +470,7 @@ def render_tool(site: Site, tool: Tool) -> str:
         measured=site.measured(tool),
         quality=site.hb.policy.quality,
         coverage=site.coverage(tool),
-        framework_rows=tool_frameworks(site, tool),
+        framework_rows=framework.tool_frameworks(site, tool),
         required=required_steps(site.hb, tool),
     )
 
@@ -502,7 +484,7 @@ def procedure_html(site: Site, tool: Tool, states: Iterable[StepState]) -> list[
                 v
                 for f in s.step.evidence
                 if f != "problem"
-                for v in [at(tool.raw, f)]
+                for v in [value_at(tool.raw, f)]
                 if v or isinstance(v, Mapping)
             ]
             for s in phase_states

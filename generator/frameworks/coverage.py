@@ -30,7 +30,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic
 from generator.frameworks.data import Framework, FrameworkEntry, Obligation, Ref
 from generator.frameworks.obligations import ObligationState, coverage_state, obligation_states
-from generator.model import RELYING, Handbook, Policy, Step, Tool, shift
+from generator.model import RELYING, Handbook, Policy, Step, Tool, shift, value_at
 from generator.status import StepState
 
 #: The keys that date an evidence record, in the order they are looked for.
@@ -133,14 +133,6 @@ def step_date(tool: Tool, step: Step) -> date | None:
     """The newest date among the records of the step's evidence fields."""
     days = [record_date(value_at(tool.raw, f)) for f in step.evidence]
     return max((d for d in days if d is not None), default=None)
-
-
-def value_at(data: Any, dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(data, Mapping):
-            return None
-        data = data.get(part)
-    return data
 
 
 def claim_state(st: StepState, tool: Tool, policy: Policy, today: date) -> str:

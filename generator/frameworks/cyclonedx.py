@@ -41,8 +41,7 @@ from generator import urls
 from generator.checks.due import current_until
 from generator.frameworks.coverage import IN_SCOPE, claim_state, record_date
 from generator.frameworks.data import Framework
-from generator.model import Tool
-from generator.render import at
+from generator.model import Tool, value_at
 from generator.status import StepState
 
 if TYPE_CHECKING:
@@ -236,7 +235,7 @@ def declarations(site: Site) -> dict[str, Any]:
         for st in states:
             step = st.step
             claim = f"claim:{tool.id}:{step.id}"
-            records = [(f, at(tool.raw, f)) for f in step.evidence]
+            records = [(f, value_at(tool.raw, f)) for f in step.evidence]
             recorded = [(f, v) for f, v in records if v not in (None, "", [], {})]
             claim_rec: dict[str, Any] = {
                 "bom-ref": claim,
