@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Severity
 from generator.frameworks.data import Framework, FrameworkEntry, Obligation, Ref
 from generator.frameworks.obligations import ObligationState, coverage_state, obligation_states
 from generator.model import RELYING, Handbook, Policy, Step, Tool, shift, value_at
@@ -139,13 +139,18 @@ def claim_state(st: StepState, tool: Tool, policy: Policy, today: date) -> str:
     """What a step's state says about the currency of its evidence, for a claim about it (an
     entry's coverage, a CycloneDX attestation). As the dashboard's, except that a step the
     dashboard calls done or due soon supports nothing when no evidence is recorded (a warning
-    about a step with no record: ``missing`` if required, else ``not-yet``), and a recurring
+    about a step with no record: ``missing`` if required, else ``not-yet``), a warning about
+    what the evidence shows rather than a date (a benchmark below the bar in the sandbox, an
+    audit too small to detect drift: a finding without a due date) makes it ``not-yet``, and a
+    recurring
     step's evidence older than its cadence (``cadence_days``) is ``stale`` even where the
     tool's status does not judge it (a compliance review of 2019 on a tool in the sandbox)."""
     if st.state not in SUPPORTED:
         return st.state
     if not st.present:
         return "missing" if st.required else "not-yet"
+    if any(d.severity is Severity.WARNING and d.due is None for d in st.findings):
+        return "not-yet"  # a warning about what the evidence shows, not about a date
     days = policy.cadence_days.get(st.step.cadence) if st.step.cadence else None
     newest = step_date(tool, st.step) if days else None
     if days and newest is not None and shift(newest, days) < today:

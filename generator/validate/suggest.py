@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 #: What counts as a number in an id: digits, and roman numerals standing alone ("Annex III",
 #: "Chapter IV", "26(ii)").
-_NUMBERS = re.compile(r"\d+|(?<![A-Za-z])[ivxlcdmIVXLCDM]+(?![A-Za-z])")
+_NUMBERS = re.compile(r"\d+[A-Za-z]?(?![A-Za-z])|(?<![A-Za-z])[ivxlcdmIVXLCDM]+(?![A-Za-z])")
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -28,13 +28,25 @@ def numbers(text: str) -> list[str]:
     return [n.casefold() for n in _NUMBERS.findall(unicodedata.normalize("NFKC", text))]
 
 
+def _letters(text: str) -> str:
+    return "".join(c for c in key(text) if not c.isdigit())
+
+
+def _alike(wanted: str, candidate: str) -> bool:
+    """The words (numbers left out) spelled nearly the same: 'GOVREN' and 'GOVERN', not 'MG'
+    (NIST's code for MANAGE) and 'MAP', nor 'vendor-review' and 'vendor-due-diligence'."""
+    a, b = _letters(wanted), _letters(candidate)
+    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
 def closest(wanted: str, known: Iterable[str], *, prefix: bool = False) -> str | None:
     """The id of ``known`` that ``wanted`` most likely meant:
 
     1. the same once case, width, spacing and punctuation are ignored ('ac-1.1' -> 'AC-1.1');
     2. with ``prefix`` (framework ids), the only one it begins ('owasp' -> 'owasp-llm-top10');
-    3. the only one with the same first word and numbers ('access-review' -> 'access-control');
-    4. the nearest by spelling among those with the same numbers ('GOVREN 6.1' -> 'GOVERN 6.1').
+    3. else the only one with the same numbers (a letter after a digit included: '4a' is not
+       '4') whose words are spelled nearly the same ('GOVREN 6.1' -> 'GOVERN 6.1'); when two
+       are, or none, no hint: silence is better than another control.
     """
     known = list(dict.fromkeys(known))
     mine = key(wanted)
@@ -46,12 +58,5 @@ def closest(wanted: str, known: Iterable[str], *, prefix: bool = False) -> str |
         if len(starts) == 1:
             return starts[0]
     nums = numbers(wanted)
-    alike = [k for k in known if numbers(k) == nums]
-    first = _WORD.findall(wanted.casefold())[:1]
-    if first:
-        sharing = [k for k in alike if _WORD.findall(k.casefold())[:1] == first]
-        if len(sharing) == 1:
-            return sharing[0]
-    folded = {k.casefold(): k for k in alike}
-    close = difflib.get_close_matches(wanted.casefold(), list(folded), n=1, cutoff=0.6)
-    return folded[close[0]] if close else None
+    alike = [k for k in known if numbers(k) == nums and _alike(wanted, k)]
+    return alike[0] if len(alike) == 1 else None
