@@ -16,6 +16,7 @@ nox.options.default_venv_backend = "venv"
 def tests(session: nox.Session) -> None:
     """The whole test suite (browser tests need Debian's chromium; in CI they must run)."""
     session.install("-e", ".[test]")
+    session.run("python", "tests/e2e/vendor_axe.py")  # axe-core for the accessibility tests
     session.run("pytest", *session.posargs)
 
 

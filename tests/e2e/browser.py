@@ -76,11 +76,16 @@ def launch() -> Iterator[Any]:
 
 
 class Visit:
-    """A page that records every request and refuses any that is not for 127.0.0.1."""
+    """A page that records every request and refuses any that is not for 127.0.0.1.
 
-    def __init__(self, browser: Any, base_url: str) -> None:
+    ``color_scheme`` ("light" or "dark") is the one the page's prefers-color-scheme reports,
+    which picks the site's default or slate palette."""
+
+    def __init__(self, browser: Any, base_url: str, color_scheme: str | None = None) -> None:
         self.base = base_url
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, color_scheme=color_scheme
+        )
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -107,6 +112,31 @@ class Visit:
 
     def foreign(self) -> list[str]:
         return [u for u in self.requests if not local(u)]
+
+
+def build_example(root: Path, as_of: Any) -> Path:
+    """Check the handbook at ``root`` as of ``as_of`` (a date), build its site as
+    ``handbook build`` does, and return the site folder; asserts the handbook is valid and the
+    build had no problems."""
+    from generator import pipeline
+    from generator.build import Layout, build_site, inputs_for
+    from generator.diagnostics import exit_code
+
+    checked = pipeline.check(root, as_of, as_of)
+    assert exit_code(checked.diagnostics) == 0, checked.diagnostics
+    handbook = checked.handbook
+    findings = pipeline.staleness(checked)
+    layout = Layout.at(root)
+    result = build_site(
+        layout,
+        handbook,
+        inputs_for(checked, handbook, findings),
+        checked.tree,
+        checked.site.config,
+        banner=checked.as_of.banner,
+    )
+    assert result.problems == []
+    return layout.site_dir
 
 
 def local(url: str) -> bool:
