@@ -86,7 +86,7 @@ PLUGINS = {"search": frozenset({"lang"})}
 #: what the handbook loaded.
 FILE_OPTIONS = frozenset({"custom_icons", "base_path", "auto_append", "check_paths"})
 #: Scripts the site may run: the handbook's own.
-OUR_SCRIPTS = ("assets/which-tools.js",)
+OUR_SCRIPTS = ("assets/which-tools.js", "assets/table-filter.js")
 OUR_STYLES = ("assets/handbook.css",)
 
 _REFUSED = {

@@ -78,7 +78,7 @@ EXPORTS = {
 }
 #: The handbook's own assets, under ASSETS/ beside the team's content/assets/ files.
 ASSETS = "assets"
-OWN_ASSETS = ("handbook.css", "which-tools.js")
+OWN_ASSETS = ("handbook.css", "which-tools.js", "table-filter.js")
 
 #: What MkDocs and Material for MkDocs write into the site themselves.
 MKDOCS = {

@@ -44,6 +44,7 @@ def test_shipped_handbook_builds_strict(tmp_path: Path, capsys: pytest.CaptureFi
         "registry.csv",
         "due-dates.ics",
         "assets/which-tools.js",
+        "assets/table-filter.js",
         "assets/handbook.css",
         "search/search_index.json",
     ):

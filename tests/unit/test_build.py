@@ -49,7 +49,7 @@ def test_config_holds_no_registry_data(handbook_tree: MakeTree) -> None:
     assert "INHERIT" not in conf  # MkDocs never reads the team's mkdocs.yml itself
     assert conf["site_name"] == "Ours"
     assert conf["hooks"] == [str(REPO / "generator" / "sitehooks.py")]
-    assert conf["extra_javascript"] == ["assets/which-tools.js"]
+    assert conf["extra_javascript"] == ["assets/which-tools.js", "assets/table-filter.js"]
     assert conf["docs_dir"] == "docs"
     assert conf["use_directory_urls"] is True
     assert conf["nav"] == nav(site, ["index", "propose", "my-page", "Bad Name"])
