@@ -42,7 +42,7 @@ OUT = Path(__file__).resolve().parent / "out"
 
 
 def one_build(n: int) -> None:
-    root = make_handbook(OUT / f"site-{n}", n)
+    root = make_handbook(OUT / f"site-{n}", n, history=True)
     t0 = time.perf_counter()
     checked = pipeline.check(root, None, date.today())
     t1 = time.perf_counter()

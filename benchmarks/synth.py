@@ -7,8 +7,10 @@ the normal path (a clean nightly run), not error reporting; unless ``finding`` n
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -212,11 +214,17 @@ FINDINGS: dict[str, tuple[str, Callable[[str], str]]] = {
 
 
 def make_handbook(
-    root: Path, tools: int, vendors: int | None = None, finding: str | None = None
+    root: Path,
+    tools: int,
+    vendors: int | None = None,
+    finding: str | None = None,
+    history: bool = False,
 ) -> Path:
     """Write a complete handbook tree with ``tools`` generated tools under ``root``.
 
     ``finding``: a key of ``FINDINGS`` to give every tool file that one finding; None: none.
+    ``history``: make ``root`` a git repository whose tools went proposed -> sandbox -> pilot
+    -> their status in four commits (what the tool pages' status history reads).
     """
     add_finding = FINDINGS[finding][1] if finding else None
     vendors = vendors or max(1, tools // 25)
@@ -259,4 +267,45 @@ def make_handbook(
         if add_finding is not None:
             text = add_finding(text)
         (root / "registry" / "tools" / f"{tid}.yaml").write_text(text)
+    if history:
+        commit_history(root)
     return root
+
+
+#: The statuses a synthetic tool passed through, with the day each commit is dated.
+STEPS = (("proposed", "2026-01-12"), ("sandbox", "2026-03-02"), ("pilot", "2026-05-04"))
+ORDER = ("proposed", "sandbox", "pilot", "approved", "restricted")
+
+
+def git(root: Path, *args: str, day: str = "2026-06-01") -> None:
+    """Run git in ``root`` as a fixed author, committing on ``day`` (noon UTC)."""
+    when = f"{day}T12:00:00+00:00"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(root),
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.com",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.com",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+    }
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def commit_history(root: Path) -> None:
+    """Commit the tree as if each tool had moved through :data:`STEPS` to its status today."""
+    files = sorted((root / "registry" / "tools").glob("*.yaml"))
+    final = {f: f.read_text() for f in files}
+    git(root, "init", "-q", "-b", "main")
+    for status, day in STEPS:
+        for f, text in final.items():
+            now = re.search(r"^  value: (\S+)$", text, re.M)
+            if now and now.group(1) in ORDER and ORDER.index(now.group(1)) > ORDER.index(status):
+                f.write_text(text.replace(f"  value: {now.group(1)}\n", f"  value: {status}\n", 1))
+        git(root, "add", "-A", day=day)
+        git(root, "commit", "-q", "-m", f"Move tools to {status}", day=day)
+    for f, text in final.items():
+        f.write_text(text)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "Approve the tools")

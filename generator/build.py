@@ -122,6 +122,7 @@ def inputs_for(
         findings=findings,
         exceptions=open_exceptions(handbook, checked.today),
         last_changed=None if found is None else found.last_changed,
+        timelines=None if found is None else found.timelines,
         field_docs=field_docs(schema),
         usage=usage,
     )

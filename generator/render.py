@@ -20,6 +20,11 @@ import jinja2
 
 from generator import escape
 from generator import sitenames as names
+from generator.charts import dashboard as dashboard_charts
+from generator.charts import pages as page_charts
+from generator.charts.deadlines import Deadline, deadlines, in_window
+from generator.charts.embed import wrap
+from generator.charts.svg import Chart, figure
 from generator.checks.due import Due, current_until, obligations
 from generator.checks.exceptions import OpenException
 from generator.diagnostics import Diagnostic, Severity, plural, sorted_diagnostics
@@ -39,6 +44,7 @@ from generator.status import (
     required_steps,
     step_states,
 )
+from generator.tables import CertState, findings_anchor, vendor_certs
 
 #: Hand-written pages that keep their place in the navigation (see generator/sitenames.py).
 FIXED_PAGES = names.FIXED_PAGES
@@ -66,6 +72,9 @@ class Inputs:
     #: Use per product from `handbook build --usage DIR` (None: no usage inputs were given):
     #: counts only, never who (generator.reconcile.UsageLine).
     usage: Sequence[Any] | None = None
+    #: Each tool file's status changes from git (generator.history.StatusChange, oldest first),
+    #: by repo-relative path; None: history unavailable (no git, or a shallow clone).
+    timelines: Mapping[str, Sequence[Any]] | None = None
 
 
 # -- small formatters, available to templates as filters ----------------------------------------
@@ -272,6 +281,23 @@ class Site:
         self.walk = crosswalk(handbook)  # framework entries and the steps mapped to them
         self._coverage: dict[str, ToolCoverage] = {}
         self._anchors: dict[str, dict[str, str]] | None = None
+        self._deadlines: dict[str, list[Deadline]] = {}
+        self._vendor_certs: dict[str, list[CertState]] | None = None
+
+    @property
+    def vendor_certs(self) -> dict[str, list[CertState]]:
+        """Vendor id -> its certificates with their state (computed once per render)."""
+        if self._vendor_certs is None:
+            self._vendor_certs = vendor_certs(self.hb, self.today)
+        return self._vendor_certs
+
+    def deadlines(self, tool: Tool) -> list[Deadline]:
+        """The tool's deadlines, soonest first, with how due each is (computed once per render)."""
+        got = self._deadlines.get(tool.id)
+        if got is None:
+            dues = self.due_by_tool.get(tool.id, ())
+            got = self._deadlines[tool.id] = deadlines(dues, tool.id, self.hb.policy, self.today)
+        return got
 
     def measured(self, tool: Tool) -> Summary:
         """The tool's measured evidence under the policy (computed once per render)."""
@@ -375,10 +401,14 @@ def pages(site: Site, tool_page: Callable[[Site, Tool], str] | None = None) -> d
     for phase in site.phases:
         pages[f"{procedure}{site.phase_files[phase.id]}.md"] = render_phase(site, phase)
     pages[f"{procedure}{names.GUIDANCE}.md"] = site.page("guidance.md.j2")
-    pages[tools + index] = site.page("tools.md.j2", tools=list(handbook.tools.values()))
+    pages[tools + index] = site.page(
+        "tools.md.j2",
+        tools=list(handbook.tools.values()),
+        findings_anchor=findings_anchor(site.today),
+    )
     for tool in handbook.tools.values():
         pages[f"{tools}{tool.id}.md"] = tool_page(site, tool)
-    pages[vendors + index] = site.page("vendors.md.j2")
+    pages[vendors + index] = site.page("vendors.md.j2", certs=site.vendor_certs)
     for vendor in handbook.vendors.values():
         pages[f"{vendors}{vendor.id}.md"] = render_vendor(site, vendor)
     dashboard, which, rules, exports = (
@@ -462,6 +492,7 @@ def render_tool(site: Site, tool: Tool) -> str:
         next_due=site.next_due(tool),
         changed=changed,
         history_known=site.inputs.last_changed is not None,
+        timeline_known=site.inputs.timelines is not None,
         edit=edit_url(site.hb, tool.path),
         usage=next((u for u in site.inputs.usage or () if u.tool == tool.id), None),
         usage_known=site.inputs.usage is not None,
@@ -472,7 +503,38 @@ def render_tool(site: Site, tool: Tool) -> str:
         coverage=site.coverage(tool),
         framework_rows=framework.tool_frameworks(site, tool),
         required=required_steps(site.hb, tool),
+        charts=tool_charts(site, tool),
     )
+
+
+def chart_html(chart: Chart) -> str:
+    """A chart as a page carries it: the figure wrapped for the site's hooks
+    (generator.charts.embed), so Markdown and the search index pass over its markup."""
+    return wrap(figure(chart))
+
+
+def status_words(status: str | None) -> str:
+    return STATUS_WORDS.get(status or "", status or "")
+
+
+def tool_charts(site: Site, tool: Tool) -> dict[str, str | None]:
+    """The tool page's charts as HTML (None: nothing to draw): ``history`` (also None when
+    git history is unavailable; the page tells the two apart), ``deadlines``, ``audits``,
+    ``metrics``."""
+    timelines = site.inputs.timelines
+    changes = None if timelines is None else timelines.get(tool.path, ())
+    history = changes and page_charts.status_history(
+        [(c.date, c.old, c.new, c.sha, c.subject) for c in changes], site.today, status_words
+    )
+    found = [
+        page_charts.deadlines(site.deadlines(tool), site.today),
+        page_charts.audits(site.measured(tool), words.percent),
+        page_charts.metrics(site.measured(tool)),
+    ]
+    out = {"history": chart_html(history) if history else None}
+    for key, chart in zip(("deadlines", "audits", "metrics"), found, strict=True):
+        out[key] = chart_html(chart) if chart else None
+    return out
 
 
 def procedure_html(site: Site, tool: Tool, states: Iterable[StepState]) -> list[tuple[Phase, str]]:
@@ -491,12 +553,14 @@ def procedure_html(site: Site, tool: Tool, states: Iterable[StepState]) -> list[
         ]
         loose = loose_items([bool(r) for r in records])
         items = [
-            list_item(
+            # the id is where the dashboard's heat map links to (#hb-step-<step id>)
+            f'<li id="hb-step-{escape.html(s.step.id)}"'
+            + list_item(
                 f"{state_badge(s.state)} {site.step_a(s.step.id, '../../procedure/')}"
                 + (" (required)" if s.required else ""),
                 r,
                 is_loose or len(r) > 1,
-            )
+            )[3:]
             for s, r, is_loose in zip(phase_states, records, loose, strict=True)
         ]
         out.append((phase, "<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""))
@@ -514,9 +578,18 @@ def render_vendor(site: Site, vendor: Vendor) -> str:
         vendor=vendor,
         tools=tools,
         certs=certs,
+        validity=vendor_validity(site, vendor),
         findings=site.by_vendor.get(vendor.id, []),
         edit=edit_url(site.hb, vendor.path),
     )
+
+
+def vendor_validity(site: Site, vendor: Vendor) -> str | None:
+    """The vendor page's certificate validity chart as HTML (None without certificates), in
+    the states of the vendors table (generator.tables.vendor_certs)."""
+    rows = [(c.cert.name, c.cert.issued, c.until, c.state) for c in site.vendor_certs[vendor.id]]
+    chart = page_charts.validity(rows, site.today)
+    return chart_html(chart) if chart else None
 
 
 def render_how_we_measure(site: Site) -> str:
@@ -552,20 +625,11 @@ def render_dashboard(site: Site) -> str:
     by_status: dict[str, int] = {}
     for tool in site.hb.tools.values():
         by_status[tool.status] = by_status.get(tool.status, 0) + 1
-    cell = {st: f'<td class="hb-{st}">{SYMBOLS[st]} {LABELS[st]}</td>' for st in STATES}
+    order = [s for s in STATUS_WORDS if s in by_status] + sorted(set(by_status) - set(STATUS_WORDS))
     saved, total = savings(list(site.hb.tools.values()))
-    rows = [
-        f'<tr><th><a href="../tools/{tool.id}/">{escape.html(tool.name)}</a></th>'
-        f"<td>{escape.html(tool.status)}</td>"
-        + "".join(cell[s.state] for s in site.states[tool.id])
-        + "</tr>"
-        for tool in site.hb.tools.values()
-    ]
     return site.page(
         "dashboard.md.j2",
-        counts=counts,
-        by_status=sorted(by_status.items()),
-        rows="\n".join(rows),
+        charts=dashboard_figures(site, counts, [(s, by_status[s]) for s in order]),
         steps=[s for p in site.phases for s in p.steps],
         open_exceptions=site.inputs.exceptions,
         usage=site.inputs.usage,
@@ -577,3 +641,35 @@ def render_dashboard(site: Site) -> str:
             if (m := site.measured(tool)).benchmark is not None
         ],
     )
+
+
+#: Days ahead the dashboard's deadline timeline shows.
+TIMELINE_DAYS = 180
+
+
+def dashboard_figures(
+    site: Site, counts: Sequence[tuple[Phase, dict[str, int]]], by_status: Sequence[tuple[str, int]]
+) -> dict[str, str]:
+    """The dashboard's charts as HTML: ``status``, ``deadlines``, ``matrix``, ``phases``."""
+    tools = list(site.hb.tools.values())
+    upcoming = [
+        (tool, near)
+        for tool in tools
+        if (near := in_window(site.deadlines(tool), site.today, TIMELINE_DAYS))
+    ]
+    upcoming.sort(key=lambda row: (row[1][0].day, row[0].name.casefold(), row[0].id))
+    charts = (
+        dashboard_charts.status_bars([(s, status_words(s), n) for s, n in by_status]),
+        dashboard_charts.timeline(upcoming, site.today, TIMELINE_DAYS),
+        dashboard_charts.heatmap(
+            [(tool, site.states[tool.id]) for tool in tools],
+            [s for p in site.phases for s in p.steps],
+        ),
+        dashboard_charts.completion(
+            [
+                (f"Phase {p.number}: {p.title}", f"../procedure/{site.phase_files[p.id]}/", c)
+                for p, c in counts
+            ]
+        ),
+    )
+    return {c.key: chart_html(c) for c in charts}

@@ -138,16 +138,17 @@ class Preview:
     def tool_page(self, site: Site, tool: Tool) -> str:
         """A tool's page, rendered again only when something it shows changed."""
         vendor = site.hb.vendors.get(tool.vendor)
-        changed = site.inputs.last_changed
+        changed, timelines = site.inputs.last_changed, site.inputs.timelines
         key = (
             self.texts.get(tool.path),
             self.texts.get(vendor.path) if vendor else None,
             (tool.benchmark, tool.audits, tool.metrics),  # from the evidence tables too
             tuple(site.by_tool.get(tool.id, ())),
             tuple(e for e in site.inputs.exceptions if e.tool == tool.id),
-            site.next_due(tool),
+            tuple(site.deadlines(tool)),  # the deadline chart (and the next one due)
             site.today,
             None if changed is None else changed.get(tool.path, "unknown"),
+            None if timelines is None else tuple(timelines.get(tool.path, ())),  # status history
             self.shared,
         )
         cached = self.pages.get(tool.id)

@@ -4,9 +4,11 @@
 (MkDocs renders every page's Markdown before it renders any template): every page's HTML goes
 through :mod:`generator.sanitize` here, and so do the texts the theme prints around it without
 escaping them (the title, the table of contents, the front matter), so that nothing a page says
-can run in a reader's browser, whatever produced it. ``on_post_page`` then reads each finished
-page (:mod:`generator.published`, in the site scan's one parse) and stops the build if anything
-in it could still run.
+can run in a reader's browser, whatever produced it. ``on_post_page`` then puts each page's
+charts in place (they travel past Markdown and the search index as comments, and are sanitized
+on the way in: :mod:`generator.charts.embed`), reads each finished page
+(:mod:`generator.published`, in the site scan's one parse) and stops the build if anything in it
+could still run.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from generator import sanitize
+from generator.charts import embed
 from generator.checks.links.extract import scan_built
 
 #: Front-matter keys that choose code rather than text (a template of the theme).
@@ -41,6 +44,7 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
         page.meta["title"] = _text(written, markup=False)
     elif isinstance(rendered, str):
         page.meta["title"] = _text(rendered, markup=True)
+    html, page.hb_figures = embed.take(html)  # put back, sanitized, by on_post_page
     return sanitize.clean(html)
 
 
@@ -67,8 +71,9 @@ def _walk(items: Any) -> Any:
 
 @event_priority(-100)
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    """The finished page, unchanged; the build stops if anything in it could run or load from
-    another host."""
+    """The finished page with its charts (generator.charts.embed); the build stops if anything
+    in it could run or load from another host."""
+    output = embed.put(output, getattr(page, "hb_figures", {}))
     found = scan_built(output).active  # the link check reuses this scan (one parse a page)
     if found:
         raise PluginError(

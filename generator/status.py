@@ -39,7 +39,7 @@ SYMBOLS = {
     "done": "✓",
     "due-soon": "!",
     "stale": "✗",
-    "missing": "✗",
+    "missing": "?",
     "excepted": "~",
     "not-yet": "-",
 }

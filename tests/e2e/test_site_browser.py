@@ -14,12 +14,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from browser import Visit
+from browser import Visit, build_example
 from conftest import copy_shipped
-
-from generator import pipeline
-from generator.build import Layout, build_site, inputs_for
-from generator.diagnostics import Severity, exit_code
 
 REPO = Path(__file__).resolve().parents[2]
 # As of this day the example has stale steps (so the pages show them, as the preview would).
@@ -53,22 +49,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser") / "handbook"
     copy_shipped(root)
     (root / "registry/tools/evil-tool.yaml").write_text(EVIL_TOOL, encoding="utf-8")
-    checked = pipeline.check(root, AS_OF, AS_OF)
-    assert exit_code(checked.diagnostics) == 0, checked.diagnostics
-    handbook = checked.handbook
-    findings = pipeline.staleness(checked)
-    assert any(f.severity is Severity.ERROR for f in findings)  # something is stale
-    layout = Layout.at(root)
-    result = build_site(
-        layout,
-        handbook,
-        inputs_for(checked, handbook, findings),
-        checked.tree,
-        checked.site.config,
-        banner=checked.as_of.banner,
-    )
-    assert result.problems == []
-    return layout.site_dir
+    return build_example(root, AS_OF)  # stale steps as of AS_OF: test_tool_page_shows_...
 
 
 def search(visit: Visit, query: str) -> list[str]:

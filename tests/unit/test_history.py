@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -144,3 +146,75 @@ def test_unparsable_revision_has_no_status(repo: GitRepo) -> None:
         ("proposed", "sandbox"),
         ("sandbox", "pilot"),
     ]
+
+
+def tool_page(root: Path, tool: str) -> str:
+    """The tool's page as a build renders it from ``root`` (history read from git)."""
+    from generator import pipeline
+    from generator.build import inputs_for
+    from generator.render import render
+
+    checked = pipeline.check(root, None, date(2026, 11, 1))
+    handbook = checked.handbook
+    inputs = inputs_for(checked, handbook, pipeline.staleness(checked))
+    return render(handbook, inputs)[f"tools/{tool}.md"]
+
+
+@pytest.fixture
+def moved(handbook_tree: MakeTree) -> GitRepo:
+    """acme-code proposed, then in the sandbox, then in pilot, one commit each."""
+    g = GitRepo.init(handbook_tree())
+    set_status(g, CODE, "sandbox", "proposed")
+    g.commit("Propose Acme Code", "2026-01-05")
+    set_status(g, CODE, "proposed", "sandbox")
+    g.commit("Move Acme Code to the sandbox", "2026-02-01")
+    set_status(g, CODE, "sandbox", "pilot")
+    g.edit(CODE, "since: 2026-10-01", "since: 2026-04-01")
+    g.commit("Start the Acme Code pilot", "2026-04-01")
+    return g
+
+
+def test_tool_page_draws_its_status_history(moved: GitRepo) -> None:
+    page = tool_page(moved.root, "acme-code")
+    history_part = html.unescape(page.split("## Status history", 1)[1].split("\n## ", 1)[0])
+    assert '<figure class="hb-figure" id="hb-chart-history">' in history_part
+    assert (
+        "From the repository's history: proposed (2026-01-05) → in sandbox (2026-02-01) → "
+        "in pilot (2026-04-01); as of 2026-11-01." in history_part
+    )
+    rows = re.findall(r"<tr><td>([\d-]+)</td><td>([^<]*)</td><td>([^<]*)</td>", history_part)
+    assert rows == [
+        ("2026-01-05", "(file added)", "proposed"),
+        ("2026-02-01", "proposed", "in sandbox"),
+        ("2026-04-01", "in sandbox", "in pilot"),
+    ]
+
+
+def test_tool_page_in_a_shallow_clone_says_history_is_unavailable(
+    moved: GitRepo, tmp_path: Path
+) -> None:
+    clone = moved.shallow_clone(tmp_path / "clone").root
+    page = tool_page(clone, "acme-code")
+    assert "History unavailable" in page
+    assert 'id="hb-chart-history"' not in page
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("id: a\nstatus:\n  value: pilot\n  since: 2026-01-01\nproblem: x\n", "pilot"),
+        ("status: {value: approved, since: 2026-01-01}\n", "approved"),
+        ("status:\n  # the decision\n  value: 'sandbox'  # quoted\n\n  since: x\n", "sandbox"),
+        # a block scalar mentioning the key, indented: not a key
+        ("problem: |\n  status:\n    value: rejected\nstatus:\n  value: pilot\n", "pilot"),
+        # an alias into another key: the status lines alone cannot say; the full parse does
+        ("base: &s\n  value: approved\nstatus: *s\n", "approved"),
+        # two status keys: left to the loader (its reading: the last one)
+        ("status:\n  value: pilot\nstatus:\n  value: approved\n", "approved"),
+        ("status: approved\n", None),
+        ("name: no status here\n", None),
+        ("status:\n  value: [broken\n", None),
+    ],
+)
+def test_status_read_from_a_revision(text: str, expected: str | None) -> None:
+    assert history._status(text.encode(), "registry/tools/x.yaml") == expected

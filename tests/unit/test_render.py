@@ -125,10 +125,15 @@ def test_tools_index_row(hb: Handbook) -> None:
     assert (due.uid, due.day) == ("tool.acme-chat.output_audit", date(2026, 4, 2))
     page = pages(site)["tools/index.md"]
     rows = page.split("<tbody>\n", 1)[1].split("</tbody>", 1)[0].split("</tr>\n")
+    # the classes hb-v-* and <time> are what assets/table-filter.js filters and sorts by
     assert rows[0] == (
-        '<tr>\n<td><a href="acme-chat/">Acme Chat</a></td>\n<td>Acme AI</td>\n'
-        f"<td>{badge('approved')}</td>\n<td>internal, personal</td>\n<td>—</td>\n"
-        "<td>Knowledge Management</td>\n<td>2026-04-02 (overdue)</td>\n"
+        '<tr>\n<td><a href="acme-chat/">Acme Chat</a></td>\n<td class="hb-v-vendor">Acme AI</td>\n'
+        f'<td class="hb-v-status-approved">{badge("approved")}</td>\n'
+        '<td><span class="hb-v-data-internal">internal</span>, '
+        '<span class="hb-v-data-personal">personal</span></td>\n'
+        '<td><span class="hb-v-act-none">not classified</span></td>\n'
+        '<td class="hb-v-team">Knowledge Management</td>\n<td class="hb-v-findings">0</td>\n'
+        '<td><time datetime="2026-04-02">2026-04-02</time> (overdue)</td>\n'
     )
     names = [r.split('/">', 1)[1].split("<", 1)[0] for r in rows if r]
     assert names == ["Acme Chat", "Acme Code", "Globex Notes"]
@@ -147,6 +152,8 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
     assert list(page) == [
         "",
         "Findings as of 2026-11-01",
+        "Status history { #history }",
+        "Deadlines { #deadlines }",
         "Measured evidence",
         "Problem",
         "Uses",
@@ -155,6 +162,10 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
         "EU AI Act",
         "Frameworks",
     ]
+    assert "History unavailable" in page["Status history { #history }"]  # no timelines given
+    deadlines = page["Deadlines { #deadlines }"]
+    assert '<figure class="hb-figure" id="hb-chart-deadlines">' in deadlines
+    assert "<details" in deadlines and "<td>2026-04-02</td>" in deadlines  # the text equivalent
     measured = page["Measured evidence"]
     # the base records: 37 of 40 for the AI, 38 for the expert, both right on 35
     assert "<td>37 of 40 (92.5%)</td>" in measured and "<td>38 of 40 (95%)</td>" in measured
@@ -190,32 +201,39 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
     # Items set apart by a blank line in Markdown were paragraphs: the first item stays tight.
     assert page["Procedure"] == (
         "\n### Phase 1: Assess\n\n<ul>\n"
-        f'<li>{done} <a href="../../procedure/phase-1/#define-problem">Define the problem</a>'
+        f'<li id="hb-step-define-problem">{done} '
+        '<a href="../../procedure/phase-1/#define-problem">Define the problem</a>'
         " (required)</li>\n"
-        f'<li>\n<p>{done} <a href="../../procedure/phase-1/#privacy-audit">Data privacy audit</a>'
+        f'<li id="hb-step-privacy-audit">\n<p>{done} '
+        '<a href="../../procedure/phase-1/#privacy-audit">Data privacy audit</a>'
         " (required)\nDate: 2025-11-03 · Reviewer: Tomas Ferreira (Privacy) · Result: pass"
         " · Personal data: yes · Proprietary ip: yes · Enterprise instance: yes"
         " · Trains on our data: no</p>\n</li>\n"
-        f"<li>\n<p>{done} "
+        f'<li id="hb-step-vendor-due-diligence">\n<p>{done} '
         '<a href="../../procedure/phase-1/#vendor-due-diligence">Vendor due diligence</a>'
         " (required)\nDate: 2026-09-01 · Reviewer: Dana Ruiz (Security)"
         " · Certifications: soc2-2026, iso27001</p>\n</li>\n</ul>\n\n"
         "### Phase 2: Test, deploy and maintain\n\n<ul>\n"
-        f'<li>\n<p>{done} <a href="../../procedure/phase-2/#sandbox">Sandbox</a> (required)\n'
+        f'<li id="hb-step-sandbox">\n<p>{done} '
+        '<a href="../../procedure/phase-2/#sandbox">Sandbox</a> (required)\n'
         "Environment: ai-sandbox-1 · Isolated from production: yes · Start: 2025-11-10"
         " · End: 2026-01-09</p>\n</li>\n"
-        f'<li>\n<p>{done} <a href="../../procedure/phase-2/#benchmark">Benchmark</a> (required)\n'
+        f'<li id="hb-step-benchmark">\n<p>{done} '
+        '<a href="../../procedure/phase-2/#benchmark">Benchmark</a> (required)\n'
         "Date: 2025-12-12 · Tasks: 40 · Expert: Rachel Kim (Research)"
         " · Results: evidence/acme-chat/benchmark-2025-12.csv · Report: "
         '<a href="https://docs.example.com/benchmarks/acme-chat.xlsx">docs.example.com</a>'
         "</p>\n</li>\n"
-        f'<li>\n<p>{stale_} <a href="../../procedure/phase-2/#pilot">Pilot</a> (required)\n'
+        f'<li id="hb-step-pilot">\n<p>{stale_} '
+        '<a href="../../procedure/phase-2/#pilot">Pilot</a> (required)\n'
         "Power users: Rachel Kim (Research), Omar Haddad (Accounts) · Start: 2026-01-12"
         " · End: 2026-02-06 · Outcome: adopt</p>\n</li>\n"
-        f'<li>\n<p>{done} <a href="../../procedure/phase-2/#feedback">Feedback channel</a>'
+        f'<li id="hb-step-feedback">\n<p>{done} '
+        '<a href="../../procedure/phase-2/#feedback">Feedback channel</a>'
         ' (required)\nChannel: <a href="mailto:ai-feedback@example.com">'
         "ai-feedback@example.com</a></p>\n</li>\n"
-        f'<li>\n<p>{not_yet} <a href="../../procedure/phase-2/#offboarding">Offboarding</a>'
+        f'<li id="hb-step-offboarding">\n<p>{not_yet} '
+        '<a href="../../procedure/phase-2/#offboarding">Offboarding</a>'
         "</p>\n</li>\n</ul>\n"
     )
 
@@ -277,14 +295,16 @@ def test_pages_are_pure_and_complete(hb: Handbook) -> None:
 def test_dashboard_counts_per_phase(hb: Handbook) -> None:
     site = Site(hb, Inputs(TODAY, findings=[finding(Severity.ERROR, "acme-chat", "pilot")]))
     text = pages(site)["dashboard.md"]
-    # columns: done, due soon, stale, missing, exception, not yet
-    assert "| [Phase 1: " in text
-    phase2 = next(line for line in text.splitlines() if line.startswith("| [Phase 2: "))
-    cells = [c.strip() for c in phase2.split("|")[2:-1]]
+    # the completion chart's table; columns: done, due soon, stale, missing, exception, not yet
+    assert '<td><a href="../procedure/phase-1/">Phase 1: ' in text
+    phase2 = next(line for line in text.splitlines() if "procedure/phase-2/" in line)
+    cells = re.findall(r"<td[^>]*>([\d,]+)</td>", phase2)
     total = sum(int(c) for c in cells)
     assert total == 3 * 5  # three tools x five steps
     assert cells[2] == "1"  # one stale step
-    assert '<td class="hb-stale">✗ stale</td>' in text
+    # the heat map: the stale cell links to the step's evidence on the tool's page
+    assert '<a href="../tools/acme-chat/#hb-step-pilot"><title>Acme' in text
+    assert "<td>✗ stale</td>" in text
 
 
 def test_phase_page_lists_steps_with_anchors_and_evidence(hb: Handbook) -> None:

@@ -110,6 +110,8 @@ def test_the_pull_request_workflow_runs_every_check() -> None:
     # The internal link check runs on the site the build step just made, in the same job.
     site = [s.get("run") for s in doc["jobs"]["site"]["steps"]]
     assert site.index("nox -s build") < site.index("nox -s links_internal -- --format github")
+    # The tool pages' status history needs the whole history (a shallow clone has none).
+    assert doc["jobs"]["site"]["steps"][0]["with"]["fetch-depth"] == 0
 
 
 def test_the_governance_diff_job_compares_with_the_base_and_comments() -> None:

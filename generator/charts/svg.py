@@ -1,0 +1,221 @@
+"""The pieces every chart is drawn from: a figure with its SVG and text equivalent, shapes,
+marks and a time scale. Pure string building: no files, no clock.
+
+A chart is an inline ``<svg>`` inside a ``<figure>``: its ``<title>`` and ``<desc>`` name it for
+assistive technology (``aria-labelledby``), the caption says the same to every reader, and the
+same data follows as a table inside a collapsed ``<details>`` (the text equivalent). Colours
+come only from classes (``hb-k-<key>``) that ``assets/handbook.css`` paints for both colour
+schemes and for print; no style attribute, script, ``<use>`` or reference to another file, so
+the site's sanitizer (:mod:`generator.sanitize`) keeps every element. Shapes carry the meaning
+as well as colours do (a cross for late, a triangle for soon, a circle for later).
+
+Every value reaches the SVG through :func:`generator.escape.html`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from generator import escape
+
+#: Text of a chart's label column is cut to this many characters (the full name is in the
+#: link's title and the table).
+LABEL_CHARS = 28
+#: Height of one row of a row-per-item chart, in SVG units (the units are CSS pixels at 100%).
+ROW = 18
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """The chart's data as a table: column headings (plain text) and rows of cells (HTML)."""
+
+    head: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    numeric: frozenset[int] = frozenset()  # columns aligned right
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    """One chart: ``key`` makes its ids (``hb-chart-<key>``, unique on its page), ``body`` its
+    SVG elements (already escaped), ``width`` x ``height`` its size in SVG units."""
+
+    key: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    body: Sequence[str]
+    table: Table
+    linked: bool = False  # the marks are links: the SVG is a group, not one image
+
+
+def figure(chart: Chart) -> str:
+    """The chart as one raw-HTML block: figure, caption, SVG and the collapsed table.
+
+    No blank line inside (Python-Markdown ends a raw HTML block at one)."""
+    cid = f"hb-chart-{chart.key}"
+    role = "group" if chart.linked else "img"
+    svg = (
+        f'<svg class="hb-chart" role="{role}" aria-labelledby="{cid}-t {cid}-d" '
+        f'viewBox="0 0 {chart.width} {chart.height}" width="{chart.width}" '
+        f'height="{chart.height}" preserveAspectRatio="xMinYMin meet" focusable="false">'
+        f'<title id="{cid}-t">{h(chart.title)}</title><desc id="{cid}-d">{h(chart.desc)}</desc>'
+        + "".join(chart.body)
+        + "</svg>"
+    )
+    return (
+        f'<figure class="hb-figure" id="{cid}">\n'
+        f"<figcaption><strong>{h(chart.title)}</strong>. {h(chart.desc)}</figcaption>\n"
+        f'<div class="hb-chart-box">{svg}</div>\n'
+        f'<details class="hb-chart-data"><summary>{h(chart.title)}: the data as a table'
+        f"</summary>\n{table_html(chart.table)}\n</details>\n</figure>"
+    )
+
+
+def table_html(table: Table) -> str:
+    """``table`` as an HTML table; cells are HTML already."""
+
+    def cell(i: int, value: str, tag: str) -> str:
+        align = ' style="text-align: right"' if i in table.numeric else ""
+        scope = ' scope="col"' if tag == "th" else ""
+        return f"<{tag}{scope}{align}>{value}</{tag}>"
+
+    head = "".join(cell(i, h(c), "th") for i, c in enumerate(table.head))
+    body = "".join(
+        "<tr>" + "".join(cell(i, c, "td") for i, c in enumerate(row)) + "</tr>\n"
+        for row in table.rows
+    )
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
+
+
+def h(value: object) -> str:
+    """A value as one line of escaped text: whitespace runs collapse to one space, so no value
+    can put a blank line (the end of a raw HTML block for Python-Markdown) into a figure."""
+    return escape.html(" ".join(str(value).split()) if value is not None else None)
+
+
+# -- shapes ---------------------------------------------------------------------------------------
+
+
+def num(value: float) -> str:
+    """A coordinate with at most one decimal (smaller files, the same picture)."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def text(x: float, y: float, value: str, cls: str = "", anchor: str = "") -> str:
+    """A line of text; ``value`` is escaped. ``anchor``: start (default), middle or end."""
+    c = f' class="{cls}"' if cls else ""
+    a = f' text-anchor="{anchor}"' if anchor else ""
+    return f'<text x="{num(x)}" y="{num(y)}"{c}{a}>{h(value)}</text>'
+
+
+def rect(x: float, y: float, w: float, height: float, cls: str) -> str:
+    return (
+        f'<rect x="{num(x)}" y="{num(y)}" width="{num(max(w, 0))}" height="{num(height)}" '
+        f'class="{cls}"/>'
+    )
+
+
+def line(x1: float, y1: float, x2: float, y2: float, cls: str) -> str:
+    return f'<line x1="{num(x1)}" y1="{num(y1)}" x2="{num(x2)}" y2="{num(y2)}" class="{cls}"/>'
+
+
+#: Mark shapes, each drawn around (x, y) within about 11 units.
+SHAPES = ("circle", "triangle", "cross", "square")
+
+
+def mark(shape: str, x: float, y: float, cls: str) -> str:
+    """A mark of ``shape`` (one of :data:`SHAPES`) centred on (x, y)."""
+    if shape == "circle":
+        return f'<circle cx="{num(x)}" cy="{num(y)}" r="4.5" class="{cls}"/>'
+    if shape == "square":
+        return rect(x - 4, y - 4, 8, 8, cls)
+    if shape == "triangle":
+        pts = " ".join(
+            f"{num(x + dx)},{num(y + dy)}" for dx, dy in ((0, -5.5), (5.5, 4.5), (-5.5, 4.5))
+        )
+        return f'<polygon points="{pts}" class="{cls}"/>'
+    # a cross: two strokes, wide enough to read without colour
+    a, b, c, e = num(x - 4.5), num(x + 4.5), num(y - 4.5), num(y + 4.5)
+    return f'<path d="M{a} {c}L{b} {e}M{b} {c}L{a} {e}" class="{cls} hb-cross"/>'
+
+
+def link(href: str, label: str, inner: str) -> str:
+    """``inner`` as a link to ``href`` (a site URL, escaped here) named by ``label``."""
+    return f'<a href="{h(href)}"><title>{h(label)}</title>{inner}</a>'
+
+
+def clip(value: str, limit: int = LABEL_CHARS) -> str:
+    """``value`` cut to ``limit`` characters with an ellipsis."""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def legend(items: Sequence[tuple[str, str, str]], x: float, y: float) -> tuple[list[str], float]:
+    """A row of (shape, class, word) keys starting at (x, y); the parts and the x after."""
+    out: list[str] = []
+    for shape, cls, word in items:
+        out.append(mark(shape, x + 5, y - 4, cls))
+        out.append(text(x + 14, y, word, "hb-small"))
+        x += 24 + 6.2 * len(word)
+    return out, x
+
+
+# -- time -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimeScale:
+    """Days from ``start`` to ``end`` onto x from ``x0`` to ``x1`` (dates outside are clamped)."""
+
+    start: date
+    end: date
+    x0: float
+    x1: float
+
+    def x(self, day: date) -> float:
+        span = max((self.end - self.start).days, 1)
+        days = min(max((day - self.start).days, 0), span)
+        return self.x0 + (self.x1 - self.x0) * days / span
+
+    def months(self) -> list[date]:
+        """The first day of each month inside the scale."""
+        out, day = [], date(self.start.year, self.start.month, 1)
+        while day <= self.end:
+            if day >= self.start:
+                out.append(day)
+            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return out
+
+
+def month_axis(scale: TimeScale, top: float, bottom: float, *, below: bool = False) -> list[str]:
+    """Grid lines and labels (``Jan 2027``) at month starts between y=top and y=bottom, thinned
+    to fit (every 2nd, 3rd, 6th or 12th month when the months are narrow); labels above ``top``,
+    or under ``bottom`` when ``below``."""
+    months = scale.months()
+    room = (scale.x1 - scale.x0) / max(len(months), 1)
+    every = 1 if room >= 56 else 2 if room >= 28 else 3 if room >= 19 else 6 if room >= 9 else 12
+    out = []
+    for m in months:
+        if (m.month - 1) % every:
+            continue
+        x = scale.x(m)
+        out.append(line(x, top, x, bottom, "hb-grid"))
+        if x + 46 <= scale.x1 + 12:  # room for the label
+            out.append(
+                text(x + 2, bottom + 12 if below else top - 4, m.strftime("%b %Y"), "hb-small")
+            )
+    return out
+
+
+def ticks(most: float) -> list[float]:
+    """Round values from 0 to at least ``most`` for a value axis, two to five of them, each a
+    multiple of 1, 2, 2.5 or 5 times a power of ten (0 and 1 when ``most`` is not positive)."""
+    if most <= 0:
+        return [0.0, 1.0]
+    power = 10 ** math.floor(math.log10(most / 4))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if most / (m * power) <= 4)
+    count = math.ceil(most / step - 1e-9)
+    return [round(i * step, 12) for i in range(count + 1)]

@@ -1,0 +1,214 @@
+"""The site's charts in headless Chromium (Debian's), served from 127.0.0.1: the dashboard's
+four charts with their text equivalents, a deadline mark and a heat-map cell that lead to the
+right tool and step, a tool page's status history from git, both colour schemes, without
+JavaScript and in print, and no request to another host. Screenshots go to tests/artifacts/.
+
+The shipped example is committed to a fresh git repository in four steps, so that Quillmark
+Draft went proposed -> sandbox -> pilot -> restricted with dates, as a real registry would.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import ARTIFACTS, REPO, Visit, build_example, launch, serving
+from conftest import copy_shipped
+
+AS_OF = date(2026, 11, 25)
+TOOL = "registry/tools/quillmark-draft.yaml"
+#: The statuses Quillmark Draft went through before today's (restricted), with their days.
+STEPS = (("proposed", "2026-03-02"), ("sandbox", "2026-04-06"), ("pilot", "2026-06-01"))
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def git(root: Path, *args: str, day: str = "2026-07-06") -> None:
+    when = f"{day}T12:00:00+00:00"
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+    }
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_shipped(tmp_path_factory.mktemp("charts") / "handbook")
+    path = root / TOOL
+    final = path.read_text(encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    for status, day in STEPS:
+        path.write_text(final.replace("  value: restricted\n", f"  value: {status}\n"), "utf-8")
+        git(root, "add", "-A", day=day)
+        git(root, "commit", "-q", "-m", f"Quillmark Draft: {status}", day=day)
+    path.write_text(final, encoding="utf-8")
+    git(root, "commit", "-qam", "Quillmark Draft: approved with restrictions")
+    return build_example(root, AS_OF)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from launch()
+
+
+@pytest.fixture(scope="module")
+def base(site: Path) -> Iterator[str]:
+    with serving(site) as url:
+        yield url
+
+
+@pytest.fixture
+def visit(browser: Any, base: str) -> Iterator[Visit]:
+    v = Visit(browser, base)
+    yield v
+    assert v.foreign() == [], "a request left 127.0.0.1"
+    assert v.errors == []
+    v.context.close()
+
+
+def figures(page: Any) -> dict[str, dict[str, Any]]:
+    """Each chart of the page: its SVG's accessible name parts and its text equivalent."""
+    return page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('figure.hb-figure')].map(f => {
+            const svg = f.querySelector('svg');
+            const [t, d] = svg.getAttribute('aria-labelledby').split(' ')
+                .map(id => document.getElementById(id));
+            const box = svg.getBoundingClientRect();
+            return [f.id, {
+                role: svg.getAttribute('role'),
+                title: t && t.textContent, desc: d && d.textContent,
+                rows: f.querySelectorAll('details table tbody tr').length,
+                open: f.querySelector('details').open,
+                width: box.width, height: box.height,
+            }];
+        }))"""
+    )
+
+
+def test_dashboard_charts_have_titles_descriptions_and_tables(visit: Visit) -> None:
+    page = visit.goto("dashboard/")
+    found = figures(page)
+    assert list(found) == [
+        "hb-chart-status",
+        "hb-chart-deadlines",
+        "hb-chart-phases",
+        "hb-chart-matrix",
+    ]
+    for key, chart in found.items():
+        assert chart["title"] and chart["desc"], key
+        assert chart["rows"] > 0, key  # the same data as a table
+        assert chart["open"] is False, key  # collapsed
+        assert chart["width"] > 200 and chart["height"] > 40, key
+    assert found["hb-chart-status"]["title"] == "Tools by status"
+    assert found["hb-chart-matrix"]["rows"] == len(list((REPO / "registry/tools").glob("*.yaml")))
+
+
+def test_a_deadline_mark_leads_to_its_tool(visit: Visit) -> None:
+    page = visit.goto("dashboard/")
+    marks = "#hb-chart-deadlines svg a:has(polygon), #hb-chart-deadlines svg a:has(path)"
+    mark = page.locator(marks)
+    assert mark.count() > 0
+    first = mark.first
+    title = first.locator("title").text_content() or ""
+    tool_name = title.split(":", 1)[0]
+    first.scroll_into_view_if_needed()
+    first.click()
+    page.wait_for_load_state()
+    assert re.search(r"/tools/[a-z0-9-]+/$", page.url)
+    assert (page.locator("h1").first.text_content() or "").rstrip("¶") == tool_name
+
+
+def test_a_heat_map_cell_leads_to_the_steps_evidence(visit: Visit) -> None:
+    page = visit.goto("dashboard/")
+    cell = page.locator('#hb-chart-matrix svg a[href*="#hb-step-"]').first
+    href = cell.get_attribute("href") or ""
+    step = href.split("#", 1)[1]
+    cell.scroll_into_view_if_needed()
+    cell.click()
+    page.wait_for_url(re.compile(f"#{step}$"))
+    target = page.locator(f"#{step}")
+    assert target.count() == 1
+    assert target.locator(".hb-state").count() == 1  # the step's state, then its evidence
+
+
+def test_tool_page_shows_its_status_history_from_git(visit: Visit, browser: Any) -> None:
+    page = visit.goto("tools/quillmark-draft/")
+    found = figures(page)
+    assert "hb-chart-history" in found and "hb-chart-deadlines" in found
+    assert "hb-chart-audits" in found  # three counted audits
+    history = found["hb-chart-history"]
+    assert history["desc"].startswith(
+        "From the repository's history: proposed (2026-03-02) → in sandbox (2026-04-06) → "
+        "in pilot (2026-06-01) → approved with restrictions (2026-07-06)"
+    )
+    assert history["rows"] == 4
+    page.locator("#history").scroll_into_view_if_needed()
+    visit.shot("tool-status-history-light")
+    dark = Visit(browser, visit.base, color_scheme="dark")
+    try:
+        dark.goto("tools/quillmark-draft/").locator("#history").scroll_into_view_if_needed()
+        dark.shot("tool-status-history-dark")
+    finally:
+        dark.context.close()
+
+
+def fill_of(page: Any, selector: str) -> str:
+    return page.evaluate(f"getComputedStyle(document.querySelector('{selector}')).fill")
+
+
+def test_charts_follow_the_colour_scheme(browser: Any, base: str) -> None:
+    fills = {}
+    for scheme in ("light", "dark"):
+        v = Visit(browser, base, color_scheme=scheme)
+        try:
+            page = v.goto("dashboard/")
+            assert page.evaluate("document.body.dataset.mdColorScheme") == (
+                "default" if scheme == "light" else "slate"
+            )
+            fills[scheme] = (
+                fill_of(page, "#hb-chart-matrix .hb-k-done"),
+                fill_of(page, "#hb-chart-status text"),
+            )
+            v.shot(f"dashboard-{scheme}")
+            assert v.foreign() == []
+        finally:
+            v.context.close()
+    assert fills["light"][0] != fills["dark"][0]  # cells
+    assert fills["light"][1] != fills["dark"][1]  # text follows the theme's ink
+
+
+def test_charts_need_no_javascript_and_print(browser: Any, base: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base + "dashboard/")
+        assert len(figures_static(page)) == 4
+        page.emulate_media(media="print")
+        boxes = [page.locator(f"#{key} svg").bounding_box() for key in figures_static(page)]
+        assert all(b is not None and b["width"] > 200 for b in boxes)
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.pdf(path=str(ARTIFACTS / "dashboard-print.pdf"))
+    finally:
+        context.close()
+
+
+def figures_static(page: Any) -> list[str]:
+    """The ids of the page's charts, read without the page's scripts."""
+    return [
+        page.locator("figure.hb-figure").nth(i).get_attribute("id") or ""
+        for i in range(page.locator("figure.hb-figure").count())
+    ]

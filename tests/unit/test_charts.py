@@ -1,0 +1,230 @@
+"""generator/charts: static SVG with a title, a description and a text equivalent; marks shaped
+by state, links to the right page, values escaped, and nothing the site's sanitizer removes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from generator import sanitize
+from generator.charts import dashboard, pages, svg
+from generator.charts.deadlines import Deadline, state
+from generator.evidence.measures import Audit, Benchmark, Metric
+from generator.evidence.summary import Summary
+from generator.model import Step
+
+TODAY = date(2026, 11, 1)
+EVIL = 'Evil <script>alert(1)</script> "q" & co'
+
+
+def tool(tid: str, name: str | None = None, status: str = "approved") -> Any:
+    return SimpleNamespace(id=tid, name=name or tid.title(), status=status)
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+@pytest.mark.parametrize(
+    ("most", "expected"),
+    [
+        (0.597, [0, 0.2, 0.4, 0.6]),
+        (0.3, [0, 0.1, 0.2, 0.3]),
+        (1, [0, 0.25, 0.5, 0.75, 1]),
+        (7, [0, 2, 4, 6, 8]),
+        (12, [0, 5, 10, 15]),
+        (0.04, [0, 0.01, 0.02, 0.03, 0.04]),
+        (0, [0, 1]),
+        (-3, [0, 1]),
+    ],
+)
+def test_ticks_are_round_and_reach_the_largest_value(most: float, expected: list[float]) -> None:
+    assert svg.ticks(most) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("due", "window", "expected"),
+    [
+        (days(-1), 30, "late"),
+        (days(0), 30, "soon"),  # due today is not late yet (the checks' rule)
+        (days(30), 30, "soon"),
+        (days(31), 30, "later"),
+        (days(1), 0, "later"),
+    ],
+)
+def test_deadline_state_agrees_with_the_checks(due: date, window: int, expected: str) -> None:
+    assert state(due, TODAY, window) == expected
+
+
+def elements(html: str) -> list[str]:
+    return re.findall(r"<([a-z]+)[\s>/]", html)
+
+
+def check_figure(chart: svg.Chart | None, rows: int) -> str:
+    """The shared promises: title and description named by aria-labelledby, the same title in
+    the caption, a collapsed table with ``rows`` rows, nothing the sanitizer removes, no script,
+    no reference to another file."""
+    assert chart is not None
+    html = svg.figure(chart)
+    cid = f"hb-chart-{chart.key}"
+    assert f'aria-labelledby="{cid}-t {cid}-d"' in html
+    assert f'<title id="{cid}-t">' in html and f'<desc id="{cid}-d">' in html
+    assert "<figcaption>" in html and "<details" in html and "<summary>" in html
+    table = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert table.count("<tr>") == rows
+    assert sanitize.removed(html) == []
+    assert "\n\n" not in html  # one raw HTML block for Python-Markdown
+    assert not re.search(r"<(script|use|image|foreignObject|style)\b", html)
+    assert "http" not in html  # nothing from another host
+    return html
+
+
+def test_status_bars() -> None:
+    chart = dashboard.status_bars([("approved", "approved", 3), ("pilot", "in pilot", 1)])
+    html = check_figure(chart, 2)
+    assert chart.desc == "4 tools: 3 approved, 1 in pilot."
+    assert html.count('class="hb-k-approved"') == 1
+
+
+def test_deadline_timeline_marks_link_to_their_tool_shaped_by_state() -> None:
+    a, b = tool("alpha", EVIL), tool("beta")
+    rows = [
+        (a, [Deadline("alpha", days(-3), "output audit", "s", "late")]),
+        (
+            b,
+            [
+                Deadline("beta", days(10), "access review", "s", "soon"),
+                Deadline("beta", days(90), "certificate stops being current", "s", "later"),
+            ],
+        ),
+    ]
+    html = check_figure(dashboard.timeline(rows, TODAY, 180), 3)
+    marks = re.findall(r'<a href="\.\./tools/(\w+)/"><title>([^<]*)</title><(\w+)', html)
+    shapes = {(tid, shape) for tid, title, shape in marks if "," in title}
+    assert shapes == {("alpha", "path"), ("beta", "polygon"), ("beta", "circle")}
+    assert "Evil &lt;script&gt;" in html and "<script>" not in html
+    titles = [t for tid, t, _ in marks if tid == "beta" and "," in t]
+    assert titles == [
+        "Beta: access review, due in 10 days (on 2026-11-11): due soon",
+        "Beta: certificate stops being current, due in 90 days (on 2027-01-30): scheduled",
+    ]
+
+
+def test_empty_timeline_says_so() -> None:
+    chart = dashboard.timeline([], TODAY, 180)
+    assert chart.desc == "No deadline falls in the next 180 days."
+    check_figure(chart, 0)
+
+
+def step(sid: str) -> Step:
+    return Step(sid, sid.title(), "purpose", "owner", (), (), "p")
+
+
+def test_heatmap_cells_link_to_the_steps_evidence() -> None:
+    steps = [step("pilot"), step("output-audit")]
+    states = [
+        SimpleNamespace(step=steps[0], state="stale"),
+        SimpleNamespace(step=steps[1], state="done"),
+    ]
+    html = check_figure(dashboard.heatmap([(tool("alpha"), states)], steps), 1)
+    assert '<a href="../tools/alpha/#hb-step-pilot"><title>Alpha · Pilot: stale</title>' in html
+    assert re.search(r'class="hb-k-stale"/><text [^>]*class="hb-sym"[^>]*>✗</text>', html)
+    assert "<td>✓ done</td>" in html
+
+
+def test_completion_per_phase_shares() -> None:
+    rows = [("Phase 1: Assess", "../procedure/phase-1/", {"done": 3, "stale": 1})]
+    chart = dashboard.completion(rows)
+    html = check_figure(chart, 1)
+    assert "75% done" in html and ">25%<" in html
+    assert '<td><a href="../procedure/phase-1/">Phase 1: Assess</a></td>' in html
+
+
+def test_status_history_in_order_with_dates() -> None:
+    changes = [
+        (date(2026, 1, 5), None, "proposed", "abc1234", "Propose"),
+        (date(2026, 2, 1), "proposed", "sandbox", "bcd2345", "Sandbox <b>it</b>"),
+        (date(2026, 4, 1), "sandbox", "approved", "cde3456", "Approve"),
+    ]
+    chart = pages.status_history(changes, TODAY, lambda s: s)
+    html = check_figure(chart, 3)
+    assert chart is not None
+    assert chart.desc.startswith(
+        "From the repository's history: proposed (2026-01-05) → sandbox (2026-02-01) → "
+        "approved (2026-04-01)"
+    )
+    assert "Sandbox &lt;b&gt;it&lt;/b&gt;" in html
+    assert pages.status_history([], TODAY, str) is None
+
+
+def test_status_history_after_a_pinned_as_of_day_stays_in_the_picture() -> None:
+    changes = [(date(2026, 11, 28), None, "approved", "abc1234", "Add")]
+    chart = pages.status_history(changes, TODAY, str)
+    html = check_figure(chart, 1)
+    xs = [float(x) for x in re.findall(r'<rect x="([\d.]+)"', html)]
+    assert xs and all(16 <= x <= pages.WIDTH - 16 for x in xs)
+
+
+def test_tool_deadlines_one_row_each() -> None:
+    found = [
+        Deadline("a", days(-5), "output audit", "A: output audit due", "late"),
+        Deadline("a", days(400), "vendor review", "A: vendor review due", "later"),
+    ]
+    html = check_figure(pages.deadlines(found, TODAY), 2)
+    assert "overdue by 5 days" in html
+    assert pages.deadlines([], TODAY) is None
+
+
+def summary(audits: list[Audit], metrics: list[Metric] | None = None) -> Summary:
+    bench = Benchmark(date(2026, 1, 1), 40, 36, 37, 1)
+    verdicts = tuple(SimpleNamespace(audit=a, rate=None, drift=a.drift, too_small=False,
+                                     tested=False) for a in audits)  # fmt: skip
+    return Summary(bench, None, verdicts, (), None, tuple(metrics or ()))  # type: ignore[arg-type]
+
+
+def test_audits_over_time_with_intervals_and_the_benchmark() -> None:
+    audits = [
+        Audit(0, date(2026, 6, 1), "R", False, 30, 3),
+        Audit(1, date(2026, 7, 1), "R", True, 30, 9),
+        Audit(2, date(2026, 8, 1), "R", False, None, None),  # not counted: not drawn
+    ]
+    chart = pages.audits(summary(audits), lambda v: f"{100 * v:.0f}%")
+    html = check_figure(chart, 2)
+    assert "benchmark 10%" in html  # 4 errors in 40 tasks
+    assert html.count('class="hb-whisker"') == 2
+    assert html.count("hb-cross") == 1  # the audit showing drift
+    assert pages.audits(summary(audits[:1]), str) is None  # one audit is no trend
+
+
+def test_metrics_over_time() -> None:
+    metrics = [
+        Metric(0, date(2026, 5, 1), 0.1, 900, 12, 40, 5),
+        Metric(1, date(2026, 8, 1), 0.08, 800, 15),
+    ]
+    chart = pages.metrics(summary([], metrics))
+    check_figure(chart, 2)
+    assert chart is not None and "12 min first, 15 min latest" in chart.desc
+    assert pages.metrics(summary([], metrics[:1])) is None
+
+
+def test_certificate_validity_bars() -> None:
+    certs = [
+        ("SOC 2 Type II", date(2025, 6, 1), days(-10), "lapsed"),
+        (EVIL, date(2025, 1, 1), days(20), "expiring soon"),
+    ]
+    chart = pages.validity(certs, TODAY)
+    html = check_figure(chart, 2)
+    assert chart is not None and "1 lapsed" in chart.desc
+    assert html.count('class="hb-k-late hb-bar"') == 1
+    assert pages.validity([], TODAY) is None
+
+
+def test_no_value_can_end_the_raw_html_block() -> None:
+    """A blank line would end Python-Markdown's raw HTML block and let Markdown read the rest."""
+    chart = dashboard.status_bars([("approved", "line one\n\n# heading", 1)])
+    html = check_figure(chart, 1)
+    assert "line one # heading" in html
