@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import subprocess
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -236,61 +236,125 @@ class StatusChange:
     commit: str  # the full sha, for links
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Commit:
     sha: str
     date: date
-    subject: str
-    changes: tuple[
-        tuple[str, str, str, str, str | None], ...
-    ]  # old blob, new blob, code, path, new
+    #: old blob, new blob, change code (A, M, D, R...), path, and the new path of a rename
+    changes: list[tuple[str, str, str, str, str | None]]
 
 
-_FORMAT = "%x1e%H%x1f%cs%x1f%s"
+#: Each commit as a NUL-separated token of its own (``<sha> <date>``); with ``-z`` every raw
+#: entry and path is NUL-terminated too, so no file name can be read as a commit. The subjects,
+#: which may hold any character but NUL, come from a second command (:func:`_subjects`).
+_FORMAT = "%x00%H %cs"
+_HEAD = re.compile(r"([0-9a-f]{40,64}) (\d{4}-\d{2}-\d{2})")
 
 
 def _parse_log(out: bytes) -> list[_Commit]:
-    commits = []
-    for record in out.decode("utf-8", "replace").split("\x1e")[1:]:
-        head, _, body = record.partition("\n")
-        sha, day, subject = ([*head.rstrip("\x00").split("\x1f"), "", ""])[:3]
-        fields = body.strip("\n\0").split("\0")
-        changes: list[tuple[str, str, str, str, str | None]] = []
-        i = 0
-        while i < len(fields):
-            m = _RAW.match(fields[i].strip("\n"))
-            if m is None:
-                i += 1
-                continue
-            old_blob, new_blob, code = m.groups()
-            if code in "RC":
-                changes.append((old_blob, new_blob, code, fields[i + 1], fields[i + 2]))
-                i += 3
-            else:
-                changes.append((old_blob, new_blob, code, fields[i + 1], None))
-                i += 2
-        commits.append(_Commit(sha, date.fromisoformat(day), subject, tuple(changes)))
+    """The commits of ``git log -z --raw --format=_FORMAT``, newest first."""
+    commits: list[_Commit] = []
+    tokens = out.decode("utf-8", "replace").split("\0")
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].strip("\n")
+        i += 1
+        head = _HEAD.fullmatch(token)
+        if head is not None:
+            commits.append(_Commit(head[1], date.fromisoformat(head[2]), []))
+            continue
+        raw = _RAW.match(token)
+        if raw is None or not commits:
+            continue  # an empty token between commits
+        old_blob, new_blob, code = raw.groups()
+        paths = tokens[i : i + (2 if code in "RC" else 1)]
+        i += len(paths)
+        renamed = paths[1] if code in "RC" and len(paths) == 2 else None
+        commits[-1].changes.append((old_blob, new_blob, code, paths[0] if paths else "", renamed))
     return commits
 
 
-#: A top-level ``status:`` key (a key at column 0 is always top-level: anything nested or a
-#: block scalar's text is indented), and where the next top-level line starts.
-_STATUS_KEY = re.compile(r"^status[ \t]*:", re.MULTILINE)
-_TOP_LINE = re.compile(r"^(?=[^\s#])", re.MULTILINE)
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _subjects(repo: Repo, shas: Iterable[str]) -> dict[str, str]:
+    """Each commit's subject line, read apart from the log it came from (a subject may hold
+    any character but NUL, so it is never parsed as part of another record)."""
+    wanted = sorted(set(shas))
+    if not wanted:
+        return {}
+    out = repo.git(
+        "log", "--no-walk=unsorted", "--stdin", "--format=%H%x00%s%x00",
+        stdin="".join(f"{sha}\n" for sha in wanted).encode(),
+    )  # fmt: skip
+    parts = out.decode("utf-8", "replace").split("\0")
+    return {parts[j].strip(): parts[j + 1] for j in range(0, len(parts) - 1, 2)}
 
 
-def _status_block(text: str) -> object:
-    """The ``status`` mapping read from its own lines only (libyaml, when installed): a
-    thousand tools' history reads in a fraction of the full parse's time. Raises when the
-    lines alone are not YAML; the caller then parses the whole file."""
-    found = _STATUS_KEY.search(text)
-    if found is None or _STATUS_KEY.search(text, found.end()):
-        raise ValueError("no single status key at the start of a line")
-    end = _TOP_LINE.search(text, found.end())
-    block = text[found.start() : end.start() if end else len(text)]
-    data = yaml.load(block, Loader=_SafeLoader)  # noqa: S506 - a safe loader
-    return data.get("status") if isinstance(data, dict) else None
+_Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+class _Unsure(Exception):
+    """The event stream alone cannot say (an alias, a complex key): parse the whole file."""
+
+
+def _skip(events: Iterator[yaml.Event], first: yaml.Event) -> None:
+    """Consume the rest of the node that starts with ``first``."""
+    depth = 1 if isinstance(first, yaml.MappingStartEvent | yaml.SequenceStartEvent) else 0
+    while depth:
+        event = next(events)
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+
+
+def _scalar(event: yaml.Event) -> str | None:
+    """A scalar's text (None for a plain null); raises _Unsure for an alias."""
+    if isinstance(event, yaml.AliasEvent):
+        raise _Unsure
+    if not isinstance(event, yaml.ScalarEvent):
+        return None
+    if event.implicit[0] and event.value in _NULLS:  # plain ``null``, ``~`` or nothing
+        return None
+    return str(event.value)
+
+
+def _status_events(text: str) -> str | None:
+    """``status.value`` read from libyaml's event stream, stopping once it is found: no
+    object is built, so a thousand tools' history reads in a fraction of the full parse's
+    time, and the reading is the YAML parser's own (a ``status:`` line inside a quoted
+    value is text, a quoted ``"status":`` key is the key). Raises _Unsure or yaml.YAMLError."""
+    events = iter(yaml.parse(text, Loader=_Parser))
+    for event in events:
+        if isinstance(event, yaml.MappingStartEvent):
+            break
+        if isinstance(event, yaml.SequenceStartEvent | yaml.ScalarEvent | yaml.AliasEvent):
+            return None  # the document is not a mapping
+    else:
+        return None
+    while True:  # the top-level mapping: key, value, key, value...
+        key = next(events)
+        if isinstance(key, yaml.MappingEndEvent):
+            return None
+        if not isinstance(key, yaml.ScalarEvent):
+            raise _Unsure  # a complex or aliased key
+        value = next(events)
+        if key.value != "status":
+            _skip(events, value)
+            continue
+        if isinstance(value, yaml.AliasEvent):
+            raise _Unsure
+        if not isinstance(value, yaml.MappingStartEvent):
+            return None
+        while True:  # status: its keys
+            inner = next(events)
+            if isinstance(inner, yaml.MappingEndEvent):
+                return None
+            if not isinstance(inner, yaml.ScalarEvent):
+                raise _Unsure
+            item = next(events)
+            if inner.value == "value":
+                return _scalar(item)
+            _skip(events, item)
 
 
 def _status(raw: bytes | None, path: str) -> str | None:
@@ -300,10 +364,11 @@ def _status(raw: bytes | None, path: str) -> str | None:
     if text is None:
         return None
     try:
-        status = _status_block(text)
-    except (ValueError, yaml.YAMLError):
-        data, _ = parse_yaml(text, path)  # the loader's own reading, for any other layout
-        status = data.get("status") if isinstance(data, dict) else None
+        return _status_events(text)
+    except (_Unsure, yaml.YAMLError, StopIteration):
+        pass
+    data, _ = parse_yaml(text, path)  # the loader's own reading, for what events cannot say
+    status = data.get("status") if isinstance(data, dict) else None
     value = status.get("value") if isinstance(status, dict) else None
     return value if isinstance(value, str) else None
 
@@ -347,9 +412,12 @@ def _history(repo: Repo, log_args: Sequence[str]) -> History:
             before = line[-1].new if line else None
             after = status.get(new_blob)
             if after is not None and after != before:
-                line.append(StatusChange(c.date, before, after, c.sha[:SHORT], c.subject, c.sha))
+                line.append(StatusChange(c.date, before, after, c.sha[:SHORT], "", c.sha))
             timelines[rel] = line
             last[rel] = c.date
+    subjects = _subjects(repo, (ch.commit for line in timelines.values() for ch in line))
+    for rel, line in timelines.items():
+        timelines[rel] = [replace(ch, subject=subjects.get(ch.commit, "")) for ch in line]
     return History(timelines, last)
 
 

@@ -22,7 +22,7 @@ from generator import escape
 from generator import sitenames as names
 from generator.charts import dashboard as dashboard_charts
 from generator.charts import pages as page_charts
-from generator.charts.deadlines import Deadline, deadlines, in_window
+from generator.charts.deadlines import Deadline, deadlines, excepted, in_window
 from generator.charts.embed import wrap
 from generator.charts.svg import Chart, figure
 from generator.checks.due import Due, current_until, obligations
@@ -296,7 +296,10 @@ class Site:
         got = self._deadlines.get(tool.id)
         if got is None:
             dues = self.due_by_tool.get(tool.id, ())
-            got = self._deadlines[tool.id] = deadlines(dues, tool.id, self.hb.policy, self.today)
+            accepted = excepted(self.by_tool.get(tool.id, ()))
+            got = self._deadlines[tool.id] = deadlines(
+                dues, tool.id, self.hb.policy, self.today, accepted
+            )
         return got
 
     def measured(self, tool: Tool) -> Summary:
@@ -664,6 +667,7 @@ def dashboard_figures(
         dashboard_charts.heatmap(
             [(tool, site.states[tool.id]) for tool in tools],
             [s for p in site.phases for s in p.steps],
+            status_words,
         ),
         dashboard_charts.completion(
             [

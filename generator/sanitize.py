@@ -45,7 +45,7 @@ DROPPED_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "if
 _SHAPE = {"fill", "stroke", "stroke-width", "stroke-dasharray", "opacity", "transform"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir", "role", "hidden"},
-    "a": {"href", "hreflang", "target", "download", "name"},
+    "a": {"href", "hreflang", "target", "download", "name", "tabindex"},
     "img": {"src", "alt", "width", "height", "loading", "align"},
     "div": {"data-tabs"},  # pymdownx.tabbed (alternate style)
     "span": {"data-linenos"},  # pymdownx.highlight's inline line numbers
@@ -155,6 +155,10 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if tag in _SVG and ("url(" in value.lower() or "\\" in value):
         # paint from a gradient of the same image (fill="url(#g)"), never from another file
         return value if _LOCAL_PAINT.fullmatch(value) else None
+    if name == "tabindex":
+        # only out of the tab order (a chart's many marks, reachable from its table instead);
+        # a page may not reorder focus or make something focusable
+        return "-1" if value.strip() == "-1" else None
     if tag == "a" and name == "target" and value not in ("_blank", "_self"):
         return None  # a named window could be another page's
     if tag == "img" and name == "align" and value.lower() not in ("left", "right"):

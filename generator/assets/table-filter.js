@@ -13,9 +13,18 @@
    The state is in the query string, so a link can be shared:
      ?status=approved&status=pilot&data=confidential&findings=1&sort=-due
    (a repeated key: any of its values; sort=-key: descending). It is written with
-   history.replaceState; unknown keys are kept and unknown values ignored.
+   history.replaceState; unknown keys and sort columns are ignored and kept.
+   A value no row has still counts, so that a shared link never shows more than it says
+   (?state=lapsed with no lapsed certificate: "0 of 6 vendors", not every vendor): its list
+   offers it, ticked and marked "(no vendors)". A filter with a fixed order always lists every
+   value of the order, those no row has marked the same way, with the words the pages use
+   (WORDS, where they are not the code itself).
 
-   Page text is only read (textContent) and written as text or attributes, never as HTML.
+   A filter's list closes on Escape (the focus back on its button), on a click outside it and
+   when the keyboard focus leaves it (Tab past its last box): it would cover the table.
+
+   Page and address text is only read (textContent, URLSearchParams) and written as text or
+   attributes, never as HTML; a long value is shortened where it is shown.
 
    Speed: each row's values are read once, and a column's sort keys the first time it is
    sorted. The table then holds the first LIMIT matching rows, in order, and a button below it
@@ -50,10 +59,24 @@
       ]
     }
   };
+  // labels of codes that are not their own label (generator/render.py STATUS_WORDS,
+  // generator/model.py CERT_NAMES, the templates), for values of an order no row shows
+  var WORDS = {
+    status: { sandbox: "in sandbox", pilot: "in pilot", restricted: "approved with restrictions" },
+    act: { none: "not classified" },
+    type: { "soc2-type1": "SOC 2 Type I", "soc2-type2": "SOC 2 Type II",
+      iso27001: "ISO/IEC 27001", iso27701: "ISO/IEC 27701", iso42001: "ISO/IEC 42001" },
+    state: { "expiring-soon": "expiring soon" }
+  };
   var VALUE = /^hb-v-([a-z]+)(?:-(.+))?$/;
   var collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
   var done = new WeakSet(); // the tables already made filterable
   var LIMIT = 100; // rows shown at most until the reader asks for all
+  var LONG = 60; // characters of a value shown at most
+
+  function short(text) {
+    return text.length > LONG ? text.slice(0, LONG - 1) + "…" : text;
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -157,16 +180,44 @@
     var body = table.tBodies[0];
     var filters = config.filters.map(function (f) {
       return { key: f.key, label: f.label, has: !!f.has, order: f.order || [],
-        options: new Map(), chosen: new Set(), inItems: false };
+        options: new Map(), none: new Set(), chosen: new Set(), inItems: false };
     });
     var byKey = {};
     filters.forEach(function (f) { byKey[f.key] = f; });
-    var rows = readRows(body, byKey);
+    var rows = readRows(body, byKey); // each filter's options: the codes the rows show
     var ordered = rows; // all rows, in the current order
     var sort = { key: null, desc: false };
     var columns = {};
     var limit = Number(window.hbTableLimit) || LIMIT;
     var showAll = false;
+
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
+      var key = classValue(th, "hb-col-");
+      var kind = classValue(th, "hb-sort-");
+      if (!key || !SORTS.hasOwnProperty(kind)) return;
+      var button = el("button", "hb-sort");
+      button.type = "button";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      var icon = el("span", "hb-sort-icon");
+      icon.setAttribute("aria-hidden", "true");
+      button.appendChild(icon);
+      th.appendChild(button);
+      columns[key] = { key: key, kind: kind, th: th, icon: icon, index: th.cellIndex,
+        order: byKey[key] ? byKey[key].order : null };
+      button.addEventListener("click", function () {
+        sort = { key: key, desc: sort.key === key && !sort.desc };
+        sortRows();
+        render();
+        write();
+      });
+    });
+
+    read();
+    filters.forEach(function (f) { // the order's codes and the address's that no row has
+      var words = WORDS[f.key] || {};
+      f.order.forEach(function (code) { offer(f, code, words[code] || code); });
+      if (!f.has) f.chosen.forEach(function (code) { offer(f, code, code); });
+    });
 
     // the controls, before the table (or the scrolling box Material wraps it in)
     var box = el("div", "hb-filters");
@@ -185,6 +236,7 @@
         f.input = el("input");
         f.input.type = "checkbox";
         f.input.name = f.key;
+        f.input.checked = f.chosen.has("1");
         f.input.addEventListener("change", changed);
         label.append(f.input, " " + f.label);
         bar.appendChild(label);
@@ -208,27 +260,6 @@
       if (link) link.focus();
     });
 
-    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th) {
-      var key = classValue(th, "hb-col-");
-      var kind = classValue(th, "hb-sort-");
-      if (!key || !SORTS.hasOwnProperty(kind)) return;
-      var button = el("button", "hb-sort");
-      button.type = "button";
-      while (th.firstChild) button.appendChild(th.firstChild);
-      var icon = el("span", "hb-sort-icon");
-      icon.setAttribute("aria-hidden", "true");
-      button.appendChild(icon);
-      th.appendChild(button);
-      columns[key] = { key: key, kind: kind, th: th, icon: icon, index: th.cellIndex,
-        order: byKey[key] ? byKey[key].order : null };
-      button.addEventListener("click", function () {
-        sort = { key: key, desc: sort.key === key && !sort.desc };
-        sortRows();
-        render();
-        write();
-      });
-    });
-
     reset.addEventListener("click", function () {
       filters.forEach(function (f) {
         if (f.input) f.input.checked = false;
@@ -237,9 +268,14 @@
       changed();
     });
 
-    read();
     if (sort.key) sortRows(); else markSorted();
     filterRows();
+
+    function offer(f, code, label) { // a value no row has
+      if (f.options.has(code)) return;
+      f.options.set(code, label);
+      f.none.add(code);
+    }
 
     function menu(f) {
       var wrap = el("div", "hb-filter hb-filter-" + f.key);
@@ -257,6 +293,7 @@
         var at = f.order.indexOf(code);
         return at < 0 ? f.order.length : at;
       };
+      var none = " (no " + config.noun[1] + ")"; // after a value no row has
       var codes = Array.from(f.options.keys()).sort(function (a, b) {
         return rank(a) - rank(b) || collator.compare(f.options.get(a), f.options.get(b));
       });
@@ -266,17 +303,26 @@
         input.type = "checkbox";
         input.name = f.key;
         input.value = code;
+        input.checked = f.chosen.has(code);
         input.addEventListener("change", changed);
-        label.append(input, " " + f.options.get(code));
+        var text = f.options.get(code);
+        label.append(input, " " + short(text));
+        if (text.length > LONG) label.title = text;
+        if (f.none.has(code)) label.append(el("span", "hb-filter-none", none));
         panel.appendChild(label);
         return input;
       });
       toggle.addEventListener("click", function () { open(wrap, panel.hidden); });
       wrap.addEventListener("keydown", function (event) {
         if (event.key === "Escape" && !panel.hidden) {
+          toggle.focus(); // first: a hidden box would lose the focus to the page
           open(wrap, false);
-          toggle.focus();
         }
+      });
+      // Tab out of the list closes it; no relatedTarget: a click, which the document's handler
+      // judges (a click on a label's text inside the list blurs its box too)
+      wrap.addEventListener("focusout", function (event) {
+        if (event.relatedTarget && !wrap.contains(event.relatedTarget)) open(wrap, false);
       });
       wrap.append(toggle, panel);
       summarize(f);
@@ -286,7 +332,8 @@
     function summarize(f) {
       var picked = f.boxes.filter(function (b) { return b.checked; });
       f.summary.textContent = picked.length === 0 ? "any"
-        : picked.length <= 2 ? picked.map(function (b) { return f.options.get(b.value); }).join(", ")
+        : picked.length <= 2 ? picked.map(function (b) { return short(f.options.get(b.value)); })
+          .join(", ")
         : picked.length + " chosen";
     }
 
@@ -375,20 +422,15 @@
       });
     }
 
-    function read() {
+    function read() { // the address -> each filter's chosen codes, whether a row has them or not
       var params = new URLSearchParams(window.location.search);
       filters.forEach(function (f) {
-        var wanted = params.getAll(f.key);
-        if (f.input) {
-          f.input.checked = wanted.indexOf("1") >= 0;
-        } else if (f.boxes) {
-          f.boxes.forEach(function (b) { b.checked = wanted.indexOf(b.value) >= 0; });
-        }
+        var wanted = params.getAll(f.key).map(function (v) { return v.trim(); });
+        f.chosen = new Set(wanted.filter(function (v) { return f.has ? v === "1" : v !== ""; }));
       });
       var by = params.get("sort") || "";
       var key = by.replace(/^-/, "");
       if (columns.hasOwnProperty(key)) sort = { key: key, desc: by.charAt(0) === "-" };
-      collect();
     }
 
     function write() {

@@ -7,7 +7,7 @@ Links are the published URLs from the dashboard (``/dashboard/``): ``../tools/<i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from generator.charts import svg
@@ -74,7 +74,7 @@ def timeline(rows: Sequence[tuple[Tool, Sequence[Deadline]]], today: date, days:
             shape, word = DEADLINE_STATES[d.state]
             label = f"{tool.name}: {d.kind}, {when(d.day, today)}: {word}"
             mark = svg.mark(shape, scale.x(d.day), y + svg.ROW / 2, f"hb-k-{d.state}")
-            body.append(svg.link(f"{TOOLS}{tool.id}/", label, mark))
+            body.append(svg.link(f"{TOOLS}{tool.id}/", label, mark, focusable=False))
     x = scale.x(today)
     body.append(svg.line(x, top - 2, x, bottom, "hb-today"))
     body.append(svg.text(x, bottom + 14, f"today, {today}", "hb-small", "middle"))
@@ -105,7 +105,11 @@ def timeline(rows: Sequence[tuple[Tool, Sequence[Deadline]]], today: date, days:
     )
 
 
-def heatmap(rows: Sequence[tuple[Tool, Sequence[StepState]]], steps: Sequence[Step]) -> svg.Chart:
+def heatmap(
+    rows: Sequence[tuple[Tool, Sequence[StepState]]],
+    steps: Sequence[Step],
+    words: Callable[[str], str] = str,
+) -> svg.Chart:
     """The tools x steps matrix: a cell per step, its state by colour and symbol, linking to the
     step's evidence on the tool's page (``#hb-step-<step id>``)."""
     cell, gap, top = 16, 2, 40
@@ -131,7 +135,7 @@ def heatmap(rows: Sequence[tuple[Tool, Sequence[StepState]]], steps: Sequence[St
         base, who = f"{TOOLS}{h(tool.id)}/#hb-step-", h(tool.name)
         for j, s in enumerate(states):
             row.append(
-                f'<a href="{base}{h(s.step.id)}"><title>{who} · {h(s.step.title)}: '
+                f'<a href="{base}{h(s.step.id)}" tabindex="-1"><title>{who} · {h(s.step.title)}: '
                 f'{LABELS[s.state]}</title><rect x="{xs[j]}{cells[s.state]}{mids[j]}">'
                 f"{SYMBOLS[s.state]}</text></a>"
             )
@@ -144,9 +148,13 @@ def heatmap(rows: Sequence[tuple[Tool, Sequence[StepState]]], steps: Sequence[St
     return svg.Chart(
         "matrix",
         "Tools × steps",  # noqa: RUF001 (the multiplication sign, as in the heading)
-        f"{len(rows):,} tools by {len(steps)} steps: "
-        + ", ".join(f"{n:,} {LABELS[s]}" for s, n in counts.items() if n)
-        + ". Each cell links to the step's evidence on the tool's page.",
+        (
+            f"{len(rows):,} tools by {len(steps)} steps: "
+            + ", ".join(f"{n:,} {LABELS[s]}" for s, n in counts.items() if n)
+            + ". Each cell links to the step's evidence on the tool's page."
+            if rows
+            else "No tool is in the registry yet."
+        ),
         width,
         top + len(rows) * (cell + gap) + 4,
         body,
@@ -155,8 +163,12 @@ def heatmap(rows: Sequence[tuple[Tool, Sequence[StepState]]], steps: Sequence[St
             [
                 (
                     tool_link(tool),
-                    h(tool.status),
-                    *(f"{SYMBOLS[s.state]} {LABELS[s.state]}" for s in states),
+                    h(words(tool.status)),
+                    *(
+                        f'<a href="{TOOLS}{h(tool.id)}/#hb-step-{h(s.step.id)}">'
+                        f"{SYMBOLS[s.state]} {LABELS[s.state]}</a>"
+                        for s in states
+                    ),
                 )
                 for tool, states in rows
             ],
@@ -168,7 +180,7 @@ def heatmap(rows: Sequence[tuple[Tool, Sequence[StepState]]], steps: Sequence[St
 def completion(rows: Sequence[tuple[str, str, Mapping[str, int]]]) -> svg.Chart:
     """Completion per phase: one bar per phase (its label, its page's URL, then states ->
     number of tool steps), split by state in the order of ``LABELS``, with the share done."""
-    width, bar = 760, 500
+    width, bar = 760, 470
     body, _ = svg.legend(
         [("square", f"hb-k-{s}", f"{SYMBOLS[s]} {LABELS[s]}") for s in LABELS], 8, 14
     )
@@ -197,7 +209,9 @@ def completion(rows: Sequence[tuple[str, str, Mapping[str, int]]]) -> svg.Chart:
         "Completion per phase",
         "Share of the tools' steps in each state, per phase of the procedure: "
         + "; ".join(
-            f"{label} {100 * c.get('done', 0) / (sum(c.values()) or 1):.0f}% done"
+            f"{label} {100 * c.get('done', 0) / total:.0f}% done"
+            if (total := sum(c.values()))
+            else f"{label} no steps"
             for label, _, c in rows
         )
         + ".",

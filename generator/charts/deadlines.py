@@ -5,12 +5,12 @@ how due it is on the build's day, in the same terms as the staleness checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from generator.checks.due import Due, timing
-from generator.diagnostics import Severity
+from generator.diagnostics import Diagnostic, Severity
 from generator.model import Policy
 
 #: A deadline's state -> (mark shape, word). Late: a cross; inside the policy's warning window: a
@@ -18,6 +18,7 @@ from generator.model import Policy
 STATES = {
     "late": ("cross", "overdue"),
     "soon": ("triangle", "due soon"),
+    "excepted": ("diamond", "covered by an exception"),
     "later": ("circle", "scheduled"),
 }
 #: Due.what -> the words for it.
@@ -59,19 +60,33 @@ def state(day: date, today: date, days: int) -> str:
     return "late" if severity is Severity.ERROR else "soon" if severity else "later"
 
 
-def deadlines(dues: Iterable[Due], tool: str, policy: Policy, today: date) -> list[Deadline]:
-    """The deadlines of ``tool`` among ``dues``, soonest first."""
-    out = [
-        Deadline(
-            tool,
-            d.day,
-            KINDS.get(d.what, d.what.replace("_", " ")),
-            d.summary,
-            state(d.day, today, window(policy, d.what)),
-        )
-        for d in dues
-        if tool in d.tools
-    ]
+def excepted(findings: Iterable[Diagnostic]) -> set[tuple[str, str | None]]:
+    """(due date, step) of each finding an open exception accepts (it became a note): the
+    deadline it is about is drawn as excepted, as the step is on the dashboard."""
+    return {(f.due, f.step) for f in findings if f.severity is Severity.NOTE and f.due}
+
+
+def deadlines(
+    dues: Iterable[Due],
+    tool: str,
+    policy: Policy,
+    today: date,
+    accepted: Collection[tuple[str, str | None]] = (),
+) -> list[Deadline]:
+    """The deadlines of ``tool`` among ``dues``, soonest first; one that is late or due soon
+    and whose finding an exception accepts (``accepted``, from :func:`excepted`) is
+    ``excepted``."""
+    out = []
+    for d in dues:
+        if tool not in d.tools:
+            continue
+        kind = KINDS.get(d.what, d.what.replace("_", " "))
+        if d.what == "certificate" and d.certificate:
+            kind = f"certificate {d.certificate}"
+        now = state(d.day, today, window(policy, d.what))
+        if now != "later" and (str(d.day), d.step) in accepted:
+            now = "excepted"
+        out.append(Deadline(tool, d.day, kind, d.summary, now))
     return sorted(out, key=lambda d: (d.day, d.kind))
 
 

@@ -7,41 +7,59 @@ carries each figure inside one HTML comment (:func:`wrap`), which Markdown passe
 step; the site's hooks (:mod:`generator.sitehooks`) take the figures out of the rendered page
 and leave an empty placeholder element (:func:`take`, before the page is sanitized and
 indexed), then put each figure, cleaned by the same sanitizer as every page, in its place in the
-finished page (:func:`put`, before the final scan of what could run). A placeholder with no
-figure of that page stays empty; a comment is never published.
+finished page (:func:`put`, before the final scan of what could run).
+
+Only the handbook's own figures travel this way: each comment carries an HMAC of the figure
+under a key made at random when this process starts, and each placeholder a random token, so a
+comment or a placeholder written in a hand-written page or a procedure text is just a comment
+(removed, never published) or an empty element. The build and MkDocs run in one process
+(``handbook build`` and ``handbook serve``), which is what the key relies on; a page rendered by
+another process keeps its figures out of the site rather than let them in unchecked.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import secrets
 from collections.abc import Mapping
 
 from generator import sanitize
 
+_KEY = secrets.token_bytes(32)
+_TOKEN = secrets.token_hex(8)  # in this process's placeholders' ids
 _OPEN = "<!--hb-figure "
-_FIGURE = re.compile(r"<!--hb-figure (.*?)-->", re.DOTALL)
-_SLOT = re.compile(r'<div class="hb-figure-slot" id="hb-figure-slot-(\d+)"></div>')
+_FIGURE = re.compile(r"<!--hb-figure ([0-9a-f]{64}) (.*?)-->", re.DOTALL)
+_SLOT = re.compile(rf'<div class="hb-figure-slot" id="hb-figure-slot-{_TOKEN}-(\d+)"></div>')
+
+
+def _mac(html: str) -> str:
+    return hmac.new(_KEY, html.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def wrap(html: str) -> str:
-    """``html`` (one figure) as an HTML comment a page can carry through Markdown.
+    """``html`` (one figure) as a signed HTML comment a page can carry through Markdown.
 
     Raises ValueError if the figure holds ``-->``, which would end the comment early (every
     value in a figure is escaped, so only a bug could put one there)."""
     if "-->" in html or "--!>" in html:
         raise ValueError("a figure cannot hold '-->'")
-    return f"{_OPEN}{html}-->"
+    return f"{_OPEN}{_mac(html)} {html}-->"
 
 
 def take(html: str) -> tuple[str, dict[str, str]]:
-    """The rendered page with each wrapped figure replaced by a numbered placeholder, and the
-    figures by number."""
+    """The rendered page with each figure of this process replaced by a numbered placeholder,
+    and the figures by number; a comment whose signature does not match is left as it is (the
+    sanitizer then removes it, as every comment)."""
     figures: dict[str, str] = {}
 
     def slot(m: re.Match[str]) -> str:
+        if not hmac.compare_digest(m.group(1), _mac(m.group(2))):
+            return m.group(0)
         key = str(len(figures))
-        figures[key] = m.group(1)
-        return f'<div class="hb-figure-slot" id="hb-figure-slot-{key}"></div>'
+        figures[key] = m.group(2)
+        return f'<div class="hb-figure-slot" id="hb-figure-slot-{_TOKEN}-{key}"></div>'
 
     return _FIGURE.sub(slot, html) if _OPEN in html else html, figures
 

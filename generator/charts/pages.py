@@ -17,6 +17,7 @@ from generator.charts.deadlines import Deadline
 from generator.charts.svg import h
 from generator.checks.due import when
 from generator.evidence import stats
+from generator.evidence.judge import AuditVerdict
 from generator.evidence.summary import Summary
 
 WIDTH = 760
@@ -40,7 +41,7 @@ def status_history(
     for i, (day, _old, new, _sha, _subject) in enumerate(changes):
         until = changes[i + 1][0] if i + 1 < len(changes) else end
         x, x2 = scale.x(day), scale.x(until)
-        body.append(svg.rect(x, top, max(x2 - x, 2), band, f"hb-k-{new}"))
+        body.append(svg.rect(x, top, max(x2 - x, 2), band, f"hb-k-{svg.token(new)}"))
     for i, (day, _old, new, _sha, _subject) in enumerate(changes):
         x = scale.x(day)
         lane = top + band + 16 + 26 * (i % 2)
@@ -49,10 +50,17 @@ def status_history(
         body.append(svg.text(x, lane, f"{words(new)}", "hb-label", anchor))
         body.append(svg.text(x, lane + 11, str(day), "hb-small", anchor))
     path = " → ".join(f"{words(new)} ({day})" for day, _o, new, *_ in changes)
+    later = sum(1 for day, *_ in changes if day > today)
+    note = (
+        f" ({later} committed after that day: the pages show the files as committed, dates "
+        "as of the policy's day)"
+        if later
+        else ""
+    )
     return svg.Chart(
         "history",
         "Status history",
-        f"From the repository's history: {path}; as of {today}.",
+        f"From the repository's history, dated by commit: {path}; as of {today}{note}.",
         WIDTH,
         top + band + 56,
         body,
@@ -76,8 +84,9 @@ def deadlines(found: Sequence[Deadline], today: date) -> svg.Chart | None:
     if not found:
         return None
     left, top = 230, 30
+    # a year back and five ahead at most; a date outside sits at the edge, its label saying so
     start = max(min(found[0].day, today - timedelta(days=30)), today - timedelta(days=365))
-    end = min(max(found[-1].day, today + timedelta(days=90)), today + timedelta(days=730))
+    end = min(max(found[-1].day, today + timedelta(days=90)), today + timedelta(days=5 * 365))
     scale = svg.TimeScale(start, end + timedelta(days=7), left, WIDTH - 12)
     bottom = top + svg.ROW * len(found)
     body = [svg.rect(scale.x0, top, scale.x(today) - scale.x0, bottom - top, "hb-past")]
@@ -88,7 +97,8 @@ def deadlines(found: Sequence[Deadline], today: date) -> svg.Chart | None:
         body.append(svg.text(left - 8, y + 13, svg.clip(d.kind, 34), "hb-label", "end"))
         x = scale.x(d.day)
         body.append(svg.mark(shape, x, y + svg.ROW / 2, f"hb-k-{d.state}"))
-        label = f"{d.day}, {word}"
+        outside = " (beyond the axis)" if d.day > end or d.day < start else ""
+        label = f"{d.day}{outside}, {word}"
         anchor = "start" if x < WIDTH - 140 else "end"
         body.append(
             svg.text(x + (9 if anchor == "start" else -9), y + 13, label, "hb-small", anchor)
@@ -102,6 +112,11 @@ def deadlines(found: Sequence[Deadline], today: date) -> svg.Chart | None:
         "Deadlines",
         f"{len(found)} deadlines from {found[0].day} to {found[-1].day}"
         + (f"; {len(late)} overdue" if late else "; none overdue")
+        + "".join(
+            f"; {n} covered by an exception"
+            for n in [sum(1 for d in found if d.state == "excepted")]
+            if n
+        )
         + f"; as of {today}.",
         WIDTH,
         bottom + 20,
@@ -163,10 +178,26 @@ def series(
     return svg.Chart(key, title, desc, WIDTH, top + height + 20, body, table)
 
 
+def verdict(v: AuditVerdict) -> str:
+    """An audit's verdict in the words of the tool page's audit table: the test's, then the
+    reviewer's where the two disagree."""
+    a = v.audit
+    if v.drift:
+        return "drift" + ("" if a.drift else "; the reviewer recorded none")
+    if v.too_small:
+        said = "too small to tell"
+    elif v.tested:
+        said = "no evidence of drift"
+    else:
+        return "not tested; the reviewer recorded " + ("drift" if a.drift else "none")
+    return said + ("; the reviewer recorded drift" if a.drift else "")
+
+
 def audits(summary: Summary, percent: Callable[[float], str]) -> svg.Chart | None:
     """Output audits' error rates with 95% Wilson intervals over time, against the benchmark's
-    error rate; an audit showing drift is a cross. None with fewer than two counted audits (one
-    is a row of the page's table, not a trend)."""
+    error rate; an audit showing drift, by the exact test or by the reviewer's verdict, is a
+    cross. None with fewer than two counted audits (one is a row of the page's table, not a
+    trend)."""
     found = sorted(
         (v for v in summary.audits if v.audit.counted), key=lambda v: (v.audit.date, v.audit.index)
     )
@@ -177,22 +208,24 @@ def audits(summary: Summary, percent: Callable[[float], str]) -> svg.Chart | Non
         a = v.audit
         assert a.errors is not None and a.sample_size is not None  # counted
         rate = v.rate or stats.wilson(a.errors, a.sample_size)
-        points.append(Point(a.date, rate.estimate, rate.low, rate.high, v.drift))
-        verdict = "drift" if v.drift else "too small to tell" if v.too_small else (
-            "no evidence of drift" if v.tested else "not tested")  # fmt: skip
+        points.append(Point(a.date, rate.estimate, rate.low, rate.high, v.drift or a.drift))
         rows.append((str(a.date), f"{a.errors} of {a.sample_size}",
                      f"{percent(rate.estimate)} ({percent(rate.low)} to {percent(rate.high)})",
-                     h(verdict)))  # fmt: skip
+                     h(verdict(v))))  # fmt: skip
     bench = summary.benchmark
     baseline = (bench.error_rate, f"benchmark {percent(bench.error_rate)}") if bench else None
-    drift = sum(1 for v in found if v.drift)
+    drift = sum(1 for p in points if p.late)
     return series(
         "audits",
         "Output audits over time",
         f"Error rate of {len(found)} counted audits from {found[0].audit.date} to "
         f"{found[-1].audit.date}, with 95% intervals"
         + (f", against the benchmark's {percent(bench.error_rate)}" if bench else "")
-        + (f"; {drift} showing drift." if drift else "; none showing drift."),
+        + (
+            f"; {drift} showing drift (by the test or the reviewer's verdict: a cross)."
+            if drift
+            else "; none showing drift."
+        ),
         points,
         percent,
         svg.Table(("Audit", "Errors", "Error rate (95% interval)", "Verdict"), rows),

@@ -15,6 +15,7 @@ Every value reaches the SVG through :func:`generator.escape.html`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -105,9 +106,16 @@ def num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+def token(value: str) -> str:
+    """``value`` as part of a class name: lower-case letters, digits and hyphens only (a
+    status read from an old revision of a file can hold anything)."""
+    return re.sub(r"[^a-z0-9-]+", "", value.lower()) or "other"
+
+
 def text(x: float, y: float, value: str, cls: str = "", anchor: str = "") -> str:
-    """A line of text; ``value`` is escaped. ``anchor``: start (default), middle or end."""
-    c = f' class="{cls}"' if cls else ""
+    """A line of text; ``value`` and ``cls`` are escaped. ``anchor``: start (default), middle
+    or end."""
+    c = f' class="{h(cls)}"' if cls else ""
     a = f' text-anchor="{anchor}"' if anchor else ""
     return f'<text x="{num(x)}" y="{num(y)}"{c}{a}>{h(value)}</text>'
 
@@ -115,37 +123,45 @@ def text(x: float, y: float, value: str, cls: str = "", anchor: str = "") -> str
 def rect(x: float, y: float, w: float, height: float, cls: str) -> str:
     return (
         f'<rect x="{num(x)}" y="{num(y)}" width="{num(max(w, 0))}" height="{num(height)}" '
-        f'class="{cls}"/>'
+        f'class="{h(cls)}"/>'
     )
 
 
 def line(x1: float, y1: float, x2: float, y2: float, cls: str) -> str:
-    return f'<line x1="{num(x1)}" y1="{num(y1)}" x2="{num(x2)}" y2="{num(y2)}" class="{cls}"/>'
+    return f'<line x1="{num(x1)}" y1="{num(y1)}" x2="{num(x2)}" y2="{num(y2)}" class="{h(cls)}"/>'
 
 
 #: Mark shapes, each drawn around (x, y) within about 11 units.
-SHAPES = ("circle", "triangle", "cross", "square")
+SHAPES = ("circle", "triangle", "diamond", "cross", "square")
 
 
 def mark(shape: str, x: float, y: float, cls: str) -> str:
-    """A mark of ``shape`` (one of :data:`SHAPES`) centred on (x, y)."""
-    if shape == "circle":
-        return f'<circle cx="{num(x)}" cy="{num(y)}" r="4.5" class="{cls}"/>'
+    """A mark of ``shape`` (one of :data:`SHAPES`) centred on (x, y); ``cls`` is escaped."""
     if shape == "square":
         return rect(x - 4, y - 4, 8, 8, cls)
+    cls = h(cls)
+    if shape == "circle":
+        return f'<circle cx="{num(x)}" cy="{num(y)}" r="4.5" class="{cls}"/>'
     if shape == "triangle":
         pts = " ".join(
             f"{num(x + dx)},{num(y + dy)}" for dx, dy in ((0, -5.5), (5.5, 4.5), (-5.5, 4.5))
         )
         return f'<polygon points="{pts}" class="{cls}"/>'
+    if shape == "diamond":
+        pts = " ".join(
+            f"{num(x + dx)},{num(y + dy)}" for dx, dy in ((0, -6), (6, 0), (0, 6), (-6, 0))
+        )
+        return f'<polygon points="{pts}" class="{cls} hb-diamond"/>'
     # a cross: two strokes, wide enough to read without colour
     a, b, c, e = num(x - 4.5), num(x + 4.5), num(y - 4.5), num(y + 4.5)
     return f'<path d="M{a} {c}L{b} {e}M{b} {c}L{a} {e}" class="{cls} hb-cross"/>'
 
 
-def link(href: str, label: str, inner: str) -> str:
-    """``inner`` as a link to ``href`` (a site URL, escaped here) named by ``label``."""
-    return f'<a href="{h(href)}"><title>{h(label)}</title>{inner}</a>'
+def link(href: str, label: str, inner: str, *, focusable: bool = True) -> str:
+    """``inner`` as a link to ``href`` (a site URL, escaped here) named by ``label``; not
+    ``focusable``: out of the tab order (a chart's many marks, which its table also links)."""
+    skip = "" if focusable else ' tabindex="-1"'
+    return f'<a href="{h(href)}"{skip}><title>{h(label)}</title>{inner}</a>'
 
 
 def clip(value: str, limit: int = LABEL_CHARS) -> str:

@@ -152,15 +152,18 @@ def test_tool_page_shows_its_status_history_from_git(visit: Visit, browser: Any)
     assert "hb-chart-audits" in found  # three counted audits
     history = found["hb-chart-history"]
     assert history["desc"].startswith(
-        "From the repository's history: proposed (2026-03-02) → in sandbox (2026-04-06) → "
+        "From the repository's history, dated by commit: "
+        "proposed (2026-03-02) → in sandbox (2026-04-06) → "
         "in pilot (2026-06-01) → approved with restrictions (2026-07-06)"
     )
     assert history["rows"] == 4
     page.locator("#history").scroll_into_view_if_needed()
+    page.wait_for_timeout(600)  # the theme's header finishes its transition
     visit.shot("tool-status-history-light")
     dark = Visit(browser, visit.base, color_scheme="dark")
     try:
         dark.goto("tools/quillmark-draft/").locator("#history").scroll_into_view_if_needed()
+        dark.page.wait_for_timeout(600)
         dark.shot("tool-status-history-dark")
     finally:
         dark.context.close()
@@ -212,3 +215,19 @@ def figures_static(page: Any) -> list[str]:
         page.locator("figure.hb-figure").nth(i).get_attribute("id") or ""
         for i in range(page.locator("figure.hb-figure").count())
     ]
+
+
+def test_keyboard_reaches_each_tool_without_crossing_every_cell(visit: Visit) -> None:
+    """Tab stops in the heat map: one per tool (its name); the cells are out of the tab order,
+    and the chart's table, once opened, links each state to the same evidence."""
+    page = visit.goto("dashboard/")
+    links = page.locator("#hb-chart-matrix svg a")
+    stops = page.locator('#hb-chart-matrix svg a:not([tabindex="-1"])')
+    tools = len(list((REPO / "registry/tools").glob("*.yaml")))
+    assert stops.count() == tools and links.count() > tools * 10
+    page.locator("#hb-chart-matrix summary").click()
+    cell = page.locator('#hb-chart-matrix details a[href*="#hb-step-"]').first
+    href = cell.get_attribute("href") or ""
+    cell.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(href.split("/")[-1]) + "$"))

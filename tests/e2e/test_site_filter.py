@@ -1,8 +1,10 @@
 """The registry's and the vendors' filterable, sortable tables (assets/table-filter.js) in
 headless Chromium (Debian's, never a downloaded one), on the shipped example built with MkDocs
 and served from 127.0.0.1: exact rows per filter, the count, sorting by next due date, the state
-in the URL, the first rows of a long table and "Show all", the full table without JavaScript,
-Material's instant navigation, no request to another host. Screenshots go to tests/artifacts/
+in the URL (values no row has included: they count, and are shown as text, never as markup),
+the first rows of a long table and "Show all", a filter's list closing when the focus leaves
+it, the full table without JavaScript, Material's instant navigation, no request to another
+host. Screenshots go to tests/artifacts/
 (git-ignored).
 
 The fixture adds tools and a vendor to the shipped example so that the filters have something
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from browser import Visit, serving
@@ -28,7 +30,8 @@ from conftest import copy_shipped
 from generator import pipeline
 from generator.build import Layout, build_site, inputs_for
 from generator.diagnostics import exit_code
-from generator.render import Site
+from generator.model import CERT_NAMES, STATUSES
+from generator.render import STATUS_WORDS, Site
 
 AS_OF = date(2026, 11, 25)
 OLDCERT = """\
@@ -204,14 +207,20 @@ def test_status_and_data_class_show_exactly_the_matching_tools(visit: Visit) -> 
     assert visit.foreign() == []
 
 
-def test_the_lists_offer_what_the_table_holds_in_a_fixed_order(visit: Visit) -> None:
-    page = visit.goto("tools/")
-    values = page.evaluate(
+def lists(page: Any) -> dict[str, list[str]]:
+    """Each filter's list: key -> the labels' text, in order."""
+    return page.evaluate(
         """() => Object.fromEntries(Array.from(document.querySelectorAll('.hb-filter'))
           .map(f => [f.className.split(' ')[1].slice(10),
                      Array.from(f.querySelectorAll('label')).map(l => l.textContent.trim())]))"""
     )
-    assert values["status"] == [
+
+
+def test_the_lists_offer_every_value_of_their_order(visit: Visit) -> None:
+    page = visit.goto("tools/")
+    values = lists(page)
+    # the example has a tool in each status; the words are the pages' own
+    assert values["status"] == [STATUS_WORDS[s] for s in STATUSES] == [
         "proposed",
         "in sandbox",
         "in pilot",
@@ -221,8 +230,21 @@ def test_the_lists_offer_what_the_table_holds_in_a_fixed_order(visit: Visit) -> 
         "offboarded",
         "rejected",
     ]
-    assert values["data"] == ["public", "internal", "confidential", "personal"]
-    assert values["act"] == ["limited", "minimal", "not classified"]
+    # values no row has are listed too, marked as such
+    assert values["data"] == [
+        "public",
+        "internal",
+        "confidential",
+        "personal",
+        "restricted (no tools)",
+    ]
+    assert values["act"] == [
+        "prohibited (no tools)",
+        "high-risk (no tools)",
+        "limited",
+        "minimal",
+        "not classified",
+    ]
     assert values["vendor"][:2] == ["Brightline Analytics Inc.", "Lumen Speech Co."]
     assert "Customer Success" in values["team"]
     # the owner team and "has findings" filter alone
@@ -336,21 +358,161 @@ def test_the_url_round_trips(visit: Visit, browser: Any, base_url: str) -> None:
         other.context.close()
 
 
-def test_unknown_keys_are_kept_and_unknown_values_ignored(visit: Visit) -> None:
+def test_unknown_keys_are_kept_and_an_unknown_value_still_counts(visit: Visit) -> None:
     page = visit.goto("tools/?status=nonsense&status=approved&colour=red&sort=nothing#x")
     assert sorted(shown(page)) == [
         "Northwind Assist",
         "Northwind Notes",
         "Vectorhaus Enterprise Search",
     ]
-    assert state(page)["ticked"] == ["status=approved"]
+    assert state(page)["ticked"] == ["status=approved", "status=nonsense"]  # after the order
+    assert lists(page)["status"][-1] == "nonsense (no tools)"
     assert page.locator("th[aria-sort]").count() == 0
     pick(page, "data", "confidential")
     parts = urlsplit(page.url)
     assert (parts.query, parts.fragment) == (
-        "colour=red&status=approved&data=confidential",
+        "colour=red&sort=nothing&status=approved&status=nonsense&data=confidential",
         "x",
     )
+    assert visit.errors == []
+
+
+def tools_where(model: Site, test: Any) -> list[str]:
+    return sorted(t.name for t in model.hb.tools.values() if test(t))
+
+
+def vendors_with(model: Site, cert_type: str) -> list[str]:
+    return sorted(
+        v.name
+        for v in model.hb.vendors.values()
+        if any(c.type == cert_type for c in v.certifications)
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "expected", "listed"),
+    [
+        # the only value of its filter: no row
+        ("tools/", [("data", "restricted")], "none", "restricted (no tools)"),
+        ("tools/", [("vendor", "Nobody Inc")], "none", "Nobody Inc (no tools)"),
+        ("tools/", [("status", "approved"), ("team", "Ghost")], "none", "Ghost (no tools)"),
+        ("vendors/", [("type", "iso27701")], "none", "ISO/IEC 27701 (no vendors)"),
+        ("vendors/", [("state", "lapsed"), ("type", "other")], "none", "other (no vendors)"),
+        # beside values rows have: theirs
+        ("tools/", [("team", "Ghost"), ("team", "Customer Success")], "team", "Ghost (no tools)"),
+        ("tools/", [("act", "high-risk"), ("act", "limited")], "act", "high-risk (no tools)"),
+        ("vendors/", [("type", "other"), ("type", "iso42001")], "type", "other (no vendors)"),
+    ],
+)
+def test_a_value_no_row_has_still_counts(
+    visit: Visit,
+    model: Site,
+    path: str,
+    params: list[tuple[str, str]],
+    expected: str,
+    listed: str,
+) -> None:
+    """A shared link never shows more than it says: "0 of 11 tools", not every tool."""
+    table = "hb-tools" if path == "tools/" else "hb-vendors"
+    total, noun = (11, "tools") if path == "tools/" else (7, "vendors")
+    rows = {
+        "none": [],
+        "team": ["Lumen Minutes", "Lumen Transcribe"],
+        "act": tools_where(model, lambda t: t.ai_act is not None and t.ai_act.cls == "limited"),
+        "type": vendors_with(model, "iso42001"),
+    }[expected]
+    assert expected == "none" or rows  # the example has what the test expects
+    page = visit.goto(path + "?" + urlencode(params))
+    assert sorted(shown(page, table)) == rows
+    assert page.locator(".hb-filter-count").inner_text() == f"{len(rows)} of {total} {noun}"
+    assert page.locator(".hb-filter-reset").is_visible()
+    assert parse_qsl(urlsplit(page.url).query) == params  # the address still says so
+    key, value = params[-1] if expected == "none" else params[0]
+    box = page.locator(f".hb-filter-{key} input[name='{key}']").filter(has=None)
+    labels = lists(page)[key]
+    assert listed in labels
+    ticked = page.eval_on_selector_all(
+        f".hb-filter-{key} input:checked", "boxes => boxes.map(b => b.value)"
+    )
+    assert value in ticked
+    # unticking it gives the rows of the other values, or all
+    page.locator(f".hb-filter-{key} .hb-filter-toggle").click()
+    box = page.locator(f".hb-filter-{key} input").and_(page.locator(f"[value='{value}']"))
+    box.uncheck()
+    page.keyboard.press("Escape")
+    rest = [(k, v) for k, v in params if (k, v) != (key, value)]
+    assert parse_qsl(urlsplit(page.url).query) == rest
+    if not rest:
+        assert len(shown(page, table)) == total
+        assert page.locator(".hb-filter-reset").is_hidden()
+    assert lists(page)[key] == labels  # still offered
+    assert visit.errors == []
+
+
+def test_values_from_the_address_are_shown_as_text(visit: Visit) -> None:
+    markup = "<img src=x onerror=alert(1)>"
+    huge = "W" * 20_000  # http.server reads request lines up to 64 KiB
+    params = [("vendor", markup), ("team", huge)]
+    page = visit.goto("tools/?" + urlencode(params))
+    assert shown(page) == []
+    assert page.locator(".hb-filter-count").inner_text() == "0 of 11 tools"
+    assert parse_qsl(urlsplit(page.url).query) == params
+    assert f"{markup} (no tools)" in lists(page)["vendor"]
+    assert page.locator(".hb-filter-vendor .hb-filter-picked").inner_text() == markup
+    assert page.locator("img[src='x'], .hb-filters img").count() == 0
+    team = page.locator(".hb-filter-team label").filter(has_text="WWW")
+    assert team.get_attribute("title") == huge  # the whole value, as an attribute
+    picked = page.locator(".hb-filter-team .hb-filter-picked").inner_text()
+    assert picked == "W" * 59 + "…"
+    box = page.locator(".hb-filters").bounding_box()
+    assert box is not None and box["width"] <= 1280
+    page.locator(".hb-filter-team .hb-filter-toggle").click()
+    visit.shot("registry-address-values-light")
+    page.keyboard.press("Escape")
+    pick(page, "status", "approved")  # written back as they came
+    assert parse_qsl(urlsplit(page.url).query) == [*params, ("status", "approved")]
+    page.wait_for_timeout(200)
+    assert visit.dialogs == []
+    assert visit.errors == []
+    assert visit.foreign() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "key", "after"),
+    [
+        ("tools/", "status", ".hb-filter-vendor .hb-filter-toggle"),
+        ("vendors/", "state", "th.hb-col-vendor button"),  # the list covers the table
+    ],
+)
+def test_a_list_closes_when_the_focus_leaves_it(
+    visit: Visit, path: str, key: str, after: str
+) -> None:
+    page = visit.goto(path)
+    toggle = page.locator(f".hb-filter-{key} .hb-filter-toggle")
+    panel = page.locator(f".hb-filter-{key} .hb-filter-options")
+    boxes = page.locator(f".hb-filter-{key} input")
+    toggle.focus()
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true" and panel.is_visible()
+    page.keyboard.press("Tab")  # into the list
+    page.keyboard.press("Shift+Tab")  # back to its button: still open
+    assert panel.is_visible()
+    # a click on a label's text, which takes the focus off the box first, leaves it open
+    page.locator(f".hb-filter-{key} label").first.click()
+    assert panel.is_visible() and boxes.first.is_checked()
+    boxes.first.focus()
+    page.keyboard.press("Escape")  # closed, the focus back on the button
+    assert panel.is_hidden() and toggle.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.classList.contains('hb-filter-toggle')")
+    assert toggle.evaluate("t => t === document.activeElement")
+    page.keyboard.press("Enter")
+    for _ in range(boxes.count()):
+        page.keyboard.press("Tab")
+        assert panel.is_visible()
+    assert boxes.last.evaluate("b => b === document.activeElement")
+    page.keyboard.press("Tab")  # out of the last box
+    assert panel.is_hidden() and toggle.get_attribute("aria-expanded") == "false"
+    assert page.locator(after).evaluate("b => b === document.activeElement")
     assert visit.errors == []
 
 

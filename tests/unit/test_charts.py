@@ -103,7 +103,8 @@ def test_deadline_timeline_marks_link_to_their_tool_shaped_by_state() -> None:
         ),
     ]
     html = check_figure(dashboard.timeline(rows, TODAY, 180), 3)
-    marks = re.findall(r'<a href="\.\./tools/(\w+)/"><title>([^<]*)</title><(\w+)', html)
+    marks = re.findall(r'<a href="\.\./tools/(\w+)/"[^>]*><title>([^<]*)</title><(\w+)', html)
+    assert html.count('tabindex="-1"') == 3  # the marks; the rows' names stay in the tab order
     shapes = {(tid, shape) for tid, title, shape in marks if "," in title}
     assert shapes == {("alpha", "path"), ("beta", "polygon"), ("beta", "circle")}
     assert "Evil &lt;script&gt;" in html and "<script>" not in html
@@ -131,9 +132,11 @@ def test_heatmap_cells_link_to_the_steps_evidence() -> None:
         SimpleNamespace(step=steps[1], state="done"),
     ]
     html = check_figure(dashboard.heatmap([(tool("alpha"), states)], steps), 1)
-    assert '<a href="../tools/alpha/#hb-step-pilot"><title>Alpha · Pilot: stale</title>' in html
+    cell = '<a href="../tools/alpha/#hb-step-pilot" tabindex="-1"><title>Alpha · Pilot: stale'
+    assert cell in html  # out of the tab order: the table's cells link to the same places
+    assert '<td><a href="../tools/alpha/#hb-step-pilot">✗ stale</a></td>' in html
     assert re.search(r'class="hb-k-stale"/><text [^>]*class="hb-sym"[^>]*>✗</text>', html)
-    assert "<td>✓ done</td>" in html
+    assert '<td><a href="../tools/alpha/#hb-step-output-audit">✓ done</a></td>' in html
 
 
 def test_completion_per_phase_shares() -> None:
@@ -154,7 +157,8 @@ def test_status_history_in_order_with_dates() -> None:
     html = check_figure(chart, 3)
     assert chart is not None
     assert chart.desc.startswith(
-        "From the repository's history: proposed (2026-01-05) → sandbox (2026-02-01) → "
+        "From the repository's history, dated by commit: "
+        "proposed (2026-01-05) → sandbox (2026-02-01) → "
         "approved (2026-04-01)"
     )
     assert "Sandbox &lt;b&gt;it&lt;/b&gt;" in html
@@ -165,6 +169,7 @@ def test_status_history_after_a_pinned_as_of_day_stays_in_the_picture() -> None:
     changes = [(date(2026, 11, 28), None, "approved", "abc1234", "Add")]
     chart = pages.status_history(changes, TODAY, str)
     html = check_figure(chart, 1)
+    assert chart is not None and "(1 committed after that day" in chart.desc
     xs = [float(x) for x in re.findall(r'<rect x="([\d.]+)"', html)]
     assert xs and all(16 <= x <= pages.WIDTH - 16 for x in xs)
 
@@ -181,8 +186,8 @@ def test_tool_deadlines_one_row_each() -> None:
 
 def summary(audits: list[Audit], metrics: list[Metric] | None = None) -> Summary:
     bench = Benchmark(date(2026, 1, 1), 40, 36, 37, 1)
-    verdicts = tuple(SimpleNamespace(audit=a, rate=None, drift=a.drift, too_small=False,
-                                     tested=False) for a in audits)  # fmt: skip
+    verdicts = tuple(SimpleNamespace(audit=a, rate=None, drift=False, too_small=a.index == 3,
+                                     tested=a.index == 3) for a in audits)  # fmt: skip
     return Summary(bench, None, verdicts, (), None, tuple(metrics or ()))  # type: ignore[arg-type]
 
 
@@ -191,12 +196,17 @@ def test_audits_over_time_with_intervals_and_the_benchmark() -> None:
         Audit(0, date(2026, 6, 1), "R", False, 30, 3),
         Audit(1, date(2026, 7, 1), "R", True, 30, 9),
         Audit(2, date(2026, 8, 1), "R", False, None, None),  # not counted: not drawn
+        Audit(3, date(2026, 9, 1), "R", True, 20, 2),  # too small for the test; drift recorded
     ]
     chart = pages.audits(summary(audits), lambda v: f"{100 * v:.0f}%")
-    html = check_figure(chart, 2)
+    html = check_figure(chart, 3)
     assert "benchmark 10%" in html  # 4 errors in 40 tasks
-    assert html.count('class="hb-whisker"') == 2
-    assert html.count("hb-cross") == 1  # the audit showing drift
+    assert html.count('class="hb-whisker"') == 3
+    # the reviewer's verdicts count, as in the page's audit table
+    assert html.count("hb-cross") == 2
+    assert "<td>too small to tell; the reviewer recorded drift</td>" in html
+    assert "<td>not tested; the reviewer recorded drift</td>" in html
+    assert chart is not None and "; 2 showing drift" in chart.desc
     assert pages.audits(summary(audits[:1]), str) is None  # one audit is no trend
 
 
@@ -228,3 +238,15 @@ def test_no_value_can_end_the_raw_html_block() -> None:
     chart = dashboard.status_bars([("approved", "line one\n\n# heading", 1)])
     html = check_figure(chart, 1)
     assert "line one # heading" in html
+
+
+def test_a_status_from_an_old_revision_cannot_leave_its_attribute() -> None:
+    """An old revision's status can be any text: it is a class token and escaped text."""
+    evil = 'a-->b" onmouseover="alert(1)" x="'
+    changes = [
+        (date(2026, 1, 5), None, evil, "abc1234", "x"),
+        (date(2026, 2, 1), evil, "pilot", "b", "y"),
+    ]
+    html = check_figure(pages.status_history(changes, TODAY, str), 2)
+    assert 'class="hb-k-a--bonmouseoveralert1x"' in html and 'onmouseover="' not in html
+    assert svg.token("") == "other"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 
@@ -16,7 +18,7 @@ def test_a_figure_survives_markdown_and_comes_back_in_its_place() -> None:
     html = markdown.markdown(page)
     taken, figures = embed.take(html)
     assert list(figures) == ["0"] and "<svg" not in taken
-    assert '<div class="hb-figure-slot" id="hb-figure-slot-0"></div>' in taken
+    assert re.search(r'<div class="hb-figure-slot" id="hb-figure-slot-[0-9a-f]+-0"></div>', taken)
     out = embed.put(taken, figures)
     assert "<rect" in out and "*not* markdown" in out  # passed over, not read as Markdown
     assert "<em>this</em>" in out  # the page around it still is
@@ -34,9 +36,29 @@ def test_what_comes_back_is_sanitized() -> None:
 
 
 def test_a_placeholder_without_a_figure_stays_empty() -> None:
-    slot = '<div class="hb-figure-slot" id="hb-figure-slot-7"></div>'
+    slot = embed.take(embed.wrap("<p>x</p>"))[0].replace("-0", "-7")
     assert embed.put(slot, {"0": "<p>x</p>"}) == slot
     assert embed.put(slot, {}) == slot
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        # what a hand-written page or a procedure text could say: not the handbook's figures
+        "<!--hb-figure <p>shown?</p>-->",
+        "<!--hb-figure " + "0" * 64 + " <p>shown?</p>-->",
+    ],
+)
+def test_a_comment_written_by_hand_is_never_a_figure(written: str) -> None:
+    taken, figures = embed.take(f"<p>before</p>{written}<p>after</p>")
+    assert figures == {} and written in taken  # left as a comment, which the sanitizer drops
+
+
+def test_a_placeholder_written_by_hand_is_never_filled() -> None:
+    page, figures = embed.take(embed.wrap("<svg></svg>"))
+    forged = '<div class="hb-figure-slot" id="hb-figure-slot-0"></div>'
+    out = embed.put(forged + page, figures)
+    assert out.count("<svg") == 1 and out.startswith(forged)
 
 
 @pytest.mark.parametrize("bad", ["a --> b", "a --!> b"])

@@ -127,3 +127,19 @@ def test_prose_keeps_markdown_and_the_sanitizer_keeps_it_safe() -> None:
 
 def test_attr_makes_safe_ids() -> None:
     assert escape.attr('a b"<c>') == "a-b--c-"
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        ('<a href="/x/" tabindex="-1">x</a>', '<a href="/x/" tabindex="-1">x</a>'),
+        ('<a href="/x/" tabindex=" -1 ">x</a>', '<a href="/x/" tabindex="-1">x</a>'),
+        ('<a href="/x/" tabindex="0">x</a>', '<a href="/x/">x</a>'),
+        ('<a href="/x/" tabindex="5">x</a>', '<a href="/x/">x</a>'),
+        ('<div tabindex="-1">x</div>', "<div>x</div>"),
+    ],
+)
+def test_a_link_may_only_leave_the_tab_order(written: str, kept: str) -> None:
+    """A chart's many marks are links out of the tab order; nothing may reorder focus or make
+    an element focusable."""
+    assert sanitize.clean(written) == kept

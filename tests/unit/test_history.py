@@ -179,7 +179,8 @@ def test_tool_page_draws_its_status_history(moved: GitRepo) -> None:
     history_part = html.unescape(page.split("## Status history", 1)[1].split("\n## ", 1)[0])
     assert '<figure class="hb-figure" id="hb-chart-history">' in history_part
     assert (
-        "From the repository's history: proposed (2026-01-05) → in sandbox (2026-02-01) → "
+        "From the repository's history, dated by commit: "
+        "proposed (2026-01-05) → in sandbox (2026-02-01) → "
         "in pilot (2026-04-01); as of 2026-11-01." in history_part
     )
     rows = re.findall(r"<tr><td>([\d-]+)</td><td>([^<]*)</td><td>([^<]*)</td>", history_part)
@@ -209,8 +210,17 @@ def test_tool_page_in_a_shallow_clone_says_history_is_unavailable(
         ("problem: |\n  status:\n    value: rejected\nstatus:\n  value: pilot\n", "pilot"),
         # an alias into another key: the status lines alone cannot say; the full parse does
         ("base: &s\n  value: approved\nstatus: *s\n", "approved"),
-        # two status keys: left to the loader (its reading: the last one)
-        ("status:\n  value: pilot\nstatus:\n  value: approved\n", "approved"),
+        # two status keys make the file invalid; the first is read
+        ("status:\n  value: pilot\nstatus:\n  value: approved\n", "pilot"),
+        # a "status:" line inside a quoted value is text; the quoted key is the key
+        (
+            'description: "A chatbot.\nstatus: {value: approved}\nend"\n'
+            '"status":\n  value: rejected\n',
+            "rejected",
+        ),
+        ("status:\n  since: 2026-01-01\n  value: ~\n", None),
+        ("status:\n  reason: {value: approved}\n  value: pilot\n", "pilot"),
+        ("- status: {value: pilot}\n", None),
         ("status: approved\n", None),
         ("name: no status here\n", None),
         ("status:\n  value: [broken\n", None),
@@ -218,3 +228,18 @@ def test_tool_page_in_a_shallow_clone_says_history_is_unavailable(
 )
 def test_status_read_from_a_revision(text: str, expected: str | None) -> None:
     assert history._status(text.encode(), "registry/tools/x.yaml") == expected
+
+
+def test_any_subject_or_file_name_reads_as_written(moved: GitRepo) -> None:
+    """git's output is split on NUL only, and subjects are read apart: a subject or a file name
+    holding the separators of another format (or a line that looks like a commit) is text."""
+    odd = "registry/tools/odd\x1e0123456789abcdef0123456789abcdef01234567 2026-01-01.yaml"
+    (moved.root / odd).write_text("status:\n  value: pilot\n", encoding="utf-8")
+    moved.commit("Add an odd file", "2026-05-01")
+    set_status(moved, CODE, "pilot", "approved")
+    subject = "Approve \x1e it \x1f now\x1e0123456789abcdef0123456789abcdef01234567 2026-01-01"
+    moved.commit(subject, "2026-06-01")
+    found = history.timelines(moved.root)
+    assert found is not None
+    assert [(c.new, c.subject) for c in found[CODE]][-1] == ("approved", subject)
+    assert [c.new for c in found[odd]] == ["pilot"]
