@@ -9,7 +9,8 @@ it. Whatever a page says, no script, event handler, ``javascript:``/``data:`` UR
 The policy allows what Markdown, the extensions and our own templates produce: text formatting,
 headings, lists, tables (``style`` only for ``text-align``), code, admonitions and collapsible
 blocks, images from the site itself, links to http(s), mailto and the site's own pages, the
-"Which tools may I use?" selector, task-list and tab inputs, and static SVG shapes.
+"Which tools may I use?" selector, task-list and tab inputs, static SVG shapes, and links taken
+out of the tab order (``tabindex="-1"`` only: a chart's many marks).
 
 :func:`removed` says what cleaning took out of a fragment, so that validation can warn at the
 source's file:line (``html-removed``) instead of the markup silently vanishing.

@@ -13,7 +13,7 @@
    The state is in the query string, so a link can be shared:
      ?status=approved&status=pilot&data=confidential&findings=1&sort=-due
    (a repeated key: any of its values; sort=-key: descending). It is written with
-   history.replaceState; unknown keys and sort columns are ignored and kept.
+   history.replaceState; unknown keys are kept, an unknown sort column ignored.
    A value no row has still counts, so that a shared link never shows more than it says
    (?state=lapsed with no lapsed certificate: "0 of 6 vendors", not every vendor): its list
    offers it, ticked and marked "(no vendors)". A filter with a fixed order always lists every
