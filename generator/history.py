@@ -242,13 +242,19 @@ class _Commit:
     date: date
     #: old blob, new blob, change code (A, M, D, R...), path, and the new path of a rename
     changes: list[tuple[str, str, str, str, str | None]]
+    merge: bool = False  # its changes are against its first parent
 
 
 #: Each commit as a NUL-separated token of its own (``<sha> <date>``); with ``-z`` every raw
 #: entry and path is NUL-terminated too, so no file name can be read as a commit. The subjects,
 #: which may hold any character but NUL, come from a second command (:func:`_subjects`).
-_FORMAT = "%x00%H %cs"
-_HEAD = re.compile(r"([0-9a-f]{40,64}) (\d{4}-\d{2}-\d{2})")
+_FORMAT = "%x00%H %cs %P"
+_HEAD = re.compile(r"([0-9a-f]{40,64}) (\d+)-(\d{2})-(\d{2})((?: [0-9a-f]{40,64})*)")
+
+
+def _day(year: str, month: str, day: str) -> date:
+    """A commit's date; one past year 9999 (git allows it) is the last day Python knows."""
+    return date.max if int(year) > date.max.year else date(int(year), int(month), int(day))
 
 
 def _parse_log(out: bytes) -> list[_Commit]:
@@ -257,11 +263,12 @@ def _parse_log(out: bytes) -> list[_Commit]:
     tokens = out.decode("utf-8", "replace").split("\0")
     i = 0
     while i < len(tokens):
-        token = tokens[i].strip("\n")
+        token = tokens[i].strip("\n ")
         i += 1
         head = _HEAD.fullmatch(token)
         if head is not None:
-            commits.append(_Commit(head[1], date.fromisoformat(head[2]), []))
+            merge = len(head[5].split()) > 1
+            commits.append(_Commit(head[1], _day(head[2], head[3], head[4]), [], merge))
             continue
         raw = _RAW.match(token)
         if raw is None or not commits:
@@ -307,54 +314,66 @@ def _skip(events: Iterator[yaml.Event], first: yaml.Event) -> None:
             depth -= 1
 
 
+#: A plain scalar the loader reads as the same text (a status is a word); anything else (a
+#: number, a boolean or null word, a tag) is left to the loader.
+_WORD = re.compile(r"[a-z][a-z0-9-]*")
+_NOT_TEXT = frozenset({"yes", "no", "on", "off", "true", "false", "y", "n", "null"})
+
+
 def _scalar(event: yaml.Event) -> str | None:
-    """A scalar's text (None for a plain null); raises _Unsure for an alias."""
-    if isinstance(event, yaml.AliasEvent):
+    """A status value's text; raises _Unsure for anything the loader may read otherwise."""
+    if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        return None
+    if not isinstance(event, yaml.ScalarEvent) or event.tag not in (None, "!"):
+        raise _Unsure  # an alias or a tag
+    if event.implicit[0] and (not _WORD.fullmatch(event.value) or event.value in _NOT_TEXT):
         raise _Unsure
-    if not isinstance(event, yaml.ScalarEvent):
-        return None
-    if event.implicit[0] and event.value in _NULLS:  # plain ``null``, ``~`` or nothing
-        return None
     return str(event.value)
 
 
-def _status_events(text: str) -> str | None:
-    """``status.value`` read from libyaml's event stream, stopping once it is found: no
-    object is built, so a thousand tools' history reads in a fraction of the full parse's
-    time, and the reading is the YAML parser's own (a ``status:`` line inside a quoted
-    value is text, a quoted ``"status":`` key is the key). Raises _Unsure or yaml.YAMLError."""
-    events = iter(yaml.parse(text, Loader=_Parser))
-    for event in events:
-        if isinstance(event, yaml.MappingStartEvent):
-            break
-        if isinstance(event, yaml.SequenceStartEvent | yaml.ScalarEvent | yaml.AliasEvent):
-            return None  # the document is not a mapping
-    else:
-        return None
-    while True:  # the top-level mapping: key, value, key, value...
+def _pairs(events: Iterator[yaml.Event]) -> Iterator[tuple[str, yaml.Event]]:
+    """A mapping's keys and the first event of each value, until its end; raises _Unsure for
+    a key that is not plain text, a merge key (``<<``) or a key given twice."""
+    seen: set[str] = set()
+    while True:
         key = next(events)
         if isinstance(key, yaml.MappingEndEvent):
-            return None
-        if not isinstance(key, yaml.ScalarEvent):
-            raise _Unsure  # a complex or aliased key
-        value = next(events)
-        if key.value != "status":
-            _skip(events, value)
-            continue
-        if isinstance(value, yaml.AliasEvent):
+            return
+        if not isinstance(key, yaml.ScalarEvent) or key.value == "<<" or key.value in seen:
             raise _Unsure
-        if not isinstance(value, yaml.MappingStartEvent):
-            return None
-        while True:  # status: its keys
-            inner = next(events)
-            if isinstance(inner, yaml.MappingEndEvent):
-                return None
-            if not isinstance(inner, yaml.ScalarEvent):
-                raise _Unsure
-            item = next(events)
-            if inner.value == "value":
-                return _scalar(item)
-            _skip(events, item)
+        seen.add(key.value)
+        yield key.value, next(events)
+
+
+def _status_events(text: str) -> str | None:
+    """``status.value`` read from libyaml's event stream: no object is built, so a thousand
+    tools' history reads in a fraction of the full parse's time, and the reading is the YAML
+    parser's own (a ``status:`` line inside a quoted value is text, a quoted ``"status":``
+    key is the key). Whatever the project's loader could read differently (merge keys,
+    repeated keys, aliases, tags, numbers, a second document) raises _Unsure; a syntax error
+    anywhere raises yaml.YAMLError, as the loader would fail."""
+    events = iter(yaml.parse(text, Loader=_Parser))
+    found: str | None = None
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent) and found is not None:
+            raise _Unsure  # a second document
+        if isinstance(event, yaml.SequenceStartEvent | yaml.ScalarEvent | yaml.AliasEvent):
+            _skip(events, event)  # a document that is not a mapping has no status
+            continue
+        if not isinstance(event, yaml.MappingStartEvent):
+            continue
+        found = ""
+        for key, value in _pairs(events):
+            if key != "status" or not isinstance(value, yaml.MappingStartEvent):
+                if key == "status" and isinstance(value, yaml.AliasEvent):
+                    raise _Unsure
+                _skip(events, value)
+                continue
+            for inner, item in _pairs(events):
+                if inner == "value":
+                    found = _scalar(item) or ""
+                _skip(events, item)
+    return found or None
 
 
 def _status(raw: bytes | None, path: str) -> str | None:
@@ -382,18 +401,28 @@ class History:
 
 
 def _history(repo: Repo, log_args: Sequence[str]) -> History:
+    """Each file's status changes and last change, from one ``git log`` and one
+    ``git cat-file --batch``.
+
+    A commit changes a status when the status it wrote differs from the one its own parent had
+    (not from whichever commit came before it in the log: two pull requests on one file are
+    two branches, and a commit on one branch that leaves the status alone changes nothing). A
+    merge is read against its first parent and counts only when it leaves a status that none
+    of the changes before it wrote (a conflict resolved to a third value); a clean merge adds
+    nothing. A revision whose YAML cannot be read is passed over, so a commit that broke the
+    file and the one that fixed it do not show as changes to and from "no status"."""
     out = repo.git(
-        "log", "--no-merges", "--topo-order", "-M", "--raw", "-z", "--no-abbrev",
-        "--no-ext-diff", f"--format={_FORMAT}", *log_args,
+        "log", "--diff-merges=first-parent", "--topo-order", "-M", "--raw", "-z",
+        "--no-abbrev", "--no-ext-diff", f"--format={_FORMAT}", *log_args,
     )  # fmt: skip
     commits = _parse_log(out)[::-1]  # oldest first (git's --reverse breaks --follow)
-    wanted = sorted({new for c in commits for _, new, *_ in c.changes if new != _ZERO})
+    wanted = sorted({b for c in commits for ch in c.changes for b in ch[:2] if b != _ZERO})
     blobs = repo.blobs(wanted)
     status = {sha: _status(raw, sha) for sha, raw in blobs.items()}
     timelines: dict[str, list[StatusChange]] = {}
     last: dict[str, date] = {}
     for c in commits:
-        for _, new_blob, code, path, renamed_to in c.changes:
+        for old_blob, new_blob, code, path, renamed_to in c.changes:
             rel_old = repo.rel(path)
             if rel_old is None:
                 continue
@@ -405,16 +434,16 @@ def _history(repo: Repo, log_args: Sequence[str]) -> History:
             if rel is None:
                 continue
             line = timelines.pop(rel_old, []) if code == "R" else timelines.get(rel, [])
-            if code == "R":
-                last.pop(rel_old, None)
-            # compared with the last status read, so a commit that broke the YAML and the one
-            # that fixed it do not show up as changes to and from "no status"
-            before = line[-1].new if line else None
+            if code == "R" and rel_old in last:
+                last[rel] = max(last.pop(rel_old), last.get(rel, date.min))
+            latest = line[-1].new if line else None
             after = status.get(new_blob)
-            if after is not None and after != before:
+            before = None if c.merge or old_blob == _ZERO else status.get(old_blob)
+            before = before if before is not None else latest
+            if after is not None and after != before and not (c.merge and after == latest):
                 line.append(StatusChange(c.date, before, after, c.sha[:SHORT], "", c.sha))
             timelines[rel] = line
-            last[rel] = c.date
+            last[rel] = max(c.date, last.get(rel, c.date))
     subjects = _subjects(repo, (ch.commit for line in timelines.values() for ch in line))
     for rel, line in timelines.items():
         timelines[rel] = [replace(ch, subject=subjects.get(ch.commit, "")) for ch in line]

@@ -60,10 +60,16 @@ def state(day: date, today: date, days: int) -> str:
     return "late" if severity is Severity.ERROR else "soon" if severity else "later"
 
 
-def excepted(findings: Iterable[Diagnostic]) -> set[tuple[str, str | None]]:
-    """(due date, step) of each finding an open exception accepts (it became a note): the
-    deadline it is about is drawn as excepted, as the step is on the dashboard."""
-    return {(f.due, f.step) for f in findings if f.severity is Severity.NOTE and f.due}
+def excepted(findings: Iterable[Diagnostic]) -> set[tuple[str, str | None, str]]:
+    """(due date, step, rule) of each finding an open exception accepts (it became a note):
+    the deadline it is about is drawn as excepted, as the step is on the dashboard."""
+    return {(f.due, f.step, f.rule) for f in findings if f.severity is Severity.NOTE and f.due}
+
+
+def rule_prefix(what: str) -> str:
+    """The start of the rule ids of the findings about a ``Due.what`` (``output_audit``:
+    ``output-audit-due`` and ``-overdue``; ``certificate``: ``cert-expiring``...)."""
+    return "cert-" if what == "certificate" else what.replace("_", "-") + "-"
 
 
 def deadlines(
@@ -71,7 +77,7 @@ def deadlines(
     tool: str,
     policy: Policy,
     today: date,
-    accepted: Collection[tuple[str, str | None]] = (),
+    accepted: Collection[tuple[str, str | None, str]] = (),
 ) -> list[Deadline]:
     """The deadlines of ``tool`` among ``dues``, soonest first; one that is late or due soon
     and whose finding an exception accepts (``accepted``, from :func:`excepted`) is
@@ -84,7 +90,10 @@ def deadlines(
         if d.what == "certificate" and d.certificate:
             kind = f"certificate {d.certificate}"
         now = state(d.day, today, window(policy, d.what))
-        if now != "later" and (str(d.day), d.step) in accepted:
+        if now != "later" and any(
+            day == str(d.day) and step == d.step and rule.startswith(rule_prefix(d.what))
+            for day, step, rule in accepted
+        ):
             now = "excepted"
         out.append(Deadline(tool, d.day, kind, d.summary, now))
     return sorted(out, key=lambda d: (d.day, d.kind))

@@ -147,17 +147,20 @@ def series(
     table: svg.Table, baseline: tuple[float, str] | None = None,
 ) -> svg.Chart:  # fmt: skip
     """Dated values as dots joined by a line, with interval whiskers and an optional dashed
-    baseline; the y axis from 0 to the largest value shown."""
+    baseline; the y axis from 0 (or the lowest value, when below it) to the largest shown."""
     left, top, height = 70, 16, 150
     first, last = points[0].day, points[-1].day
     pad = max((last - first).days // 20, 10)
     scale = svg.TimeScale(first - timedelta(days=pad), last + timedelta(days=pad), left, WIDTH - 20)
-    steps = svg.ticks(max([p.high if p.high is not None else p.value for p in points]
-                          + ([baseline[0]] if baseline else [])))  # fmt: skip
-    most = steps[-1]
+    shown = [p.value for p in points] + [
+        v for p in points for v in (p.low, p.high) if v is not None
+    ]
+    shown += [baseline[0]] if baseline else []
+    steps = svg.ticks(max(shown), min(shown))  # 0 always in view, negative values too
+    least, most = steps[0], steps[-1]
 
     def y(value: float) -> float:
-        return top + height - height * value / most
+        return top + height - height * (value - least) / (most - least)
 
     body = svg.month_axis(scale, top, top + height, below=True)
     for value in steps:

@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from generator import escape
 
@@ -196,27 +196,38 @@ class TimeScale:
         days = min(max((day - self.start).days, 0), span)
         return self.x0 + (self.x1 - self.x0) * days / span
 
-    def months(self) -> list[date]:
-        """The first day of each month inside the scale."""
-        out, day = [], date(self.start.year, self.start.month, 1)
-        while day <= self.end:
+    def months(self, every: int = 1) -> list[date]:
+        """The first day of every ``every``-th month inside the scale (counted from January of
+        year 0, so that yearly steps fall on January)."""
+        out = []
+        index = self.start.year * 12 + self.start.month - 1
+        index += -index % every
+        while index // 12 <= self.end.year:
+            year, month = divmod(index, 12)
+            if year > date.max.year:
+                break
+            day = date(year, month + 1, 1)
+            if day > self.end:
+                break
             if day >= self.start:
                 out.append(day)
-            day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+            index += every
         return out
 
 
+#: Months between labelled grid lines, the first that leaves room for a label.
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200)
+
+
 def month_axis(scale: TimeScale, top: float, bottom: float, *, below: bool = False) -> list[str]:
-    """Grid lines and labels (``Jan 2027``) at month starts between y=top and y=bottom, thinned
-    to fit (every 2nd, 3rd, 6th or 12th month when the months are narrow); labels above ``top``,
-    or under ``bottom`` when ``below``."""
-    months = scale.months()
-    room = (scale.x1 - scale.x0) / max(len(months), 1)
-    every = 1 if room >= 56 else 2 if room >= 28 else 3 if room >= 19 else 6 if room >= 9 else 12
+    """Grid lines and labels (``Jan 2027``) at month starts between y=top and y=bottom, every
+    month or, when months are narrow, every 2nd, 3rd, 6th month, every year, 2, 5, 10... years;
+    labels above ``top``, or under ``bottom`` when ``below``."""
+    months = max((scale.end - scale.start).days / 30.44, 1)
+    room = (scale.x1 - scale.x0) / months  # units a month
+    every = next((m for m in MONTH_STEPS if m * room >= 50), MONTH_STEPS[-1])
     out = []
-    for m in months:
-        if (m.month - 1) % every:
-            continue
+    for m in scale.months(every):
         x = scale.x(m)
         out.append(line(x, top, x, bottom, "hb-grid"))
         if x + 46 <= scale.x1 + 12:  # room for the label
@@ -226,12 +237,15 @@ def month_axis(scale: TimeScale, top: float, bottom: float, *, below: bool = Fal
     return out
 
 
-def ticks(most: float) -> list[float]:
-    """Round values from 0 to at least ``most`` for a value axis, two to five of them, each a
-    multiple of 1, 2, 2.5 or 5 times a power of ten (0 and 1 when ``most`` is not positive)."""
-    if most <= 0:
+def ticks(most: float, least: float = 0.0) -> list[float]:
+    """Round values for a value axis from at most ``min(least, 0)`` to at least ``most`` (0 is
+    always one of them), three to six of them, each a multiple of 1, 2, 2.5 or 5 times a power
+    of ten; 0 and 1 when there is no range."""
+    low, high = min(least, 0.0), max(most, 0.0)
+    if high - low <= 0:
         return [0.0, 1.0]
-    power = 10 ** math.floor(math.log10(most / 4))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if most / (m * power) <= 4)
-    count = math.ceil(most / step - 1e-9)
-    return [round(i * step, 12) for i in range(count + 1)]
+    span = high - low
+    power = 10 ** math.floor(math.log10(span / 4))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if span / (m * power) <= 4)
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    return [round(i * step, 12) + 0.0 for i in range(first, last + 1)]

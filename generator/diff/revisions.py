@@ -197,7 +197,7 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
     short = repo.short(sha)
     refused: list[Diagnostic] = []
     problems: list[Diagnostic] = []
-    by_sha: dict[str, str] = {}
+    by_sha: list[tuple[str, str]] = []  # (blob, shown name): two files may share a blob
     paths = []
     for entry in repo.files(sha, FOLDERS):
         role = role_of(entry.path)
@@ -212,7 +212,7 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
             # git's batch reads one name a line: read it by its object name, shown escaped
             problems.append(_unnameable(entry.path))
             if entry.size <= limit:
-                by_sha[entry.sha] = chars.reveal(entry.path)
+                by_sha.append((entry.sha, chars.reveal(entry.path)))
             else:
                 refused.append(files.too_large(chars.reveal(entry.path), entry.size, limit, rule))
         elif role is None:
@@ -224,8 +224,8 @@ def at_revision(repo: Repo, rev: str) -> Snapshot:
     # each size was checked against its own limit above; git re-checks the largest
     raw = repo.read(sha, paths, limit=max(MAX_BYTES, MAX_ASSET_BYTES, MAX_EVIDENCE_BYTES))
     if by_sha:
-        blobs = list(by_sha)
-        raw.update(repo.blobs(blobs, [by_sha[b] for b in blobs], limit=MAX_ASSET_BYTES))
+        blobs = [b for b, _ in by_sha]
+        raw.update(repo.blobs(blobs, [name for _, name in by_sha], limit=MAX_ASSET_BYTES))
     snap = _parse_all(short, sha, raw, refused)
     return Snapshot(snap.label, snap.rev, snap.docs, tuple(problems) + snap.problems)
 

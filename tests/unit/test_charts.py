@@ -3,6 +3,7 @@ by state, links to the right page, values escaped, and nothing the site's saniti
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date, timedelta
 from types import SimpleNamespace
@@ -39,11 +40,33 @@ def days(n: int) -> date:
         (12, [0, 5, 10, 15]),
         (0.04, [0, 0.01, 0.02, 0.03, 0.04]),
         (0, [0, 1]),
-        (-3, [0, 1]),
     ],
 )
 def test_ticks_are_round_and_reach_the_largest_value(most: float, expected: list[float]) -> None:
     assert svg.ticks(most) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("least", "most", "expected"),
+    [
+        (-50, -30, [-60, -40, -20, 0]),  # time saved can be negative: all of it in view
+        (-3, 7, [-5, -2.5, 0, 2.5, 5, 7.5]),
+        (-0.5, 0, [-0.6, -0.4, -0.2, 0]),
+    ],
+)
+def test_ticks_take_in_negative_values(least: float, most: float, expected: list[float]) -> None:
+    assert svg.ticks(most, least) == pytest.approx(expected)
+
+
+def test_negative_time_saved_stays_inside_the_chart() -> None:
+    metrics = [
+        Metric(0, date(2026, 5, 1), 0.1, 900, -50),
+        Metric(1, date(2026, 8, 1), 0.1, 900, -30),
+    ]
+    chart = pages.metrics(summary([], metrics))
+    html = check_figure(chart, 2)
+    ys = [float(v) for v in re.findall(r'<circle cx="[\d.]+" cy="([-\d.]+)"', html)]
+    assert len(ys) == 2 and all(16 <= v <= 166 for v in ys)
 
 
 @pytest.mark.parametrize(
@@ -250,3 +273,59 @@ def test_a_status_from_an_old_revision_cannot_leave_its_attribute() -> None:
     html = check_figure(pages.status_history(changes, TODAY, str), 2)
     assert 'class="hb-k-a--bonmouseoveralert1x"' in html and 'onmouseover="' not in html
     assert svg.token("") == "other"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "most"),
+    [
+        (date(2026, 1, 1), date(2026, 7, 1), 7),  # every month
+        (date(2020, 1, 1), date(2030, 1, 1), 11),  # every year
+        (date(1900, 1, 1), date(2999, 12, 31), 12),  # the schema's limits: every century
+    ],
+)
+def test_a_time_axis_keeps_room_for_its_labels(start: date, end: date, most: int) -> None:
+    scale = svg.TimeScale(start, end, 0, 700)
+    parts = svg.month_axis(scale, 10, 100)
+    xs = [float(x) for x in re.findall(r'<text x="([\d.]+)"', "".join(parts))]
+    assert 2 <= len(xs) <= most
+    assert all(b - a >= 48 for a, b in itertools.pairwise(xs))
+
+
+def test_only_the_deadline_an_exception_accepts_is_drawn_as_excepted() -> None:
+    from generator.charts.deadlines import deadlines
+    from generator.checks.due import Due
+    from generator.model import Policy
+
+    day = days(-3)
+    dues = [
+        Due(
+            day,
+            "a",
+            "A: output audit due",
+            "t",
+            "tool",
+            "output_audit",
+            "output-audit",
+            None,
+            ("t",),
+        ),
+        Due(day, "b", "A: stay ends", "t", "tool", "stage", None, None, ("t",)),
+        Due(
+            day,
+            "c",
+            "A: vendor review due",
+            "t",
+            "tool",
+            "vendor_review",
+            "vendor-review",
+            None,
+            ("t",),
+        ),
+    ]
+    accepted = {(str(day), "output-audit", "output-audit-overdue")}
+    found = deadlines(dues, "t", Policy("registry/policy.yaml", {}), TODAY, accepted)
+    assert [(d.kind, d.state) for d in found] == [
+        ("longest stay in status ends", "late"),
+        ("output audit", "excepted"),
+        ("vendor review", "late"),
+    ]

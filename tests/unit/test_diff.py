@@ -1522,6 +1522,25 @@ def test_an_asset_whose_name_holds_a_line_break_is_compared_not_hidden(
         assert "content/assets/nl\\nx.png: the file's name holds a line break" in out
 
 
+def test_oddly_named_files_with_the_same_content_are_each_compared(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two such files may share one blob: each is read under its own name."""
+    for name in ("nl\na.png", "nl\nb.png"):
+        odd = repo.root / "content/assets" / name
+        odd.parent.mkdir(parents=True, exist_ok=True)
+        odd.write_bytes(b"same")
+    base = repo.commit("Add two oddly named images")
+    for name in ("nl\na.png", "nl\nb.png"):
+        (repo.root / "content/assets" / name).write_bytes(b"other")
+    head = repo.commit("Change both")
+    code, out, _ = run(capsys, "diff", base, head, "--root", str(repo.root))
+    assert code == 0
+    assert "2 need attention" in out or "2 needs attention" in out
+    for name in ("nl\\na.png", "nl\\nb.png"):
+        assert f"content/assets/{name}\n  attention  asset changed" in out
+
+
 @pytest.mark.parametrize(
     ("added", "markup"),
     [

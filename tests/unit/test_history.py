@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -102,6 +103,50 @@ def test_status_changes_on_a_merged_branch_keep_their_own_commit(repo: GitRepo) 
     assert [(c.old, c.new, c.subject) for c in timeline][-1:] == [
         ("pilot", "approved", "Approve Acme Code")
     ]
+
+
+def test_two_pull_requests_on_one_file_keep_its_status(repo: GitRepo) -> None:
+    """A branch that leaves the status alone changes nothing when it is merged after a status
+    change on main: the history ends at the committed status, in date order."""
+    repo.git("checkout", "-q", "-b", "seats")
+    repo.edit(CODER, "problem:", "# more seats asked for\nproblem:")
+    repo.commit("Ask for seats", "2026-06-02")
+    repo.git("checkout", "-q", "main")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-06-03")
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge the seats", "seats")
+    found = history.scan(repo.root)
+    assert found is not None
+    assert [(c.old, c.new) for c in found.timelines[CODER]][-2:] == [
+        ("sandbox", "pilot"),
+        ("pilot", "approved"),
+    ]
+    assert found.last_changed[CODER] == date(2026, 6, 3)  # the latest, not the last in the log
+
+
+def test_a_conflict_resolved_to_a_third_status_is_the_merges_change(repo: GitRepo) -> None:
+    repo.git("checkout", "-q", "-b", "side")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve on a branch", "2026-06-02")
+    repo.git("checkout", "-q", "main")
+    set_status(repo, CODER, "pilot", "rejected")
+    repo.commit("Reject on main", "2026-06-03")
+    proc = subprocess.run(
+        ["git", "merge", "-q", "side"], cwd=repo.root, env=repo.env, capture_output=True
+    )
+    assert proc.returncode != 0  # a conflict
+    text = (repo.root / CODER).read_text(encoding="utf-8")
+    resolved = re.sub(r"<<<<<<<.*?>>>>>>> side\n", "  value: restricted\n", text, flags=re.S)
+    (repo.root / CODER).write_text(resolved, encoding="utf-8")
+    repo.commit("Merge: restrict instead", "2026-06-04")
+    timeline = history.status_timeline(repo.root, CODER)
+    assert timeline is not None and timeline[-1].new == "restricted"
+    found = history.scan(repo.root)
+    assert found is not None
+    assert [(c.new, c.subject) for c in found.timelines[CODER]][-1] == (
+        "restricted",
+        "Merge: restrict instead",
+    )
 
 
 def test_handbook_in_a_subfolder_of_the_repository(handbook_tree: MakeTree, tmp_path: Path) -> None:
@@ -210,8 +255,15 @@ def test_tool_page_in_a_shallow_clone_says_history_is_unavailable(
         ("problem: |\n  status:\n    value: rejected\nstatus:\n  value: pilot\n", "pilot"),
         # an alias into another key: the status lines alone cannot say; the full parse does
         ("base: &s\n  value: approved\nstatus: *s\n", "approved"),
-        # two status keys make the file invalid; the first is read
-        ("status:\n  value: pilot\nstatus:\n  value: approved\n", "pilot"),
+        # what the event stream cannot say is the loader's reading: two keys (the last),
+        # merge keys, tags, numbers, a second document
+        ("status:\n  value: pilot\nstatus:\n  value: approved\n", "approved"),
+        ("status:\n  <<: {value: restricted}\n", "restricted"),
+        ("d: &d\n  status: {value: pilot}\n<<: *d\n", "pilot"),
+        ("status:\n  value: !foo pilot\n", None),
+        ("status:\n  value: 1\n", None),
+        ("status:\n  value: yes\n", "yes"),  # the loader reads YAML 1.2: a word
+        ("status:\n  value: pilot\n---\nstatus:\n  value: approved\n", None),
         # a "status:" line inside a quoted value is text; the quoted key is the key
         (
             'description: "A chatbot.\nstatus: {value: approved}\nend"\n'
