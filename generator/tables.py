@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from generator.checks.due import current_until, timing
-from generator.diagnostics import Severity
+from generator.charts.deadlines import state as deadline_state
+from generator.checks.due import current_until
 from generator.model import CERT_NAMES, Certification, Handbook
 
 #: A certificate's state, as the vendors table shows it, from the policy's warning window on
@@ -43,11 +43,9 @@ class CertState:
 
 def cert_state(until: date, today: date, window: int) -> str:
     """``lapsed`` after ``until``; ``expiring soon`` from ``window`` days before it (its last
-    day included); else ``current``."""
-    severity = timing(until, today, window)
-    if severity is None:
-        return CURRENT
-    return LAPSED if severity is Severity.ERROR else EXPIRING
+    day included); else ``current``: a deadline's state (generator.charts.deadlines.state) in
+    a certificate's words."""
+    return {"late": LAPSED, "soon": EXPIRING}.get(deadline_state(until, today, window), CURRENT)
 
 
 def vendor_certs(handbook: Handbook, today: date) -> dict[str, list[CertState]]:
