@@ -81,7 +81,7 @@ class Inputs:
 
 
 def badge(status: str) -> str:
-    word = STATUS_WORDS.get(status, status)
+    word = status_words(status)
     return f'<span class="hb-badge hb-status-{escape.attr(status)}">{escape.html(word)}</span>'
 
 
@@ -137,8 +137,9 @@ def block_html(value: Any) -> str:
     return record_html(value) if is_records(value) else f"<p>{record_html(value)}</p>"
 
 
-def list_item(head: str, values: Sequence[Any], loose: bool) -> str:
-    """A list item: ``head`` (inline HTML), then the records in ``values``.
+def list_item(head: str, values: Sequence[Any], loose: bool, item_id: str | None = None) -> str:
+    """A list item: ``head`` (inline HTML), then the records in ``values``; ``item_id`` (an
+    id the templates give, escaped here) lets other pages link to it.
 
     The first record continues the head's line unless it is a list; the others are blocks.
     ``loose`` items wrap their text in a paragraph, as Markdown does for an item set apart
@@ -153,9 +154,10 @@ def list_item(head: str, values: Sequence[Any], loose: bool) -> str:
         else:
             blocks.append(f"<p>{record_html(value)}</p>")
     text = "\n".join(line)
+    start = "<li>" if item_id is None else f'<li id="{escape.html(item_id)}">'
     if not loose:
-        return f"<li>{text}{''.join(chr(10) + b for b in blocks)}</li>"
-    return "<li>\n" + "\n".join([f"<p>{text}</p>", *blocks]) + "\n</li>"
+        return f"{start}{text}{''.join(chr(10) + b for b in blocks)}</li>"
+    return start + "\n" + "\n".join([f"<p>{text}</p>", *blocks]) + "\n</li>"
 
 
 def loose_items(blank_after: Sequence[bool]) -> list[bool]:
@@ -556,14 +558,13 @@ def procedure_html(site: Site, tool: Tool, states: Iterable[StepState]) -> list[
         ]
         loose = loose_items([bool(r) for r in records])
         items = [
-            # the id is where the dashboard's heat map links to (#hb-step-<step id>)
-            f'<li id="hb-step-{escape.html(s.step.id)}"'
-            + list_item(
+            list_item(
                 f"{state_badge(s.state)} {site.step_a(s.step.id, '../../procedure/')}"
                 + (" (required)" if s.required else ""),
                 r,
                 is_loose or len(r) > 1,
-            )[3:]
+                f"hb-step-{s.step.id}",  # where the dashboard's heat map links to
+            )
             for s, r, is_loose in zip(phase_states, records, loose, strict=True)
         ]
         out.append((phase, "<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""))
