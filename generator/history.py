@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from generator.diagnostics import HandbookError
-from generator.load import MAX_BYTES, decode, parse_yaml
+from generator.load import MAX_BYTES, MAX_DEPTH, decode, parse_yaml
 
 TOOLS_DIR = "registry/tools"
 _ZERO = "0" * 40
@@ -310,6 +310,8 @@ def _skip(events: Iterator[yaml.Event], first: yaml.Event) -> None:
         event = next(events)
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             depth += 1
+            if depth > MAX_DEPTH:
+                raise _Unsure  # the loader refuses nesting this deep
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             depth -= 1
 
@@ -354,9 +356,12 @@ def _status_events(text: str) -> str | None:
     anywhere raises yaml.YAMLError, as the loader would fail."""
     events = iter(yaml.parse(text, Loader=_Parser))
     found: str | None = None
+    documents = 0
     for event in events:
-        if isinstance(event, yaml.DocumentStartEvent) and found is not None:
-            raise _Unsure  # a second document
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Unsure  # a second document: the loader refuses the file
         if isinstance(event, yaml.SequenceStartEvent | yaml.ScalarEvent | yaml.AliasEvent):
             _skip(events, event)  # a document that is not a mapping has no status
             continue
@@ -389,7 +394,7 @@ def _status(raw: bytes | None, path: str) -> str | None:
     data, _ = parse_yaml(text, path)  # the loader's own reading, for what events cannot say
     status = data.get("status") if isinstance(data, dict) else None
     value = status.get("value") if isinstance(status, dict) else None
-    return value if isinstance(value, str) else None
+    return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,29 +405,38 @@ class History:
     last_changed: dict[str, date]
 
 
+def _log(repo: Repo, *args: str) -> list[_Commit]:
+    out = repo.git(
+        "log", "--topo-order", "-M", "--raw", "-z", "--no-abbrev", "--no-ext-diff",
+        f"--format={_FORMAT}", *args,
+    )  # fmt: skip
+    return _parse_log(out)[::-1]  # oldest first (git's --reverse breaks --follow)
+
+
 def _history(repo: Repo, log_args: Sequence[str]) -> History:
-    """Each file's status changes and last change, from one ``git log`` and one
+    """Each file's status changes and last change, from ``git log`` and one
     ``git cat-file --batch``.
 
-    A commit changes a status when the status it wrote differs from the one its own parent had
-    (not from whichever commit came before it in the log: two pull requests on one file are
-    two branches, and a commit on one branch that leaves the status alone changes nothing). A
-    merge is read against its first parent and counts only when it leaves a status that none
-    of the changes before it wrote (a conflict resolved to a third value); a clean merge adds
-    nothing. A revision whose YAML cannot be read is passed over, so a commit that broke the
-    file and the one that fixed it do not show as changes to and from "no status"."""
-    out = repo.git(
-        "log", "--diff-merges=first-parent", "--topo-order", "-M", "--raw", "-z",
-        "--no-abbrev", "--no-ext-diff", f"--format={_FORMAT}", *log_args,
-    )  # fmt: skip
-    commits = _parse_log(out)[::-1]  # oldest first (git's --reverse breaks --follow)
-    wanted = sorted({b for c in commits for ch in c.changes for b in ch[:2] if b != _ZERO})
-    blobs = repo.blobs(wanted)
-    status = {sha: _status(raw, sha) for sha, raw in blobs.items()}
+    The history is the one the main line saw: the first-parent chain of commits, each merge
+    read against its first parent, so every status in it is one the file really had there and
+    the last is the committed one, however branches crossed (merges in both directions, a
+    branch's change a merge did not keep, a rename or a deletion on a branch). A change that a
+    merge brought in is credited to the commit on the branch that wrote that very file content,
+    when there is one (a second ``git log`` of the commits off the main line), else to the
+    merge. A revision whose YAML cannot be read is passed over, so a commit that broke the file
+    and the one that fixed it do not show as changes to and from "no status"."""
+    commits = _log(repo, "--first-parent", "--diff-merges=first-parent", *log_args)
+    wanted = {b for c in commits for ch in c.changes for b in ch[:2] if b != _ZERO}
+    authors: dict[str, _Commit] = {}  # blob -> the branch commit that wrote it
+    if any(c.merge and c.changes for c in commits):
+        for side in _log(repo, "--no-merges", *log_args):
+            for _, new_blob, *_ in side.changes:
+                authors.setdefault(new_blob, side)
+    status = {sha: _status(raw, sha) for sha, raw in repo.blobs(sorted(wanted)).items()}
     timelines: dict[str, list[StatusChange]] = {}
     last: dict[str, date] = {}
     for c in commits:
-        for old_blob, new_blob, code, path, renamed_to in c.changes:
+        for _, new_blob, code, path, renamed_to in c.changes:
             rel_old = repo.rel(path)
             if rel_old is None:
                 continue
@@ -434,16 +448,15 @@ def _history(repo: Repo, log_args: Sequence[str]) -> History:
             if rel is None:
                 continue
             line = timelines.pop(rel_old, []) if code == "R" else timelines.get(rel, [])
-            if code == "R" and rel_old in last:
-                last[rel] = max(last.pop(rel_old), last.get(rel, date.min))
-            latest = line[-1].new if line else None
+            if code == "R":
+                last.pop(rel_old, None)
+            before = line[-1].new if line else None
             after = status.get(new_blob)
-            before = None if c.merge or old_blob == _ZERO else status.get(old_blob)
-            before = before if before is not None else latest
-            if after is not None and after != before and not (c.merge and after == latest):
-                line.append(StatusChange(c.date, before, after, c.sha[:SHORT], "", c.sha))
+            if after is not None and after != before:
+                who = authors.get(new_blob, c) if c.merge else c
+                line.append(StatusChange(who.date, before, after, who.sha[:SHORT], "", who.sha))
             timelines[rel] = line
-            last[rel] = max(c.date, last.get(rel, c.date))
+            last[rel] = c.date
     subjects = _subjects(repo, (ch.commit for line in timelines.values() for ch in line))
     for rel, line in timelines.items():
         timelines[rel] = [replace(ch, subject=subjects.get(ch.commit, "")) for ch in line]

@@ -225,7 +225,9 @@ def month_axis(scale: TimeScale, top: float, bottom: float, *, below: bool = Fal
     labels above ``top``, or under ``bottom`` when ``below``."""
     months = max((scale.end - scale.start).days / 30.44, 1)
     room = (scale.x1 - scale.x0) / months  # units a month
-    every = next((m for m in MONTH_STEPS if m * room >= 50), MONTH_STEPS[-1])
+    every = next((m for m in MONTH_STEPS if m * room >= 50), None)
+    if every is None:  # centuries do not fit either: whole multiples of a century that do
+        every = MONTH_STEPS[-1] * math.ceil(50 / (room * MONTH_STEPS[-1]))
     out = []
     for m in scale.months(every):
         x = scale.x(m)
@@ -242,10 +244,11 @@ def ticks(most: float, least: float = 0.0) -> list[float]:
     always one of them), three to six of them, each a multiple of 1, 2, 2.5 or 5 times a power
     of ten; 0 and 1 when there is no range."""
     low, high = min(least, 0.0), max(most, 0.0)
-    if high - low <= 0:
-        return [0.0, 1.0]
     span = high - low
+    if not span > 0 or not math.isfinite(span):
+        return [0.0, 1.0]
     power = 10 ** math.floor(math.log10(span / 4))
     step = next(m * power for m in (1, 2, 2.5, 5, 10) if span / (m * power) <= 4)
     first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
-    return [round(i * step, 12) + 0.0 for i in range(first, last + 1)]
+    digits = max(0, 3 - math.floor(math.log10(step)))  # rounding noise off, small steps kept
+    return [round(i * step, digits) + 0.0 for i in range(first, last + 1)]

@@ -40,6 +40,8 @@ def days(n: int) -> date:
         (12, [0, 5, 10, 15]),
         (0.04, [0, 0.01, 0.02, 0.03, 0.04]),
         (0, [0, 1]),
+        (3e-13, [0, 1e-13, 2e-13, 3e-13]),
+        (float("inf"), [0, 1]),
     ],
 )
 def test_ticks_are_round_and_reach_the_largest_value(most: float, expected: list[float]) -> None:
@@ -281,6 +283,7 @@ def test_a_status_from_an_old_revision_cannot_leave_its_attribute() -> None:
         (date(2026, 1, 1), date(2026, 7, 1), 7),  # every month
         (date(2020, 1, 1), date(2030, 1, 1), 11),  # every year
         (date(1900, 1, 1), date(2999, 12, 31), 12),  # the schema's limits: every century
+        (date(1970, 1, 1), date(9999, 12, 31), 14),  # a commit dated past year 9999
     ],
 )
 def test_a_time_axis_keeps_room_for_its_labels(start: date, end: date, most: int) -> None:

@@ -149,6 +149,71 @@ def test_a_conflict_resolved_to_a_third_status_is_the_merges_change(repo: GitRep
     )
 
 
+CHAT = "registry/tools/acme-chat.yaml"
+
+
+def merge(repo: GitRepo, branch: str, message: str) -> None:
+    """Merge ``branch``; a conflict is resolved by keeping the work tree as it is."""
+    proc = subprocess.run(
+        ["git", "merge", "--no-ff", "-m", message, branch],
+        cwd=repo.root, env=repo.env, capture_output=True,
+    )  # fmt: skip
+    if proc.returncode != 0:
+        repo.git("checkout", "--ours", "--", ".")
+        repo.commit(message, "2026-07-09")
+
+
+def ends(repo: GitRepo, path: str) -> str | None:
+    found = history.scan(repo.root)
+    assert found is not None
+    line = found.timelines.get(path)
+    return line[-1].new if line else None
+
+
+def test_a_back_merge_then_a_change_on_main_ends_at_the_committed_status(repo: GitRepo) -> None:
+    """GitHub's "Update branch": main merged into a feature branch, which is merged later."""
+    repo.git("checkout", "-q", "-b", "feat")
+    repo.edit(CHAT, "an hour each", "an hour or more each")
+    repo.commit("Reword Acme Chat", "2026-07-01")
+    repo.git("checkout", "-q", "main")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-07-02")
+    repo.git("checkout", "-q", "feat")
+    merge(repo, "main", "Merge main into feat")
+    repo.git("checkout", "-q", "main")
+    set_status(repo, CODER, "approved", "restricted")
+    repo.commit("Restrict Acme Code", "2026-07-04")
+    merge(repo, "feat", "Merge feat")
+    assert ends(repo, CODER) == "restricted"
+
+
+def test_a_branch_change_the_merge_did_not_keep_is_not_the_last_word(repo: GitRepo) -> None:
+    repo.git("checkout", "-q", "-b", "feat")
+    set_status(repo, CODER, "pilot", "rejected")
+    repo.commit("Reject on a branch", "2026-07-01")
+    set_status(repo, CODER, "rejected", "pilot")
+    repo.commit("Take it back", "2026-07-02")
+    repo.edit(CHAT, "an hour each", "an hour or more each")
+    repo.commit("Reword Acme Chat", "2026-07-03")
+    repo.git("checkout", "-q", "main")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-07-04")
+    merge(repo, "feat", "Merge feat")
+    assert ends(repo, CODER) == "approved"
+
+
+def test_a_file_a_branch_deleted_and_the_merge_kept_keeps_its_history(repo: GitRepo) -> None:
+    repo.git("checkout", "-q", "-b", "feat")
+    repo.git("rm", "-q", CODER)
+    repo.edit(CHAT, "an hour each", "an hour or more each")
+    repo.commit("Drop Acme Code", "2026-07-01")
+    repo.git("checkout", "-q", "main")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-07-02")
+    merge(repo, "feat", "Merge feat, keeping Acme Code")
+    assert ends(repo, CODER) == "approved"
+
+
 def test_handbook_in_a_subfolder_of_the_repository(handbook_tree: MakeTree, tmp_path: Path) -> None:
     outer = tmp_path / "outer"
     shutil.copytree(handbook_tree(), outer / "handbook")
@@ -264,6 +329,9 @@ def test_tool_page_in_a_shallow_clone_says_history_is_unavailable(
         ("status:\n  value: 1\n", None),
         ("status:\n  value: yes\n", "yes"),  # the loader reads YAML 1.2: a word
         ("status:\n  value: pilot\n---\nstatus:\n  value: approved\n", None),
+        ("--- hello\n---\nstatus:\n  value: approved\n", None),
+        ("a: " + "[" * 200 + "]" * 200 + "\nstatus:\n  value: approved\n", None),
+        ("status:\n  value: ''\n", None),
         # a "status:" line inside a quoted value is text; the quoted key is the key
         (
             'description: "A chatbot.\nstatus: {value: approved}\nend"\n'
