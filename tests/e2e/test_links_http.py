@@ -73,12 +73,14 @@ class Host:
 class Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.0"
+    answering = False  # counted in the host's ``active``
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
     def handle_one(self) -> None:
         host = self.server.host
+        self.answering = True
         with host.lock:
             host.seen.append(Seen(self.command, self.path, time.monotonic()))
             host.active += 1
@@ -92,8 +94,16 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
         finally:
-            with host.lock:
-                host.active -= 1
+            self.answered()
+
+    def answered(self) -> None:
+        """The request no longer counts as in flight. ``reply`` calls this before the answer is
+        sent: once the client has the whole answer it may send the next request before this
+        handler's thread returns, and that request must not count as a second one in flight."""
+        if self.answering:
+            self.answering = False
+            with self.server.host.lock:
+                self.server.host.active -= 1
 
     do_GET = do_HEAD = handle_one
 
@@ -103,6 +113,7 @@ class Handler(BaseHTTPRequestHandler):
         for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
+        self.answered()  # before the first byte of the answer leaves
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
