@@ -21,6 +21,13 @@ import pytest
 from browser import ARTIFACTS, REPO, Visit, build_example, launch, serving
 from conftest import copy_shipped
 
+from generator.charts import svg
+from generator.charts.deadlines import STATES as DEADLINE_STATES
+from generator.charts.pages import CERT_MARKS
+from generator.model import STATUSES
+from generator.status import STATES as STEP_STATES
+from generator.status import SYMBOLS
+
 AS_OF = date(2026, 11, 25)
 TOOL = "registry/tools/quillmark-draft.yaml"
 #: The statuses Quillmark Draft went through before today's (restricted), with their days.
@@ -231,3 +238,112 @@ def test_keyboard_reaches_each_tool_without_crossing_every_cell(visit: Visit) ->
     cell.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(re.escape(href.split("/")[-1]) + "$"))
+
+
+# -- contrast of the charts' colours (WCAG 2.2, 1.4.11 and 1.4.3) -----------------------------
+
+#: One swatch per class a chart paints, put into a chart on the dashboard so the site's own
+#: stylesheet colours it: every status, every deadline state as its mark and as a validity
+#: bar, the lines, and each step state's cell with its symbol and with its percentage.
+SWATCHES = "".join(
+    [f'<rect class="hb-k-{s}" width="9" height="9"/>' for s in STATUSES]
+    + [svg.mark(shape, 5, 5, f"hb-k-{k}") for k, (shape, _) in DEADLINE_STATES.items()]
+    + [svg.rect(0, 0, 9, 9, f"hb-k-{k} hb-bar") for k in CERT_MARKS.values()]
+    + [f'<line class="{c}" x2="9"/>' for c in ("hb-series", "hb-whisker", "hb-baseline")]
+    + [
+        f'<g class="hb-cell"><rect class="hb-k-{s}"/><text class="{c}">{SYMBOLS[s]}</text></g>'
+        for s in STEP_STATES
+        for c in ("hb-sym", "hb-in")
+    ]
+)
+
+PAINTED = """(swatches) => {
+  const chart = document.querySelector('svg.hb-chart');
+  const probe = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+  probe.innerHTML = swatches;
+  chart.appendChild(probe);
+  let bg = 'rgba(0, 0, 0, 0)';
+  for (let e = chart; e && /rgba\\(.*, 0\\)$/.test(bg); e = e.parentElement) {
+    bg = getComputedStyle(e).backgroundColor;
+  }
+  const paint = (e) => {
+    const s = getComputedStyle(e);
+    return {cls: e.getAttribute('class'), tag: e.tagName, fill: s.fill, stroke: s.stroke,
+            opacity: s.opacity, fillOpacity: s.fillOpacity};
+  };
+  const marks = [...probe.children].filter((e) => e.tagName !== 'g').map(paint);
+  const cells = [...probe.querySelectorAll('g.hb-cell')].map(
+    (g) => [paint(g.querySelector('rect')), paint(g.querySelector('text'))]);
+  probe.remove();
+  return {bg: bg === 'rgba(0, 0, 0, 0)' ? 'rgb(255, 255, 255)' : bg, marks, cells};
+}"""
+
+
+def rgba(value: str) -> tuple[float, float, float, float] | None:
+    """A computed CSS colour ("rgb(r, g, b)" or "rgba(r, g, b, a)") -> (r, g, b, a); None for
+    "none"."""
+    found = re.fullmatch(r"rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)", value)
+    if found is None:
+        assert value == "none", value
+        return None
+    r, g, b, a = found.groups()
+    return float(r), float(g), float(b), float(a) if a is not None else 1.0
+
+
+def over(colour: tuple[float, float, float, float], alpha: float, bg: str) -> tuple[float, ...]:
+    """``colour`` at ``alpha`` (times its own) painted over the opaque ``bg``."""
+    under = rgba(bg)
+    assert under is not None
+    a = colour[3] * alpha
+    return tuple(a * c + (1 - a) * u for c, u in zip(colour[:3], under[:3], strict=True))
+
+
+def contrast(one: tuple[float, ...], two: tuple[float, ...]) -> float:
+    """WCAG 2.2's contrast ratio of two sRGB colours (0-255 channels): (L1 + 0.05) / (L2 +
+    0.05) of their relative luminances, lighter first (WCAG 2.2, "contrast ratio")."""
+
+    def luminance(rgb: tuple[float, ...]) -> float:
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((luminance(one), luminance(two)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_chart_colours_stand_out_in_both_schemes(browser: Any, base: str) -> None:
+    """Every status, deadline mark and line a chart draws is at least 3:1 against the page in
+    both schemes (WCAG 1.4.11, non-text contrast; a mark drawn as a stroke is measured by its
+    stroke), and each step state's symbol or percentage at least 4.5:1 on its cell (1.4.3):
+    a heat-map cell is read by its symbol, its colour only repeats it."""
+    weak: list[str] = []
+    for scheme in ("light", "dark"):
+        v = Visit(browser, base, color_scheme=scheme)
+        try:
+            found = v.goto("dashboard/").evaluate(PAINTED, SWATCHES)
+        finally:
+            v.context.close()
+        bg = found["bg"]
+        assert found["marks"] and len(found["cells"]) == 2 * len(STEP_STATES)
+        for m in found["marks"]:
+            fill, stroke = rgba(m["fill"]), rgba(m["stroke"])
+            alpha = float(m["opacity"])
+            solid = (
+                m["tag"] != "line"  # a line paints its stroke only
+                and fill is not None
+                and fill[3] * float(m["fillOpacity"]) * alpha >= 0.5
+            )
+            colour = fill if solid else stroke
+            assert colour is not None, m
+            alpha *= float(m["fillOpacity"]) if solid else 1.0
+            ratio = contrast(over(colour, alpha, bg), over((0, 0, 0, 0), 1, bg))
+            if ratio < 3:
+                weak.append(f"{scheme}: {m['tag']}.{m['cls']} {ratio:.2f}:1 on the page")
+        for cell, ink in found["cells"]:
+            paper = over(rgba(cell["fill"]) or (0, 0, 0, 0), 1, bg)
+            ink_colour = rgba(ink["fill"])
+            assert ink_colour is not None
+            ratio = contrast(paper, over(ink_colour, 1, "rgb({}, {}, {})".format(*paper)))
+            if ratio < 4.5:
+                weak.append(f"{scheme}: {ink['cls']} on .{cell['cls']} {ratio:.2f}:1")
+    assert weak == [], "\n".join(weak)
