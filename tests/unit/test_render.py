@@ -158,7 +158,7 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
         "Problem",
         "Uses",
         "Certifications relied on",
-        "Procedure",
+        "Procedure steps { #procedure }",
         "EU AI Act",
         "Frameworks",
     ]
@@ -199,7 +199,7 @@ def test_tool_page_shows_states_findings_and_links(hb: Handbook) -> None:
         '<span class="hb-state hb-state-not-yet">- not yet</span>',
     )
     # Items set apart by a blank line in Markdown were paragraphs: the first item stays tight.
-    assert page["Procedure"] == (
+    assert page["Procedure steps { #procedure }"] == (
         "\n### Phase 1: Assess\n\n<ul>\n"
         f'<li id="hb-step-define-problem">{done} '
         '<a href="../../procedure/phase-1/#define-problem">Define the problem</a>'
