@@ -207,9 +207,39 @@ def _emoji_as_text(html: str) -> str:
     return _EMOJI_IMG.sub(text, html) if 'class="' in html else html
 
 
+# A tag of the sanitizer's output, which html5ever writes in one form: every attribute as
+# name="value" (a quote in a value as &quot;), no comments, "<" in text as &lt;.
+_TAG = re.compile(r'<(/?)([a-zA-Z][\w:-]*)((?:\s[^\s"=/>]+="[^"]*")*)\s*(/?)>')
+_HREF_ATTR = re.compile(r'(\s)href="')
+_XLINK = r'\1xlink:href="'
+
+
+def _svg_links(html: str) -> str:
+    """Each link inside an SVG image with its URL in ``xlink:href`` instead of ``href``, the
+    same link to every browser. Material's instant navigation rewrites each relative
+    ``[href]`` of a page it loads with ``el.href = el.href``, which throws on an SVG ``<a>``
+    (its ``href`` is read-only) and leaves the reader on the previous page."""
+    depth = 0
+
+    def tag(m: re.Match[str]) -> str:
+        nonlocal depth
+        closing, name, attrs, empty = m.groups()
+        name = name.lower()
+        if name == "svg" and not empty:
+            depth += -1 if closing else 1
+            depth = max(depth, 0)
+        elif name == "a" and depth and not closing:
+            return "<a" + _HREF_ATTR.sub(_XLINK, attrs) + ("/>" if empty else ">")
+        return m.group(0)
+
+    return _TAG.sub(tag, html)
+
+
 def clean(html: str) -> str:
-    """``html`` (a fragment) with everything outside the policy removed."""
-    return str(cleaner().clean(_emoji_as_text(html)))
+    """``html`` (a fragment) with everything outside the policy removed, and the links of
+    inline SVG images written with ``xlink:href`` (``_svg_links``)."""
+    out = str(cleaner().clean(_emoji_as_text(html)))
+    return _svg_links(out) if "<svg" in out else out
 
 
 @functools.lru_cache(maxsize=1)
@@ -312,7 +342,9 @@ def _constructs(html: str) -> Counter[Removed]:
                 )
             elif name == "class":
                 text = " ".join(text.split())
-            elif tag == "a" and name == "href" and text.startswith("#"):
+            if tag == "a" and name == "xlink:href":
+                name = "href"  # one link, however written (``_svg_links``)
+            if tag == "a" and name == "href" and text.startswith("#"):
                 # not a loss: the link follows its heading's id, whose rewrite is reported
                 text = "#" + (safe_id(text[1:]) or "")
             found[Removed(tag, name, text)] += 1

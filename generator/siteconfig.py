@@ -78,6 +78,8 @@ EXTENSIONS = frozenset(
     | {f"pymdownx.{n}" for n in _PYMDOWNX}
     | {"material.extensions.emoji"}
 )
+#: Extensions that remove HTML comments unless told not to (``strip_comments: false``).
+COMMENT_STRIPPERS = frozenset({"pymdownx.striphtml"})
 #: Plugins and the options each may set: search, with its language (the word separator is the
 #: handbook's own). Material's tags plugin prints front-matter tags unescaped and writes files
 #: where its options say; offline changes the URLs the build checks: neither is allowed.
@@ -630,6 +632,14 @@ def _extensions(check: _Vet, value: Any) -> list[Any] | None:
                 "remove the option",
             )
         if bad:
+            continue
+        if name in COMMENT_STRIPPERS and given.get("strip_comments", True) is not False:
+            check.refuse(
+                at,
+                f"{name!r} removes HTML comments, and the handbook's charts travel through "
+                "Markdown in comments (the published pages hold no comment anyway)",
+                "set 'strip_comments: false' under it, or remove it",
+            )
             continue
         problem = _tried([entry, "pymdownx.superfences"])
         if problem is not None:

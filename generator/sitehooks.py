@@ -45,6 +45,14 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     elif isinstance(rendered, str):
         page.meta["title"] = _text(rendered, markup=True)
     html, page.hb_figures = embed.take(html)  # put back, sanitized, by on_post_page
+    lost = embed.count(page.markdown or "") - len(page.hb_figures)
+    if lost > 0:
+        raise PluginError(
+            f"{lost} chart(s) of the page made from {page.file.src_uri} did not come through "
+            "Markdown intact: an extension in mkdocs.yml's markdown_extensions changed or "
+            "removed the comment that carries each; remove that extension (the site is not "
+            "published)"
+        )
     return sanitize.clean(html)
 
 

@@ -132,10 +132,10 @@ def heatmap(
         row = [f'<g transform="translate(0 {top + i * (cell + gap)})">']
         name = svg.text(LEFT - 8, 12, svg.clip(tool.name), "hb-label", "end")
         row.append(svg.link(f"{TOOLS}{tool.id}/", tool.name, name))
-        base, who = f"{TOOLS}{h(tool.id)}/#hb-step-", h(tool.name)
+        base, who = f'<a {svg.HREF}="{TOOLS}{h(tool.id)}/#hb-step-', h(tool.name)
         for j, s in enumerate(states):
             row.append(
-                f'<a href="{base}{h(s.step.id)}" tabindex="-1"><title>{who} · {h(s.step.title)}: '
+                f'{base}{h(s.step.id)}" tabindex="-1"><title>{who} · {h(s.step.title)}: '
                 f'{LABELS[s.state]}</title><rect x="{xs[j]}{cells[s.state]}{mids[j]}">'
                 f"{SYMBOLS[s.state]}</text></a>"
             )

@@ -41,11 +41,23 @@ def _mac(html: str) -> str:
 def wrap(html: str) -> str:
     """``html`` (one figure) as a signed HTML comment a page can carry through Markdown.
 
+    Braces are written as character references: preprocessors that read the page's raw text
+    (``pymdownx.critic``'s ``{++ ++}``, ``{-- --}``...) would otherwise rewrite a name or a
+    commit subject inside the figure, and the figure would no longer match its signature.
+
     Raises ValueError if the figure holds ``-->``, which would end the comment early (every
     value in a figure is escaped, so only a bug could put one there)."""
     if "-->" in html or "--!>" in html:
         raise ValueError("a figure cannot hold '-->'")
+    html = html.replace("{", "&#123;").replace("}", "&#125;")
     return f"{_OPEN}{_mac(html)} {html}-->"
+
+
+def count(text: str) -> int:
+    """How many figures of this process ``text`` (a page's Markdown or HTML) carries intact."""
+    if _OPEN not in text:
+        return 0
+    return sum(hmac.compare_digest(m.group(1), _mac(m.group(2))) for m in _FIGURE.finditer(text))
 
 
 def take(html: str) -> tuple[str, dict[str, str]]:

@@ -157,11 +157,19 @@ def mark(shape: str, x: float, y: float, cls: str) -> str:
     return f'<path d="M{a} {c}L{b} {e}M{b} {c}L{a} {e}" class="{cls} hb-cross"/>'
 
 
+#: The attribute a link in a chart keeps its URL in. Not ``href``: Material's instant
+#: navigation rewrites every relative ``[href]`` of a page it loads with ``el.href = el.href``,
+#: which throws on an SVG link (its ``href`` is a read-only SVGAnimatedString) and leaves the
+#: reader on the previous page. ``xlink:href`` is read by every browser, is not matched by
+#: ``[href]``, and the sanitizer checks its URL as it checks ``href``.
+HREF = "xlink:href"
+
+
 def link(href: str, label: str, inner: str, *, focusable: bool = True) -> str:
     """``inner`` as a link to ``href`` (a site URL, escaped here) named by ``label``; not
     ``focusable``: out of the tab order (a chart's many marks, which its table also links)."""
     skip = "" if focusable else ' tabindex="-1"'
-    return f'<a href="{h(href)}"{skip}><title>{h(label)}</title>{inner}</a>'
+    return f'<a {HREF}="{h(href)}"{skip}><title>{h(label)}</title>{inner}</a>'
 
 
 def clip(value: str, limit: int = LABEL_CHARS) -> str:

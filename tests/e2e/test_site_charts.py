@@ -141,8 +141,8 @@ def test_a_deadline_mark_leads_to_its_tool(visit: Visit) -> None:
 
 def test_a_heat_map_cell_leads_to_the_steps_evidence(visit: Visit) -> None:
     page = visit.goto("dashboard/")
-    cell = page.locator('#hb-chart-matrix svg a[href*="#hb-step-"]').first
-    href = cell.get_attribute("href") or ""
+    cell = page.locator('#hb-chart-matrix svg a[*|href*="#hb-step-"]').first
+    href = cell.get_attribute("xlink:href") or ""
     step = href.split("#", 1)[1]
     cell.scroll_into_view_if_needed()
     cell.click()

@@ -588,6 +588,31 @@ def test_instant_navigation_runs_the_script_again(visit: Visit) -> None:
     assert visit.foreign() == []
 
 
+def test_instant_navigation_shows_the_charts_and_follows_their_links(visit: Visit) -> None:
+    """Material rewrites the relative links of a page it loads instantly; a chart's links
+    (SVG ``<a>``) must survive that, and so must the navigation after it."""
+    page = visit.goto("")
+    page.evaluate("window.hbSameDocument = true")
+    page.locator(".md-nav a[href$='/dashboard/']").first.click()
+    page.wait_for_url(re.compile(r"/dashboard/$"))
+    page.wait_for_selector("#hb-chart-matrix svg")
+    assert (page.locator("h1").first.text_content() or "").startswith("Compliance dashboard")
+    assert page.evaluate("window.hbSameDocument") is True
+    cell = page.locator('#hb-chart-matrix svg a[*|href*="#hb-step-"]').first
+    href = cell.get_attribute("xlink:href") or ""
+    tool, step = re.fullmatch(r"\.\./tools/([a-z0-9-]+)/#(hb-step-[a-z0-9-]+)", href).groups()
+    cell.scroll_into_view_if_needed()
+    cell.click()
+    page.wait_for_url(re.compile(f"/tools/{tool}/#{step}$"))
+    assert page.locator(f"#{step} .hb-state").count() == 1
+    page.go_back()
+    page.wait_for_url(re.compile(r"/dashboard/$"))
+    page.locator(".md-nav a[href$='/tools/']").first.click()  # instant navigation still works
+    page.wait_for_selector(".hb-filter-count")
+    assert visit.errors == []
+    assert visit.foreign() == []
+
+
 def test_vendors_by_certificate_type_and_state(visit: Visit) -> None:
     page = visit.goto("vendors/")
     assert page.locator(".hb-filter-count").inner_text() == "7 of 7 vendors"

@@ -128,7 +128,7 @@ def test_deadline_timeline_marks_link_to_their_tool_shaped_by_state() -> None:
         ),
     ]
     html = check_figure(dashboard.timeline(rows, TODAY, 180), 3)
-    marks = re.findall(r'<a href="\.\./tools/(\w+)/"[^>]*><title>([^<]*)</title><(\w+)', html)
+    marks = re.findall(r'<a xlink:href="\.\./tools/(\w+)/"[^>]*><title>([^<]*)</title><(\w+)', html)
     assert html.count('tabindex="-1"') == 3  # the marks; the rows' names stay in the tab order
     shapes = {(tid, shape) for tid, title, shape in marks if "," in title}
     assert shapes == {("alpha", "path"), ("beta", "polygon"), ("beta", "circle")}
@@ -157,7 +157,7 @@ def test_heatmap_cells_link_to_the_steps_evidence() -> None:
         SimpleNamespace(step=steps[1], state="done"),
     ]
     html = check_figure(dashboard.heatmap([(tool("alpha"), states)], steps), 1)
-    cell = '<a href="../tools/alpha/#hb-step-pilot" tabindex="-1"><title>Alpha · Pilot: stale'
+    cell = '<a xlink:href="../tools/alpha/#hb-step-pilot" tabindex="-1"><title>Alpha · Pilot: stale'
     assert cell in html  # out of the tab order: the table's cells link to the same places
     assert '<td><a href="../tools/alpha/#hb-step-pilot">✗ stale</a></td>' in html
     assert re.search(r'class="hb-k-stale"/><text [^>]*class="hb-sym"[^>]*>✗</text>', html)

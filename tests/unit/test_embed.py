@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
 import re
+from types import SimpleNamespace
+from typing import Any
 
 import markdown
 import pytest
+from mkdocs.exceptions import PluginError
 
+from generator import sitehooks
 from generator.charts import embed
 
 
@@ -65,3 +70,50 @@ def test_a_placeholder_written_by_hand_is_never_filled() -> None:
 def test_a_figure_that_would_end_its_comment_is_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="cannot hold"):
         embed.wrap(bad)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Quillmark {++Draft++}", "{--gone--} x", "{~~a~>b~~}", "{==mark==}{>>note<<}", "{{ x }}"],
+)
+def test_a_figure_holding_critic_marks_comes_through_critic_intact(name: str) -> None:
+    """pymdownx.critic reads the page's raw text before Markdown: a tool name or a commit
+    subject in a figure must not be read as an edit (it would break the figure's signature)."""
+    text = html.escape(name, quote=False)  # as every value in a figure
+    figure = f"<figure><svg><title>{text}</title></svg><p>{text}</p></figure>"
+    page = f"# T\n\n{embed.wrap(figure)}\n"
+    assert embed.count(page) == 1 and "{" not in embed.wrap(figure)
+    rendered = markdown.markdown(page, extensions=["pymdownx.critic"])
+    taken, figures = embed.take(rendered)
+    assert embed.count(rendered) == 1 and len(figures) == 1
+    out = embed.put(taken, figures)
+    assert f"<title>{text}</title>" in out and f"<p>{text}</p>" in out
+
+
+def test_count_reads_only_intact_figures_of_this_process() -> None:
+    one = embed.wrap("<p>one</p>")
+    assert embed.count(f"{one}\n{one}") == 2
+    assert embed.count(one.replace("one", "two")) == 0  # changed on the way: not counted
+    assert embed.count("<!--hb-figure " + "0" * 64 + " <p>x</p>-->") == 0
+    assert embed.count("no figure") == 0
+
+
+def test_the_hook_stops_the_build_when_markdown_lost_a_figure() -> None:
+    """Whatever extension changed or dropped a figure's comment, the page is not published
+    without its chart."""
+    figure = embed.wrap("<figure><svg></svg></figure>")
+    source = f"# Dashboard\n\n{figure}\n"
+
+    def page() -> Any:
+        return SimpleNamespace(
+            file=SimpleNamespace(src_uri="dashboard.md"),
+            markdown=source,
+            toc=[],
+            meta={},
+            _title_from_render="Dashboard",
+        )
+
+    kept = sitehooks.on_page_content(markdown.markdown(source), page(), None, None)
+    assert 'class="hb-figure-slot"' in kept
+    with pytest.raises(PluginError, match=r"1 chart\(s\) of the page made from dashboard\.md"):
+        sitehooks.on_page_content("<h1>Dashboard</h1>", page(), None, None)

@@ -143,3 +143,37 @@ def test_a_link_may_only_leave_the_tab_order(written: str, kept: str) -> None:
     """A chart's many marks are links out of the tab order; nothing may reorder focus or make
     an element focusable."""
     assert sanitize.clean(written) == kept
+
+
+@pytest.mark.parametrize(
+    ("written", "kept"),
+    [
+        # inside an SVG image a link keeps its URL in xlink:href, however it was written
+        ('<svg><a href="../x/"><text>x</text></a></svg>', '<svg><a xlink:href="../x/">'),
+        ('<svg><a xlink:href="../x/">', '<svg><a xlink:href="../x/">'),
+        ('<SVG><A HREF="../x/">', '<svg><a xlink:href="../x/">'),
+        ('<svg><g><a tabindex="-1" href="#x">', '<svg><g><a tabindex="-1" xlink:href="#x">'),
+        ('<svg><svg></svg><a href="y">', '<svg><svg></svg><a xlink:href="y">'),
+        # a title that reads like an attribute is left as it is
+        ('<svg><a title="a href=&quot;b" href="c">', '<svg><a title="a href=&quot;b" xlink:href'),
+        # outside SVG, links keep href; "<svg" in a value or text opens no image
+        ('<svg></svg><a href="z">z</a>', '<svg></svg><a href="z">z</a>'),
+        ('<img alt="<svg" src="a.png"><a href="z">', '<a href="z">'),
+        ("<p>&lt;svg <a href='z'>z</a></p>", '<a href="z">'),
+        # the URL is checked as any link's
+        ('<svg><a xlink:href="javascript:alert(1)">j</a></svg>', "<svg><a>j</a></svg>"),
+        ('<svg><a href="javascript:alert(1)">j</a></svg>', "<svg><a>j</a></svg>"),
+    ],
+)
+def test_a_link_in_an_svg_image_keeps_its_url_in_xlink_href(written: str, kept: str) -> None:
+    """Material's instant navigation assigns ``el.href = el.href`` to each relative ``[href]``
+    of a page it loads, which throws on an SVG link and strands the reader on the previous
+    page; ``xlink:href`` is the same link to a browser and out of that selector's reach."""
+    assert kept in sanitize.clean(written)
+
+
+def test_an_svg_link_in_xlink_href_is_no_loss() -> None:
+    assert sanitize.removed('<svg><a href="../x/"><text>x</text></a></svg>') == []
+    assert sanitize.removed('<svg><a xlink:href="javascript:x">j</a></svg>') == [
+        sanitize.Removed("a", "href", "javascript:x")
+    ]
