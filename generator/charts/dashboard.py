@@ -8,14 +8,14 @@ Links are the published URLs from the dashboard (``/dashboard/``): ``../tools/<i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 
 from generator.charts import svg
 from generator.charts.deadlines import STATES as DEADLINE_STATES
 from generator.charts.deadlines import Deadline
 from generator.charts.svg import h
 from generator.checks.due import when
-from generator.model import Step, Tool
+from generator.model import Step, Tool, shift
 from generator.status import LABELS, SYMBOLS, StepState
 
 LEFT = 200  # the label column
@@ -36,7 +36,7 @@ def status_bars(counts: Sequence[tuple[str, str, int]]) -> svg.Chart:
     for i, (status, word, n) in enumerate(counts):
         y = 8 + i * 26
         body.append(svg.text(LEFT - 8, y + 14, word, "", "end"))
-        body.append(svg.rect(LEFT, y, bar * n / most, 18, f"hb-k-{status}"))
+        body.append(svg.rect(LEFT, y, bar * n / most, 18, svg.status_class(status)))
         body.append(svg.text(LEFT + bar * n / most + 6, y + 14, f"{n:,}", "hb-num"))
     total = sum(n for *_, n in counts)
     return svg.Chart(
@@ -58,7 +58,7 @@ def timeline(rows: Sequence[tuple[Tool, Sequence[Deadline]]], today: date, days:
     coloured by its state. Older overdue deadlines sit at the left edge."""
     width = 760
     top = 46
-    scale = svg.TimeScale(today - timedelta(days=PAST_DAYS), today + timedelta(days=days),
+    scale = svg.TimeScale(shift(today, -PAST_DAYS), shift(today, days),
                           LEFT + 10, width - 12)  # fmt: skip
     bottom = top + svg.ROW * len(rows)
     body, _ = svg.legend([(s, f"hb-k-{k}", w) for k, (s, w) in DEADLINE_STATES.items()], LEFT, 14)
@@ -86,7 +86,7 @@ def timeline(rows: Sequence[tuple[Tool, Sequence[Deadline]]], today: date, days:
         "deadlines",
         f"Deadlines in the next {days} days",
         (
-            f"{len(marks):,} deadlines of {len(rows):,} tools up to {today + timedelta(days=days)}:"
+            f"{len(marks):,} deadlines of {len(rows):,} tools up to {shift(today, days)}:"
             f" {late:,} overdue, {soon:,} due soon, {len(marks) - late - soon:,} scheduled."
             if marks
             else f"No deadline falls in the next {days} days."
@@ -193,12 +193,15 @@ def completion(rows: Sequence[tuple[str, str, Mapping[str, int]]]) -> svg.Chart:
             n = counts.get(state, 0)
             if not n:
                 continue
-            w = bar * n / total
-            body.append(svg.rect(x, y, w, 20, f"hb-k-{state}"))
-            if w >= 34:
-                body.append(
-                    svg.text(x + w / 2, y + 14, f"{100 * n / total:.0f}%", "hb-in", "middle")
-                )
+            w, share = bar * n / total, f"{100 * n / total:.0f}%"
+            # each share says its state without colour: its symbol (and share) where there is
+            # room, its title everywhere, and a gap of the page's colour from its neighbour
+            inner = [svg.rect(x, y, w, 20, f"hb-k-{state} hb-seg")]
+            if w >= 12:
+                word = f"{SYMBOLS[state]} {share}" if w >= 46 else SYMBOLS[state]
+                inner.append(svg.text(x + w / 2, y + 14, word, "hb-in", "middle"))
+            tip = f"{label}: {LABELS[state]}, {n:,} of {total:,} steps ({share})"
+            body.append(f"<g><title>{h(tip)}</title>{''.join(inner)}</g>")
             x += w
         done = counts.get("done", 0)
         share = f"{100 * done / total:.0f}% done" if total else "no steps"

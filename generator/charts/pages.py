@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from generator.charts import svg
 from generator.charts.deadlines import STATES as DEADLINE_STATES
@@ -19,6 +19,7 @@ from generator.checks.due import when
 from generator.evidence import stats
 from generator.evidence.judge import AuditVerdict
 from generator.evidence.summary import Summary
+from generator.model import shift
 
 WIDTH = 760
 
@@ -34,14 +35,14 @@ def status_history(
     if not changes:
         return None
     end = max(today, changes[-1][0])  # a pinned as-of day may come before the last commit
-    start = min(changes[0][0], end - timedelta(days=30))
+    start = min(changes[0][0], shift(end, -30))
     scale = svg.TimeScale(start, end, 16, WIDTH - 16)
     top, band = 40, 22
     body = svg.month_axis(scale, top, top + band)
     for i, (day, _old, new, _sha, _subject) in enumerate(changes):
         until = changes[i + 1][0] if i + 1 < len(changes) else end
         x, x2 = scale.x(day), scale.x(until)
-        body.append(svg.rect(x, top, max(x2 - x, 2), band, f"hb-k-{svg.token(new)}"))
+        body.append(svg.rect(x, top, max(x2 - x, 2), band, svg.status_class(new)))
     for i, (day, _old, new, _sha, _subject) in enumerate(changes):
         x = scale.x(day)
         lane = top + band + 16 + 26 * (i % 2)
@@ -85,9 +86,9 @@ def deadlines(found: Sequence[Deadline], today: date) -> svg.Chart | None:
         return None
     left, top = 230, 30
     # a year back and five ahead at most; a date outside sits at the edge, its label saying so
-    start = max(min(found[0].day, today - timedelta(days=30)), today - timedelta(days=365))
-    end = min(max(found[-1].day, today + timedelta(days=90)), today + timedelta(days=5 * 365))
-    scale = svg.TimeScale(start, end + timedelta(days=7), left, WIDTH - 12)
+    start = max(min(found[0].day, shift(today, -30)), shift(today, -365))
+    end = min(max(found[-1].day, shift(today, 90)), shift(today, 5 * 365))
+    scale = svg.TimeScale(start, shift(end, 7), left, WIDTH - 12)
     bottom = top + svg.ROW * len(found)
     body = [svg.rect(scale.x0, top, scale.x(today) - scale.x0, bottom - top, "hb-past")]
     body += svg.month_axis(scale, top, bottom)
@@ -151,7 +152,7 @@ def series(
     left, top, height = 70, 16, 150
     first, last = points[0].day, points[-1].day
     pad = max((last - first).days // 20, 10)
-    scale = svg.TimeScale(first - timedelta(days=pad), last + timedelta(days=pad), left, WIDTH - 20)
+    scale = svg.TimeScale(shift(first, -pad), shift(last, pad), left, WIDTH - 20)
     shown = [p.value for p in points] + [
         v for p in points for v in (p.low, p.high) if v is not None
     ]
@@ -282,8 +283,8 @@ def validity(certs: Sequence[tuple[str, date, date, str]], today: date) -> svg.C
         return None
     left, top = 230, 30
     start = min(c[1] for c in certs)
-    end = max(max(c[2] for c in certs), today) + timedelta(days=30)
-    scale = svg.TimeScale(start - timedelta(days=15), end, left, WIDTH - 12)
+    end = shift(max(max(c[2] for c in certs), today), 30)
+    scale = svg.TimeScale(shift(start, -15), end, left, WIDTH - 12)
     bottom = top + 24 * len(certs)
     keys = [(DEADLINE_STATES[k][0], f"hb-k-{k}", word) for word, k in CERT_MARKS.items()]
     body, _ = svg.legend(keys, left, 14)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator import escape
+from generator.model import STATUSES
 
 #: Text of a chart's label column is cut to this many characters (the full name is in the
 #: link's title and the table).
@@ -110,6 +111,13 @@ def token(value: str) -> str:
     """``value`` as part of a class name: lower-case letters, digits and hyphens only (a
     status read from an old revision of a file can hold anything)."""
     return re.sub(r"[^a-z0-9-]+", "", value.lower()) or "other"
+
+
+def status_class(status: str | None) -> str:
+    """The class that paints ``status`` (a tool's status, as read from any revision of its
+    file): ``hb-s-<status>`` for the statuses of the schema, ``hb-s-other`` for anything else
+    (an old or mistyped value), apart from the classes of deadline and step states (hb-k-*)."""
+    return f"hb-s-{status}" if status in STATUSES else "hb-s-other"
 
 
 def text(x: float, y: float, value: str, cls: str = "", anchor: str = "") -> str:

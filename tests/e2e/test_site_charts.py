@@ -246,7 +246,7 @@ def test_keyboard_reaches_each_tool_without_crossing_every_cell(visit: Visit) ->
 #: stylesheet colours it: every status, every deadline state as its mark and as a validity
 #: bar, the lines, and each step state's cell with its symbol and with its percentage.
 SWATCHES = "".join(
-    [f'<rect class="hb-k-{s}" width="9" height="9"/>' for s in STATUSES]
+    [f'<rect class="{svg.status_class(s)}" width="9" height="9"/>' for s in (*STATUSES, "x")]
     + [svg.mark(shape, 5, 5, f"hb-k-{k}") for k, (shape, _) in DEADLINE_STATES.items()]
     + [svg.rect(0, 0, 9, 9, f"hb-k-{k} hb-bar") for k in CERT_MARKS.values()]
     + [f'<line class="{c}" x2="9"/>' for c in ("hb-series", "hb-whisker", "hb-baseline")]

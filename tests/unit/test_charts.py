@@ -112,7 +112,7 @@ def test_status_bars() -> None:
     chart = dashboard.status_bars([("approved", "approved", 3), ("pilot", "in pilot", 1)])
     html = check_figure(chart, 2)
     assert chart.desc == "4 tools: 3 approved, 1 in pilot."
-    assert html.count('class="hb-k-approved"') == 1
+    assert html.count('class="hb-s-approved"') == 1
 
 
 def test_deadline_timeline_marks_link_to_their_tool_shaped_by_state() -> None:
@@ -168,8 +168,20 @@ def test_completion_per_phase_shares() -> None:
     rows = [("Phase 1: Assess", "../procedure/phase-1/", {"done": 3, "stale": 1})]
     chart = dashboard.completion(rows)
     html = check_figure(chart, 1)
-    assert "75% done" in html and ">25%<" in html
+    assert "75% done" in html and ">✗ 25%<" in html and ">✓ 75%<" in html
+    assert "<title>Phase 1: Assess: stale, 1 of 4 steps (25%)</title>" in html
     assert '<td><a href="../procedure/phase-1/">Phase 1: Assess</a></td>' in html
+
+
+def test_a_narrow_share_still_says_its_state() -> None:
+    """A share too narrow for its percentage keeps its symbol; one too narrow for that keeps
+    its title (and the table): never colour alone."""
+    counts = {"done": 200, "due-soon": 8, "excepted": 1}  # 18 and 2 units wide
+    html = check_figure(dashboard.completion([("Phase 2", "../p/", counts)]), 1)
+    assert re.search(r"<title>Phase 2: due soon, 8 of 209 steps \(4%\)</title><rect[^>]*/>"
+                     r"<text[^>]*>!</text>", html)  # fmt: skip
+    assert re.search(r"<title>Phase 2: exception, 1 of 209 steps \(0%\)</title><rect[^>]*/></g>",
+                     html)  # fmt: skip
 
 
 def test_status_history_in_order_with_dates() -> None:
@@ -273,8 +285,28 @@ def test_a_status_from_an_old_revision_cannot_leave_its_attribute() -> None:
         (date(2026, 2, 1), evil, "pilot", "b", "y"),
     ]
     html = check_figure(pages.status_history(changes, TODAY, str), 2)
-    assert 'class="hb-k-a--bonmouseoveralert1x"' in html and 'onmouseover="' not in html
+    assert 'class="hb-s-other"' in html and 'onmouseover="' not in html
     assert svg.token("") == "other"
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        ("approved", "hb-s-approved"),
+        ("restricted", "hb-s-restricted"),
+        # not a status of the schema: an old or mistyped value, even one named like a state
+        ("in-review", "hb-s-other"),
+        ("late", "hb-s-other"),
+        ("soon", "hb-s-other"),
+        ("Approved", "hb-s-other"),
+        ("", "hb-s-other"),
+        (None, "hb-s-other"),
+    ],
+)
+def test_a_status_is_painted_by_its_own_class(status: str | None, cls: str) -> None:
+    """Statuses and deadline states do not share classes: a status once written "late" is not
+    drawn as an overdue deadline, and an unknown one is drawn as such, not black."""
+    assert svg.status_class(status) == cls
 
 
 @pytest.mark.parametrize(
@@ -332,3 +364,24 @@ def test_only_the_deadline_an_exception_accepts_is_drawn_as_excepted() -> None:
         ("output audit", "excepted"),
         ("vendor review", "late"),
     ]
+
+
+@pytest.mark.parametrize("today", [date(1, 1, 15), date.max, date(9999, 12, 1)])
+def test_every_chart_draws_at_the_ends_of_the_calendar(today: date) -> None:
+    """``--as-of`` may be any date Python can hold: no chart's axis may step past year 1 or
+    9999 (they saturate, as ``model.shift`` does for the checks)."""
+    near = [today, date.min if today.year == 1 else date.max]
+    a = tool("alpha")
+    rows = [(a, [Deadline("alpha", d, "output audit", "s", "later") for d in near])]
+    for chart in (
+        dashboard.timeline(rows, today, 180),
+        dashboard.timeline([], today, 180),
+        pages.deadlines(rows[0][1], today),
+        pages.status_history([(today, None, "approved", "abc", "x")], today, str),
+        pages.validity([("ISO/IEC 27001", near[0], near[1], "current")], today),
+        pages.metrics(
+            summary([], [Metric(0, near[0], 0.1, 900, 12), Metric(1, near[1], 0.1, 900, 14)])
+        ),
+    ):
+        assert chart is not None
+        assert "NaN" not in svg.figure(chart)
