@@ -42,7 +42,7 @@ def status_bars(counts: Sequence[tuple[str, str, int]]) -> svg.Chart:
     return svg.Chart(
         "status",
         "Tools by status",
-        f"{total:,} tools: "
+        f"{svg.many(total, 'tool')}: "
         + ", ".join(f"{n:,} {word}" for _, word, n in counts if n)
         + ("." if total else "none yet."),
         width,
@@ -86,7 +86,8 @@ def timeline(rows: Sequence[tuple[Tool, Sequence[Deadline]]], today: date, days:
         "deadlines",
         f"Deadlines in the next {days} days",
         (
-            f"{len(marks):,} deadlines of {len(rows):,} tools up to {shift(today, days)}:"
+            f"{svg.many(len(marks), 'deadline')} of {svg.many(len(rows), 'tool')} up to "
+            f"{shift(today, days)}:"
             f" {late:,} overdue, {soon:,} due soon, {len(marks) - late - soon:,} scheduled."
             if marks
             else f"No deadline falls in the next {days} days."
@@ -149,7 +150,7 @@ def heatmap(
         "matrix",
         "Tools × steps",  # noqa: RUF001 (the multiplication sign, as in the heading)
         (
-            f"{len(rows):,} tools by {len(steps)} steps: "
+            f"{svg.many(len(rows), 'tool')} by {svg.many(len(steps), 'step')}: "
             + ", ".join(f"{n:,} {LABELS[s]}" for s, n in counts.items() if n)
             + ". Each cell links to the step's evidence on the tool's page."
             if rows

@@ -111,7 +111,7 @@ def deadlines(found: Sequence[Deadline], today: date) -> svg.Chart | None:
     return svg.Chart(
         "deadlines",
         "Deadlines",
-        f"{len(found)} deadlines from {found[0].day} to {found[-1].day}"
+        f"{svg.many(len(found), 'deadline')} from {found[0].day} to {found[-1].day}"
         + (f"; {len(late)} overdue" if late else "; none overdue")
         + "".join(
             f"; {n} covered by an exception"
@@ -302,8 +302,8 @@ def validity(certs: Sequence[tuple[str, date, date, str]], today: date) -> svg.C
     return svg.Chart(
         "validity",
         "Certificate validity",
-        f"{len(certs)} certifications, {lapsed} lapsed as of {today}; each bar runs from the "
-        "issue date to the last day the certificate counts as current.",
+        f"{svg.many(len(certs), 'certification')}, {lapsed} lapsed as of {today}; each bar runs "
+        "from the issue date to the last day the certificate counts as current.",
         WIDTH,
         bottom + 20,
         body,

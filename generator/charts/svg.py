@@ -113,6 +113,11 @@ def token(value: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "", value.lower()) or "other"
 
 
+def many(n: int, word: str) -> str:
+    """'1 tool', '1,204 tools': a count (with thousands separators) and its noun."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def status_class(status: str | None) -> str:
     """The class that paints ``status`` (a tool's status, as read from any revision of its
     file): ``hb-s-<status>`` for the statuses of the schema, ``hb-s-other`` for anything else

@@ -385,3 +385,14 @@ def test_every_chart_draws_at_the_ends_of_the_calendar(today: date) -> None:
     ):
         assert chart is not None
         assert "NaN" not in svg.figure(chart)
+
+
+def test_one_of_a_kind_is_singular() -> None:
+    one = [(tool("alpha"), [Deadline("alpha", days(3), "output audit", "s", "soon")])]
+    assert dashboard.timeline(one, TODAY, 180).desc.startswith("1 deadline of 1 tool up to")
+    assert dashboard.status_bars([("approved", "approved", 1)]).desc == "1 tool: 1 approved."
+    deadlines = pages.deadlines(one[0][1], TODAY)
+    assert deadlines is not None and deadlines.desc.startswith("1 deadline from")
+    validity = pages.validity([("ISO/IEC 27001", days(-30), days(30), "current")], TODAY)
+    assert validity is not None and validity.desc.startswith("1 certification, 0 lapsed")
+    assert svg.many(1204, "tool") == "1,204 tools"

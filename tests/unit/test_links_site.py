@@ -42,6 +42,10 @@ def site(tmp_path: Path) -> Path:
         ),
         "tools/a/index.html": html('<a name="legacy"></a><a href="../../caf%C3%A9/#h%C3%A9">x</a>'),
         "café/index.html": html('<h2 id="hé">H</h2>'),
+        "chart/index.html": html(  # links inside an SVG image (xlink:href) are checked too
+            '<svg><a xlink:href="../guide/#install"><rect/></a>\n'
+            '<a xlink:href="../guide/#gone"><rect/></a></svg>\n'  # 3
+        ),
         "img/logo.png": "PNG",
         "based/index.html": html(
             '<a href="guide/#install">from base</a> <a href="nowhere.html">bad</a>',
@@ -63,6 +67,11 @@ def test_internal_links(site: Path) -> None:
             "site/based/index.html:2",
             "link-broken",
             "link 'nowhere.html' points to 'nowhere.html', which does not exist",
+        ),
+        (
+            "site/chart/index.html:3",
+            "anchor-missing",
+            "link '../guide/#gone': 'guide/index.html' has no anchor 'gone'",
         ),
         (
             "site/guide/index.html:5",
@@ -114,7 +123,7 @@ def test_cli_internal_only(site: Path, tmp_path: Path, capsys: pytest.CaptureFix
     )
     out, _ = capsys.readouterr()
     assert code == 1
-    assert '"error": 7' in out
+    assert '"error": 8' in out
 
 
 def test_cli_missing_site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

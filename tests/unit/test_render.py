@@ -303,7 +303,7 @@ def test_dashboard_counts_per_phase(hb: Handbook) -> None:
     assert total == 3 * 5  # three tools x five steps
     assert cells[2] == "1"  # one stale step
     # the heat map: the stale cell links to the step's evidence on the tool's page
-    assert '<a href="../tools/acme-chat/#hb-step-pilot" tabindex="-1"><title>Acme' in text
+    assert '<a xlink:href="../tools/acme-chat/#hb-step-pilot" tabindex="-1"><title>Acme' in text
     assert '<td><a href="../tools/acme-chat/#hb-step-pilot">✗ stale</a></td>' in text
 
 

@@ -283,6 +283,8 @@ class _Scanner(HTMLParser):
             return
         attr = LINK_ATTRS.get(tag)
         url = values.get(attr) if attr else None
+        if tag == "a" and url is None:
+            url = values.get("xlink:href")  # a link in an SVG image (generator.sanitize)
         if not url or not url.strip():
             return
         if tag == "link" and _HINT_RELS & set(rels := (values.get("rel") or "").lower().split()):
