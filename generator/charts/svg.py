@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -185,9 +186,30 @@ def link(href: str, label: str, inner: str, *, focusable: bool = True) -> str:
     return f'<a {HREF}="{h(href)}"{skip}><title>{h(label)}</title>{inner}</a>'
 
 
+#: Combining marks kept on one character of a label (more only pile up over the next row).
+MARKS_PER_CHAR = 2
+
+
 def clip(value: str, limit: int = LABEL_CHARS) -> str:
-    """``value`` cut to ``limit`` characters with an ellipsis."""
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    """``value`` cut to ``limit`` columns with an ellipsis, a column being the width of a
+    Latin letter: a wide character (East Asian Wide or Fullwidth, Unicode UAX #11) takes two,
+    a combining mark none, and a character keeps at most ``MARKS_PER_CHAR`` marks."""
+    clusters: list[tuple[str, int]] = []  # a character with its marks, and its columns
+    for ch in value:
+        if unicodedata.combining(ch):
+            if clusters and len(clusters[-1][0]) <= MARKS_PER_CHAR:
+                clusters[-1] = (clusters[-1][0] + ch, clusters[-1][1])
+            continue
+        clusters.append((ch, 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1))
+    if sum(w for _, w in clusters) <= limit:
+        return "".join(c for c, _ in clusters)
+    out, used = [], 0
+    for cluster, width in clusters:
+        if used + width > limit - 1:  # a column for the ellipsis
+            break
+        out.append(cluster)
+        used += width
+    return "".join(out).rstrip() + "…"
 
 
 def legend(items: Sequence[tuple[str, str, str]], x: float, y: float) -> tuple[list[str], float]:

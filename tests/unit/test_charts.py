@@ -396,3 +396,25 @@ def test_one_of_a_kind_is_singular() -> None:
     validity = pages.validity([("ISO/IEC 27001", days(-30), days(30), "current")], TODAY)
     assert validity is not None and validity.desc.startswith("1 certification, 0 lapsed")
     assert svg.many(1204, "tool") == "1,204 tools"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Quillmark Draft", "Quillmark Draft"),
+        ("A" * 28, "A" * 28),
+        ("A" * 29, "A" * 27 + "…"),
+        ("Northwind Code Companion Enterprise", "Northwind Code Companion En…"),
+        ("Northwind Code Companion E xtra", "Northwind Code Companion E…"),
+        ("Northwind Code Companion   Extra", "Northwind Code Companion…"),  # no space before …
+        ("文" * 14, "文" * 14),  # wide characters take two columns each
+        ("文" * 15, "文" * 13 + "…"),
+        ("\uff41" * 30, "\uff41" * 13 + "…"),  # fullwidth letters: two columns too
+        ("e\u0301\u0301\u0301\u0301x", "e\u0301\u0301x"),  # at most two marks a character
+        ("\u0301\u0301abc", "abc"),  # marks with no character under them
+    ],
+)
+def test_a_label_is_cut_to_the_width_of_its_column(name: str, shown: str) -> None:
+    """Labels are cut by columns, not characters: wide names stay inside the label column and
+    stacked combining marks do not spill over the next row (the full name is in the title)."""
+    assert svg.clip(name) == shown
