@@ -7,6 +7,7 @@ there is nothing to draw (the page then says so in words).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -167,10 +168,11 @@ def series(
     for value in steps:
         body.append(svg.line(left, y(value), WIDTH - 20, y(value), "hb-grid"))
         body.append(svg.text(left - 6, y(value) + 4, unit(value), "hb-small", "end"))
+    xy = [(scale.x(p.day), y(p.value)) for p in points]
     if baseline is not None:
         body.append(svg.line(left, y(baseline[0]), WIDTH - 20, y(baseline[0]), "hb-baseline"))
-        body.append(svg.text(left + 4, y(baseline[0]) - 4, baseline[1], "hb-small"))
-    xy = [(scale.x(p.day), y(p.value)) for p in points]
+        x, anchor = _free_span([px for px, _ in xy], left + 4, WIDTH - 24, 6 * len(baseline[1]))
+        body.append(svg.text(x, y(baseline[0]) - 4, baseline[1], "hb-small", anchor))
     if len(xy) > 1:
         pts = " ".join(f"{svg.num(a)},{svg.num(b)}" for a, b in xy)
         body.append(f'<polyline points="{pts}" class="hb-series"/>')
@@ -180,6 +182,23 @@ def series(
         shape, cls = ("cross", "hb-k-late") if p.late else ("circle", "hb-k-point")
         body.append(svg.mark(shape, px, py, cls))
     return svg.Chart(key, title, desc, WIDTH, top + height + 20, body, table)
+
+
+def _free_span(xs: Sequence[float], x0: float, x1: float, width: float) -> tuple[float, str]:
+    """Where a label ``width`` units wide fits between ``x0`` and ``x1`` without covering any
+    of ``xs`` (the points and their whiskers): (x, text-anchor), at the left end, the right
+    end or the middle of the first gap between two points wide enough; the left end if none
+    is free."""
+    clear = 8.0  # from a point's centre: its mark and whisker
+    spans = [(x0, x0 + width, x0, "start"), (x1 - width, x1, x1, "end")]
+    marks = sorted(xs)
+    for a, b in itertools.pairwise(marks):
+        mid = (a + b) / 2
+        spans.append((mid - width / 2, mid + width / 2, mid, "middle"))
+    for lo, hi, x, anchor in spans:
+        if all(not lo - clear < m < hi + clear for m in marks):
+            return x, anchor
+    return x0, "start"
 
 
 def verdict(v: AuditVerdict) -> str:

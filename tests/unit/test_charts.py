@@ -418,3 +418,18 @@ def test_a_label_is_cut_to_the_width_of_its_column(name: str, shown: str) -> Non
     """Labels are cut by columns, not characters: wide names stay inside the label column and
     stacked combining marks do not spill over the next row (the full name is in the title)."""
     assert svg.clip(name) == shown
+
+
+@pytest.mark.parametrize(
+    ("xs", "expected"),
+    [
+        ([300, 400], (74, "start")),  # nothing near the left end
+        ([80, 400], (736, "end")),  # a point at the left: the right end
+        ([80, 300, 736], (190, "middle")),  # both ends taken: a gap wide enough
+        ([80, 120, 700, 736], (410, "middle")),
+        ([80, 100, 120, 140, 700, 720, 736], (420, "middle")),
+        ([float(x) for x in range(74, 740, 20)], (74, "start")),  # no room anywhere
+    ],
+)
+def test_the_baseline_label_avoids_the_points(xs: list[float], expected: tuple[float, str]) -> None:
+    assert pages._free_span(xs, 74, 736, 90) == expected
