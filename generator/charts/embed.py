@@ -76,11 +76,31 @@ def take(html: str) -> tuple[str, dict[str, str]]:
     return _FIGURE.sub(slot, html) if _OPEN in html else html, figures
 
 
+_BOX = re.compile(
+    r'(<figure class="hb-figure" id="(hb-chart-[a-z0-9-]+)">.*?)<div class="hb-chart-box">',
+    re.DOTALL,
+)
+
+
+def _box(figure: str) -> str:
+    """The sanitized ``figure`` with its chart's box a region the keyboard can reach, named by
+    the chart's title: on a phone the box scrolls sideways (handbook.css), and a region that
+    scrolls must take focus for the arrow keys to scroll it (WCAG 2.1.1). Added after
+    sanitizing, which lets a page's own markup take no focus (only figures get this)."""
+    return _BOX.sub(
+        r'\1<div class="hb-chart-box" tabindex="0" role="region" aria-labelledby="\2-t">',
+        figure,
+        count=1,
+    )
+
+
 def put(output: str, figures: Mapping[str, str]) -> str:
-    """The finished page with each placeholder holding its figure, sanitized."""
+    """The finished page with each placeholder holding its figure, sanitized (:func:`_box`)."""
     if not figures:
         return output
     return _SLOT.sub(
-        lambda m: sanitize.clean(figures[m.group(1)]) if m.group(1) in figures else m.group(0),
+        lambda m: (
+            _box(sanitize.clean(figures[m.group(1)])) if m.group(1) in figures else m.group(0)
+        ),
         output,
     )

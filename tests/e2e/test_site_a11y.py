@@ -72,3 +72,21 @@ def test_no_accessibility_violations(visit: Visit, scheme: str, path: str) -> No
     found = violations(page)
     assert found == [], report(found, f"{path} ({scheme})")
     assert visit.foreign() == []
+
+
+def test_the_dashboard_on_a_phone(browser: Any, base_url: str) -> None:
+    """At a phone's width each chart keeps its size in a box that scrolls sideways; the box
+    takes focus, so the keyboard can scroll it (axe's scrollable-region-focusable)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(base_url + "dashboard/")
+        page.wait_for_load_state("networkidle")
+        scrolling = page.locator(".hb-chart-box").evaluate_all(
+            "(boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth).length"
+        )
+        assert scrolling >= 3  # the test sees the boxes scroll
+        found = violations(page)
+        assert found == [], report(found, "dashboard/ at 390 px")
+    finally:
+        context.close()

@@ -347,3 +347,23 @@ def test_chart_colours_stand_out_in_both_schemes(browser: Any, base: str) -> Non
             if ratio < 4.5:
                 weak.append(f"{scheme}: {ink['cls']} on .{cell['cls']} {ratio:.2f}:1")
     assert weak == [], "\n".join(weak)
+
+
+def test_on_a_phone_charts_keep_readable_labels_and_scroll(browser: Any, base: str) -> None:
+    """At a phone's width a chart is not shrunk to fit (its 12px labels would be 6px): it
+    keeps its size and its box scrolls sideways."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(base + "dashboard/")
+        box = page.locator("#hb-chart-deadlines .hb-chart-box")
+        sizes = box.evaluate(
+            """(b) => ({scroll: b.scrollWidth, client: b.clientWidth,
+                       label: b.querySelector('text').getBoundingClientRect().height})"""
+        )
+        assert sizes["scroll"] > sizes["client"]  # it scrolls
+        assert sizes["label"] >= 11, sizes  # 12px text drawn at its size, not scaled down
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-phone.png"))
+    finally:
+        context.close()

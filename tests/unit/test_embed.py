@@ -117,3 +117,20 @@ def test_the_hook_stops_the_build_when_markdown_lost_a_figure() -> None:
     assert 'class="hb-figure-slot"' in kept
     with pytest.raises(PluginError, match=r"1 chart\(s\) of the page made from dashboard\.md"):
         sitehooks.on_page_content("<h1>Dashboard</h1>", page(), None, None)
+
+
+def test_a_charts_box_is_a_region_the_keyboard_reaches() -> None:
+    """On a phone the box scrolls sideways; a scrolling region must take focus (axe's
+    scrollable-region-focusable). Only the handbook's figures get it, after sanitizing."""
+    from generator.charts import svg
+
+    chart = svg.Chart("status", "Tools by status", "d", 100, 20, [], svg.Table(("a",), []))
+    taken, figures = embed.take(embed.wrap(svg.figure(chart)))
+    out = embed.put(taken, figures)
+    assert (
+        '<div class="hb-chart-box" tabindex="0" role="region" '
+        'aria-labelledby="hb-chart-status-t">' in out
+    )
+    assert '<title id="hb-chart-status-t">Tools by status</title>' in out
+    written = '<div class="hb-chart-box" tabindex="0"><svg></svg></div>'  # a page's own
+    assert 'tabindex="0"' not in sitehooks.sanitize.clean(written)
