@@ -7,7 +7,9 @@ unavailable") rather than a timeline that silently starts at the clone's cut-off
 
 For speed, the whole registry's history comes from one ``git log --raw`` over registry/tools
 (blob ids of every change), and the blobs whose status is needed are read by one
-``git cat-file --batch``: two processes whatever the number of tools.
+``git cat-file --batch``: two processes whatever the number of tools (and the commits' subjects
+from a third; when merges brought changes in, one more ``git log`` finds the branch commits
+that wrote them and one ``git rev-list`` which merge brought each commit in).
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ TOOLS_DIR = "registry/tools"
 _ZERO = "0" * 40
 SHORT = 7  # digits of a commit id shown to people, as GitHub shows them
 _RAW = re.compile(r"^:\d+ \d+ ([0-9a-f]+) ([0-9a-f]+) ([A-Z])\d*$")
+#: A merge's entry in a combined diff (``--diff-merges=combined``): one colon per parent, a
+#: mode for each parent and the result, a blob for each parent and the result, the codes.
+_COMBINED = re.compile(r"^(:{2,})(?:[0-9a-f]+ )+[A-Z]+$")
 
 
 class GitFailed(HandbookError):
@@ -271,6 +276,16 @@ def _parse_log(out: bytes) -> list[_Commit]:
             commits.append(_Commit(head[1], _day(head[2], head[3], head[4]), [], merge))
             continue
         raw = _RAW.match(token)
+        combined = None if raw is not None else _COMBINED.match(token)
+        if combined is not None and commits:
+            # a merge's file that differs from every parent: the merge wrote the result (one
+            # path follows; the first parent's blob stands for "before")
+            parents = len(combined[1])
+            blobs = token[parents:].split()[parents + 1 : 2 * parents + 2]
+            i += 1
+            path = tokens[i - 1] if i - 1 < len(tokens) else ""
+            commits[-1].changes.append((blobs[0], blobs[-1], "M", path, None))
+            continue
         if raw is None or not commits:
             continue  # an empty token between commits
         old_blob, new_blob, code = raw.groups()
@@ -413,6 +428,44 @@ def _log(repo: Repo, *args: str) -> list[_Commit]:
     return _parse_log(out)[::-1]  # oldest first (git's --reverse breaks --follow)
 
 
+def _introduced(repo: Repo) -> dict[str, str]:
+    """Each commit reachable from HEAD -> the commit of HEAD's first-parent chain that first
+    made it reachable: itself for a commit of the chain, else the merge that brought it in.
+    So a commit is on the merged side of merge M (reachable from M's second or later parents,
+    not from its first) exactly when it maps to M. One ``git rev-list`` of the whole graph,
+    walked once (each commit is visited once, however many merges there are)."""
+    out = repo.git("rev-list", "--parents", "HEAD").decode().split("\n")
+    parents = {line.split()[0]: line.split()[1:] for line in out if line.strip()}
+    chain: list[str] = []
+    sha: str | None = out[0].split()[0]  # rev-list starts with HEAD
+    while sha is not None:
+        chain.append(sha)
+        sha = next(iter(parents.get(sha, ())), None)
+    into: dict[str, str] = {}
+    for main in reversed(chain):  # oldest first: every earlier commit is already placed
+        into[main] = main
+        todo = list(parents[main][1:])
+        while todo:
+            side = todo.pop()
+            if side not in into:
+                into[side] = main
+                todo += parents.get(side, ())
+    return into
+
+
+def _writers(repo: Repo, log_args: Sequence[str]) -> dict[str, list[_Commit]]:
+    """Blob -> every commit that wrote it (its content became that blob), oldest first: each
+    commit against its parent, and a merge where it differs from all its parents (a conflict
+    resolved, say). ``--full-history``: git's default simplification would follow only the
+    parent a merge took the files from and drop the commits of the other side."""
+    found: dict[str, list[_Commit]] = {}
+    for commit in _log(repo, "--full-history", "--diff-merges=combined", *log_args):
+        for old_blob, new_blob, *_ in commit.changes:
+            if new_blob != old_blob:  # a rename or a mode change alone writes nothing
+                found.setdefault(new_blob, []).append(commit)
+    return found
+
+
 def _history(repo: Repo, log_args: Sequence[str]) -> History:
     """Each file's status changes and last change, from ``git log`` and one
     ``git cat-file --batch``.
@@ -421,17 +474,19 @@ def _history(repo: Repo, log_args: Sequence[str]) -> History:
     read against its first parent, so every status in it is one the file really had there and
     the last is the committed one, however branches crossed (merges in both directions, a
     branch's change a merge did not keep, a rename or a deletion on a branch). A change that a
-    merge brought in is credited to the commit on the branch that wrote that very file content,
-    when there is one (a second ``git log`` of the commits off the main line), else to the
-    merge. A revision whose YAML cannot be read is passed over, so a commit that broke the file
-    and the one that fixed it do not show as changes to and from "no status"."""
+    merge brought in is credited to the commit on the merged side (reachable from the merge's
+    second or later parents, not from its first) that wrote that very file content, the newest
+    if several did; to the merge itself when none did (a conflict resolved in the merge), or
+    when that commit is older than the file's previous change (the status took effect on the
+    main line with the merge, after that change). A revision whose YAML cannot be read is
+    passed over, so a commit that broke the file and the one that fixed it do not show as
+    changes to and from "no status"."""
     commits = _log(repo, "--first-parent", "--diff-merges=first-parent", *log_args)
     wanted = {b for c in commits for ch in c.changes for b in ch[:2] if b != _ZERO}
-    authors: dict[str, _Commit] = {}  # blob -> the branch commit that wrote it
+    writers: dict[str, list[_Commit]] = {}
+    into: dict[str, str] = {}
     if any(c.merge and c.changes for c in commits):
-        for side in _log(repo, "--no-merges", *log_args):
-            for _, new_blob, *_ in side.changes:
-                authors.setdefault(new_blob, side)
+        writers, into = _writers(repo, log_args), _introduced(repo)
     status = {sha: _status(raw, sha) for sha, raw in repo.blobs(sorted(wanted)).items()}
     timelines: dict[str, list[StatusChange]] = {}
     last: dict[str, date] = {}
@@ -453,7 +508,15 @@ def _history(repo: Repo, log_args: Sequence[str]) -> History:
             before = line[-1].new if line else None
             after = status.get(new_blob)
             if after is not None and after != before:
-                who = authors.get(new_blob, c) if c.merge else c
+                who = c
+                if c.merge:
+                    side = [
+                        w
+                        for w in writers.get(new_blob, ())
+                        if w.sha != c.sha and into.get(w.sha) == c.sha
+                    ]
+                    if side and (not line or side[-1].date >= line[-1].date):
+                        who = side[-1]  # the newest
                 line.append(StatusChange(who.date, before, after, who.sha[:SHORT], "", who.sha))
             timelines[rel] = line
             last[rel] = c.date

@@ -363,3 +363,162 @@ def test_any_subject_or_file_name_reads_as_written(moved: GitRepo) -> None:
     assert found is not None
     assert [(c.new, c.subject) for c in found[CODE]][-1] == ("approved", subject)
     assert [c.new for c in found[odd]] == ["pilot"]
+
+
+# -- a change a merge brought in: the commit on the merged side that wrote that content ---------
+
+
+def at(g: GitRepo, day: str) -> None:
+    """Date the next git command's commits (a merge, a revert) ``day``."""
+    g.env["GIT_AUTHOR_DATE"] = g.env["GIT_COMMITTER_DATE"] = f"{day}T12:00:00+00:00"
+
+
+def merge_at(g: GitRepo, day: str, message: str, *branches: str) -> None:
+    at(g, day)
+    g.git("merge", "-q", "--no-ff", "-m", message, *branches)
+
+
+def conflict(g: GitRepo, branch: str) -> None:
+    """Start merging ``branch`` into the current branch; it must conflict."""
+    proc = subprocess.run(
+        ["git", "merge", "-q", branch], cwd=g.root, env=g.env, capture_output=True
+    )
+    assert proc.returncode != 0
+
+
+def tail(g: GitRepo, path: str, n: int) -> list[tuple[str, str | None, str, str]]:
+    """The last ``n`` changes of ``path`` (read by the whole registry's scan) as (date, old, new,
+    subject); the one-file timeline (``--follow``) must agree."""
+    found = history.scan(g.root)
+    assert found is not None
+    line = found.timelines[path]
+    assert history.status_timeline(g.root, path) == line
+    return [(str(c.date), c.old, c.new, c.subject) for c in line[-n:]]
+
+
+def test_a_revert_merged_from_a_branch_is_dated_by_the_revert(repo: GitRepo) -> None:
+    """GitHub's "Revert" button: a revert on a branch, merged with a merge commit. Its content
+    was written long before, on the main line ("Start the Acme Code pilot")."""
+    repo.git("checkout", "-q", "-b", "pr1")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-06-01")
+    repo.git("checkout", "-q", "main")
+    merge_at(repo, "2026-06-02", "Merge PR1", "pr1")
+    repo.git("checkout", "-q", "-b", "pr2")
+    at(repo, "2026-07-01")
+    repo.git("revert", "--no-edit", "pr1")
+    repo.git("checkout", "-q", "main")
+    merge_at(repo, "2026-07-02", "Merge PR2", "pr2")
+    assert tail(repo, CODER, 3) == [
+        ("2026-04-01", "sandbox", "pilot", "Start the Acme Code pilot"),
+        ("2026-06-01", "pilot", "approved", "Approve Acme Code"),
+        ("2026-07-01", "approved", "pilot", 'Revert "Approve Acme Code"'),
+    ]
+
+
+def test_content_written_on_main_before_and_again_on_a_branch(repo: GitRepo) -> None:
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-05-01")
+    set_status(repo, CODER, "approved", "pilot")
+    repo.commit("Back to the pilot", "2026-05-15")
+    repo.git("checkout", "-q", "-b", "again")
+    set_status(repo, CODER, "pilot", "approved")  # the very content of 2026-05-01
+    repo.commit("Approve Acme Code again", "2026-06-01")
+    repo.git("checkout", "-q", "main")
+    merge_at(repo, "2026-06-02", "Merge the approval", "again")
+    assert tail(repo, CODER, 2) == [
+        ("2026-05-15", "approved", "pilot", "Back to the pilot"),
+        ("2026-06-01", "pilot", "approved", "Approve Acme Code again"),
+    ]
+
+
+def test_content_that_returns_on_the_branch_is_the_newest_writers(repo: GitRepo) -> None:
+    """A -> B -> A -> B on a branch: the merge's B is the last commit's, not the first's."""
+    repo.git("checkout", "-q", "-b", "feat")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-06-01")
+    set_status(repo, CODER, "approved", "pilot")
+    repo.commit("Take it back", "2026-06-02")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve it after all", "2026-06-03")
+    repo.git("checkout", "-q", "main")
+    merge_at(repo, "2026-06-04", "Merge feat", "feat")
+    assert tail(repo, CODER, 1) == [("2026-06-03", "pilot", "approved", "Approve it after all")]
+
+
+def test_an_octopus_merge_credits_each_branch_commit(repo: GitRepo) -> None:
+    """Three parents; one branch goes back to content the main line wrote in February."""
+    repo.git("checkout", "-q", "-b", "back")
+    set_status(repo, CODER, "pilot", "sandbox")  # the content of "Reword the problem"
+    repo.commit("Back to the sandbox", "2026-06-01")
+    repo.git("checkout", "-q", "-b", "restrict", "main")
+    repo.edit(CHAT, "  value: approved\n", "  value: restricted\n")
+    repo.commit("Restrict Acme Chat", "2026-06-02")
+    repo.git("checkout", "-q", "main")
+    merge_at(repo, "2026-06-03", "Merge two branches", "back", "restrict")
+    assert repo.git("rev-list", "--parents", "-1", "HEAD").count(" ") == 3  # an octopus
+    assert tail(repo, CODER, 1) == [("2026-06-01", "pilot", "sandbox", "Back to the sandbox")]
+    assert tail(repo, CHAT, 1) == [("2026-06-02", "approved", "restricted", "Restrict Acme Chat")]
+
+
+def test_content_written_by_a_merge_on_the_branch_is_that_merges(repo: GitRepo) -> None:
+    """A conflict resolved on the branch (its own merge wrote the content), then merged."""
+    repo.git("checkout", "-q", "-b", "feat")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve on feat", "2026-06-01")
+    repo.git("checkout", "-q", "-b", "sub", "main")
+    set_status(repo, CODER, "pilot", "rejected")
+    repo.commit("Reject on sub", "2026-06-02")
+    repo.git("checkout", "-q", "feat")
+    conflict(repo, "sub")
+    text = (repo.root / CODER).read_text(encoding="utf-8")
+    resolved = re.sub(r"<<<<<<<.*?>>>>>>> sub\n", "  value: restricted\n", text, flags=re.S)
+    (repo.root / CODER).write_text(resolved, encoding="utf-8")
+    repo.commit("Merge sub into feat: restrict", "2026-06-03")
+    repo.git("checkout", "-q", "main")
+    merge_at(repo, "2026-06-04", "Merge feat", "feat")
+    assert tail(repo, CODER, 1) == [
+        ("2026-06-03", "pilot", "restricted", "Merge sub into feat: restrict")
+    ]
+
+
+def test_a_branch_merged_after_another_keeps_the_first_ones_commit(repo: GitRepo) -> None:
+    """Two branches from the same commit, both changing the status; the second merge keeps the
+    second branch's content, so git's default history simplification would follow only that
+    branch and lose the first branch's commit."""
+    repo.git("checkout", "-q", "-b", "one")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve Acme Code", "2026-06-01")
+    repo.git("checkout", "-q", "-b", "two", "main")
+    set_status(repo, CODER, "pilot", "restricted")
+    repo.commit("Restrict Acme Code", "2026-06-03")
+    repo.git("checkout", "-q", "main")
+    merge_at(repo, "2026-06-02", "Merge one", "one")
+    conflict(repo, "two")
+    repo.git("checkout", "--theirs", "--", CODER)
+    repo.commit("Merge two", "2026-06-04")
+    assert tail(repo, CODER, 2) == [
+        ("2026-06-01", "pilot", "approved", "Approve Acme Code"),
+        ("2026-06-03", "approved", "restricted", "Restrict Acme Code"),
+    ]
+
+
+def test_a_branch_commit_older_than_the_change_before_it_is_dated_by_the_merge(
+    repo: GitRepo,
+) -> None:
+    """A branch's change written before a change on the main line, kept by the merge: the
+    status took effect on the main line when the merge was made, so the timeline stays in
+    date order (the branch commit's date would put it before the change it replaces)."""
+    repo.git("checkout", "-q", "-b", "feat")
+    set_status(repo, CODER, "pilot", "approved")
+    repo.commit("Approve on feat", "2026-06-01")
+    repo.git("checkout", "-q", "main")
+    set_status(repo, CODER, "pilot", "rejected")
+    repo.commit("Reject on main", "2026-06-05")
+    conflict(repo, "feat")
+    repo.git("checkout", "--theirs", "--", CODER)
+    repo.commit("Merge feat: approve after all", "2026-06-06")
+    assert tail(repo, CODER, 2) == [
+        ("2026-06-05", "pilot", "rejected", "Reject on main"),
+        ("2026-06-06", "rejected", "approved", "Merge feat: approve after all"),
+    ]
