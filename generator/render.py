@@ -497,7 +497,6 @@ def render_tool(site: Site, tool: Tool) -> str:
         next_due=site.next_due(tool),
         changed=changed,
         history_known=site.inputs.last_changed is not None,
-        timeline_known=site.inputs.timelines is not None,
         edit=edit_url(site.hb, tool.path),
         usage=next((u for u in site.inputs.usage or () if u.tool == tool.id), None),
         usage_known=site.inputs.usage is not None,
@@ -523,14 +522,10 @@ def status_words(status: str | None) -> str:
 
 
 def tool_charts(site: Site, tool: Tool) -> dict[str, str | None]:
-    """The tool page's charts as HTML (None: nothing to draw): ``history`` (also None when
-    git history is unavailable; the page tells the two apart), ``deadlines``, ``audits``,
-    ``metrics``."""
-    timelines = site.inputs.timelines
-    changes = None if timelines is None else timelines.get(tool.path, ())
-    history = changes and page_charts.status_history(
-        [(c.date, c.old, c.new, c.sha, c.subject) for c in changes], site.today, status_words
-    )
+    """The tool page's charts as HTML (None: nothing to draw): ``history`` (None only when
+    git history is unavailable), ``deadlines``, ``audits``, ``metrics``."""
+    changes = status_changes(site, tool)
+    history = changes and page_charts.status_history(changes, site.today, status_words)
     found = [
         page_charts.deadlines(site.deadlines(tool), site.today),
         page_charts.audits(site.measured(tool), words.percent),
@@ -540,6 +535,23 @@ def tool_charts(site: Site, tool: Tool) -> dict[str, str | None]:
     for key, chart in zip(("deadlines", "audits", "metrics"), found, strict=True):
         out[key] = chart_html(chart) if chart else None
     return out
+
+
+def status_changes(site: Site, tool: Tool) -> list[tuple[date, str | None, str, str, str]] | None:
+    """The tool's status history as its chart takes it, (date, old, new, commit, subject) oldest
+    first; None when git history is unavailable. It ends at the status the page shows (the work
+    tree's): when that is not the last committed one (an edit, a new file), a last change with
+    no commit, not committed yet, dated the as-of day (or the last commit's, when later)."""
+    timelines = site.inputs.timelines
+    if timelines is None:
+        return None
+    rows = [(c.date, c.old, c.new, c.sha, c.subject) for c in timelines.get(tool.path, ())]
+    last = rows[-1][2] if rows else None
+    if tool.status != last:
+        rows.append(
+            (max(site.today, rows[-1][0]) if rows else site.today, last, tool.status, "", "")
+        )
+    return rows
 
 
 def procedure_html(site: Site, tool: Tool, states: Iterable[StepState]) -> list[tuple[Phase, str]]:

@@ -25,14 +25,20 @@ from generator.model import shift
 WIDTH = 760
 
 
+#: Said of a change of the work tree, in place of its date (on the chart) or commit (in the table).
+PENDING = "not committed yet"
+
+
 def status_history(
     changes: Sequence[tuple[date, str | None, str, str, str]], today: date,
     words: Callable[[str], str],
 ) -> svg.Chart | None:  # fmt: skip
     """A tool's status over time: ``changes`` are (date, old, new, commit, subject), oldest
-    first, from git (:func:`generator.history.scan`); each status a band from its change to the
-    next (the last to ``today``), each change a tick labelled with the status and date (two
-    lanes, so neighbours do not overlap). ``words`` turns a status into its words."""
+    first, from git (:func:`generator.history.scan`); a last change with no commit ("") is the
+    work tree's, not committed yet (the page shows it), labelled so instead of its date. Each
+    status a band from its change to the next (the last to ``today``), each change a tick
+    labelled with the status and date (two lanes, so neighbours do not overlap). ``words``
+    turns a status into its words."""
     if not changes:
         return None
     end = max(today, changes[-1][0])  # a pinned as-of day may come before the last commit
@@ -44,25 +50,21 @@ def status_history(
         until = changes[i + 1][0] if i + 1 < len(changes) else end
         x, x2 = scale.x(day), scale.x(until)
         body.append(svg.rect(x, top, max(x2 - x, 2), band, svg.status_class(new)))
-    for i, (day, _old, new, _sha, _subject) in enumerate(changes):
+    for i, (day, _old, new, sha, _subject) in enumerate(changes):
         x = scale.x(day)
         lane = top + band + 16 + 26 * (i % 2)
         body.append(svg.line(x, top, x, lane - 11, "hb-tick"))
         anchor = "start" if x < WIDTH * 0.7 else "end"
         body.append(svg.text(x, lane, f"{words(new)}", "hb-label", anchor))
-        body.append(svg.text(x, lane + 11, str(day), "hb-small", anchor))
-    path = " → ".join(f"{words(new)} ({day})" for day, _o, new, *_ in changes)
-    later = sum(1 for day, *_ in changes if day > today)
-    note = (
-        f" ({later} committed after that day: the pages show the files as committed, dates "
-        "as of the policy's day)"
-        if later
-        else ""
+        body.append(svg.text(x, lane + 11, str(day) if sha else PENDING, "hb-small", anchor))
+    path = " → ".join(
+        f"{words(new)} ({day if sha else PENDING})" for day, _o, new, sha, _s in changes
     )
     return svg.Chart(
         "history",
         "Status history",
-        f"From the repository's history, dated by commit: {path}; as of {today}{note}.",
+        f"From the repository's history, dated by commit: {path}; as of {today}"
+        f"{_history_note(changes, today)}.",
         WIDTH,
         top + band + 56,
         body,
@@ -73,12 +75,29 @@ def status_history(
                     str(day),
                     h(words(old)) if old else "(file added)",
                     h(words(new)),
-                    f"<code>{h(sha)}</code> {h(subject)}",
+                    f"<code>{h(sha)}</code> {h(subject)}" if sha else PENDING,
                 )
                 for day, old, new, sha, subject in changes
             ],
         ),
     )
+
+
+def _history_note(changes: Sequence[tuple[date, str | None, str, str, str]], today: date) -> str:
+    """Why the history goes past the as-of day or past the last commit: the pages show the
+    files as they were at the build (the work tree), dates judged as of ``today``; '' when it
+    does neither."""
+    later = sum(1 for day, _o, _n, sha, _s in changes if sha and day > today)
+    pending = not changes[-1][3]
+    files = "the pages show the files as they were when the site was built"
+    if later and pending:
+        return (
+            f" ({later} committed after that day, and the last change {PENDING}: {files}, "
+            "dates judged as of that day)"
+        )
+    if later:
+        return f" ({later} committed after that day: {files}, dates judged as of that day)"
+    return f" (the last change is {PENDING}: {files})" if pending else ""
 
 
 def deadlines(found: Sequence[Deadline], today: date) -> svg.Chart | None:

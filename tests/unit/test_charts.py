@@ -211,6 +211,58 @@ def test_status_history_after_a_pinned_as_of_day_stays_in_the_picture() -> None:
     assert xs and all(16 <= x <= pages.WIDTH - 16 for x in xs)
 
 
+COMMITTED = (date(2026, 1, 5), None, "proposed", "abc1234", "Propose")
+LATER = (date(2026, 11, 28), "proposed", "pilot", "bcd2345", "Pilot")
+#: after a pinned as-of day, a change that is not committed yet keeps the timeline in order
+PENDING_AFTER = (date(2026, 11, 28), "pilot", "approved", "", "")
+FILES_NOW = "the pages show the files as they were when the site was built"
+
+
+@pytest.mark.parametrize(
+    ("changes", "path", "note"),
+    [
+        ([COMMITTED], "proposed (2026-01-05)", ""),
+        (
+            [COMMITTED, LATER],
+            "proposed (2026-01-05) → pilot (2026-11-28)",
+            f" (1 committed after that day: {FILES_NOW}, dates judged as of that day)",
+        ),
+        (
+            [COMMITTED, (TODAY, "proposed", "approved", "", "")],
+            "proposed (2026-01-05) → approved (not committed yet)",
+            f" (the last change is not committed yet: {FILES_NOW})",
+        ),
+        (
+            [COMMITTED, LATER, PENDING_AFTER],
+            "proposed (2026-01-05) → pilot (2026-11-28) → approved (not committed yet)",
+            f" (1 committed after that day, and the last change not committed yet: {FILES_NOW},"
+            " dates judged as of that day)",
+        ),
+        (
+            [(TODAY, None, "proposed", "", "")],  # a new file
+            "proposed (not committed yet)",
+            f" (the last change is not committed yet: {FILES_NOW})",
+        ),
+    ],
+)
+def test_status_history_caption_says_what_the_pages_show(
+    changes: list[tuple[date, str | None, str, str, str]], path: str, note: str
+) -> None:
+    """A change with no commit is the work tree's, not committed yet: said in the caption, on
+    its label (instead of a date) and in the table (instead of a commit)."""
+    chart = pages.status_history(changes, TODAY, str)
+    html = check_figure(chart, len(changes))
+    assert chart is not None
+    assert chart.desc == (
+        f"From the repository's history, dated by commit: {path}; as of {TODAY}{note}."
+    )
+    labels = re.findall(r'class="hb-label"[^>]*>[^<]*</text><text [^>]*>([^<]*)</text>', html)
+    pending = [c for c in changes if not c[3]]
+    assert labels == [str(c[0]) for c in changes if c[3]] + ["not committed yet"] * len(pending)
+    cells = re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>[^<]*</td><td>(.*?)</td></tr>", html)
+    assert cells[len(changes) - len(pending) :] == ["not committed yet"] * len(pending)
+
+
 def test_tool_deadlines_one_row_each() -> None:
     found = [
         Deadline("a", days(-5), "output audit", "A: output audit due", "late"),

@@ -301,6 +301,37 @@ def test_tool_page_draws_its_status_history(moved: GitRepo) -> None:
     ]
 
 
+def history_section(page: str) -> str:
+    return html.unescape(page.split("## Status history", 1)[1].split("\n## ", 1)[0])
+
+
+def test_tool_page_history_ends_at_an_uncommitted_status(moved: GitRepo) -> None:
+    """The page shows the work tree: an edited status ends the history, not committed yet,
+    dated the build's as-of day."""
+    set_status(moved, CODE, "pilot", "sandbox")
+    part = history_section(tool_page(moved.root, "acme-code"))
+    assert (
+        "From the repository's history, dated by commit: "
+        "proposed (2026-01-05) → in sandbox (2026-02-01) → in pilot (2026-04-01) → "
+        "in sandbox (not committed yet); as of 2026-11-01 (the last change is not committed "
+        "yet: the pages show the files as they were when the site was built)." in part
+    )
+    rows = re.findall(r"<tr><td>([\d-]+)</td><td>([^<]*)</td><td>([^<]*)</td><td>(.*?)</td>", part)
+    assert rows[-1] == ("2026-11-01", "in pilot", "in sandbox", "not committed yet")
+
+
+def test_tool_page_of_a_new_file_says_not_committed_yet(moved: GitRepo) -> None:
+    text = (moved.root / CODE).read_text(encoding="utf-8")
+    new = text.replace("id: acme-code", "id: acme-new").replace("name: Acme Code", "name: New")
+    (moved.root / "registry/tools/acme-new.yaml").write_text(new, encoding="utf-8")
+    part = history_section(tool_page(moved.root, "acme-new"))
+    assert "No committed change" not in part
+    assert (
+        "dated by commit: in pilot (not committed yet); as of 2026-11-01 (the last change is "
+        "not committed yet" in part
+    )
+
+
 def test_tool_page_in_a_shallow_clone_says_history_is_unavailable(
     moved: GitRepo, tmp_path: Path
 ) -> None:
