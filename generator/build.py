@@ -110,22 +110,28 @@ def inputs_for(
 ) -> Inputs:
     """What the pages show besides the handbook: findings, exceptions, history, field labels,
     and the usage of ``handbook build --usage`` (None when not given)."""
-    try:
-        from generator import history
-    except ImportError:  # pragma: no cover - history is optional; pages then say "unknown"
-        found = None
-    else:
-        found = history.scan(checked.root)
+    from generator import history
+
+    found = history.read(checked.root)
+    known = found if isinstance(found, history.History) else None
     schema = checked.schemas.raw.get("tool.schema.json", {})
     return Inputs(
         today=checked.today,
         findings=findings,
         exceptions=open_exceptions(handbook, checked.today),
-        last_changed=None if found is None else found.last_changed,
-        timelines=None if found is None else found.timelines,
+        last_changed=None if known is None else known.last_changed,
+        timelines=None if known is None else known.timelines,
+        history_missing=None if known is not None else found,
         field_docs=field_docs(schema),
         usage=usage,
     )
+
+
+def history_problems(inputs: Inputs) -> list[Diagnostic]:
+    """The build's one warning when git could not read the repository's history (a refused
+    repository, say): the tool pages say why too, but a build must not stay silent about it."""
+    missing = inputs.history_missing
+    return [] if missing is None else list(missing.problems())
 
 
 def asset_files(tree: Tree) -> tuple[dict[str, bytes], list[Diagnostic]]:

@@ -2,8 +2,10 @@
 
 Git is run as a subprocess with list arguments (never a shell); its failures become
 ``HandbookError``s with a hint. History is reported only when it is complete: outside a git
-repository, or in a shallow clone, the timeline functions return ``None`` ("history
-unavailable") rather than a timeline that silently starts at the clone's cut-off.
+repository, in a shallow clone, or where git refuses the repository (another user's), the
+timeline functions return ``None`` and :func:`read` says why (:class:`Unavailable`), rather
+than give a timeline that silently starts at the clone's cut-off. A repository with no commit
+yet has an empty history: every entry is not committed yet.
 
 For speed, the whole registry's history comes from one ``git log --raw`` over registry/tools
 (blob ids of every change), and the blobs whose status is needed are read by one
@@ -15,16 +17,18 @@ that wrote them and one ``git rev-list`` which merge brought each commit in).
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import yaml
 
-from generator.diagnostics import HandbookError
+from generator.diagnostics import Diagnostic, HandbookError
 from generator.load import MAX_BYTES, MAX_DEPTH, decode, parse_yaml
+from generator.rules import RULES
 
 TOOLS_DIR = "registry/tools"
 _ZERO = "0" * 40
@@ -43,6 +47,42 @@ class GitFailed(HandbookError):
         self.stderr = stderr
 
 
+class GitMissing(HandbookError):
+    """git is not installed, or not on PATH."""
+
+
+class NotARepository(HandbookError):
+    """The folder is not inside a git work tree."""
+
+
+class Refused(HandbookError):
+    """git refuses to work in the repository: it belongs to another user than the one running
+    git ("detected dubious ownership", common in CI containers). ``command`` tells git to
+    trust it."""
+
+    def __init__(self, message: str, command: str) -> None:
+        super().__init__(message, f"if you trust it, run `{command}`")
+        self.command = command
+
+
+#: git's advice when it refuses a repository; the command is the same in every language
+#: git's messages are translated to (the path may be quoted in the sentence before it)
+_SAFE = re.compile(r"git config --global --add safe\.directory (.+)$", re.M)
+
+
+def _refusal(stderr: str) -> Refused | None:
+    """The refusal git's message states, if it is one, with the command from git's advice."""
+    advice = _SAFE.search(stderr)
+    if advice is None:
+        return None
+    path = advice[1].strip()
+    return Refused(
+        f"git refuses to read the repository at {path}: detected dubious ownership (it "
+        "belongs to another user than the one running git)",
+        f"git config --global --add safe.directory {shlex.quote(path)}",
+    )
+
+
 def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
     """Run ``git ARGS`` in ``cwd`` and return its standard output."""
     # settings a user's git config could change that would alter the output we parse
@@ -56,7 +96,7 @@ def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes
     try:
         proc = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
-        raise HandbookError(
+        raise GitMissing(
             "git is not installed (or not on PATH)", "install git to compare revisions"
         ) from None
     except OSError as exc:
@@ -101,6 +141,15 @@ class Repo:
     @property
     def shallow(self) -> bool:
         return self.git("rev-parse", "--is-shallow-repository").strip() == b"true"
+
+    @property
+    def born(self) -> bool:
+        """False in a repository with no commit yet."""
+        try:
+            self.git("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        except GitFailed:
+            return False
+        return True
 
     def resolve(self, rev: str) -> str:
         """The commit ``rev`` names, as a full sha; a clear error when it does not exist."""
@@ -212,13 +261,17 @@ class Repo:
 
 
 def open_repo(root: Path) -> Repo:
-    """The git work tree holding ``root``; a HandbookError when there is none."""
+    """The git work tree holding ``root``. Raises Refused when git refuses it (another user's),
+    GitMissing without git, NotARepository when git finds none (or cannot open it otherwise)."""
     if not root.is_dir():
         raise HandbookError(f"{root} is not a folder", "pass the handbook's folder with --root")
     try:
         out = run_git(root, ["rev-parse", "--show-toplevel", "--show-prefix"])
     except GitFailed as exc:
-        raise HandbookError(
+        refused = _refusal(exc.stderr)
+        if refused is not None:
+            raise refused from exc
+        raise NotARepository(
             f"{root.resolve()} is not inside a git repository",
             "run the command in a clone of the handbook repository",
         ) from exc
@@ -526,15 +579,83 @@ def _history(repo: Repo, log_args: Sequence[str]) -> History:
     return History(timelines, last)
 
 
-def scan(root: Path) -> History | None:
-    """The history of every file in registry/tools/, or None when history is unavailable."""
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """Why a build has no status history, as its pages say it: "History unavailable:
+    <reason>; <hint> <command>." (``command`` shown as code). ``warn``: the repository's
+    history exists but git could not read it, which the build reports once (:meth:`problems`)
+    rather than leave it to every page; a copy without git or a shallow clone is how some
+    builds are made, and only the pages say so."""
+
+    reason: str
+    hint: str = ""
+    command: str = ""
+    warn: bool = False
+
+    def problems(self) -> list[Diagnostic]:
+        """The build's warning (``history-unreadable``), when there is one."""
+        if not self.warn:
+            return []
+        rule = RULES["history-unreadable"]
+        hint = f"{self.hint} `{self.command}`" if self.command else self.hint
+        return [
+            Diagnostic(
+                rule.id,
+                rule.severity,
+                f"history unavailable: {self.reason}; the tool pages show no status history",
+                hint=hint or None,
+            )
+        ]
+
+
+SHALLOW = Unavailable(
+    "this build has no complete git history of the registry (a shallow clone)",
+    "in CI, check out with",
+    "fetch-depth: 0",
+)
+NO_REPOSITORY = Unavailable(
+    "this build has no git history of the registry (its folder is not in a git repository)",
+    "build from a clone of the repository",
+)
+
+
+def _read(root: Path, log_args: Callable[[Repo], list[str]]) -> History | Unavailable:
+    """``_history`` of the ``git log`` arguments ``log_args`` gives, or why it is unavailable.
+    A repository with no commit yet has an empty history: every entry is not committed yet."""
     try:
         repo = open_repo(root)
         if repo.shallow:
-            return None
-        return _history(repo, ["--", repo.full(TOOLS_DIR)])
-    except HandbookError:
-        return None
+            return SHALLOW
+        if not repo.born:
+            return History({}, {})
+        return _history(repo, log_args(repo))
+    except NotARepository:
+        return NO_REPOSITORY
+    except Refused as exc:
+        return Unavailable(
+            "git refused to read the repository (detected dubious ownership: it belongs to "
+            "another user than the one building)",
+            "if you trust it, run",
+            exc.command,
+            warn=True,
+        )
+    except GitMissing:
+        return Unavailable(
+            "git is not installed (or not on PATH)", "install git to show the history"
+        )
+    except HandbookError as exc:  # git failed otherwise: its own words
+        return Unavailable(exc.message, exc.hint or "", warn=True)
+
+
+def read(root: Path) -> History | Unavailable:
+    """The history of every file in registry/tools/, or why it is unavailable."""
+    return _read(root, lambda repo: ["--", repo.full(TOOLS_DIR)])
+
+
+def scan(root: Path) -> History | None:
+    """The history of every file in registry/tools/, or None when history is unavailable."""
+    found = read(root)
+    return found if isinstance(found, History) else None
 
 
 def timelines(root: Path) -> dict[str, list[StatusChange]] | None:
@@ -545,14 +666,8 @@ def timelines(root: Path) -> dict[str, list[StatusChange]] | None:
 
 def status_timeline(root: Path, rel_path: str) -> list[StatusChange] | None:
     """One file's status changes, following renames; None when history is unavailable."""
-    try:
-        repo = open_repo(root)
-        if repo.shallow:
-            return None
-        found = _history(repo, ["--follow", "--", repo.full(rel_path)])
-    except HandbookError:
-        return None
-    return found.timelines.get(rel_path, [])
+    found = _read(root, lambda repo: ["--follow", "--", repo.full(rel_path)])
+    return found.timelines.get(rel_path, []) if isinstance(found, History) else None
 
 
 def last_changed(root: Path, rel_path: str) -> date | None:

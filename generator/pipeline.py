@@ -227,7 +227,8 @@ def build_site(
         return Built(diags, "the site was not built: fix the validation errors")
     handbook = checked.handbook
     stale = staleness(checked)
-    diags += stale
+    inputs = build.inputs_for(checked, handbook, stale, usage)
+    diags += stale + build.history_problems(inputs)
     if exit_code(diags, strict=strict):
         why = "stale entries" if exit_code(stale) else "warnings (--strict)"
         return Built(
@@ -238,7 +239,6 @@ def build_site(
     layout = build.Layout.at(checked.root, site_dir)
     requested = site_dir if site_dir is not None else checked.root / "site"
     output.check_target(layout.root, requested, "--site-dir", [layout.build])
-    inputs = build.inputs_for(checked, handbook, stale, usage)
     with output.staged(layout.site_dir) as stage, links.keeping_scans():
         result = build.build_site(
             layout.into(stage.path),

@@ -73,8 +73,11 @@ class Inputs:
     #: counts only, never who (generator.reconcile.UsageLine).
     usage: Sequence[Any] | None = None
     #: Each tool file's status changes from git (generator.history.StatusChange, oldest first),
-    #: by repo-relative path; None: history unavailable (no git, or a shallow clone).
+    #: by repo-relative path; None: history unavailable (``history_missing`` says why).
     timelines: Mapping[str, Sequence[Any]] | None = None
+    #: Why there is no history (generator.history.Unavailable: reason, hint, command); None
+    #: when there is one, or when the caller gave none.
+    history_missing: Any = None
 
 
 # -- small formatters, available to templates as filters ----------------------------------------
@@ -497,6 +500,7 @@ def render_tool(site: Site, tool: Tool) -> str:
         next_due=site.next_due(tool),
         changed=changed,
         history_known=site.inputs.last_changed is not None,
+        history_missing=unavailable_html(site.inputs.history_missing),
         edit=edit_url(site.hb, tool.path),
         usage=next((u for u in site.inputs.usage or () if u.tool == tool.id), None),
         usage_known=site.inputs.usage is not None,
@@ -535,6 +539,19 @@ def tool_charts(site: Site, tool: Tool) -> dict[str, str | None]:
     for key, chart in zip(("deadlines", "audits", "metrics"), found, strict=True):
         out[key] = chart_html(chart) if chart else None
     return out
+
+
+def unavailable_html(missing: Any) -> str:
+    """ "History unavailable: <reason>; <hint> <command>." as HTML, from a
+    generator.history.Unavailable (None: a build given no reason)."""
+    if missing is None:
+        return "History unavailable: this build has no git history of the registry."
+    out = f"History unavailable: {escape.html(missing.reason)}"
+    if missing.hint:
+        out += f"; {escape.html(missing.hint)}"
+    if missing.command:
+        out += f" <code>{escape.html(missing.command)}</code>"
+    return out + "."
 
 
 def status_changes(site: Site, tool: Tool) -> list[tuple[date, str | None, str, str, str]] | None:

@@ -786,6 +786,13 @@ _RULES += [
         "MkDocs reported a problem while building the site; the build is strict, so any warning fails it.",
         "Read the message: usually a link in content/pages/ to a page or file that does not exist.",
     ),
+    Rule(
+        "history-unreadable",
+        W,
+        "build",
+        "Git could not read the repository's history, so the tool pages show no status history: most often git refuses a repository that belongs to another user than the one building (its message: detected dubious ownership; common in CI containers). A copy without git or a shallow clone is not reported: the pages say so.",
+        "If you trust the repository, run `git config --global --add safe.directory <path>` as the user that builds (in a container, before the build step); otherwise read git's message.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

@@ -30,7 +30,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from generator.build import Layout, Timings, inputs_for, prepare, run_mkdocs
+from generator.build import (
+    Layout,
+    Timings,
+    history_problems,
+    inputs_for,
+    prepare,
+    run_mkdocs,
+)
 from generator.diagnostics import Diagnostic, HandbookError
 from generator.load import (
     Document,
@@ -115,9 +122,10 @@ class Preview:
             return None
         handbook = checked.handbook
         findings = staleness(checked)
-        if findings:
-            self.out(RENDERERS["text"](findings))
         inputs = inputs_for(checked, handbook, findings)
+        said = findings + history_problems(inputs)
+        if said:
+            self.out(RENDERERS["text"](said))
         self.texts = {c.doc.path: c.doc.text for c in self.files.values()}
         shared = [t for p, t in sorted(self.texts.items()) if not p.startswith("registry/")]
         shared.append(self.texts.get("registry/policy.yaml", ""))

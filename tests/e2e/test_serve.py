@@ -4,6 +4,7 @@ and keeps the last good site while the registry does not validate."""
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import socket
 import subprocess
@@ -114,3 +115,25 @@ def test_serve_rebuilds_when_an_evidence_table_changes(handbook_tree: MakeTree) 
         text = records.read_text(encoding="utf-8")
         records.write_text(text.replace("T01,summary,yes,", "T01,summary,no,"), encoding="utf-8")
         wait_for(lambda: "<td>36 of 40 (90%)</td>" in fetch(url), 20, proc)
+
+
+def test_preview_warns_when_git_refuses_the_repository(
+    handbook_tree: MakeTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each rebuild of the preview says it once, with the findings, as the build does."""
+    from datetime import date
+
+    from generator.build import Layout
+    from generator.serve import Preview
+
+    root = handbook_tree()
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True, capture_output=True)
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own test switch
+    said: list[str] = []
+    layout = Layout.at(root, tmp_path / "site")
+    preview = Preview(layout.root, None, lambda: date(2026, 11, 1), layout, out=said.append)
+    assert preview.regenerate() is not None
+    assert "".join(said).count("warning[history-unreadable]") == 1
+    assert "safe.directory" in "".join(said)

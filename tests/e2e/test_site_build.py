@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -167,3 +169,37 @@ def test_a_bare_mkdocs_yml_still_builds_the_generated_pages(
     config = read_config((root / "build" / "mkdocs.yml").read_text(encoding="utf-8"))
     names = [e if isinstance(e, str) else next(iter(e)) for e in config["markdown_extensions"]]
     assert {"attr_list", "admonition", "pymdownx.details", "tables", "toc"} <= set(names)
+
+
+def test_a_repository_git_refuses_is_one_warning(
+    handbook_tree: MakeTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git refuses a repository another user owns (CI containers): the build says so once,
+    with the command that fixes it, and builds; --strict stops at the warning."""
+    root = handbook_tree()
+    tool = root / "registry" / "tools" / "acme-chat.yaml"
+    counted = CURRENT.replace(
+        "drift: false\n", "drift: false\n      sample_size: 40\n      errors: 0\n"
+    )
+    tool.write_text(tool.read_text(encoding="utf-8") + counted, encoding="utf-8")
+    env = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=T", "-c", "user.email=t@x",
+                 "commit", "-q", "-m", "Add the handbook"]):  # fmt: skip
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own test switch
+    assert main(["build", "--root", str(root), "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    assert out == (
+        "<handbook>: warning[history-unreadable] history unavailable: git refused to read the "
+        "repository (detected dubious ownership: it belongs to another user than the one "
+        "building); the tool pages show no status history\n"
+        "  hint: if you trust it, run `git config --global --add safe.directory "
+        f"{root.resolve()}`\n"
+        "1 warning\n"
+    )
+    page = (root / "site" / "tools" / "acme-chat" / "index.html").read_text(encoding="utf-8")
+    assert "History unavailable: git refused to read the repository" in page
+    assert main(["build", "--root", str(root), "--strict"]) == 1
+    assert "warnings (--strict)" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -385,6 +386,23 @@ def test_not_a_git_repository(handbook_tree: MakeTree, capsys: pytest.CaptureFix
     assert err == (
         f"handbook: error: {root.resolve()} is not inside a git repository\n"
         "  hint: run the command in a clone of the handbook repository\n"
+    )
+
+
+def test_a_repository_git_refuses_is_named_so(
+    repo: GitRepo, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not "not inside a git repository": git refuses another user's repository."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own test switch
+    code, out, err = run(capsys, "diff", "HEAD", "--root", str(repo.root))
+    top = repo.root.resolve()
+    assert (code, out) == (2, "")
+    assert err == (
+        f"handbook: error: git refuses to read the repository at {top}: detected dubious "
+        "ownership (it belongs to another user than the one running git)\n"
+        f"  hint: if you trust it, run `git config --global --add safe.directory {top}`\n"
     )
 
 

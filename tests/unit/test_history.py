@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from conftest import MakeTree
 from gitrepo import GitRepo
 
 from generator import history
+from generator.diagnostics import Diagnostic, Severity
 from generator.history import StatusChange
 
 CODE = "registry/tools/acme-code.yaml"
@@ -339,6 +341,113 @@ def test_tool_page_in_a_shallow_clone_says_history_is_unavailable(
     page = tool_page(clone, "acme-code")
     assert "History unavailable" in page
     assert 'id="hb-chart-history"' not in page
+
+
+@pytest.fixture
+def own_git_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    """git as the tests' repositories see it: no user or system configuration (a machine's
+    ``safe.directory = *`` would hide a refusal)."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def unavailable(page: str) -> str:
+    """The page's "History unavailable" sentence (HTML), or '' when it draws a history."""
+    found = re.search(r"<p>History unavailable: .*?</p>", history_part_html(page))
+    return found[0] if found else ""
+
+
+def history_part_html(page: str) -> str:
+    return page.split("## Status history", 1)[1].split("\n## ", 1)[0]
+
+
+SAFE = "git config --global --add safe.directory"
+
+
+@pytest.mark.usefixtures("own_git_config")
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        (
+            "shallow",
+            "<p>History unavailable: this build has no complete git history of the registry (a "
+            "shallow clone); in CI, check out with <code>fetch-depth: 0</code>.</p>",
+        ),
+        (
+            "no repository",
+            "<p>History unavailable: this build has no git history of the registry (its folder "
+            "is not in a git repository); build from a clone of the repository.</p>",
+        ),
+        (
+            "refused",
+            "<p>History unavailable: git refused to read the repository (detected dubious "
+            "ownership: it belongs to another user than the one building); if you trust it, "
+            f"run <code>{SAFE} {{top}}</code>.</p>",
+        ),
+        (
+            "no git",
+            "<p>History unavailable: git is not installed (or not on PATH); install git to "
+            "show the history.</p>",
+        ),
+    ],
+)
+def test_tool_page_says_why_history_is_unavailable(
+    moved: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, expected: str
+) -> None:
+    root = moved.root
+    if case == "shallow":
+        root = moved.shallow_clone(tmp_path / "clone").root
+    elif case == "no repository":
+        shutil.rmtree(root / ".git")
+    elif case == "refused":
+        monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own test switch
+    else:
+        monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    page = tool_page(root, "acme-code")
+    assert unavailable(page) == expected.format(top=moved.root.resolve())
+    assert 'id="hb-chart-history"' not in page
+
+
+@pytest.mark.usefixtures("own_git_config")
+def test_refused_repository_is_one_warning(moved: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    found = history.read(moved.root)
+    assert isinstance(found, history.Unavailable)
+    assert found.problems() == [
+        Diagnostic(
+            "history-unreadable",
+            Severity.WARNING,
+            "history unavailable: git refused to read the repository (detected dubious "
+            "ownership: it belongs to another user than the one building); the tool pages "
+            "show no status history",
+            hint=f"if you trust it, run `{SAFE} {moved.root.resolve()}`",
+        )
+    ]
+    assert history.scan(moved.root) is None
+
+
+@pytest.mark.usefixtures("own_git_config")
+def test_expected_gaps_are_no_warning(moved: GitRepo, tmp_path: Path) -> None:
+    """A copy without git, or a shallow clone, is how such builds are made: the pages say so."""
+    clone = moved.shallow_clone(tmp_path / "clone").root
+    shutil.rmtree(moved.root / ".git")
+    for root in (clone, moved.root):
+        found = history.read(root)
+        assert isinstance(found, history.Unavailable) and found.problems() == []
+
+
+def test_a_repository_with_no_commit_yet(handbook_tree: MakeTree) -> None:
+    """Every entry is not committed yet: an empty history, not an unavailable one."""
+    root = GitRepo.init(handbook_tree()).root
+    assert history.scan(root) == history.History({}, {})
+    assert history.timelines(root) == {}
+    assert history.status_timeline(root, CODE) == []
+    page = tool_page(root, "acme-code")
+    assert unavailable(page) == ""
+    assert "dated by commit: in sandbox (not committed yet); as of 2026-11-01" in html.unescape(
+        page
+    )
+    assert "<td>Entry last changed</td>\n<td>unknown (not committed yet)</td>" in page
 
 
 @pytest.mark.parametrize(
