@@ -157,6 +157,7 @@ class Preview:
             site.today,
             None if changed is None else changed.get(tool.path, "unknown"),
             None if timelines is None else tuple(timelines.get(tool.path, ())),  # status history
+            site.inputs.history_missing,  # or why there is none
             self.shared,
         )
         cached = self.pages.get(tool.id)
