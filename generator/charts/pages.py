@@ -37,8 +37,8 @@ def status_history(
     first, from git (:func:`generator.history.scan`); a last change with no commit ("") is the
     work tree's, not committed yet (the page shows it), labelled so instead of its date. Each
     status a band from its change to the next (the last to ``today``), each change a tick
-    labelled with the status and date (two lanes, so neighbours do not overlap). ``words``
-    turns a status into its words."""
+    labelled with the status and date (on as many lanes as keep labels apart:
+    :func:`label_lanes`). ``words`` turns a status into its words."""
     if not changes:
         return None
     end = max(today, changes[-1][0])  # a pinned as-of day may come before the last commit
@@ -50,13 +50,17 @@ def status_history(
         until = changes[i + 1][0] if i + 1 < len(changes) else end
         x, x2 = scale.x(day), scale.x(until)
         body.append(svg.rect(x, top, max(x2 - x, 2), band, svg.status_class(new)))
-    for i, (day, _old, new, sha, _subject) in enumerate(changes):
-        x = scale.x(day)
-        lane = top + band + 16 + 26 * (i % 2)
-        body.append(svg.line(x, top, x, lane - 11, "hb-tick"))
+    labels = [
+        (scale.x(day), words(new), str(day) if sha else PENDING)
+        for day, _old, new, sha, _subject in changes
+    ]
+    lanes = label_lanes([(x, max(len(a), len(b)) * LABEL_UNITS) for x, a, b in labels])
+    for (x, word, dated), lane in zip(labels, lanes, strict=True):
+        y = top + band + 16 + 26 * lane
         anchor = "start" if x < WIDTH * 0.7 else "end"
-        body.append(svg.text(x, lane, f"{words(new)}", "hb-label", anchor))
-        body.append(svg.text(x, lane + 11, str(day) if sha else PENDING, "hb-small", anchor))
+        body.append(svg.line(x, top, x, y - 11, "hb-tick"))
+        body.append(svg.text(x, y, word, "hb-label", anchor))
+        body.append(svg.text(x, y + 11, dated, "hb-small", anchor))
     path = " → ".join(
         f"{words(new)} ({day if sha else PENDING})" for day, _o, new, sha, _s in changes
     )
@@ -66,7 +70,7 @@ def status_history(
         f"From the repository's history, dated by commit: {path}; as of {today}"
         f"{_history_note(changes, today)}.",
         WIDTH,
-        top + band + 56,
+        top + band + 30 + 26 * (max(lanes) + 1),
         body,
         svg.Table(
             ("Date", "From", "To", "Commit"),
@@ -81,6 +85,28 @@ def status_history(
             ],
         ),
     )
+
+
+#: Width of a label's character, in SVG units (12px text: a little over an average glyph).
+LABEL_UNITS = 6.6
+#: Space between two labels on one lane.
+LABEL_GAP = 8
+
+
+def label_lanes(labels: Sequence[tuple[float, float]]) -> list[int]:
+    """A lane (0, 1, 2...) for each label of ``labels``, (x of its tick, width), in order of x:
+    the first lane where it does not overlap the lane's last label. A label starts at its tick,
+    or ends there in the right 30% of the chart (as drawn)."""
+    ends: list[float] = []  # right edge of each lane's last label
+    out = []
+    for x, width in labels:
+        left = x if x < WIDTH * 0.7 else x - width
+        lane = next((i for i, e in enumerate(ends) if left >= e + LABEL_GAP), len(ends))
+        if lane == len(ends):
+            ends.append(0.0)
+        ends[lane] = left + width
+        out.append(lane)
+    return out
 
 
 def _history_note(changes: Sequence[tuple[date, str | None, str, str, str]], today: date) -> str:

@@ -485,3 +485,33 @@ def test_a_label_is_cut_to_the_width_of_its_column(name: str, shown: str) -> Non
 )
 def test_the_baseline_label_avoids_the_points(xs: list[float], expected: tuple[float, str]) -> None:
     assert pages._free_span(xs, 74, 736, 90) == expected
+
+
+@pytest.mark.parametrize(
+    ("labels", "lanes"),
+    [
+        ([(20, 100), (300, 100)], [0, 0]),  # far apart: one lane
+        ([(20, 100), (60, 100), (100, 100)], [0, 1, 2]),  # three within weeks: three lanes
+        ([(20, 100), (60, 100), (200, 100)], [0, 1, 0]),  # the first lane is free again
+        ([(600, 100), (640, 100)], [0, 1]),  # right-anchored labels end at their tick
+        ([(500, 60), (560, 60)], [0, 1]),  # 500-560 and 500-560 (drawn leftwards)
+    ],
+)
+def test_status_labels_take_as_many_lanes_as_they_need(
+    labels: list[tuple[float, float]], lanes: list[int]
+) -> None:
+    assert pages.label_lanes(labels) == lanes
+
+
+def test_three_changes_a_week_apart_do_not_overlap() -> None:
+    changes = [
+        (date(2026, 3, 2), None, "proposed", "a", "x"),
+        (date(2026, 3, 9), "proposed", "sandbox", "b", "y"),
+        (date(2026, 3, 16), "sandbox", "pilot", "c", "z"),
+    ]
+    chart = pages.status_history(changes, TODAY, str)
+    html = check_figure(chart, 3)
+    label = r'<text x="[\d.]+" y="([\d.]+)" class="hb-label"'
+    ys = sorted({float(y) for y in re.findall(label, html)})
+    assert len(ys) == 3  # each label on its own lane
+    assert chart is not None and chart.height >= ys[-1] + 11
