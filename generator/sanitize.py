@@ -325,7 +325,7 @@ class _Collect(HTMLParser):
         self.handle_starttag(tag, attrs)
 
 
-def _constructs(html: str) -> Counter[Removed]:
+def _constructs(html: str, *, cleaned: bool = False) -> Counter[Removed]:
     parser = _Collect()
     parser.feed(html)
     parser.close()
@@ -342,12 +342,12 @@ def _constructs(html: str) -> Counter[Removed]:
                 )
             elif name == "class":
                 text = " ".join(text.split())
-            if tag == "a" and name == "xlink:href":
-                name = "href"  # one link, however written (``_svg_links``)
-            if tag == "a" and name == "href" and text.startswith("#"):
+            if tag == "a" and name in ("href", "xlink:href") and text.startswith("#"):
                 # not a loss: the link follows its heading's id, whose rewrite is reported
                 text = "#" + (safe_id(text[1:]) or "")
             found[Removed(tag, name, text)] += 1
+            if cleaned and tag == "a" and name == "xlink:href":
+                found[Removed(tag, "href", text)] += 1  # an SVG link written href (_svg_links)
     return found
 
 
@@ -356,7 +356,7 @@ def removed(html: str) -> list[Removed]:
     fragment lacks, in the order they first appear (an attribute of a removed tag is not listed
     again; a style reduced to its allowed properties counts as removed)."""
     before = _constructs(_emoji_as_text(html))  # an emoji drawn as text is no loss
-    after = _constructs(clean(html))
+    after = _constructs(clean(html), cleaned=True)
     lost = before - after
     gone_tags = {r.tag for r in lost if r.attribute is None and after[Removed(r.tag)] == 0}
     out: list[Removed] = []

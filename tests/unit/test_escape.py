@@ -175,5 +175,8 @@ def test_a_link_in_an_svg_image_keeps_its_url_in_xlink_href(written: str, kept: 
 def test_an_svg_link_in_xlink_href_is_no_loss() -> None:
     assert sanitize.removed('<svg><a href="../x/"><text>x</text></a></svg>') == []
     assert sanitize.removed('<svg><a xlink:href="javascript:x">j</a></svg>') == [
+        sanitize.Removed("a", "xlink:href", "javascript:x")  # named as written
+    ]
+    assert sanitize.removed('<svg><a href="javascript:x">j</a></svg>') == [
         sanitize.Removed("a", "href", "javascript:x")
     ]
