@@ -144,7 +144,7 @@ _RULES = [
         "placeholder-left",
         W,
         "validate",
-        "A value is still a placeholder that `handbook new-tool` or `new-vendor` wrote: text starting with TODO, the address replace-me@example.com, or a link under https://example.com/replace-me/. A warning, so a forgotten scaffold fails `handbook validate --strict` and the build.",
+        "A value is still a placeholder that `handbook new-tool` or `new-vendor` wrote: text starting with TODO, the address replace-me@example.com, or a link under https://example.com/replace-me/. A warning, so a forgotten scaffold fails `handbook validate --strict` (which CI runs) and `handbook build --strict`; a plain build warns and goes on.",
         "Replace it with the real value.",
     ),
     Rule(

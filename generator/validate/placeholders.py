@@ -1,7 +1,8 @@
 """What a scaffold leaves to fill in, in one place: written by ``handbook new-tool`` and
 ``new-vendor`` (generator/scaffold.py) and found by ``placeholder-left``, so a forgotten
-scaffold fails ``handbook validate --strict`` (and the build, which is strict) until every
-placeholder is replaced.
+scaffold fails ``handbook validate --strict`` (which CI runs) and ``handbook build --strict``
+until every placeholder is replaced. It is a warning, so a plain ``handbook build`` still
+builds (a preview of a half-filled entry is useful) and says what is left.
 
 The markers: text starting with ``TODO``, the address ``replace-me@example.com`` (also in a
 ``mailto:`` link) and links under ``https://example.com/replace-me/``.
@@ -70,6 +71,6 @@ def placeholders(check: Checker, doc: Document) -> None:
             doc,
             where,
             f"{dotted(where)} is still {what} from the scaffold: {shown!r}",
-            "replace it with the real value; `handbook validate --strict` and the build fail "
-            "while a placeholder is left",
+            "replace it with the real value; `handbook validate --strict` (which CI runs) and "
+            "`handbook build --strict` fail while a placeholder is left",
         )

@@ -41,8 +41,8 @@ SCHEMAS = {
 
 
 LEFT_HINT = (
-    "  hint: replace it with the real value; `handbook validate --strict` and the build fail "
-    "while a placeholder is left\n"
+    "  hint: replace it with the real value; `handbook validate --strict` (which CI runs) and "
+    "`handbook build --strict` fail while a placeholder is left\n"
 )
 
 
