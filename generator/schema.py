@@ -107,6 +107,36 @@ def closest(word: str, options: tuple[str, ...], cutoff: float) -> str | None:
     return close[0] if close else None
 
 
+class Typos(dict[tuple[tuple[str | int, ...], str], str]):
+    """(mapping's path, unknown key) -> the missing required key of that mapping it is a near
+    miss of: ``teir`` for a missing ``tier``. One error at the typo then says both; an error
+    "missing required key 'tier'" at the mapping, telling to add it, would leave the typo."""
+
+    def values_at(self, where: Sequence[str | int]) -> set[str]:
+        path = tuple(where)
+        return {meant for (at, _), meant in self.items() if at == path}
+
+
+def mistyped_required(failures: list[Any]) -> Typos:
+    """The unknown keys among ``failures`` that are near misses of a required key missing from
+    the same mapping (each missing key claimed by the first unknown key near it)."""
+    missing: dict[tuple[str | int, ...], set[str]] = {}
+    unknown: dict[tuple[str | int, ...], list[str]] = {}
+    for path, kind, keys in summary(failures):
+        if kind == "Required":
+            missing.setdefault(path, set()).update(keys)
+        elif kind == "AdditionalProperties":
+            unknown.setdefault(path, []).extend(keys)
+    typos = Typos()
+    for path, written in unknown.items():
+        wanted = tuple(sorted(missing.get(path, ())))
+        for key in written:
+            meant = closest(key, wanted, 0.6) if wanted else None
+            if meant is not None and meant not in typos.values_at(path):
+                typos[path, key] = meant
+    return typos
+
+
 #: Kinds whose schema a handbook may lack: only `handbook import` and `reconcile` need them.
 OPTIONAL_KINDS = frozenset({"import-map", "catalogue"})
 
@@ -309,10 +339,11 @@ class Schemas:
 
     def explain(self, doc: Document, failures: list[Any]) -> list[Diagnostic]:
         """Diagnostics for the ``failures`` of ``doc`` (:meth:`failures`)."""
-        found = [d for err in failures for d in self._explain(doc, err)]
+        typos = mistyped_required(failures)
+        found = [d for err in failures for d in self._explain(doc, err, typos)]
         return list(dict.fromkeys(found))  # a date failing both its format and its pattern
 
-    def _explain(self, doc: Document, err: Any) -> Iterable[Diagnostic]:
+    def _explain(self, doc: Document, err: Any, typos: Typos) -> Iterable[Diagnostic]:
         where = list(err.instance_path)
         kind = type(err.kind).__name__
         sub, name = self.at(doc.kind, where)
@@ -329,9 +360,13 @@ class Schemas:
         if kind == "AdditionalProperties":
             allowed = tuple(sorted(sub.get("properties", {})))
             for key in err.kind.unexpected:
+                meant = typos.get((tuple(where), key))  # a missing required key
                 close = closest(key, allowed, 0.6)
-                hint = f"did you mean {close!r}?" if close is not None else None
-                if hint is None:
+                if meant is not None:
+                    hint = f"did you mean {meant!r}? ({meant} is required)"
+                elif close is not None:
+                    hint = f"did you mean {close!r}?"
+                else:
                     hint = "allowed here: " + ", ".join(allowed)
                 yield diag(
                     f"unknown key {key!r} in {path}",
@@ -339,6 +374,8 @@ class Schemas:
                     "schema-unknown-key",
                     doc.locate([*where, key], key=True),
                 )
+        elif kind == "Required" and err.kind.property in typos.values_at(where):
+            return  # the unknown key that is a near miss of it says so, at its own line
         elif kind == "Required":
             prop = err.kind.property
             desc = sub.get("properties", {}).get(prop, {})

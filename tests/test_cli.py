@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import PINNED, MakeTree
+from conftest import PINNED, REPO, MakeTree, copy_shipped
 
 from generator import pipeline
 from generator.cli import main
@@ -362,3 +362,20 @@ def test_far_as_of_with_an_exception(handbook_tree: MakeTree, capsys: Capture) -
         "no problems found\n",
         "handbook: dates judged as of 9999-12-31 (set with --as-of)\n",
     )
+
+
+@pytest.mark.usefixtures("clean_env")
+def test_readme_validation_example_is_the_whole_output(tmp_path: Path, capsys: Capture) -> None:
+    """The README's "A validation message looks like this" block is exactly what `validate`
+    prints when `tier` is mistyped `teir` in the shipped northwind-assist.yaml: one error, at
+    the typo, not also a "missing required key 'tier'" one at license telling to add it."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("A validation message looks like this:\n\n```\n", 1)[1]
+    shown = block.split("```", 1)[0]
+    root = copy_shipped(tmp_path / "hb")
+    tool = root / "registry/tools/northwind-assist.yaml"
+    text = tool.read_text(encoding="utf-8")
+    assert text.count("\n  tier: enterprise\n") == 1
+    tool.write_text(text.replace("\n  tier: enterprise\n", "\n  teir: enterprise\n"), "utf-8")
+    code, out, _ = run(capsys, "validate", "--root", str(root), "--format", "text")
+    assert (code, out) == (1, shown + "1 error\n")
