@@ -97,6 +97,13 @@ _RULES = [
         "Add the line shown in the message as the first line.",
     ),
     Rule(
+        "file-extension",
+        E,
+        "load",
+        "A YAML file in registry/, content/ or frameworks/ ends in .yml: only .yaml files are read, so the tool or vendor in it is missing from the handbook.",
+        "Rename it as the hint says: to .yaml, named by an id.",
+    ),
+    Rule(
         "file-unexpected",
         W,
         "load",

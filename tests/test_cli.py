@@ -22,8 +22,8 @@ FUTURE = (
     "1 error\n"
 )
 STRAY = (
-    "registry/tools/extra.yml:1:1: warning[file-unexpected] file is not read by the handbook\n"
-    "  hint: rename it to extra.yaml\n"
+    "registry/tools/extra.txt:1:1: warning[file-unexpected] file is not read by the handbook\n"
+    "  hint: registry, content and framework files end in .yaml; see the README for the layout\n"
     "1 warning\n"
 )
 
@@ -52,7 +52,7 @@ def future(handbook_tree: MakeTree) -> Path:
 @pytest.fixture
 def stray(handbook_tree: MakeTree) -> Path:
     """A tree with one warning."""
-    return handbook_tree(files={"registry/tools/extra.yml": "id: extra\n"})
+    return handbook_tree(files={"registry/tools/extra.txt": "id: extra\n"})
 
 
 @pytest.mark.usefixtures("clean_env")

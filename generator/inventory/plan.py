@@ -19,9 +19,10 @@ from generator.inventory.known import Directory, Known
 from generator.inventory.mapping import Mapping, find_columns
 from generator.inventory.names import is_placeholder, spelling, split_cell
 from generator.inventory.tables import Table, usable
+from generator.load import slug
 from generator.model import Vendor
 from generator.schema import Schemas
-from generator.validate.identity import skeleton, slug
+from generator.validate.identity import skeleton
 
 #: The most distinct spellings one import compares, each with every other (memory grows with
 #: the square: 6,000 take about 300 MB).

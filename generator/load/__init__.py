@@ -28,6 +28,7 @@ import fnmatch
 import gc
 import os
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from generator.load.text import decode
 from generator.load.yamlfile import Outline, parse_plain, parse_yaml
 
 __all__ = [
+    "ID_RULE",
     "KINDS",
     "MAX_ASSET_BYTES",
     "MAX_BYTES",
@@ -71,6 +73,7 @@ __all__ = [
     "locate",
     "parse_yaml",
     "schema_comment",
+    "slug",
 ]
 
 
@@ -191,6 +194,61 @@ def kind_of(rel: str) -> str | None:
     return None
 
 
+#: What an id is, for hints about names (the shared ``id`` type of common.schema.json).
+ID_RULE = "file names are ids: lower-case ASCII letters, digits and hyphens, e.g. 'acme-chat'"
+
+
+def slug(text: str) -> str:
+    """An id made from ``text`` ('Northwind Code' -> 'northwind-code'), '' when nothing is left.
+
+    Accents are dropped (NFKD), everything but ASCII letters and digits becomes one hyphen."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64].strip("-")
+
+
+def _unread(rel: str, present: frozenset[str]) -> Diagnostic:
+    """Why ``rel``, a file in a folder the handbook reads, is not read.
+
+    A YAML file ending in ``.yml`` where a ``.yaml`` one would be read is an error
+    (``file-extension``): a tool or vendor saved so would otherwise be missing from the
+    handbook with only a warning. Its hint names a file that would be read and pass the
+    ``file-name`` rule. Anything else is a ``file-unexpected`` warning."""
+    base, _, name = rel.rpartition("/")
+    if name.endswith(".yml"):
+        written = name.removesuffix(".yml")
+        better = slug(written)
+        named = f"{base}/{better}.yaml"
+        if kind_of(f"{base}/{better or 'x'}.yaml") is not None:  # read if it ended in .yaml
+            if not better:
+                hint = f"rename it to its id followed by .yaml; {ID_RULE}"
+            elif named in present:
+                hint = (
+                    f"{named} exists already: keep one of the two, named {better}.yaml, "
+                    "and delete the other"
+                )
+            else:
+                hint = f"rename it to {better}.yaml" + ("" if better == written else f"; {ID_RULE}")
+            return Diagnostic(
+                "file-extension",
+                Severity.ERROR,
+                "file is not read by the handbook: it ends in .yml, not .yaml",
+                rel,
+                1,
+                1,
+                hint=hint,
+            )
+    return Diagnostic(
+        "file-unexpected",
+        Severity.WARNING,
+        "file is not read by the handbook",
+        rel,
+        1,
+        1,
+        hint="registry, content and framework files end in .yaml; see the README for the layout",
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """Every input file of a handbook, by role (repo-relative paths), and what was refused."""
@@ -207,6 +265,7 @@ def discover(root: Path) -> Found:
     for top in TOPS:
         walked = files.walk(root, top)
         found.problems.extend(walked.problems)
+        present = frozenset(walked.files)
         for rel in walked.files:
             base, _, name = rel.rpartition("/")
             kind = kind_of(rel)
@@ -217,23 +276,7 @@ def discover(root: Path) -> Found:
             elif rel.startswith(ASSETS + "/"):
                 found.assets.append(rel)
             elif name != "README.md":  # a folder's README explains it
-                hint = (
-                    "registry, content and framework files end in .yaml; see the README for "
-                    "the layout"
-                )
-                if name.endswith(".yml"):
-                    hint = f"rename it to {name[:-4]}.yaml"
-                found.problems.append(
-                    Diagnostic(
-                        "file-unexpected",
-                        Severity.WARNING,
-                        "file is not read by the handbook",
-                        rel,
-                        1,
-                        1,
-                        hint=hint,
-                    )
-                )
+                found.problems.append(_unread(rel, present))
     found.documents.sort(key=lambda item: item[0].split("/"))
     return found
 

@@ -24,13 +24,13 @@ from typing import Any
 
 from generator import codeowners
 from generator.diagnostics import Diagnostic, Severity
-from generator.load import Tree
+from generator.load import Tree, slug
 from generator.model import Skip
 from generator.schema import Schemas, summary
 from generator.validate.checker import Checker
 from generator.validate.credentials import _SECRET
 from generator.validate.frameworks import mappings
-from generator.validate.identity import file_names, identities, procedure, skeleton, slug, stem
+from generator.validate.identity import file_names, identities, procedure, skeleton, stem
 from generator.validate.placeholders import placeholders
 from generator.validate.policy import patterns, ranges
 from generator.validate.tools import tool

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator import chars, sitenames
 from generator.diagnostics import Diagnostic
-from generator.load import ASSETS, PAGES, Document, Tree
+from generator.load import ASSETS, ID_RULE, PAGES, Document, Tree, slug
 from generator.model import RELYING
 from generator.rules import RULES
 from generator.schema import Schemas
@@ -28,15 +28,6 @@ def skeleton(text: str) -> str:
         text = unicodedata.normalize("NFKC", text)
     folded = text.casefold().translate(_CONFUSABLES)
     return _NOT_ALNUM.sub("", folded)
-
-
-def slug(text: str) -> str:
-    """An id made from ``text`` ('Northwind Code' -> 'northwind-code'), '' when nothing is left.
-
-    Accents are dropped (NFKD), everything but ASCII letters and digits becomes one hyphen."""
-    folded = unicodedata.normalize("NFKD", text)
-    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:64].strip("-")
 
 
 #: The vendor's pages a tool needs before it leaves ``proposed`` (optional in the schema, so an
@@ -110,18 +101,9 @@ def file_names(tree: Tree, is_id: Callable[[str], bool]) -> list[Diagnostic]:
         suffix = ".md" if path.endswith(".md") else ".yaml"
         ident = data.get("id") if isinstance(data, dict) and not path.startswith(PAGES) else None
         better = ident if isinstance(ident, str) and is_id(ident) else slug(name)
-        hint = (
-            f"rename it to {better}{suffix}; file names are ids: "
-            if better
-            else "rename it; file names are ids: "
-        )
+        hint = f"rename it to {better}{suffix}; " if better else "rename it; "
         found.append(
-            _problem(
-                "file-name",
-                path,
-                f"file name {name + suffix!r} is not an id",
-                hint + "lower-case ASCII letters, digits and hyphens, e.g. 'acme-chat'",
-            )
+            _problem("file-name", path, f"file name {name + suffix!r} is not an id", hint + ID_RULE)
         )
     return found
 

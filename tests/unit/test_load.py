@@ -576,7 +576,7 @@ def test_discover_kinds_and_strays(tmp_path: Path) -> None:
         ("registry/vendors/v.yaml", "vendor"),
     ]
     assert [(d.location, d.rule, d.hint) for d in diags] == [
-        ("registry/tools/b.yml:1:1", "file-unexpected", "rename it to b.yaml"),
+        ("registry/tools/b.yml:1:1", "file-extension", "rename it to b.yaml"),
         (
             "content/notes.txt:1:1",
             "file-unexpected",
