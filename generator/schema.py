@@ -10,33 +10,55 @@ import difflib
 import functools
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
-from generator import chars, urls
+from generator import chars, dates, urls
 from generator.diagnostics import Diagnostic, HandbookError, Severity
 from generator.load import SCHEMA_FILES, Document, files
 
-# What a value of each shared type should look like, for messages.
-EXPECTED = {
-    "id": "an id: lower-case letters, digits and hyphens, e.g. 'acme-chat'",
-    "date": "a date written YYYY-MM-DD in the years 1900-2999, e.g. 2026-03-31",
-    "url": "a web address starting with https://",
-    "link": "a web address (https://...) or an e-mail link (mailto:...)",
-    "email": "an e-mail address, e.g. team@example.com",
-    "line": "one line of text",
-    "text": "text",
-    "person": "a person's name or role",
-    "ratio": "a fraction between 0 and 1, e.g. 0.93",
-    "hostname": "a host name in lower case, e.g. chat.example.com",
-    "entry_id": "a framework entry's id as the framework writes it: 1-40 characters on one line,"
-    " no space at either end, e.g. 'GOVERN 6.1' or 'Art. 26(2)'",
-    "evidence_table": "a path from the repository's top folder to a file ending in .csv (lower"
-    " case), e.g. evidence/acme-chat/benchmark-2026-10.csv",
+#: What a value of each shared type of common.schema.json should be, in words, for messages:
+#: (what it is, how it is written). Every pattern and format the schemas use belongs to one of
+#: these types (a test keeps it so), so no message has to make do with a field's description.
+FORMS = {
+    "id": ("an id", ": lower-case letters, digits and hyphens, e.g. 'acme-chat'"),
+    "date": ("a date", " as YYYY-MM-DD in the years 1900-2999, e.g. 2026-03-31"),
+    "url": ("a web address", " starting with https://"),
+    "link": ("a web address (https://...) or an e-mail link (mailto:...)", ""),
+    "email": ("an e-mail address", ", e.g. team@example.com"),
+    "line": ("one line of text", ""),
+    "text": ("text", ""),
+    "person": ("a person's name or role", ", e.g. 'Dana Ruiz (Security)'"),
+    "ratio": ("a fraction between 0 and 1", ", e.g. 0.93"),
+    "hostname": ("a host name", " in lower case, e.g. chat.example.com"),
+    "entry_id": (
+        "a framework entry's id",
+        " as the framework writes it: 1-40 characters on one line, no space at either end,"
+        " e.g. 'GOVERN 6.1' or 'Art. 26(2)'",
+    ),
+    "evidence_table": (
+        "a path to a .csv file",
+        " from the repository's top folder, ending in .csv (lower case),"
+        " e.g. evidence/acme-chat/benchmark-2026-10.csv",
+    ),
+    "github": ("a GitHub user or team", ": @user or @organisation/team, e.g. @acme/ml-platform"),
+    "rule_id": ("a rule id", ": lower-case letters, digits and hyphens, e.g. 'cert-expired'"),
+    "field_path": ("a field's dotted path", " in lower case, e.g. evidence.privacy_audit"),
+    "secret_ref": (
+        "a reference to a secret store",
+        ": vault, aws-sm, gcp-sm, azure-kv, op, env or k8s-secret, then :// and where in it,"
+        " e.g. vault://ai/acme-chat",
+    ),
+    "edit_path": (
+        "an edit page's path",
+        " after the repository's url: starting with / and holding {path},"
+        " e.g. /edit/{branch}/{path}",
+    ),
 }
+EXPECTED = {name: what + how for name, (what, how) in FORMS.items()}
 TYPE_WORDS = {
     "object": "a mapping (key: value lines)",
     "array": "a list (lines starting with '- ')",
@@ -53,7 +75,37 @@ FORMATS = {
     "url": lambda value: urls.url_problem(value) is None,
     "link": lambda value: urls.link_problem(value) is None,
 }
-URL_PROBLEMS = {"url": urls.url_problem, "link": urls.link_problem}
+
+
+def _email_problem(value: str) -> str | None:
+    """Why ``value`` is not an e-mail address (common.schema.json's pattern), or None."""
+    if not value.count("@"):
+        return "it has no '@'"
+    if value.count("@") > 1:
+        return "it has more than one '@'"
+    if any(c.isspace() for c in value):
+        return "it holds a space"
+    local, _, domain = value.partition("@")
+    if not local:
+        return "it has nothing before the '@'"
+    if "." not in domain.strip("."):
+        return f"its domain {domain!r} has no dot"
+    return None
+
+
+def _github_problem(value: str) -> str | None:
+    """Why ``value`` is not a GitHub handle, when it can be said more exactly than the type."""
+    return None if value.startswith("@") else "it does not start with '@'"
+
+
+#: Types whose refusals can be said exactly: why the value is not one (None: say the type).
+PROBLEMS: dict[str, Callable[[str], str | None]] = {
+    "url": urls.url_problem,
+    "link": urls.link_problem,
+    "date": dates.problem,
+    "email": _email_problem,
+    "github": _github_problem,
+}
 
 
 def _first_line(exc: Exception) -> str:
@@ -419,18 +471,28 @@ class Schemas:
                 chars.why_refused(char),
             )
         elif (
-            kind in {"Format", "Pattern"}
-            and name in URL_PROBLEMS
+            kind in {"Format", "Pattern", "MinLength"}
             and isinstance(value, str)
-            and (problem := URL_PROBLEMS[name](value))
+            and not (value.strip())
         ):
-            yield diag(f"{path} is {value!r}: {problem}", f"write {EXPECTED[name]}")
-        elif kind in {"Format", "Pattern"}:
-            expected = (name and EXPECTED.get(name)) or sub.get("description") or "another form"
-            hint = None
-            if name == "date" and isinstance(value, str):
-                hint = "check that the date exists (years 1900-2999), and write YYYY-MM-DD"
-            yield diag(f"{path} is {value!r}, which is not {expected}", hint or about)
+            # one finding however many of a text type's rules an empty value breaks
+            what = "empty" if not value else "blank: it holds only white space"
+            yield diag(
+                f"{path} is {what}",
+                about or (f"write {EXPECTED[name]}" if name in EXPECTED else None),
+            )
+        elif kind in {"Format", "Pattern"} and name in FORMS:
+            # the message says what is wrong, the hint what to write; a field's description
+            # says what the field is for, and is neither
+            problem = PROBLEMS[name](value) if name in PROBLEMS and isinstance(value, str) else None
+            yield diag(
+                f"{path} is {shown(value)}: {problem}"
+                if problem
+                else f"{path} is {shown(value)}, which is not {FORMS[name][0]}",
+                f"write {EXPECTED[name]}",
+            )
+        elif kind in {"Format", "Pattern"}:  # a pattern of no shared type: a schema to fix
+            yield diag(f"{path} is {shown(value)}, which does not have the form it needs", about)
         elif kind == "Not" and "certifications" in where:
             cert_type = value.get("type", "") if isinstance(value, dict) else ""
             if str(cert_type).startswith("soc2"):
@@ -446,9 +508,13 @@ class Schemas:
             word = "smallest" if kind == "Minimum" else "largest"
             yield diag(f"{path} is {value!r}; the {word} allowed is {err.kind.limit}", about)
         elif kind == "MinLength":
-            yield diag(f"{path} is {value!r}, shorter than {err.kind.limit} characters", about)
+            need = err.kind.limit
+            yield diag(
+                f"{path} is {value!r}, shorter than {_characters(need)}",
+                f"write {EXPECTED[name]}" if name in EXPECTED else about,
+            )
         elif kind == "MaxLength":
-            yield diag(f"{path} is longer than {err.kind.limit:,} characters", about)
+            yield diag(f"{path} is longer than {_characters(err.kind.limit)}", about)
         elif kind == "MinItems" and isinstance(value, list):
             need = err.kind.limit
             yield diag(
@@ -502,6 +568,10 @@ class Schemas:
         own = node.get("description")  # a property's own description beats its type's
         node, _, name = self._deref(node, file) if "$ref" in node else (node, "", None)
         return str(own or node.get("description", "")), name
+
+
+def _characters(count: int) -> str:
+    return f"{count:,} character{'' if count == 1 else 's'}"
 
 
 def _refused_character(sub: dict[str, Any], value: Any) -> tuple[int, str] | None:

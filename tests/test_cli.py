@@ -194,7 +194,16 @@ class TestCannotRun:
         assert (code, out) == (2, "")
         assert err.endswith(
             "handbook validate: error: argument --as-of: "
-            "'2026-02-30' is not a date written YYYY-MM-DD\n"
+            "'2026-02-30' is not a date: February 2026 has 28 days\n"
+        )
+
+    def test_as_of_not_written_yyyy_mm_dd(self, handbook_tree: MakeTree, capsys: Capture) -> None:
+        root = handbook_tree()
+        code, out, err = run(capsys, "validate", "--root", str(root), "--as-of", "20261101")
+        assert (code, out) == (2, "")
+        assert err.endswith(
+            "handbook validate: error: argument --as-of: "
+            "'20261101' is not a date: it is not written YYYY-MM-DD\n"
         )
 
     def test_bad_format(self, handbook_tree: MakeTree, capsys: Capture) -> None:

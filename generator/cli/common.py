@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from generator import dates
 from generator.diagnostics import Diagnostic, HandbookError
 from generator.pipeline import AsOf
 from generator.report import RENDERERS, choose
@@ -24,9 +25,9 @@ exit codes:
 
 def parse_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+        return dates.parse(text, years=None)
+    except ValueError as why:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: {why}") from None
 
 
 def command(

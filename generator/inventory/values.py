@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from generator import dates
+
 TRUE = frozenset({"y", "yes", "true", "1", "x", "✓", "✔"})
 FALSE = frozenset({"n", "no", "false", "0"})
 _NUMBER = r"(\d{1,3}(?:[,.\u202f\u00a0 ]\d{3})+|\d+)"
@@ -111,9 +113,9 @@ def iso_date(text: str) -> date | None:
     if not cleaned:
         return None
     try:
-        return date.fromisoformat(cleaned[:10])
-    except ValueError:
+        return dates.parse(cleaned[:10], years=None)
+    except ValueError as why:
         raise Unreadable(
-            f"{text!r} is not a date written YYYY-MM-DD",
+            f"{text!r} is not a date: {why}",
             "write dates as 2026-03-31, or format the column as a date in the spreadsheet",
         ) from None

@@ -9,7 +9,7 @@ from conftest import BASE, REPO
 
 from generator import chars
 from generator.load import Document, parse_yaml
-from generator.schema import Schemas, dotted, shown
+from generator.schema import FORMS, Schemas, dotted, shown
 
 Finding = tuple[str, str, str, str | None]
 FILES = {
@@ -80,7 +80,7 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
                 "23:15",
                 "schema",
                 "evidence.privacy_audit.reviewer is 'X', shorter than 2 characters",
-                "A person's name or role, e.g. 'Dana Ruiz (Security)'.",
+                "write a person's name or role, e.g. 'Dana Ruiz (Security)'",
             ),
         ),
         (
@@ -136,9 +136,8 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
             (
                 "8:12",
                 "schema",
-                "owner.contact is 'km at example.com', which is not an e-mail address, "
-                "e.g. team@example.com",
-                "The team's contact address.",
+                "owner.contact is 'km at example.com': it has no '@'",
+                "write an e-mail address, e.g. team@example.com",
             ),
         ),
         (
@@ -146,7 +145,7 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
             (
                 "12:10",
                 "schema",
-                "problem is '   ', which is not text",
+                "problem is blank: it holds only white space",
                 "The pain point or inefficiency the tool addresses (Phase 1: define the problem).",
             ),
         ),
@@ -199,6 +198,83 @@ def test_base_files_are_valid(schemas: Schemas, kind: str) -> None:
             ),
         ),
         (
+            ("  contact: km@example.com", "  contact: km@example.com\n  github: example/research"),
+            (
+                "9:11",
+                "schema",
+                "owner.github is 'example/research': it does not start with '@'",
+                "write a GitHub user or team: @user or @organisation/team, e.g. @acme/ml-platform",
+            ),
+        ),
+        (
+            ("  contact: km@example.com", "  contact: km@example.com\n  github: '@acme ml'"),
+            (
+                "9:11",
+                "schema",
+                "owner.github is '@acme ml', which is not a GitHub user or team",
+                "write a GitHub user or team: @user or @organisation/team, e.g. @acme/ml-platform",
+            ),
+        ),
+        (
+            ("  contact: km@example.com", "  contact: km@example"),
+            (
+                "8:12",
+                "schema",
+                "owner.contact is 'km@example': its domain 'example' has no dot",
+                "write an e-mail address, e.g. team@example.com",
+            ),
+        ),
+        (
+            ("  contact: km@example.com", "  contact: km@ai@example.com"),
+            (
+                "8:12",
+                "schema",
+                "owner.contact is 'km@ai@example.com': it has more than one '@'",
+                "write an e-mail address, e.g. team@example.com",
+            ),
+        ),
+        (
+            # one finding, not also "shorter than 1 characters" from minLength
+            ("  team: Knowledge Management", "  team: ''"),
+            ("7:9", "schema", "owner.team is empty", "The team accountable for the tool."),
+        ),
+        (
+            ("  since: 2026-03-02", "  since: 2026-02-30"),
+            (
+                "11:10",
+                "schema",
+                "status.since is '2026-02-30': February 2026 has 28 days",
+                "write a date as YYYY-MM-DD in the years 1900-2999, e.g. 2026-03-31",
+            ),
+        ),
+        (
+            ("  since: 2026-03-02", "  since: 2026-13-02"),
+            (
+                "11:10",
+                "schema",
+                "status.since is '2026-13-02': there is no month 13",
+                "write a date as YYYY-MM-DD in the years 1900-2999, e.g. 2026-03-31",
+            ),
+        ),
+        (
+            ("  since: 2026-03-02", "  since: 1850-03-02"),
+            (
+                "11:10",
+                "schema",
+                "status.since is '1850-03-02': the year 1850 is outside 1900-2999",
+                "write a date as YYYY-MM-DD in the years 1900-2999, e.g. 2026-03-31",
+            ),
+        ),
+        (
+            ("id: acme-chat", "id: Acme Chat"),
+            (
+                "3:5",
+                "schema",
+                "id is 'Acme Chat', which is not an id",
+                "write an id: lower-case letters, digits and hyphens, e.g. 'acme-chat'",
+            ),
+        ),
+        (
             ("    expert: Rachel Kim (Research)\n", ""),
             (
                 "40:3",
@@ -214,13 +290,13 @@ def test_tool_messages(schemas: Schemas, edit: tuple[str, str], finding: Finding
 
 
 def test_a_date_failing_format_and_pattern_is_reported_once(schemas: Schemas) -> None:
+    """The date type has a pattern and a format; a date failing both is one finding."""
     assert check(schemas, "tool", ("  since: 2026-03-02", "  since: 2026-3-2")) == [
         (
             "11:10",
             "schema",
-            "status.since is '2026-3-2', which is not a date written YYYY-MM-DD in the years "
-            "1900-2999, e.g. 2026-03-31",
-            "check that the date exists (years 1900-2999), and write YYYY-MM-DD",
+            "status.since is '2026-3-2': it is not written YYYY-MM-DD",
+            "write a date as YYYY-MM-DD in the years 1900-2999, e.g. 2026-03-31",
         )
     ]
 
@@ -511,7 +587,48 @@ def test_a_blank_line_is_not_text(schemas: Schemas) -> None:
         (
             "4:7",
             "schema",
-            "name is '  ', which is not one line of text",
+            "name is blank: it holds only white space",
             "The tool's name as people know it.",
         )
     ]
+
+
+# -- every shape a value must have is said in words ------------------------------------------
+
+
+def _constrained(node: object, where: str) -> list[str]:
+    """The JSON pointers of the nodes of a schema that carry a pattern or a format."""
+    if isinstance(node, list):
+        return [p for i, item in enumerate(node) for p in _constrained(item, f"{where}/{i}")]
+    if not isinstance(node, dict):
+        return []
+    here = [where] if "pattern" in node or "format" in node else []
+    return here + [p for k, v in node.items() for p in _constrained(v, f"{where}/{k}")]
+
+
+@pytest.mark.parametrize("file", sorted(p.name for p in (REPO / "schemas").glob("*.schema.json")))
+def test_every_pattern_and_format_is_a_type_with_words(file: str) -> None:
+    """A value that does not match a pattern is told what it should be in words: every pattern
+    and format belongs to a shared type of common.schema.json that the messages describe
+    (schema.FORMS), never to one field, whose description would have to stand in for them."""
+    raw = json.loads((REPO / "schemas" / file).read_text(encoding="utf-8"))
+    for pointer in _constrained(raw, ""):
+        parts = pointer.split("/")
+        assert file == "common.schema.json" and parts[1] == "$defs", f"{file}#{pointer}"
+        assert parts[2] in FORMS, f"{file}#{pointer}: no words for the type {parts[2]!r}"
+
+
+@pytest.mark.parametrize(
+    ("type_name", "value"),
+    [
+        ("github", "@acme/ml-platform"),
+        ("github", "@dana-ruiz"),
+        ("rule_id", "cert-expired"),
+        ("field_path", "evidence.privacy_audit"),
+        ("secret_ref", "vault://ai/acme-chat"),
+        ("secret_ref", "env://ACME_TOKEN"),
+        ("edit_path", "/-/edit/{branch}/{path}"),
+    ],
+)
+def test_the_examples_in_the_words_are_valid(schemas: Schemas, type_name: str, value: str) -> None:
+    assert schemas.value_problem(type_name, value) is None
