@@ -94,6 +94,11 @@ def shift(start: date, days: int) -> date:
         return date.max if days > 0 else date.min
 
 
+def is_soc2(cert_type: str) -> bool:
+    """Whether a certification type is a SOC 2 report (judged by its period, not an expiry)."""
+    return cert_type.startswith("soc2")
+
+
 def day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
@@ -132,7 +137,7 @@ class Certification:
 
     @property
     def is_soc2(self) -> bool:
-        return self.type.startswith("soc2")
+        return is_soc2(self.type)
 
 
 @dataclass(frozen=True, slots=True)

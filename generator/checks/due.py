@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from generator.diagnostics import Severity, plural
-from generator.model import RELYING, Certification, Handbook, Policy, Tool, Vendor, shift
+from generator.model import (
+    RELYING,
+    Certification,
+    Handbook,
+    Policy,
+    Tool,
+    Vendor,
+    is_soc2,
+    shift,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,19 +108,38 @@ def add_months(start: date, months: int) -> date:
 
 
 def current_until(cert: Certification, policy: Policy) -> date:
-    """The last day ``cert`` counts as current.
+    """The last day ``cert`` counts as current (:func:`current_until_of`)."""
+    until = current_until_of(
+        cert.type,
+        expires=cert.expires,
+        period_end=cert.period_end,
+        bridge_until=cert.bridge_until,
+        soc2_freshness_months=policy.soc2_freshness_months,
+    )
+    assert until is not None  # the schema requires expires, or a SOC 2 report's period
+    return until
+
+
+def current_until_of(
+    cert_type: str,
+    *,
+    expires: date | None,
+    period_end: date | None,
+    bridge_until: date | None,
+    soc2_freshness_months: int,
+) -> date | None:
+    """The last day a certification of ``cert_type`` with these dates counts as current; None
+    when they do not say (a file not validated yet, as ``handbook diff`` reads it).
 
     ISO-style certificate (and ``other``): its ``expires`` date. SOC 2 report: ``period.end``
     plus ``soc2_freshness_months`` months, or the bridge letter's ``covers_until`` when later.
     """
-    if cert.is_soc2:
-        assert cert.period_end is not None  # the schema requires period for SOC 2
-        until = add_months(cert.period_end, policy.soc2_freshness_months)
-        if cert.bridge_until is not None and cert.bridge_until > until:
-            return cert.bridge_until
-        return until
-    assert cert.expires is not None  # the schema requires expires for the others
-    return cert.expires
+    if not is_soc2(cert_type):
+        return expires
+    if period_end is None:
+        return bridge_until
+    until = add_months(period_end, soc2_freshness_months)
+    return bridge_until if bridge_until is not None and bridge_until > until else until
 
 
 def is_current(cert: Certification, policy: Policy, today: date) -> bool:

@@ -18,7 +18,7 @@ from generator.diff.policy import compare_policy, compare_procedure
 from generator.diff.revisions import Snapshot
 from generator.diff.site import compare_site
 from generator.diff.tools import Requirements, compare_tool
-from generator.diff.vendors import compare_vendor
+from generator.diff.vendors import compare_vendor, freshness
 from generator.validate import skeleton
 
 
@@ -71,8 +71,10 @@ def compare(base: Snapshot, head: Snapshot, renames: Mapping[str, str] | None = 
         compare_tool(
             out, ctx, a, b, base.docs.get(a) if a else None, head.docs.get(b) if b else None
         )
+    months = freshness(next(iter(head.of("policy").values()), None))
     for a, b in _pairs(base, head, "vendor", renames, unreadable):
-        compare_vendor(out, a, b, base.docs.get(a) if a else None, head.docs.get(b) if b else None)
+        old, new = base.docs.get(a) if a else None, head.docs.get(b) if b else None
+        compare_vendor(out, a, b, old, new, months)
     for path in sorted({*base.of("policy"), *head.of("policy")} - unreadable):
         compare_policy(out, path, base.docs.get(path), head.docs.get(path))
     compare_procedure(out, base, head)

@@ -44,11 +44,12 @@ What the table covers, and why:
   ``last_review``, a pilot's ``end``) restarts or pushes back a clock, a prompt to check that
   new evidence backs it.
 - vendors: a certification removed, downgraded (SOC 2 Type II or an ISO certificate → Type I →
-  other), or current for less time (``valid_until``: expires, else the bridge letter's
-  covers_until, else the period's end); current for longer (any of those three dates set or
-  moved later) without a new issue date (the certificate's or its bridge letter's) and a new
-  evidence link; its evidence link or its verification deleted; its verification moved to a
-  later day in place (a prompt, as for a tool's evidence dates).
+  other), or current for less time (``current_until``: the last day the site shows it as
+  current, generator.checks.due.current_until_of); current for longer (that day, or any of the
+  dates it is worked out from, set or moved later) without a new issue date (the
+  certificate's or its bridge letter's) and a new evidence link; its evidence link or its
+  verification deleted; its verification moved to a later day in place (a prompt, as for a
+  tool's evidence dates).
 - procedure: a step removed; a step asking for less evidence or fewer checks, or recurring less
   often (``cadence``: the days of the policy cadence it points to; none: never); a step (or an
   EU AI Act obligation) mapped to more framework entries, a prompt: it claims coverage that its
@@ -457,8 +458,8 @@ LOOSER: tuple[Row, ...] = (
         "a weaker kind of assurance",
         ranks=(("soc2-type2", "iso27001", "iso27701", "iso42001"), ("soc2-type1",), ("other",)),
     ),
-    Row("vendor", "certifications[*].valid_until", EARLIER, "current for less time"),
-    Row("vendor", "certifications[*].valid_until", EXTENDED, LONGER, unless=RENEWED),
+    Row("vendor", "certifications[*].current_until", EARLIER, "current for less time"),
+    Row("vendor", "certifications[*].current_until", EXTENDED, LONGER, unless=RENEWED),
     Row("vendor", "certifications[*].expires", EXTENDED, LONGER, unless=RENEWED),
     Row("vendor", "certifications[*].period.end", EXTENDED, LONGER, unless=RENEWED),
     Row("vendor", "certifications[*].bridge_letter.covers_until", EXTENDED, LONGER, unless=RENEWED),

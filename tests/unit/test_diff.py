@@ -102,7 +102,7 @@ Comparing `{base}` with `{head}`: 0 warnings, 2 need attention, 5 other changes.
 
 **Vendor `acme-ai`** Acme AI · `registry/vendors/acme-ai.yaml`
 
-- certification `soc2-2026` (`soc2-type2`) renewed: issued `2025-08-11` → `2026-08-14`, valid until `2025-06-30` → `2026-06-30`
+- certification `soc2-2026` (`soc2-type2`) renewed: issued `2025-08-11` → `2026-08-14`, period.end `2025-06-30` → `2026-06-30`, so current until `2026-06-30` → `2027-06-30`
 - `certifications[soc2-2026].period.start`: `2024-07-01` → `2025-07-01`
 - `certifications[soc2-2026].evidence`: `https://docs.example.com/vendors/acme-ai/soc2-2025.pdf` → `https://docs.example.com/vendors/acme-ai/soc2-2026.pdf`
 
@@ -139,7 +139,7 @@ def test_status_transition_text(repo: GitRepo, capsys: pytest.CaptureFixture[str
         "\n"
         "vendor acme-ai (Acme AI)  registry/vendors/acme-ai.yaml\n"
         "  info       certification soc2-2026 (soc2-type2) renewed: issued 2025-08-11 → 2026-08-14,"
-        " valid until 2025-06-30 → 2026-06-30\n"
+        " period.end 2025-06-30 → 2026-06-30, so current until 2026-06-30 → 2027-06-30\n"
         "  info       certifications[soc2-2026].period.start: 2024-07-01 → 2025-07-01\n"
         "  info       certifications[soc2-2026].evidence: "
         "https://docs.example.com/vendors/acme-ai/soc2-2025.pdf → "
@@ -221,14 +221,17 @@ def test_json_is_versioned(repo: GitRepo, capsys: pytest.CaptureFixture[str]) ->
                 "name": "Acme AI",
                 "path": VENDOR,
                 "message": "certification soc2-2026 (soc2-type2) renewed: issued 2025-08-11 → "
-                "2026-08-14, valid until 2025-06-30 → 2026-06-30",
+                "2026-08-14, period.end 2025-06-30 → 2026-06-30, so current until 2026-06-30 → "
+                "2027-06-30",
                 "values": {
                     "id": "soc2-2026",
                     "type": "soc2-type2",
                     "issued_old": "2025-08-11",
                     "issued_new": "2026-08-14",
-                    "old": "2025-06-30",
-                    "new": "2026-06-30",
+                    "period_end_old": "2025-06-30",
+                    "period_end_new": "2026-06-30",
+                    "old": "2026-06-30",
+                    "new": "2027-06-30",
                 },
             },
             {
@@ -509,9 +512,9 @@ def test_certifications_added_replaced_and_removed() -> None:
         (
             "info",
             "certification soc2-2025 replaced by soc2-2026 (soc2-type2): "
-            "valid until 2024-12-31 → 2025-12-31",
+            "current until 2025-12-31 → 2026-12-31",
         ),
-        ("info", "certification iso42001 (iso42001) added, valid until 2029-01-31"),
+        ("info", "certification iso42001 (iso42001) added, current until 2029-01-31"),
         ("attention", "certification iso27001 (iso27001) removed"),
     ]
 
@@ -1215,21 +1218,24 @@ ROWS = [
     ([], [put(VENDOR, "certifications.1.type", "other")], ATTENTION, "certifications[iso27001].type: iso27001 → other"),
     ([put(VENDOR, "certifications.0.type", "soc2-type1")], [put(VENDOR, "certifications.0.type", "soc2-type2")], INFO, "certifications[soc2-2026].type: soc2-type1 → soc2-type2"),
     ([], [drop(VENDOR, "certifications.1")], ATTENTION, "certification iso27001 (iso27001) removed"),
-    ([], [put(VENDOR, "certifications.1.expires", "2027-01-01")], ATTENTION, "certification iso27001 (iso27001) dates changed: valid until 2028-03-14 → 2027-01-01"),
+    ([], [put(VENDOR, "certifications.1.expires", "2027-01-01")], ATTENTION, "certification iso27001 (iso27001) dates changed: current until 2028-03-14 → 2027-01-01"),
     # a certification current for longer: a renewal with a new issue date and evidence link, else a claim without new evidence
-    ([put(VENDOR, "certifications.1.expires", "2026-12-10")], [put(VENDOR, "certifications.1.expires", "2029-12-10")], ATTENTION, "certification iso27001 (iso27001) dates changed: valid until 2026-12-10 → 2029-12-10 (looser: valid for longer without a new issue date and evidence link)"),
-    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2026-03-15")], ATTENTION, "renewed: issued 2025-03-15 → 2026-03-15, valid until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
-    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], ATTENTION, "dates changed: valid until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
-    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2026-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], INFO, "renewed: issued 2025-03-15 → 2026-03-15, valid until 2028-03-14 → 2029-03-14"),
-    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2024-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2024.pdf")], ATTENTION, "renewed: issued 2025-03-15 → 2024-03-15, valid until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
-    ([], [put(VENDOR, "certifications.0.period.end", "2027-06-30")], ATTENTION, "certification soc2-2026 (soc2-type2) dates changed: valid until 2026-06-30 → 2027-06-30 (looser: valid for longer"),
-    ([put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"})], [put(VENDOR, "certifications.0.bridge_letter.covers_until", "2026-12-31")], ATTENTION, "dates changed: valid until 2026-09-30 → 2026-12-31 (looser: valid for longer"),
-    ([], [put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"})], ATTENTION, "dates changed: valid until 2026-06-30 → 2026-09-30 (looser: valid for longer"),
-    ([], [put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-09-30"}), put(VENDOR, "certifications.0.evidence", "https://docs.example.com/bridge.pdf")], INFO, "dates changed: valid until 2026-06-30 → 2026-09-30"),
-    ([put(VENDOR, "certifications.0.bridge_letter", {"issued": "2026-07-15", "covers_until": "2026-12-31"})], [put(VENDOR, "certifications.0.period.end", "2026-09-30")], ATTENTION, "certifications[soc2-2026].period.end: 2026-06-30 → 2026-09-30 (looser: valid for longer"),
-    ([], [put(VENDOR, "certifications.1.id", "iso27001-b"), put(VENDOR, "certifications.1.expires", "2029-01-01")], ATTENTION, "certification iso27001 replaced by iso27001-b (iso27001): valid until 2028-03-14 → 2029-01-01 (looser: valid for longer"),
-    ([], [put(VENDOR, "certifications.1.id", "iso27001-b"), put(VENDOR, "certifications.1.expires", "2029-01-01"), put(VENDOR, "certifications.1.issued", "2026-01-02"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-b.pdf")], INFO, "certification iso27001 replaced by iso27001-b (iso27001): valid until 2028-03-14 → 2029-01-01"),
-    ([], [put(VENDOR, "certifications.1.expires", "2027-01-01"), put(VENDOR, "certifications.1.issued", "2026-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], ATTENTION, "valid until 2028-03-14 → 2027-01-01 (looser: current for less time)"),
+    ([put(VENDOR, "certifications.1.expires", "2026-12-10")], [put(VENDOR, "certifications.1.expires", "2029-12-10")], ATTENTION, "certification iso27001 (iso27001) dates changed: current until 2026-12-10 → 2029-12-10 (looser: valid for longer without a new issue date and evidence link)"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2026-03-15")], ATTENTION, "renewed: issued 2025-03-15 → 2026-03-15, current until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], ATTENTION, "dates changed: current until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2026-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], INFO, "renewed: issued 2025-03-15 → 2026-03-15, current until 2028-03-14 → 2029-03-14"),
+    ([], [put(VENDOR, "certifications.1.expires", "2029-03-14"), put(VENDOR, "certifications.1.issued", "2024-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2024.pdf")], ATTENTION, "renewed: issued 2025-03-15 → 2024-03-15, current until 2028-03-14 → 2029-03-14 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.0.period.end", "2027-06-30")], ATTENTION, "certification soc2-2026 (soc2-type2) dates changed: period.end 2026-06-30 → 2027-06-30, so current until 2027-06-30 → 2028-06-30 (looser: valid for longer"),
+    ([put(VENDOR, "certifications.0.bridge_letter", {"issued": "2027-06-15", "covers_until": "2027-09-30"})], [put(VENDOR, "certifications.0.bridge_letter.covers_until", "2027-12-31")], ATTENTION, "dates changed: bridge_letter.covers_until 2027-09-30 → 2027-12-31, so current until 2027-09-30 → 2027-12-31 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.0.bridge_letter", {"issued": "2027-06-15", "covers_until": "2027-09-30"})], ATTENTION, "dates changed: bridge_letter.covers_until (none) → 2027-09-30, so current until 2027-06-30 → 2027-09-30 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.0.bridge_letter", {"issued": "2027-06-15", "covers_until": "2027-09-30"}), put(VENDOR, "certifications.0.evidence", "https://docs.example.com/bridge.pdf")], INFO, "dates changed: bridge_letter.covers_until (none) → 2027-09-30, so current until 2027-06-30 → 2027-09-30"),
+    ([put(VENDOR, "certifications.0.bridge_letter", {"issued": "2027-06-15", "covers_until": "2027-12-31"})], [put(VENDOR, "certifications.0.period.end", "2026-09-30")], ATTENTION, "certifications[soc2-2026].period.end: 2026-06-30 → 2026-09-30 (looser: valid for longer"),
+    # how long a SOC 2 report stays current is the head's policy: the dates the site will show
+    ([], [append(VENDOR, "certifications", {"id": "soc2-b", "type": "soc2-type2", "period": {"start": "2025-07-01", "end": "2026-06-30"}})], INFO, "certification soc2-b (soc2-type2) added, current until 2027-06-30"),
+    ([], [put(POLICY, "soc2_freshness_months", 6), put(VENDOR, "certifications.0.period.end", "2026-09-30")], ATTENTION, "certification soc2-2026 (soc2-type2) dates changed: period.end 2026-06-30 → 2026-09-30, so current until 2026-12-30 → 2027-03-30 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.id", "iso27001-b"), put(VENDOR, "certifications.1.expires", "2029-01-01")], ATTENTION, "certification iso27001 replaced by iso27001-b (iso27001): current until 2028-03-14 → 2029-01-01 (looser: valid for longer"),
+    ([], [put(VENDOR, "certifications.1.id", "iso27001-b"), put(VENDOR, "certifications.1.expires", "2029-01-01"), put(VENDOR, "certifications.1.issued", "2026-01-02"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-b.pdf")], INFO, "certification iso27001 replaced by iso27001-b (iso27001): current until 2028-03-14 → 2029-01-01"),
+    ([], [put(VENDOR, "certifications.1.expires", "2027-01-01"), put(VENDOR, "certifications.1.issued", "2026-03-15"), put(VENDOR, "certifications.1.evidence", "https://docs.example.com/iso-2026.pdf")], ATTENTION, "current until 2028-03-14 → 2027-01-01 (looser: current for less time)"),
     # evidence on file for a certification
     ([], [drop(VENDOR, "certifications.1.evidence")], ATTENTION, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf → (none) (looser: less evidence)"),
     ([], [put(VENDOR, "certifications.1.evidence", " ")], ATTENTION, "certifications[iso27001].evidence: https://docs.example.com/vendors/acme-ai/iso27001.pdf →  (looser: less evidence)"),
