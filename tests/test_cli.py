@@ -388,3 +388,19 @@ def test_readme_validation_example_is_the_whole_output(tmp_path: Path, capsys: C
     tool.write_text(text.replace("\n  tier: enterprise\n", "\n  teir: enterprise\n"), "utf-8")
     code, out, _ = run(capsys, "validate", "--root", str(root), "--format", "text")
     assert (code, out) == (1, shown + "1 error\n")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["serve", "--help"]])
+def test_serve_help_names_every_folder_it_watches(argv: list[str], capsys: Capture) -> None:
+    """The help lists what the preview rebuilds on, as the README does."""
+    from generator.serve import WATCHED
+
+    code, out, _ = run(capsys, *argv)
+    assert code == 0
+    out = " ".join(out.split())  # unwrapped
+    folders = [w for w in WATCHED if "." not in w]
+    assert folders == ["content", "registry", "frameworks", "schemas", "evidence"]
+    said = "rebuilt when anything under content/, registry/, frameworks/, schemas/ or evidence/"
+    assert said in out
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    assert "`content/`, `registry/`, `frameworks/`, `schemas/` or `evidence/` changes" in readme

@@ -10,7 +10,10 @@ from generator.diagnostics import HandbookError
 
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = command(
-        sub, "serve", "live preview on 127.0.0.1, rebuilt when content, registry or schemas change"
+        sub,
+        "serve",
+        "live preview on 127.0.0.1, rebuilt when anything under content/, registry/, "
+        "frameworks/, schemas/ or evidence/ changes",
     )
     add_common(p, [])
     p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
