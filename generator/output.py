@@ -49,23 +49,30 @@ def inputs(root: Path) -> list[Path]:
     return [*((root / name).resolve() for name in INPUTS), package]
 
 
-def check_target(root: Path, target: Path, flag: str, others: Iterable[Path] = ()) -> None:
+def check_target(
+    root: Path, target: Path, flag: str, others: Iterable[Path] = (), *, default: str | None = None
+) -> None:
     """Refuse ``target`` as an output folder (HandbookError, exit 2) when it overlaps an input,
     the repository root, or another output folder in ``others``, or when it holds files it was
-    not made by this tool."""
+    not made by this tool.
+
+    ``flag`` is the option that chooses the folder (``--site-dir``); ``default`` names the
+    folder when the user did not write that option (``the site folder``), so a message never
+    quotes an option nobody passed."""
+    named = default if default is not None else flag
     if target.is_symlink():
-        owned(target, flag)  # refuses it, saying so
+        owned(target, named, flag)  # refuses it, saying so
     root, target = root.resolve(), target.resolve()
     if _inside(root, target):
         raise HandbookError(
-            f"{flag} {target} is the handbook's folder or contains it; the build replaces its "
+            f"{named} {target} is the handbook's folder or contains it; the build replaces its "
             "output folder as a whole",
             f"choose a new folder inside the repository, e.g. {flag} site",
         )
     for source in inputs(root):
         if _inside(target, source) or _inside(source, target):
             raise HandbookError(
-                f"{flag} {target} overlaps {source}, which the handbook reads; "
+                f"{named} {target} overlaps {source}, which the handbook reads; "
                 "an output folder is replaced as a whole",
                 f"choose a folder of its own, e.g. {flag} site",
             )
@@ -73,10 +80,10 @@ def check_target(root: Path, target: Path, flag: str, others: Iterable[Path] = (
         other = other.resolve()
         if _inside(target, other) or _inside(other, target):
             raise HandbookError(
-                f"{flag} {target} overlaps the output folder {other}",
-                "give each output a folder of its own",
+                f"{named} {target} overlaps the output folder {other}",
+                f"give each output a folder of its own (choose it with {flag})",
             )
-    owned(target, flag)
+    owned(target, named, flag)
 
 
 _REPORT_FILES = {"report.md", "report.json", "report.junit.xml"}
@@ -95,18 +102,25 @@ def _legacy(folder: Path) -> bool:
     return folder.name == "report" and names == _REPORT_FILES
 
 
-def owned(target: Path, flag: str) -> None:
-    """Refuse a folder that exists, holds files and lacks the marker (or is not a folder)."""
+def owned(target: Path, named: str, flag: str | None = None) -> None:
+    """Refuse a folder that exists, holds files and lacks the marker (or is not a folder).
+
+    ``named``: the words for the folder in a message; ``flag``: the option that chooses another
+    (None: the folder is the tool's own, e.g. ``build/``)."""
+    another = f"choose another folder with {flag}" if flag else None
     if target.is_symlink():
         raise HandbookError(
-            f"{flag} {target} is a symbolic link; the tool replaces output folders and will not "
+            f"{named} {target} is a symbolic link; the tool replaces output folders and will not "
             "follow a link to do so",
-            "remove the link, or choose another folder",
+            f"remove the link, or {another}" if another else "remove the link",
         )
     if not target.exists():
         return
     if not target.is_dir():
-        raise HandbookError(f"{flag} {target} is a file, not a folder", "choose another folder")
+        raise HandbookError(
+            f"{named} {target} is a file, not a folder",
+            another or "move the file out of the way",
+        )
     if (target / MARKER).is_file():
         return
     try:
@@ -117,9 +131,10 @@ def owned(target: Path, flag: str) -> None:
         raise HandbookError(f"cannot read {target}: {exc.strerror}") from None
     if not empty:
         raise HandbookError(
-            f"{flag} {target} holds files but was not made by this tool (it has no {MARKER} "
+            f"{named} {target} holds files but was not made by this tool (it has no {MARKER} "
             "file), so it will not be replaced",
-            f"delete or move the folder yourself if it is an old output, or choose another {flag}",
+            "delete or move the folder yourself if it is an old output"
+            + (f", or {another}" if another else ""),
         )
 
 

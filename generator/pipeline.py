@@ -238,7 +238,8 @@ def build_site(
         )
     layout = build.Layout.at(checked.root, site_dir)
     requested = site_dir if site_dir is not None else checked.root / "site"
-    output.check_target(layout.root, requested, "--site-dir", [layout.build])
+    default = "the site folder" if site_dir is None else None
+    output.check_target(layout.root, requested, "--site-dir", [layout.build], default=default)
     with output.staged(layout.site_dir) as stage, links.keeping_scans():
         result = build.build_site(
             layout.into(stage.path),
@@ -311,14 +312,18 @@ def nightly(
     now: float,
     progress: Progress | None = None,
     usage: Path | None = None,
+    out_given: bool = True,
 ) -> list[Diagnostic]:
     """Validation, staleness of everything usable, and (optionally) external links; the report
-    files written to ``out`` all at once. Staleness is never skipped for validation errors: the
-    invalid documents are reported beside the findings of the others. With ``usage`` (a
-    folder of reconcile inputs) its findings are part of the report: counts, never who."""
+    files written to ``out`` all at once (``out_given``: the user chose it with --out).
+    Staleness is never skipped for validation errors: the invalid documents are reported beside
+    the findings of the others. With ``usage`` (a folder of reconcile inputs) its findings are
+    part of the report: counts, never who."""
     from generator import output
 
-    output.check_target(checked.root, out, "--out")
+    output.check_target(
+        checked.root, out, "--out", default=None if out_given else "the report folder"
+    )
     found = list(checked.diagnostics)
     found += staleness(checked)
     if usage is not None:

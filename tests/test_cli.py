@@ -404,3 +404,35 @@ def test_serve_help_names_every_folder_it_watches(argv: list[str], capsys: Captu
     assert said in out
     readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
     assert "`content/`, `registry/`, `frameworks/`, `schemas/` or `evidence/` changes" in readme
+
+
+FOREIGN = (
+    "handbook: error: {named} {folder} holds files but was not made by this tool (it has no "
+    ".handbook-output file), so it will not be replaced\n"
+    "  hint: delete or move the folder yourself if it is an old output, or choose another folder "
+    "with {option}\n"
+)
+
+
+@pytest.mark.usefixtures("clean_env")
+@pytest.mark.parametrize("given", [False, True], ids=["default", "given"])
+def test_a_foreign_output_folder_is_named_as_the_user_named_it(
+    given: bool, tmp_path: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message says `--site-dir …` or `--out …` only when the user wrote that option."""
+    root = copy_shipped(tmp_path / "hb").resolve()
+    for folder in (root / "site", root / "report"):
+        folder.mkdir()
+        (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.chdir(root)  # report/ is relative to the current folder
+    for command, option, folder, named in (
+        ("build", "--site-dir", root / "site", "the site folder"),
+        ("report", "--out", root / "report", "the report folder"),
+    ):
+        extra = [option, str(folder)] if given else []
+        more = ["--no-links"] if command == "report" else []
+        code, _, err = run(capsys, command, "--root", str(root), *more, *extra)
+        assert code == 2, err
+        said = FOREIGN.format(named=option if given else named, folder=folder, option=option)
+        assert err.endswith(said), err
+        assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"

@@ -22,7 +22,9 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "the nightly job: all checks, a Markdown/JSON/JUnit report, optionally a GitHub issue",
     )
     add_common(p, ["text", "json", "markdown", "junit", "github"])
-    p.add_argument("--out", type=Path, default=Path("report"), help="folder for the report files")
+    p.add_argument(
+        "--out", type=Path, default=None, help="folder for the report files (default: report/)"
+    )
     p.add_argument(
         "--github-issue", action="store_true", help="keep one GitHub tracking issue up to date"
     )
@@ -42,17 +44,19 @@ def run(args: argparse.Namespace) -> int:
     github = github_target(os.environ, "--github-issue") if args.github_issue else None
     checked = pipeline.check(args.root, args.as_of, today())
     say_as_of(checked.as_of)
+    out = args.out if args.out is not None else Path("report")
     found = pipeline.nightly(
         checked,
-        args.out,
+        out,
         external_links=not args.no_links,
         now=time.time(),
         progress=links.ProgressLine(sys.stderr),
         usage=args.usage,
+        out_given=args.out is not None,
     )
     day, why = checked.today, checked.as_of.why
     fmt = choose(args.format, os.environ)
-    brief = nightly.brief(found, day, args.out, why)
+    brief = nightly.brief(found, day, out, why)
     if fmt in ("text", "github"):
         if fmt == "github" or args.format != "auto":
             sys.stdout.write(RENDERERS[fmt](found))
