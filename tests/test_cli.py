@@ -436,3 +436,40 @@ def test_a_foreign_output_folder_is_named_as_the_user_named_it(
         said = FOREIGN.format(named=option if given else named, folder=folder, option=option)
         assert err.endswith(said), err
         assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def _long_options() -> list[tuple[str, str]]:
+    import argparse
+
+    from generator.cli import build_parser
+
+    subs = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return [
+        (name, option)
+        for name, parser in subs.choices.items()
+        for action in parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    ]
+
+
+@pytest.mark.parametrize(("command", "option"), _long_options())
+def test_every_option_is_in_the_readme(command: str, option: str) -> None:
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert re.search(rf"(?<![\w-]){re.escape(option)}(?![\w-])", readme), (command, option)
+
+
+def test_every_environment_variable_of_ours_is_in_the_readme() -> None:
+    """HANDBOOK_* variables read anywhere (the tool, the tests, the benchmarks, CI)."""
+    import re
+
+    found = set()
+    for folder in ("generator", "tests", "benchmarks", ".github"):
+        for file in (REPO / folder).rglob("*"):
+            if file.suffix in {".py", ".yml", ".yaml"} and file.is_file():
+                found |= set(re.findall(r"HANDBOOK_[A-Z_]+", file.read_text(encoding="utf-8")))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert found >= {"HANDBOOK_DEBUG", "HANDBOOK_CHROMIUM"}
+    assert sorted(v for v in found if f"`{v}" not in readme) == []

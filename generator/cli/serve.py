@@ -16,7 +16,12 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "frameworks/, schemas/ or evidence/ changes",
     )
     add_common(p, [])
-    p.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    p.add_argument(
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="HOST:PORT",
+        help="where the preview listens (default: 127.0.0.1:8000; this machine only)",
+    )
     p.set_defaults(run=run)
 
 
