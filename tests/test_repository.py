@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 
 import pytest
-from conftest import PINNED, REPO
+from conftest import PINNED, REPO, copy_shipped
 from jsonschema import Draft202012Validator
 
 from generator.cli import main
@@ -62,3 +63,30 @@ def test_shipped_repository_validates_strictly(capsys: pytest.CaptureFixture[str
     """No warnings either: a stray file or a missing schema line is a slip in the example."""
     code = main(["validate", "--root", str(REPO), "--format", "text", "--strict"])
     assert (code, capsys.readouterr().out) == (0, "no problems found\n")
+
+
+PROPOSE = REPO / "content/pages/propose.md"
+
+
+def test_the_propose_page_commands_work_in_the_order_it_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """content/pages/propose.md, run as written in a copy of the shipped handbook: the vendor
+    first, then the tool; then the check CI runs fails on the scaffolds' placeholders alone,
+    as the page says, and on nothing else."""
+    text = PROPOSE.read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, flags=re.DOTALL)
+    lines = [line for block in blocks for line in block.splitlines() if line.strip()]
+    assert [shlex.split(line)[:2] for line in lines] == [
+        ["handbook", "new-vendor"],
+        ["handbook", "new-tool"],
+        ["handbook", "validate"],
+    ]
+    monkeypatch.chdir(copy_shipped(tmp_path / "hb"))
+    *scaffolds, check = [shlex.split(line)[1:] for line in lines]
+    assert [main(argv) for argv in scaffolds] == [0, 0], capsys.readouterr()
+    capsys.readouterr()
+    assert "--strict" in check
+    assert main([*check, "--format", "json"]) == 1
+    found = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert found and {d["rule"] for d in found} == {"placeholder-left"}
