@@ -16,6 +16,7 @@ that wrote them and one ``git rev-list`` which merge brought each commit in).
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -83,8 +84,21 @@ def _refusal(stderr: str) -> Refused | None:
     )
 
 
+#: Variables that point git at a repository other than the one holding ``cwd`` (git's "local
+#: environment variables", ``git rev-parse --local-env-vars``). Git hooks and ``git rebase
+#: --exec``, where pre-commit runs the handbook, set some of them: the handbook reads the
+#: repository its files are in, whatever repository the caller's git was working on.
+REPOSITORY_VARIABLES = frozenset({
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_DIR", "GIT_GRAFT_FILE",
+    "GIT_IMPLICIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_NAMESPACE", "GIT_NO_REPLACE_OBJECTS", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX",
+    "GIT_REPLACE_REF_BASE", "GIT_SHALLOW_FILE", "GIT_WORK_TREE",
+})  # fmt: skip
+
+
 def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
-    """Run ``git ARGS`` in ``cwd`` and return its standard output."""
+    """Run ``git ARGS`` in ``cwd`` (the repository that holds it: ``REPOSITORY_VARIABLES`` are
+    not passed on) and return its standard output."""
     # settings a user's git config could change that would alter the output we parse
     settings = (
         "core.quotepath=off",
@@ -94,7 +108,10 @@ def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes
     )
     command = ["git", *(x for kv in settings for x in ("-c", kv)), *args]
     try:
-        proc = subprocess.run(command, cwd=cwd, input=stdin, capture_output=True, check=False)
+        env = {k: v for k, v in os.environ.items() if k not in REPOSITORY_VARIABLES}
+        proc = subprocess.run(
+            command, cwd=cwd, input=stdin, capture_output=True, check=False, env=env
+        )
     except FileNotFoundError:
         raise GitMissing(
             "git is not installed (or not on PATH)", "install git to compare revisions"

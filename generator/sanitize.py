@@ -135,8 +135,15 @@ def safe_id(value: str) -> str | None:
     return out or None
 
 
+# An attribute's name as HTML and XML both read it; nh3 keeps any name after an allowed prefix
+# (aria-x"y), which would leave markup no later step can read reliably.
+_NAME = re.compile(r"[A-Za-z_:][-A-Za-z0-9_:.]*")
+
+
 def _attribute(tag: str, name: str, value: str) -> str | None:
     """Per-value rules the tables cannot say (nh3's attribute_filter)."""
+    if not _NAME.fullmatch(name):
+        return None
     if name == "id" or (tag == "a" and name == "name"):  # <a name> is an anchor too
         safe = safe_id(value)
         if safe is not None and _THEME_ID.match(safe):
@@ -207,9 +214,9 @@ def _emoji_as_text(html: str) -> str:
     return _EMOJI_IMG.sub(text, html) if 'class="' in html else html
 
 
-# A tag of the sanitizer's output, which html5ever writes in one form: every attribute as
-# name="value" (a quote in a value as &quot;), no comments, "<" in text as &lt;.
-_TAG = re.compile(r'<(/?)([a-zA-Z][\w:-]*)((?:\s[^\s"=/>]+="[^"]*")*)\s*(/?)>')
+# A tag of the sanitizer's output: html5ever writes "<" and ">" in attribute values as &lt;
+# and &gt;, so a tag ends at the first ">" (a quote in a value is &quot;).
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)([^>]*?)(/?)>")
 _HREF_ATTR = re.compile(r'(\s)href="')
 _XLINK = r'\1xlink:href="'
 

@@ -49,9 +49,9 @@ def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     if lost > 0:
         raise PluginError(
             f"{lost} chart(s) of the page made from {page.file.src_uri} did not come through "
-            "Markdown intact: an extension in mkdocs.yml's markdown_extensions changed or "
-            "removed the comment that carries each; remove that extension (the site is not "
-            "published)"
+            "Markdown intact: something changed or removed the comment that carries each, most "
+            "likely an extension in mkdocs.yml's markdown_extensions; remove the extensions "
+            "added last to find it (the site is not published)"
         )
     return sanitize.clean(html)
 

@@ -27,6 +27,8 @@ from collections.abc import Mapping
 
 from generator import sanitize
 
+#: Control characters but the line feed (which figures use between their parts).
+_CONTROLS = dict.fromkeys(c for c in [*range(0x20), 0x7F] if c != 0x0A)
 _KEY = secrets.token_bytes(32)
 _TOKEN = secrets.token_hex(8)  # in this process's placeholders' ids
 _OPEN = "<!--hb-figure "
@@ -43,13 +45,14 @@ def wrap(html: str) -> str:
 
     Braces are written as character references: preprocessors that read the page's raw text
     (``pymdownx.critic``'s ``{++ ++}``, ``{-- --}``...) would otherwise rewrite a name or a
-    commit subject inside the figure, and the figure would no longer match its signature.
+    commit subject inside the figure, and the figure would no longer match its signature. Control
+    characters but line feeds are dropped (Python-Markdown removes STX and ETX from the page).
 
     Raises ValueError if the figure holds ``-->``, which would end the comment early (every
     value in a figure is escaped, so only a bug could put one there)."""
     if "-->" in html or "--!>" in html:
         raise ValueError("a figure cannot hold '-->'")
-    html = html.replace("{", "&#123;").replace("}", "&#125;")
+    html = html.replace("{", "&#123;").replace("}", "&#125;").translate(_CONTROLS)
     return f"{_OPEN}{_mac(html)} {html}-->"
 
 

@@ -94,10 +94,18 @@ def table_html(table: Table) -> str:
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
 
 
+# C0 controls and DEL: not text in HTML, and Python-Markdown drops STX and ETX (its own
+# placeholder marks) from the whole page, a figure's signed comment included.
+_CONTROLS = dict.fromkeys([*range(0x20), 0x7F])
+
+
 def h(value: object) -> str:
     """A value as one line of escaped text: whitespace runs collapse to one space, so no value
-    can put a blank line (the end of a raw HTML block for Python-Markdown) into a figure."""
-    return escape.html(" ".join(str(value).split()) if value is not None else None)
+    can put a blank line (the end of a raw HTML block for Python-Markdown) into a figure, and
+    control characters are dropped (a commit subject can hold any)."""
+    if value is None:
+        return escape.html(None)
+    return escape.html(" ".join(str(value).split()).translate(_CONTROLS))
 
 
 # -- shapes ---------------------------------------------------------------------------------------

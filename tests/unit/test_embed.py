@@ -134,3 +134,21 @@ def test_a_charts_box_is_a_region_the_keyboard_reaches() -> None:
     assert '<title id="hb-chart-status-t">Tools by status</title>' in out
     written = '<div class="hb-chart-box" tabindex="0"><svg></svg></div>'  # a page's own
     assert 'tabindex="0"' not in sitehooks.sanitize.clean(written)
+
+
+@pytest.mark.parametrize("control", ["\x02", "\x03", "\x1b", "\x00", "\x7f", "\x0c"])
+def test_a_control_character_in_a_commit_subject_cannot_stop_the_build(control: str) -> None:
+    """Python-Markdown drops STX and ETX from a page, a signed comment included: a commit
+    subject holding one, read into the status history, must still come through."""
+    from datetime import date
+
+    from generator.charts import pages, svg
+
+    changes = [(date(2026, 1, 5), None, "approved", "abc1234", f"A{control}B")]
+    figure = svg.figure(pages.status_history(changes, date(2026, 2, 1), str))  # type: ignore[arg-type]
+    assert control not in figure
+    page = f"# T\n\n{embed.wrap(figure)}\n"
+    assert embed.count(page) == 1
+    rendered = markdown.markdown(page)
+    assert embed.count(rendered) == 1
+    assert control not in embed.wrap(f"<p>x{control}y</p>")

@@ -160,6 +160,10 @@ def test_a_link_may_only_leave_the_tab_order(written: str, kept: str) -> None:
         ('<svg></svg><a href="z">z</a>', '<svg></svg><a href="z">z</a>'),
         ('<img alt="<svg" src="a.png"><a href="z">', '<a href="z">'),
         ("<p>&lt;svg <a href='z'>z</a></p>", '<a href="z">'),
+        # an attribute name no parser agrees on is dropped, and the link is still found
+        ('<svg aria-x"y="1"><a href="../t/">', '<svg><a xlink:href="../t/">'),
+        ('<svg><a aria-q"="1" href="../v/">', '<svg><a xlink:href="../v/">'),
+        ('<svg><a aria-label="a > b" href="c">', '<svg><a aria-label="a &gt; b" xlink:href="c">'),
         # the URL is checked as any link's
         ('<svg><a xlink:href="javascript:alert(1)">j</a></svg>', "<svg><a>j</a></svg>"),
         ('<svg><a href="javascript:alert(1)">j</a></svg>', "<svg><a>j</a></svg>"),

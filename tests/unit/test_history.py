@@ -662,3 +662,20 @@ def test_a_branch_commit_older_than_the_change_before_it_is_dated_by_the_merge(
         ("2026-06-05", "pilot", "rejected", "Reject on main"),
         ("2026-06-06", "rejected", "approved", "Merge feat: approve after all"),
     ]
+
+
+@pytest.mark.parametrize("variable", ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"])
+def test_the_callers_git_variables_do_not_choose_the_repository(
+    repo: GitRepo, handbook_tree: MakeTree, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """A git hook (pre-commit running the handbook) sets GIT_DIR and friends for its own
+    repository: the handbook still reads the one its files are in."""
+    other = GitRepo.init(handbook_tree())
+    other.commit("Another repository", "2025-01-01")
+    expected = history.timelines(repo.root)
+    value = {"GIT_DIR": other.root / ".git", "GIT_WORK_TREE": other.root}.get(
+        variable, other.root / ".git" / "index"
+    )
+    monkeypatch.setenv(variable, str(value))
+    assert history.timelines(repo.root) == expected
+    assert history.last_changed(repo.root, CODER) == date(2026, 4, 1)
