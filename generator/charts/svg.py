@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from generator import escape
 from generator.model import STATUSES
@@ -198,24 +199,42 @@ def link(href: str, label: str, inner: str, *, focusable: bool = True) -> str:
 MARKS_PER_CHAR = 2
 
 
+def _regional(ch: str) -> bool:
+    return "\U0001f1e6" <= ch <= "\U0001f1ff"  # the letters of a flag
+
+
 def clip(value: str, limit: int = LABEL_CHARS) -> str:
     """``value`` cut to ``limit`` columns with an ellipsis, a column being the width of a
-    Latin letter: a wide character (East Asian Wide or Fullwidth, Unicode UAX #11) takes two,
-    a combining mark none, and a character keeps at most ``MARKS_PER_CHAR`` marks."""
-    clusters: list[tuple[str, int]] = []  # a character with its marks, and its columns
+    Latin letter: a wide character (East Asian Wide or Fullwidth, Unicode UAX #11) takes two;
+    combining marks, format characters (zero-width space, joiner) and variation selectors none.
+    A cut never splits a character from its marks, an emoji sequence joined by U+200D or a
+    flag's two letters, and a character keeps at most ``MARKS_PER_CHAR`` combining marks."""
+    clusters: list[list[Any]] = []  # [text, columns, marks, joined to the next]
     for ch in value:
-        if unicodedata.combining(ch):
-            if clusters and len(clusters[-1][0]) <= MARKS_PER_CHAR:
-                clusters[-1] = (clusters[-1][0] + ch, clusters[-1][1])
+        kind = unicodedata.category(ch)
+        last = clusters[-1] if clusters else None
+        if kind in ("Mn", "Me", "Cf") or (last is not None and last[3]):
+            if last is None:
+                continue  # nothing for it to sit on
+            mark = unicodedata.combining(ch) > 0
+            if not (mark and last[2] >= MARKS_PER_CHAR):
+                last[0] += ch
+            last[2] += mark
+            last[3] = ch == "\u200d"
             continue
-        clusters.append((ch, 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1))
-    if sum(w for _, w in clusters) <= limit:
-        return "".join(c for c, _ in clusters)
+        if last is not None and _regional(ch) and _regional(last[0]) and len(last[0]) == 1:
+            last[0] += ch  # the second letter of a flag, drawn as one wide picture
+            last[1] = 2
+            continue
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        clusters.append([ch, 2 if wide else 1, 0, False])
+    if sum(c[1] for c in clusters) <= limit:
+        return "".join(c[0] for c in clusters)
     out, used = [], 0
-    for cluster, width in clusters:
+    for text, width, *_ in clusters:
         if used + width > limit - 1:  # a column for the ellipsis
             break
-        out.append(cluster)
+        out.append(text)
         used += width
     return "".join(out).rstrip() + "…"
 

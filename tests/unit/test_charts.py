@@ -464,6 +464,15 @@ def test_one_of_a_kind_is_singular() -> None:
         ("\uff41" * 30, "\uff41" * 13 + "…"),  # fullwidth letters: two columns too
         ("e\u0301\u0301\u0301\u0301x", "e\u0301\u0301x"),  # at most two marks a character
         ("\u0301\u0301abc", "abc"),  # marks with no character under them
+        ("\u200b" * 100 + "Quill", "Quill"),  # zero-width spaces take no column
+        # a family (emoji joined by U+200D) and a flag are never cut in the middle
+        ("A" * 26 + "\U0001f468\u200d\U0001f469\u200d\U0001f467x", "A" * 26 + "…"),
+        (
+            "A" * 25 + "\U0001f468\u200d\U0001f469\u200d\U0001f467xyz",
+            "A" * 25 + "\U0001f468\u200d\U0001f469\u200d\U0001f467…",
+        ),
+        ("A" * 26 + "\U0001f1fa\U0001f1f8xx", "A" * 26 + "…"),
+        ("A" * 24 + "\U0001f1fa\U0001f1f8xxxx", "A" * 24 + "\U0001f1fa\U0001f1f8x…"),
     ],
 )
 def test_a_label_is_cut_to_the_width_of_its_column(name: str, shown: str) -> None:
