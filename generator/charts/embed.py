@@ -26,9 +26,8 @@ import secrets
 from collections.abc import Mapping
 
 from generator import sanitize
+from generator.charts.svg import CONTROLS
 
-#: Control characters but the line feed (which figures use between their parts).
-_CONTROLS = dict.fromkeys(c for c in [*range(0x20), 0x7F] if c != 0x0A)
 _KEY = secrets.token_bytes(32)
 _TOKEN = secrets.token_hex(8)  # in this process's placeholders' ids
 _OPEN = "<!--hb-figure "
@@ -52,7 +51,7 @@ def wrap(html: str) -> str:
     value in a figure is escaped, so only a bug could put one there)."""
     if "-->" in html or "--!>" in html:
         raise ValueError("a figure cannot hold '-->'")
-    html = html.replace("{", "&#123;").replace("}", "&#125;").translate(_CONTROLS)
+    html = html.replace("{", "&#123;").replace("}", "&#125;").translate(CONTROLS)
     return f"{_OPEN}{_mac(html)} {html}-->"
 
 

@@ -95,9 +95,10 @@ def table_html(table: Table) -> str:
     return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>"
 
 
-# C0 controls and DEL: not text in HTML, and Python-Markdown drops STX and ETX (its own
-# placeholder marks) from the whole page, a figure's signed comment included.
-_CONTROLS = dict.fromkeys([*range(0x20), 0x7F])
+#: C0 controls but the line feed, and DEL, for ``str.translate`` to drop: not text in HTML,
+#: and Python-Markdown drops STX and ETX (its own placeholder marks) from the whole page, a
+#: figure's signed comment included. (Line feeds in a value are collapsed by ``h``.)
+CONTROLS = dict.fromkeys(c for c in [*range(0x20), 0x7F] if c != 0x0A)
 
 
 def h(value: object) -> str:
@@ -106,7 +107,7 @@ def h(value: object) -> str:
     control characters are dropped (a commit subject can hold any)."""
     if value is None:
         return escape.html(None)
-    return escape.html(" ".join(str(value).split()).translate(_CONTROLS))
+    return escape.html(" ".join(str(value).split()).translate(CONTROLS))
 
 
 # -- shapes ---------------------------------------------------------------------------------------
