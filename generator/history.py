@@ -85,14 +85,18 @@ def _refusal(stderr: str) -> Refused | None:
 
 
 #: Variables that point git at a repository other than the one holding ``cwd`` (git's "local
-#: environment variables", ``git rev-parse --local-env-vars``). Git hooks and ``git rebase
-#: --exec``, where pre-commit runs the handbook, set some of them: the handbook reads the
-#: repository its files are in, whatever repository the caller's git was working on.
+#: environment variables", ``git rev-parse --local-env-vars``), or change how it reads a
+#: path. Git hooks and ``git rebase --exec``, where pre-commit runs the handbook, set some of
+#: them: the handbook reads the repository its files are in, whatever repository the caller's
+#: git was working on.
 REPOSITORY_VARIABLES = frozenset({
     "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_DIR", "GIT_GRAFT_FILE",
     "GIT_IMPLICIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_INTERNAL_SUPER_PREFIX",
     "GIT_NAMESPACE", "GIT_NO_REPLACE_OBJECTS", "GIT_OBJECT_DIRECTORY", "GIT_PREFIX",
     "GIT_REPLACE_REF_BASE", "GIT_SHALLOW_FILE", "GIT_WORK_TREE",
+    # and the pathspec modes (glob, case-insensitive, literal) a path is read in
+    "GIT_GLOB_PATHSPECS", "GIT_ICASE_PATHSPECS", "GIT_LITERAL_PATHSPECS",
+    "GIT_NOGLOB_PATHSPECS",
 })  # fmt: skip
 
 
@@ -105,6 +109,8 @@ def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes
         "color.ui=false",
         "log.follow=false",
         "log.showSignature=false",
+        "log.showRoot=true",  # a file's first status is in the root commit
+        "i18n.logOutputEncoding=UTF-8",  # what every reader here decodes
     )
     command = ["git", *(x for kv in settings for x in ("-c", kv)), *args]
     try:

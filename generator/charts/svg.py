@@ -103,11 +103,14 @@ CONTROLS = dict.fromkeys(c for c in [*range(0x20), 0x7F] if c != 0x0A)
 
 def h(value: object) -> str:
     """A value as one line of escaped text: whitespace runs collapse to one space, so no value
-    can put a blank line (the end of a raw HTML block for Python-Markdown) into a figure, and
-    control characters are dropped (a commit subject can hold any)."""
+    can put a blank line (the end of a raw HTML block for Python-Markdown) into a figure,
+    control characters are dropped (a commit subject can hold any) and a lone surrogate is
+    "?"."""
     if value is None:
         return escape.html(None)
-    return escape.html(" ".join(str(value).split()).translate(CONTROLS))
+    text = " ".join(str(value).split()).translate(CONTROLS)
+    # a lone surrogate (from a pure-Python YAML parser) cannot be signed or published
+    return escape.html(text.encode("utf-8", "replace").decode("utf-8"))
 
 
 # -- shapes ---------------------------------------------------------------------------------------

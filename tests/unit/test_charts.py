@@ -524,3 +524,15 @@ def test_three_changes_a_week_apart_do_not_overlap() -> None:
     ys = sorted({float(y) for y in re.findall(label, html)})
     assert len(ys) == 3  # each label on its own lane
     assert chart is not None and chart.height >= ys[-1] + 11
+
+
+def test_a_lone_surrogate_cannot_stop_a_figure() -> None:
+    """A pure-Python YAML parser accepts "\\ud800" in an old revision's status: the figure is
+    still signed and published (UTF-8 cannot carry a lone surrogate)."""
+    changes = [
+        (date(2025, 1, 1), None, "approved", "abc", "s"),
+        (date(2025, 2, 1), "approved", "x\ud800y", "def", "s\udfff2"),
+    ]
+    html = check_figure(pages.status_history(changes, TODAY, str), 2)
+    assert "x?y" in html and "\ud800" not in html
+    html.encode("utf-8")

@@ -664,18 +664,41 @@ def test_a_branch_commit_older_than_the_change_before_it_is_dated_by_the_merge(
     ]
 
 
-@pytest.mark.parametrize("variable", ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"])
-def test_the_callers_git_variables_do_not_choose_the_repository(
-    repo: GitRepo, handbook_tree: MakeTree, monkeypatch: pytest.MonkeyPatch, variable: str
-) -> None:
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"GIT_DIR": "{other}/.git"},
+        {"GIT_WORK_TREE": "{other}"},
+        {"GIT_INDEX_FILE": "{other}/.git/index"},
+        {"GIT_ICASE_PATHSPECS": "1"},
+        {"GIT_GLOB_PATHSPECS": "1"},
+        # a caller's git configuration (git -c ... in a hook, or the user's own)
+        {
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "log.showRoot",
+            "GIT_CONFIG_VALUE_0": "false",
+        },
+        {
+            "GIT_CONFIG_COUNT": "1",
+            "GIT_CONFIG_KEY_0": "i18n.logOutputEncoding",
+            "GIT_CONFIG_VALUE_0": "UTF-16",
+        },
+    ],
+)
+def test_the_callers_git_environment_does_not_change_what_is_read(
+    repo: GitRepo, handbook_tree: MakeTree, monkeypatch: pytest.MonkeyPatch,
+    variables: dict[str, str],
+) -> None:  # fmt: skip
     """A git hook (pre-commit running the handbook) sets GIT_DIR and friends for its own
-    repository: the handbook still reads the one its files are in."""
+    repository, and may pass on -c settings: the handbook still reads the repository its
+    files are in, the root commit's status included, as UTF-8."""
     other = GitRepo.init(handbook_tree())
     other.commit("Another repository", "2025-01-01")
     expected = history.timelines(repo.root)
-    value = {"GIT_DIR": other.root / ".git", "GIT_WORK_TREE": other.root}.get(
-        variable, other.root / ".git" / "index"
-    )
-    monkeypatch.setenv(variable, str(value))
+    timeline = history.status_timeline(repo.root, CODER)
+    assert expected and timeline and timeline[0].old is None  # starts at the root commit
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value.format(other=other.root))
     assert history.timelines(repo.root) == expected
+    assert history.status_timeline(repo.root, CODER) == timeline
     assert history.last_changed(repo.root, CODER) == date(2026, 4, 1)
